@@ -1,0 +1,46 @@
+# nbrun: the commands a maintainer types. Each target installs libjansson-dev itself
+# when pkg-config cannot find jansson (Debian/Ubuntu; needs root or sudo).
+SWIFT        ?= swift
+CONFIG       ?= release
+NBRUN         = .build/$(CONFIG)/nbrun
+PYTHON       ?= python3
+VENV         ?= .venv
+FUZZ_SECONDS ?= 60
+
+.PHONY: build test test-fast tsan run check fmt bench fuzz leaks deps pyenv clean
+
+deps:
+	@scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build -c $(CONFIG) --product nbrun
+
+# The whole suite (the real nbformat is used by the round-trip tests: see scripts/pyenv.sh),
+# then the golden notebooks checked against fresh runs.
+test: deps pyenv
+	NBRUN_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test
+	$(MAKE) build
+	$(NBRUN) check notebooks/
+
+# ThreadSanitizer over the whole suite, in its own build folder.
+tsan: deps pyenv
+	NBRUN_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+
+# Regenerates the course notebooks in place.
+run: build
+	$(NBRUN) notebooks/
+
+check: build
+	$(NBRUN) check notebooks/
+
+fmt: build
+	$(NBRUN) fmt notebooks/
+
+pyenv:
+	@scripts/pyenv.sh $(VENV) nbformat
+
+bench: deps
+	@scripts/bench.sh
+
+clean:
+	rm -rf .build .build-* $(VENV)

@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+// nbrun: runs the `no-run` cells of Jupyter notebooks through registered Swift ports.
+// Layers, each depending only on those above it:
+//   CJansson (system library) -> Notebook -> Futures -> Demos -> Engine -> nbrun (CLI)
+import PackageDescription
+
+let package = Package(
+    name: "nbrun",
+    products: [
+        .library(name: "Notebook", targets: ["Notebook"]),
+        .library(name: "Futures", targets: ["Futures"]),
+        .executable(name: "nbrun", targets: ["nbrun"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]
+        ),
+        .target(name: "Notebook", dependencies: ["CJansson"]),
+        .target(name: "Futures"),
+        .target(name: "Demos", dependencies: ["Futures"]),
+        .target(name: "Engine", dependencies: ["Notebook", "Futures", "Demos"]),
+        .executableTarget(
+            name: "nbrun",
+            dependencies: [
+                "Engine", "Notebook", "Demos",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], resources: [.copy("Corpus")]),
+        .testTarget(name: "FuturesTests", dependencies: ["Futures"]),
+        .testTarget(name: "DemosTests", dependencies: ["Demos", "Futures"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "Futures"]),
+        .testTarget(name: "nbrunTests", dependencies: ["Notebook"]),
+    ]
+)

@@ -1,0 +1,47 @@
+/// A Swift port of one Jupyter code cell, registered against that cell's source.
+///
+/// The engine runs a demo only for a `no-run` cell whose source fingerprint equals
+/// `fingerprint`; a cell whose Python changed no longer matches and is refused, so a
+/// stale port is never run. `sketch` holds one short hash per source line: it lets the
+/// engine name the nearest demo when a cell has drifted, without keeping the Python here.
+public struct Demo: Sendable {
+    /// The notebook's file name without `.ipynb`, e.g. `02-threads`.
+    public let notebook: String
+    /// A short, unique, human name for the cell, e.g. `raw-thread`.
+    public let name: String
+    /// The cell source's fingerprint (see `nbrun list NOTEBOOK` or `nbrun scaffold`).
+    public let fingerprint: String
+    /// Per-line hashes of the cell source, used only to suggest the nearest demo.
+    public let sketch: String
+    /// The port itself. It prints through the context and may throw like the cell would.
+    public let run: @Sendable (DemoContext) throws -> Void
+
+    public init(
+        notebook: String,
+        name: String,
+        fingerprint: String,
+        sketch: String = "",
+        run: @escaping @Sendable (DemoContext) throws -> Void
+    ) {
+        self.notebook = notebook
+        self.name = name
+        self.fingerprint = fingerprint
+        self.sketch = sketch
+        self.run = run
+    }
+}
+
+/// An error a port raises the way the Python cell raises an exception: `ename` is the
+/// Python exception class (`ValueError`), `evalue` its message.
+public struct PythonError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let ename: String
+    public let evalue: String
+
+    public init(_ ename: String, _ evalue: String) {
+        self.ename = ename
+        self.evalue = evalue
+    }
+
+    /// What `str(exc)` prints in Python: the message alone.
+    public var description: String { evalue }
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class DemosPlaceholderTests: XCTestCase {
+    func testPlaceholder() { XCTAssertTrue(true) }
+}
