@@ -1,0 +1,73 @@
+/// A stable fingerprint of a cell's source, used to match a cell to the demo that ports it.
+///
+/// The source is normalised first, so how it is stored does not matter: a list of lines or
+/// one string, `\r\n` or `\n`, trailing whitespace on a line, blank lines at the end.
+/// The digest is 64-bit FNV-1a of the normalised UTF-8 (stable across runs, machines and
+/// Swift versions, unlike `Hasher`); it detects edits, it is not a security hash.
+public struct SourceFingerprint: Hashable, Sendable {
+    /// 16 lowercase hex digits.
+    public let digest: String
+    /// 8 hex digits per non-blank line (FNV-1a 32 of the line), to measure how close two sources are.
+    public let sketch: String
+
+    public init(source: String) {
+        let lines = Self.normalizedLines(source)
+        digest = Self.hex(Self.fnv64(lines.joined(separator: "\n")), width: 16)
+        sketch = lines.filter { !$0.isEmpty }
+            .map { Self.hex(UInt64(Self.fnv32($0)), width: 8) }
+            .joined()
+    }
+
+    /// The share of line hashes two sketches have in common (0...1), counting repeats.
+    public static func similarity(_ a: String, _ b: String) -> Double {
+        let left = chunks(a), right = chunks(b)
+        guard !left.isEmpty || !right.isEmpty else { return 1 }
+        var remaining = Dictionary(right.map { ($0, 1) }, uniquingKeysWith: +)
+        var shared = 0
+        for line in left where (remaining[line] ?? 0) > 0 {
+            remaining[line, default: 0] -= 1
+            shared += 1
+        }
+        return Double(2 * shared) / Double(left.count + right.count)
+    }
+
+    static func normalizedLines(_ source: String) -> [String] {
+        var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            String(line.reversed().drop(while: { $0.isWhitespace }).reversed())
+        }
+        while let last = lines.last, last.isEmpty { lines.removeLast() }
+        return lines
+    }
+
+    private static func chunks(_ sketch: String) -> [Substring] {
+        var result: [Substring] = []
+        var start = sketch.startIndex
+        while start < sketch.endIndex {
+            let end = sketch.index(start, offsetBy: 8, limitedBy: sketch.endIndex) ?? sketch.endIndex
+            result.append(sketch[start..<end])
+            start = end
+        }
+        return result
+    }
+
+    private static func fnv64(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    private static func fnv32(_ text: String) -> UInt32 {
+        var hash: UInt32 = 0x811c_9dc5
+        for byte in text.utf8 {
+            hash = (hash ^ UInt32(byte)) &* 0x0100_0193
+        }
+        return hash
+    }
+
+    private static func hex(_ value: UInt64, width: Int) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}
