@@ -32,7 +32,7 @@ public struct SourceFingerprint: Hashable, Sendable {
     }
 
     static func normalizedLines(_ source: String) -> [String] {
-        var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        var lines = source.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { line in
             String(line.reversed().drop(while: { $0.isWhitespace }).reversed())
         }
         while let last = lines.last, last.isEmpty { lines.removeLast() }
