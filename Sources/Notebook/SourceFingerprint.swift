@@ -50,7 +50,7 @@ public struct SourceFingerprint: Hashable, Sendable {
         return result
     }
 
-    private static func fnv64(_ text: String) -> UInt64 {
+    static func fnv64(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3

@@ -1,0 +1,98 @@
+/// An nbformat 4 notebook. Everything nbrun does not interpret is kept as it was read
+/// (`metadata`, `extra`), so a read followed by a write loses nothing.
+public struct Notebook: Sendable, Equatable {
+    public var nbformat: Int64
+    public var nbformatMinor: Int64
+    public var metadata: JSONObject
+    public var cells: [Cell]
+    /// Top-level keys other than `nbformat`, `nbformat_minor`, `metadata` and `cells`.
+    public var extra: JSONObject
+
+    public init(nbformat: Int64 = 4, nbformatMinor: Int64 = 5, metadata: JSONObject = JSONObject(),
+                cells: [Cell] = [], extra: JSONObject = JSONObject()) {
+        self.nbformat = nbformat
+        self.nbformatMinor = nbformatMinor
+        self.metadata = metadata
+        self.cells = cells
+        self.extra = extra
+    }
+
+    /// Cells carry ids from nbformat 4.5 on.
+    public var usesCellIDs: Bool { nbformat > 4 || nbformatMinor >= 5 }
+}
+
+public enum CellType: String, Sendable, CaseIterable {
+    case code, markdown, raw
+}
+
+public struct Cell: Sendable, Equatable {
+    public var type: CellType
+    public var id: String?
+    public var metadata: JSONObject
+    /// The source as one string (lists of lines are joined on read, as nbformat does).
+    public var source: String
+    /// Code cells only; `nil` when the key is absent.
+    public var outputs: [Output]?
+    /// Code cells: `.int(n)` or `.null`; `nil` when the key is absent.
+    public var executionCount: JSONValue?
+    /// Markdown and raw cells: attachments, each a mime bundle, kept as read (lines rejoined).
+    public var attachments: JSONValue?
+    /// Any other key of the cell object.
+    public var extra: JSONObject
+
+    public init(type: CellType, id: String? = nil, metadata: JSONObject = JSONObject(), source: String,
+                outputs: [Output]? = nil, executionCount: JSONValue? = nil, attachments: JSONValue? = nil,
+                extra: JSONObject = JSONObject()) {
+        self.type = type
+        self.id = id
+        self.metadata = metadata
+        self.source = source
+        self.outputs = outputs ?? (type == .code ? [] : nil)
+        self.executionCount = executionCount ?? (type == .code ? .null : nil)
+        self.attachments = attachments
+        self.extra = extra
+    }
+
+    /// The cell's `metadata.tags`, where they are strings.
+    public var tags: [String] {
+        metadata["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    public var firstSourceLine: String {
+        let line = source.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).first ?? ""
+        return String(line)
+    }
+}
+
+/// One output of a code cell: its `output_type` and the rest of its members, with
+/// multi-line text already rejoined into single strings.
+public struct Output: Sendable, Equatable {
+    public var outputType: String
+    public var fields: JSONObject
+
+    public init(outputType: String, fields: JSONObject = JSONObject()) {
+        self.outputType = outputType
+        self.fields = fields
+    }
+
+    /// A `stream` output (`name` is `stdout` or `stderr`).
+    public static func stream(name: String, text: String) -> Output {
+        Output(outputType: "stream", fields: JSONObject([("name", .string(name)), ("text", .string(text))]))
+    }
+
+    /// An `error` output, as a kernel reports an uncaught exception.
+    public static func error(ename: String, evalue: String, traceback: [String]) -> Output {
+        Output(outputType: "error", fields: JSONObject([
+            ("ename", .string(ename)),
+            ("evalue", .string(evalue)),
+            ("traceback", .array(traceback.map(JSONValue.string))),
+        ]))
+    }
+
+    /// Stream outputs: the stream's name and text.
+    public var stream: (name: String, text: String)? {
+        guard outputType == "stream", let name = fields["name"]?.stringValue,
+              let text = fields["text"]?.stringValue else { return nil }
+        return (name, text)
+    }
+}

@@ -1,0 +1,194 @@
+/// Turns a parsed JSON document into a `Notebook`, checking the structure nbrun relies on
+/// and undoing nbformat's line splitting (`rejoin_lines`) and transient keys
+/// (`strip_transient`), exactly as `nbformat.read` does.
+extension Notebook {
+    public init(json: JSONValue) throws(NotebookError) {
+        guard case .object(var top) = json else {
+            throw .unsupportedFormat("the top level is \(json.typeName), not a notebook object")
+        }
+        guard let major = top.removeValue(forKey: "nbformat") else {
+            throw .unsupportedFormat("no \"nbformat\" version: not a Jupyter notebook")
+        }
+        guard case .int(let majorVersion) = major else {
+            throw .unsupportedFormat("\"nbformat\" is \(major.typeName), not an integer")
+        }
+        guard majorVersion == 4 else {
+            let hint = majorVersion < 4 ? " (open and save it in Jupyter, or `jupyter nbconvert --to notebook`, to upgrade it)" : ""
+            throw .unsupportedFormat("nbformat \(majorVersion) notebooks are not supported: nbrun reads nbformat 4\(hint)")
+        }
+        guard case .int(let minor)? = top.removeValue(forKey: "nbformat_minor") else {
+            throw .unsupportedFormat("\"nbformat_minor\" is missing or not an integer")
+        }
+        var metadata = JSONObject()
+        if let value = top.removeValue(forKey: "metadata") {
+            guard case .object(let object) = value else {
+                throw .invalidNotebook(location: "notebook metadata", problem: "is \(value.typeName), not an object")
+            }
+            metadata = object
+        }
+        guard let cellsValue = top.removeValue(forKey: "cells") else {
+            throw .invalidNotebook(location: "", problem: "the notebook has no \"cells\"")
+        }
+        guard case .array(let cellValues) = cellsValue else {
+            throw .invalidNotebook(location: "\"cells\"", problem: "is \(cellsValue.typeName), not an array")
+        }
+        var cells: [Cell] = []
+        cells.reserveCapacity(cellValues.count)
+        for (index, value) in cellValues.enumerated() {
+            cells.append(try Cell(json: value, location: "cell \(index + 1)"))
+        }
+        // strip_transient
+        metadata.removeValue(forKey: "orig_nbformat")
+        metadata.removeValue(forKey: "orig_nbformat_minor")
+        metadata.removeValue(forKey: "signature")
+        self.init(nbformat: majorVersion, nbformatMinor: minor, metadata: metadata, cells: cells, extra: top)
+    }
+}
+
+extension Cell {
+    init(json: JSONValue, location: String) throws(NotebookError) {
+        guard case .object(var object) = json else {
+            throw .invalidNotebook(location: location, problem: "is \(json.typeName), not an object")
+        }
+        guard let typeValue = object.removeValue(forKey: "cell_type") else {
+            throw .invalidNotebook(location: location, problem: "has no \"cell_type\"")
+        }
+        guard let typeName = typeValue.stringValue, let type = CellType(rawValue: typeName) else {
+            let shown = typeValue.stringValue.map { "\"\($0)\"" } ?? typeValue.typeName
+            throw .invalidNotebook(location: location, problem: "unknown cell_type \(shown) (expected code, markdown or raw)")
+        }
+        var id: String?
+        if let idValue = object.removeValue(forKey: "id") {
+            guard let text = idValue.stringValue else {
+                throw .invalidNotebook(location: location, problem: "\"id\" is \(idValue.typeName), not a string")
+            }
+            id = text
+        }
+        var metadata = JSONObject()
+        if let value = object.removeValue(forKey: "metadata") {
+            guard case .object(let meta) = value else {
+                throw .invalidNotebook(location: location, problem: "metadata is \(value.typeName), not an object")
+            }
+            metadata = meta
+        }
+        metadata.removeValue(forKey: "trusted")  // strip_transient
+        guard let sourceValue = object.removeValue(forKey: "source") else {
+            throw .invalidNotebook(location: location, problem: "has no \"source\"")
+        }
+        let source = try Self.joinedText(sourceValue, what: "source", location: location)
+        var outputs: [Output]?
+        var executionCount: JSONValue?
+        if type == .code {
+            executionCount = object.removeValue(forKey: "execution_count")
+            if let count = executionCount, count != .null, count.intValue == nil {
+                throw .invalidNotebook(location: location, problem: "execution_count is \(count.typeName), not an integer or null")
+            }
+            if let value = object.removeValue(forKey: "outputs") {
+                guard case .array(let items) = value else {
+                    throw .invalidNotebook(location: location, problem: "outputs is \(value.typeName), not an array")
+                }
+                var decoded: [Output] = []
+                for (index, item) in items.enumerated() {
+                    decoded.append(try Output(json: item, location: "\(location), output \(index + 1)"))
+                }
+                outputs = decoded
+            }
+        }
+        var attachments = object.removeValue(forKey: "attachments")
+        if case .object(var bundles)? = attachments {
+            for (name, bundle) in bundles.members {
+                guard case .object(let mimeBundle) = bundle else {
+                    throw .invalidNotebook(location: location, problem: "attachment \"\(name)\" is \(bundle.typeName), not an object")
+                }
+                bundles[name] = .object(MimeBundle.rejoined(mimeBundle))
+            }
+            attachments = .object(bundles)
+        }
+        self.init(type: type, id: id, metadata: metadata, source: source, outputs: outputs,
+                  executionCount: executionCount, attachments: attachments, extra: object)
+        // The initialiser fills absent code-cell keys; keep them absent, as they were read.
+        if type == .code {
+            self.executionCount = executionCount
+            self.outputs = outputs
+        }
+    }
+
+    /// A string, or a list of strings joined (nbformat's rejoin_lines).
+    static func joinedText(_ value: JSONValue, what: String, location: String) throws(NotebookError) -> String {
+        switch value {
+        case .string(let text):
+            return text
+        case .array(let items):
+            var joined = ""
+            for item in items {
+                guard let piece = item.stringValue else {
+                    throw .invalidNotebook(location: location, problem: "\(what) list holds \(item.typeName), not only strings")
+                }
+                joined += piece
+            }
+            return joined
+        default:
+            throw .invalidNotebook(location: location, problem: "\(what) is \(value.typeName), not a string or a list of strings")
+        }
+    }
+}
+
+extension Output {
+    init(json: JSONValue, location: String) throws(NotebookError) {
+        guard case .object(var object) = json else {
+            throw .invalidNotebook(location: location, problem: "is \(json.typeName), not an object")
+        }
+        guard let type = object.removeValue(forKey: "output_type")?.stringValue else {
+            throw .invalidNotebook(location: location, problem: "has no \"output_type\" string")
+        }
+        switch type {
+        case "execute_result", "display_data":
+            if case .object(let data)? = object["data"] {
+                object["data"] = .object(MimeBundle.rejoined(data))
+            }
+        default:
+            if let text = object["text"], case .array = text {
+                object["text"] = .string(try Cell.joinedText(text, what: "text", location: location))
+            }
+        }
+        if type == "stream", object["text"]?.stringValue == nil {
+            throw .invalidNotebook(location: location, problem: "a stream output needs \"text\" as a string or a list of strings")
+        }
+        self.init(outputType: type, fields: object)
+    }
+}
+
+/// nbformat's rules for multi-line strings in mime bundles.
+enum MimeBundle {
+    /// JSON mime types (`application/json`, `application/*+json`) hold data, never lines.
+    static func isJSON(_ mime: String) -> Bool {
+        mime == "application/json" || (mime.hasPrefix("application/") && mime.hasSuffix("+json"))
+    }
+
+    /// Text-like mime types nbformat stores as a list of lines.
+    static func isSplit(_ mime: String) -> Bool {
+        mime.hasPrefix("text/") || mime == "application/javascript" || mime == "image/svg+xml"
+    }
+
+    /// `_rejoin_mimebundle`: a list of strings under a non-JSON mime becomes one string.
+    static func rejoined(_ bundle: JSONObject) -> JSONObject {
+        var bundle = bundle
+        for (mime, value) in bundle.members where !isJSON(mime) {
+            guard case .array(let items) = value else { continue }
+            let pieces = items.compactMap(\.stringValue)
+            if pieces.count == items.count { bundle[mime] = .string(pieces.joined()) }
+        }
+        return bundle
+    }
+
+    /// `_split_mimebundle`: strings under text-like mime types become lists of lines.
+    static func split(_ bundle: JSONObject) -> JSONObject {
+        var bundle = bundle
+        for (mime, value) in bundle.members where isSplit(mime) {
+            if case .string(let text) = value {
+                bundle[mime] = .array(PythonLines.split(text).map(JSONValue.string))
+            }
+        }
+        return bundle
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+
+/// `nbrun`: runs the `no-run` cells of Jupyter notebooks with registered Swift ports.
+/// With no verb, the arguments are notebooks to run (`nbrun 02-threads.ipynb`).
+struct NBRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nbrun",
+        abstract: "Run the no-run cells of Jupyter notebooks through registered Swift ports.",
+        discussion: """
+            Exit status: 0 success, 1 a failed run, check or bad notebook, 2 a usage error.
+            """,
+        subcommands: [FmtCommand.self],
+        defaultSubcommand: FmtCommand.self
+    )
+}
+
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try NBRun.parseAsRoot()
+            try command.run()
+        } catch let failure as Failure {
+            Terminal.exit(failure.code)
+        } catch {
+            // ArgumentParser's own errors: help and version exit 0, usage errors exit 2.
+            let code = NBRun.exitCode(for: error)
+            let message = NBRun.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Terminal.exit(0)
+            }
+            Terminal.printError(message.isEmpty ? "nbrun: \(error)" : message)
+            Terminal.exit(code == .validationFailure ? 2 : code.rawValue == 1 ? 1 : 2)
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// A run that failed after reporting why; `code` is the exit status (1 or 2).
+struct Failure: Error {
+    let code: Int32
+    static let failed = Failure(code: 1)
+    static let usage = Failure(code: 2)
+}
+
+/// Where the command talks to people: errors and progress on stderr, results on stdout.
+enum Terminal {
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+    }
+
+    /// One problem with one file, in the form every verb uses: `nbrun: PATH: what is wrong`.
+    static func report(_ path: String, _ problem: Any) {
+        printError("nbrun: \(path): \(problem)")
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+    static func exit(_ code: Int32) -> Never {
+        fflush(nil)  // all C streams, stdout included
+        Foundation.exit(code)
+    }
+}
