@@ -10,8 +10,8 @@ struct NBRun: ParsableCommand {
         discussion: """
             Exit status: 0 success, 1 a failed run, check or bad notebook, 2 a usage error.
             """,
-        subcommands: [FmtCommand.self],
-        defaultSubcommand: FmtCommand.self
+        subcommands: [RunCommand.self, FmtCommand.self, ListCommand.self, ScaffoldCommand.self],
+        defaultSubcommand: RunCommand.self
     )
 }
 

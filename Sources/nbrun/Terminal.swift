@@ -9,8 +9,9 @@ struct Failure: Error {
 
 /// Where the command talks to people: errors and progress on stderr, results on stdout.
 enum Terminal {
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+    static func printError(_ message: String, newline: Bool = true) {
+        let text = newline && !message.hasSuffix("\n") ? message + "\n" : message
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     /// One problem with one file, in the form every verb uses: `nbrun: PATH: what is wrong`.

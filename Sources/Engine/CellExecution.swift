@@ -1,0 +1,79 @@
+import Demos
+import Dispatch
+import Foundation
+import Notebook
+import Synchronization
+
+/// What running one demo produced.
+public struct CellOutcome: Sendable {
+    public enum Failure: Sendable, Equatable {
+        /// The port threw, as the Python cell raised.
+        case raised(ename: String, evalue: String)
+        /// The port ran past `--timeout`; it was abandoned, not waited for.
+        case timedOut(seconds: TimeInterval)
+    }
+
+    public let streams: [(name: StreamName, text: String)]
+    public let failure: Failure?
+    public let timing: CellTiming
+}
+
+/// Runs one demo with its own context (output capture and generator), timing it the way
+/// nbclient does.
+enum CellExecution {
+    /// Runs `demo` on the calling (pool) thread. With a timeout, the demo runs on a thread of
+    /// its own instead, so an overrunning demo can be left behind while the pool moves on.
+    static func run(_ demo: Demo, seed: UInt64, timeout: TimeInterval?) -> CellOutcome {
+        let busy = Timestamp.now()
+        let context = DemoContext(seed: seed)
+        let (start, end, failure): (Timestamp, Timestamp, CellOutcome.Failure?)
+        if let timeout {
+            (start, end, failure) = runAbandonable(demo, context: context, timeout: timeout)
+        } else {
+            let began = Timestamp.now()
+            let raised = attempt(demo, context)
+            (start, end, failure) = (began, Timestamp.now(), raised)
+        }
+        let streams = context.capturedStreams()
+        return CellOutcome(streams: streams, failure: failure,
+                           timing: CellTiming(busy: busy, executeInput: start, executeReply: end, idle: Timestamp.now()))
+    }
+
+    private static func attempt(_ demo: Demo, _ context: DemoContext) -> CellOutcome.Failure? {
+        do {
+            try demo.run(context)
+            return nil
+        } catch let error as PythonError {
+            return .raised(ename: error.ename, evalue: error.evalue)
+        } catch {
+            return .raised(ename: String(describing: type(of: error)), evalue: String(describing: error))
+        }
+    }
+
+    /// The demo's thread reports here; the pool thread waits for it at most `timeout`.
+    private final class Report: Sendable {
+        let finished = DispatchSemaphore(value: 0)
+        let state = Mutex<(start: Timestamp?, failure: CellOutcome.Failure?)>((nil, nil))
+    }
+
+    private static func runAbandonable(_ demo: Demo, context: DemoContext, timeout: TimeInterval)
+        -> (Timestamp, Timestamp, CellOutcome.Failure?) {
+        let report = Report()
+        let requested = Timestamp.now()
+        let thread = Thread {
+            report.state.withLock { $0.start = Timestamp.now() }
+            let failure = attempt(demo, context)
+            report.state.withLock { $0.failure = failure }
+            report.finished.signal()
+        }
+        thread.start()
+        let deadline = DispatchTime.now() + .nanoseconds(Int(min(timeout, 1e9) * 1e9))
+        if report.finished.wait(timeout: deadline) == .timedOut {
+            context.seal()  // whatever it prints from now on is not this run's output
+            let start = report.state.withLock { $0.start } ?? requested
+            return (start, Timestamp.now(), .timedOut(seconds: timeout))
+        }
+        let (start, failure) = report.state.withLock { ($0.start ?? requested, $0.failure) }
+        return (start, Timestamp.now(), failure)
+    }
+}

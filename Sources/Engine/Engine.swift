@@ -1,0 +1,124 @@
+import Demos
+import Foundation
+import Futures
+import Notebook
+import Synchronization
+
+/// How a run behaves; the command line's options.
+public struct EngineOptions: Sendable {
+    /// At most this many cells at once; `nil` runs every cell side by side.
+    public var jobs: Int?
+    /// Seconds a cell may run before it is abandoned with a timeout error.
+    public var timeout: TimeInterval?
+    /// Seeds every cell's generator; `nil` draws fresh seeds.
+    public var seed: UInt64?
+
+    public init(jobs: Int? = nil, timeout: TimeInterval? = nil, seed: UInt64? = nil) {
+        self.jobs = jobs
+        self.timeout = timeout
+        self.seed = seed
+    }
+}
+
+/// One notebook after its run: the updated notebook and the cells that failed.
+public struct RunResult: Sendable {
+    public struct CellFailure: Sendable, CustomStringConvertible {
+        public let cell: CellLabel
+        public let demo: String
+        public let failure: CellOutcome.Failure
+
+        public var description: String {
+            switch failure {
+            case let .raised(ename, evalue): "\(cell) (\(demo)) raised \(ename): \(evalue)"
+            case .timedOut(let seconds): "\(cell) (\(demo)) timed out after \(PythonFloat.repr(seconds)) s"
+            }
+        }
+    }
+
+    public let path: String
+    public let notebook: Notebook
+    public let failures: [CellFailure]
+}
+
+/// Runs planned notebooks: every matched cell of every notebook goes to one shared pool.
+public enum Engine {
+    /// Runs all `plans` and returns them updated, in the same order. `progress` is called
+    /// (from pool threads) with the number of cells finished and the total.
+    public static func run(_ plans: [RunPlan], options: EngineOptions = EngineOptions(),
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) -> [RunResult] {
+        let total = plans.reduce(0) { $0 + $1.steps.count }
+        guard total > 0 else {
+            return plans.map { RunResult(path: $0.path, notebook: finished($0.notebook), failures: []) }
+        }
+        let pool = ThreadPoolExecutor(maxWorkers: max(1, min(options.jobs ?? total, total)))
+        let counter = ProgressCounter(total: total, report: progress)
+        // Submitted in document order, so `--jobs 1` runs cells one at a time in that order.
+        let futures: [[Future<CellOutcome>]] = plans.map { plan in
+            plan.steps.map { step in
+                let seed = cellSeed(options.seed, demo: step.demo)
+                let future = pool.submit { CellExecution.run(step.demo, seed: seed, timeout: options.timeout) }
+                future.addDoneCallback { _ in counter.increment() }
+                return future
+            }
+        }
+        var results: [RunResult] = []
+        for (plan, planFutures) in zip(plans, futures) {
+            var notebook = plan.notebook
+            var failures: [RunResult.CellFailure] = []
+            for (number, (step, future)) in zip(plan.steps, planFutures).enumerated() {
+                let outcome: CellOutcome
+                do {
+                    outcome = try future.result()
+                } catch {
+                    // CellExecution never throws; a pool failure is still reported, not lost.
+                    let now = Timestamp.now()
+                    outcome = CellOutcome(streams: [], failure: .raised(ename: "RuntimeError", evalue: "\(error)"),
+                                          timing: CellTiming(busy: now, executeInput: now, executeReply: now, idle: now))
+                }
+                let label = CellLabel(index: step.cellIndex, cell: notebook.cells[step.cellIndex])
+                CellUpdate.apply(outcome, demo: step.demo, executionCount: number + 1, label: label,
+                                 to: &notebook.cells[step.cellIndex])
+                if let failure = outcome.failure {
+                    failures.append(.init(cell: label, demo: step.demo.name, failure: failure))
+                }
+            }
+            results.append(RunResult(path: plan.path, notebook: finished(notebook), failures: failures))
+        }
+        pool.shutdown(wait: options.timeout == nil)
+        return results
+    }
+
+    private static func finished(_ notebook: Notebook) -> Notebook {
+        var notebook = notebook
+        notebook.assignMissingCellIDs()
+        return notebook
+    }
+
+    /// Each cell's own generator: from `--seed` and the demo, so a cell draws the same
+    /// numbers whatever else runs beside it; fresh entropy without a seed.
+    static func cellSeed(_ seed: UInt64?, demo: Demo) -> UInt64 {
+        guard let seed else { return UInt64.random(in: .min ... .max) }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "\(seed)\u{0}\(demo.notebook)\u{0}\(demo.name)".utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}
+
+/// Counts finished cells for the progress line; safe from any pool thread.
+private final class ProgressCounter: Sendable {
+    private let done = Atomic<Int>(0)
+    private let total: Int
+    private let report: (@Sendable (Int, Int) -> Void)?
+
+    init(total: Int, report: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total
+        self.report = report
+    }
+
+    func increment() {
+        let now = done.add(1, ordering: .relaxed).newValue
+        report?(now, total)
+    }
+}

@@ -1,0 +1,89 @@
+import Demos
+import Notebook
+
+/// The tag that marks a code cell whose output nbrun produces offline.
+public let noRunTag = "no-run"
+
+/// A notebook whose `no-run` cells have all been matched to demos, ready to run.
+public struct RunPlan: Sendable {
+    public struct Step: Sendable {
+        /// Index into `notebook.cells`.
+        public let cellIndex: Int
+        public let demo: Demo
+    }
+
+    public let path: String
+    public let notebook: Notebook
+    public let steps: [Step]
+
+    /// The notebook's name as demos know it: its file name without `.ipynb`.
+    public static func notebookName(of path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return file.hasSuffix(".ipynb") ? String(file.dropLast(6)) : file
+    }
+
+    /// Matches every `no-run` code cell; any cell without exactly one demo is a `DriftError`
+    /// and nothing is planned, so a stale port never runs and the file is never written.
+    public init(path: String, notebook: Notebook, registry: DemoRegistry) throws(DriftError) {
+        let name = Self.notebookName(of: path)
+        var steps: [Step] = []
+        var problems: [DriftError.Problem] = []
+        for (index, cell) in notebook.cells.enumerated() where cell.type == .code && cell.tags.contains(noRunTag) {
+            switch registry.match(cell, notebookName: name) {
+            case .matched(let demo):
+                steps.append(Step(cellIndex: index, demo: demo))
+            case let .unmatched(nearest, similarity):
+                problems.append(.init(cell: CellLabel(index: index, cell: cell), nearest: nearest, similarity: similarity, ambiguous: []))
+            case .ambiguous(let demos):
+                problems.append(.init(cell: CellLabel(index: index, cell: cell), nearest: nil, similarity: 0, ambiguous: demos))
+            }
+        }
+        guard problems.isEmpty else { throw DriftError(problems: problems) }
+        self.path = path
+        self.notebook = notebook
+        self.steps = steps
+    }
+}
+
+/// How a cell is named in messages: `cell N` (1-based among all cells), its id, its first line.
+public struct CellLabel: Sendable, CustomStringConvertible {
+    public let position: Int
+    public let id: String?
+    public let firstLine: String
+
+    public init(index: Int, cell: Cell) {
+        position = index + 1
+        id = cell.id
+        firstLine = cell.firstSourceLine
+    }
+
+    public var description: String {
+        "cell \(position)" + (id.map { " (id \($0))" } ?? "")
+    }
+}
+
+/// `no-run` cells that no registered demo ports (or that several do).
+public struct DriftError: Error, Sendable, CustomStringConvertible {
+    public struct Problem: Sendable, CustomStringConvertible {
+        public let cell: CellLabel
+        public let nearest: Demo?
+        public let similarity: Double
+        public let ambiguous: [Demo]
+
+        public var description: String {
+            let line = cell.firstLine.count > 60 ? String(cell.firstLine.prefix(57)) + "..." : cell.firstLine
+            if !ambiguous.isEmpty {
+                let names = ambiguous.map { "\($0.notebook)/\($0.name)" }.joined(separator: ", ")
+                return "\(cell) \"\(line)\": several demos match (\(names))"
+            }
+            var text = "\(cell) \"\(line)\": no registered demo matches this no-run cell"
+            if let nearest {
+                text += "; nearest is \(nearest.notebook)/\(nearest.name) (\(Int((similarity * 100).rounded()))% of lines alike): its port is stale"
+            }
+            return text
+        }
+    }
+
+    public let problems: [Problem]
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}

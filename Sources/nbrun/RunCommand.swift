@@ -1,0 +1,124 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Notebook
+
+/// Options every verb that runs cells shares (`run`, `check`).
+struct RunOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: "Run at most N cells at once (default: all side by side; 1: one at a time, in order).")
+    var jobs: Int?
+
+    @Option(help: "Give each cell at most SECONDS; an overrunning cell gets a timeout error and is not waited for.")
+    var timeout: Double?
+
+    @Option(help: "Seed every cell's random generator, so random draws repeat from run to run.")
+    var seed: UInt64?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let timeout, !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
+
+    var engineOptions: EngineOptions { EngineOptions(jobs: jobs, timeout: timeout, seed: seed) }
+}
+
+/// `nbrun [run] NOTEBOOK...`: runs the no-run cells and rewrites each notebook.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run each notebook's no-run cells and write their outputs back (the default verb).",
+        discussion: """
+            Every no-run code cell must match a registered Swift port; if one does not (its Python \
+            changed), the notebook is refused before anything runs and is left untouched.
+            """
+    )
+
+    @OptionGroup var options: RunOptions
+
+    @Flag(help: "Exit 0 even when a cell raised (like nbclient's --allow-errors).")
+    var allowErrors = false
+
+    @Option(name: .shortAndLong, help: "Write the result to this path and leave the input untouched (one notebook only).")
+    var output: String?
+
+    @Argument(help: "Notebooks, or directories to search for *.ipynb.")
+    var notebooks: [String]
+
+    func validate() throws {
+        if output != nil && notebooks.count != 1 {
+            throw ValidationError("-o/--output takes exactly one notebook")
+        }
+    }
+
+    func run() throws {
+        var failed = false
+        let plans = Planning.plans(for: notebooks, failed: &failed)
+        if output != nil, plans.count + (failed ? 1 : 0) > 1 {
+            Terminal.printError("nbrun: -o/--output takes exactly one notebook, and \(notebooks[0]) holds several")
+            throw Failure.usage
+        }
+        let results = Engine.run(plans, options: options.engineOptions, progress: Progress.reporter())
+        Progress.finish()
+        for result in results {
+            for failure in result.failures {
+                Terminal.report(result.path, failure)
+                if !allowErrors || failure.isTimeout { failed = true }
+            }
+            do throws(NotebookError) {
+                try NotebookFile.write(result.notebook, to: output ?? result.path)
+            } catch {
+                Terminal.report(output ?? result.path, error)
+                failed = true
+            }
+        }
+        if failed { throw Failure.failed }
+    }
+}
+
+extension RunResult.CellFailure {
+    var isTimeout: Bool {
+        if case .timedOut = failure { return true }
+        return false
+    }
+}
+
+/// Reading and matching notebooks, shared by the verbs that run them.
+enum Planning {
+    /// Plans every notebook named by `arguments`; each one that cannot be read or matched
+    /// is reported on stderr and left out (and `failed` is set).
+    static func plans(for arguments: [String], registry: DemoRegistry = .course, failed: inout Bool) -> [RunPlan] {
+        let paths: [String]
+        do {
+            paths = try NotebookPaths.expand(arguments)
+        } catch {
+            Terminal.printError("nbrun: \(error)")
+            failed = true
+            return []
+        }
+        var plans: [RunPlan] = []
+        for path in paths {
+            do {
+                let notebook = try NotebookFile.read(path)
+                plans.append(try RunPlan(path: path, notebook: notebook, registry: registry))
+            } catch {
+                Terminal.report(path, error)
+                failed = true
+            }
+        }
+        return plans
+    }
+}
+
+/// A one-line progress display on stderr, shown only when stderr is a terminal.
+enum Progress {
+    static func reporter() -> (@Sendable (Int, Int) -> Void)? {
+        guard Terminal.stderrIsTerminal else { return nil }
+        return { done, total in
+            Terminal.printError("\r\u{1B}[Knbrun: \(done)/\(total) cells done", newline: false)
+        }
+    }
+
+    static func finish() {
+        if Terminal.stderrIsTerminal { Terminal.printError("\r\u{1B}[K", newline: false) }
+    }
+}

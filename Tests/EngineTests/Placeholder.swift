@@ -1,5 +1,0 @@
-import XCTest
-
-final class EnginePlaceholderTests: XCTestCase {
-    func testPlaceholder() { XCTAssertTrue(true) }
-}

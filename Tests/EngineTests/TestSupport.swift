@@ -1,0 +1,36 @@
+import Demos
+import Engine
+import Foundation
+import Notebook
+
+/// Small notebooks and a registry of small closures (not the course demos) for engine tests.
+enum Fixture {
+    static func codeCell(_ source: String, tags: [String] = ["no-run"], id: String? = nil) -> Cell {
+        var metadata = JSONObject()
+        if !tags.isEmpty { metadata["tags"] = .array(tags.map(JSONValue.string)) }
+        return Cell(type: .code, id: id, metadata: metadata, source: source)
+    }
+
+    static func demo(_ source: String, name: String, notebook: String = "fixture",
+                     run: @escaping @Sendable (DemoContext) throws -> Void) -> Demo {
+        let fingerprint = SourceFingerprint(source: source)
+        return Demo(notebook: notebook, name: name, fingerprint: fingerprint.digest, sketch: fingerprint.sketch, run: run)
+    }
+
+    static func notebook(_ cells: [Cell]) -> Notebook {
+        Notebook(nbformat: 4, nbformatMinor: 5, metadata: JSONObject(), cells: cells)
+    }
+
+    static func plan(_ notebook: Notebook, _ registry: DemoRegistry, path: String = "fixture.ipynb") throws -> RunPlan {
+        try RunPlan(path: path, notebook: notebook, registry: registry)
+    }
+
+    static func streamLines(_ cell: Cell, _ name: String = "stdout") -> [String] {
+        (cell.outputs ?? []).compactMap(\.stream).filter { $0.name == name }
+            .flatMap { $0.text.split(separator: "\n").map(String.init) }
+    }
+
+    static func seconds(_ since: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - since.uptimeNanoseconds) / 1e9
+    }
+}
