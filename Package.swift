@@ -31,7 +31,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], resources: [.copy("Corpus")]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Corpus"]),
         .testTarget(name: "FuturesTests", dependencies: ["Futures"]),
         .testTarget(name: "DemosTests", dependencies: ["Demos", "Futures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "Futures"]),

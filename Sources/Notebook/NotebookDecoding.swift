@@ -83,16 +83,17 @@ extension Cell {
             if let count = executionCount, count != .null, count.intValue == nil {
                 throw .invalidNotebook(location: location, problem: "execution_count is \(count.typeName), not an integer or null")
             }
-            if let value = object.removeValue(forKey: "outputs") {
-                guard case .array(let items) = value else {
-                    throw .invalidNotebook(location: location, problem: "outputs is \(value.typeName), not an array")
-                }
-                var decoded: [Output] = []
-                for (index, item) in items.enumerated() {
-                    decoded.append(try Output(json: item, location: "\(location), output \(index + 1)"))
-                }
-                outputs = decoded
+            guard let value = object.removeValue(forKey: "outputs") else {
+                throw .invalidNotebook(location: location, problem: "a code cell needs \"outputs\" (an array, possibly empty)")
             }
+            guard case .array(let items) = value else {
+                throw .invalidNotebook(location: location, problem: "outputs is \(value.typeName), not an array")
+            }
+            var decoded: [Output] = []
+            for (index, item) in items.enumerated() {
+                decoded.append(try Output(json: item, location: "\(location), output \(index + 1)"))
+            }
+            outputs = decoded
         }
         var attachments = object.removeValue(forKey: "attachments")
         if case .object(var bundles)? = attachments {
@@ -106,11 +107,8 @@ extension Cell {
         }
         self.init(type: type, id: id, metadata: metadata, source: source, outputs: outputs,
                   executionCount: executionCount, attachments: attachments, extra: object)
-        // The initialiser fills absent code-cell keys; keep them absent, as they were read.
-        if type == .code {
-            self.executionCount = executionCount
-            self.outputs = outputs
-        }
+        // The initialiser fills an absent execution_count; keep it absent, as it was read.
+        if type == .code { self.executionCount = executionCount }
     }
 
     /// A string, or a list of strings joined (nbformat's rejoin_lines).
@@ -134,12 +132,17 @@ extension Cell {
 }
 
 extension Output {
+    static let knownTypes: Set<String> = ["stream", "display_data", "execute_result", "error"]
+
     init(json: JSONValue, location: String) throws(NotebookError) {
         guard case .object(var object) = json else {
             throw .invalidNotebook(location: location, problem: "is \(json.typeName), not an object")
         }
         guard let type = object.removeValue(forKey: "output_type")?.stringValue else {
             throw .invalidNotebook(location: location, problem: "has no \"output_type\" string")
+        }
+        guard Self.knownTypes.contains(type) else {
+            throw .invalidNotebook(location: location, problem: "unknown output_type \"\(type)\" (expected stream, display_data, execute_result or error)")
         }
         switch type {
         case "execute_result", "display_data":

@@ -4,8 +4,8 @@
 /// round-trips; they differ in layout. Python writes fixed notation when the decimal
 /// exponent is in -4 ..< 16 (`0.0001`, `1e-05`, `1000000000000000.0`, `1e+16`), always
 /// keeps a `.0` on integral values, and pads exponents to two digits (`2e-07`).
-enum PythonFloat {
-    static func repr(_ value: Double) -> String {
+public enum PythonFloat {
+    public static func repr(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }

@@ -1,5 +1,0 @@
-import XCTest
-
-final class NotebookPlaceholderTests: XCTestCase {
-    func testPlaceholder() { XCTAssertTrue(true) }
-}
