@@ -1,0 +1,22 @@
+import Foundation
+
+/// A value that is only read or written while holding a lock.
+///
+/// Why not `Synchronization.Mutex`: on Linux it is a futex lock that ThreadSanitizer
+/// cannot see, so every access made under it is reported as a data race. `NSLock` wraps
+/// a pthread mutex, which ThreadSanitizer understands, so real races stay visible.
+final class Locked<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `value` is private and only touched inside `withLock`, while `lock` is held.
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}

@@ -1,0 +1,88 @@
+import Dispatch
+import Foundation
+
+/// When `wait(_:timeout:returnWhen:)` returns (Python's `FIRST_COMPLETED`,
+/// `FIRST_EXCEPTION`, `ALL_COMPLETED`).
+public enum ReturnWhen: Sendable {
+    /// As soon as any future finishes or is cancelled.
+    case firstCompleted
+    /// As soon as any future finishes by throwing (cancelling doesn't count);
+    /// if none throws, the same as `.allCompleted`.
+    case firstException
+    /// When every future has finished or been cancelled.
+    case allCompleted
+}
+
+/// Blocks until `returnWhen` holds or `timeout` seconds pass, then splits the futures
+/// into done and not done (Python: `wait(fs, timeout=None, return_when=ALL_COMPLETED)`).
+///
+/// Like Python it never throws: on timeout, the unfinished ones are in `notDone`.
+/// Both arrays keep the input order, duplicates dropped. Inside a type that has its own
+/// `wait` method (e.g. an `XCTestCase`), call it as `Futures.wait(...)`.
+public func wait<T>(
+    _ futures: some Sequence<Future<T>>,
+    timeout: TimeInterval? = nil,
+    returnWhen: ReturnWhen = .allCompleted
+) -> (done: [Future<T>], notDone: [Future<T>]) {
+    let deadline = Deadline(timeout: timeout)
+    var seen = Set<ObjectIdentifier>()
+    let unique = futures.filter { seen.insert(ObjectIdentifier($0)).inserted }
+
+    let alreadyDone = unique.filter(\.done)
+    let satisfied =
+        switch returnWhen {
+        case .firstCompleted: !alreadyDone.isEmpty
+        case .firstException: alreadyDone.contains(where: \.failed) || alreadyDone.count == unique.count
+        case .allCompleted: alreadyDone.count == unique.count
+        }
+
+    if !satisfied {
+        let pending = unique.filter { !$0.done }
+        let trigger = WaitTrigger(pending: pending.count, returnWhen: returnWhen)
+        var registrations: [(future: Future<T>, id: UInt64)] = []
+        for future in pending {
+            let onDone: @Sendable () -> Void = { trigger.futureDone(failed: future.failed) }
+            if let id = future.addWaiter(onDone) {
+                registrations.append((future, id))
+            } else {
+                onDone()  // finished since we looked
+            }
+        }
+        _ = trigger.fired.wait(timeout: deadline.time)
+        for (future, id) in registrations { future.removeWaiter(id) }
+    }
+
+    // Like Python, report what is done now, not just what had triggered the wake-up.
+    var done: [Future<T>] = []
+    var notDone: [Future<T>] = []
+    for future in unique {
+        if future.done { done.append(future) } else { notDone.append(future) }
+    }
+    return (done, notDone)
+}
+
+/// Counts completions and signals `fired` once, when the `ReturnWhen` condition holds.
+private final class WaitTrigger: Sendable {
+    private let state: Locked<(pending: Int, fired: Bool)>
+    private let returnWhen: ReturnWhen
+    let fired = DispatchSemaphore(value: 0)
+
+    init(pending: Int, returnWhen: ReturnWhen) {
+        state = Locked((pending, false))
+        self.returnWhen = returnWhen
+    }
+
+    func futureDone(failed: Bool) {
+        let fire: Bool = state.withLock { s in
+            s.pending -= 1
+            guard !s.fired else { return false }
+            switch returnWhen {
+            case .firstCompleted: s.fired = true
+            case .firstException: s.fired = failed || s.pending == 0
+            case .allCompleted: s.fired = s.pending == 0
+            }
+            return s.fired
+        }
+        if fire { fired.signal() }
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class FuturesPlaceholderTests: XCTestCase {
-    func testPlaceholder() { XCTAssertTrue(true) }
-}
