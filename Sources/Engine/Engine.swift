@@ -38,6 +38,8 @@ public struct RunResult: Sendable {
     public let path: String
     public let notebook: Notebook
     public let failures: [CellFailure]
+    /// Seconds each cell that ran took, by cell index (execute_input to execute_reply).
+    public var seconds: [Int: Double] = [:]
 }
 
 /// Runs planned notebooks: every matched cell of every notebook goes to one shared pool.
@@ -65,6 +67,7 @@ public enum Engine {
         for (plan, planFutures) in zip(plans, futures) {
             var notebook = plan.notebook
             var failures: [RunResult.CellFailure] = []
+            var seconds: [Int: Double] = [:]
             for (number, (step, future)) in zip(plan.steps, planFutures).enumerated() {
                 let outcome: CellOutcome
                 do {
@@ -78,11 +81,12 @@ public enum Engine {
                 let label = CellLabel(index: step.cellIndex, cell: notebook.cells[step.cellIndex])
                 CellUpdate.apply(outcome, demo: step.demo, executionCount: number + 1, label: label,
                                  to: &notebook.cells[step.cellIndex])
+                seconds[step.cellIndex] = outcome.timing.executeReply.seconds(since: outcome.timing.executeInput)
                 if let failure = outcome.failure {
                     failures.append(.init(cell: label, demo: step.demo.name, failure: failure))
                 }
             }
-            results.append(RunResult(path: plan.path, notebook: finished(notebook), failures: failures))
+            results.append(RunResult(path: plan.path, notebook: finished(notebook), failures: failures, seconds: seconds))
         }
         pool.shutdown(wait: options.timeout == nil)
         return results

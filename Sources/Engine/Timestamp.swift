@@ -22,6 +22,10 @@ public struct Timestamp: Sendable, Comparable, CustomStringConvertible {
                       Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), microseconds)
     }
 
+    public func seconds(since earlier: Timestamp) -> Double {
+        Double(seconds - earlier.seconds) + Double(microseconds - earlier.microseconds) / 1e6
+    }
+
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         (lhs.seconds, lhs.microseconds) < (rhs.seconds, rhs.microseconds)
     }

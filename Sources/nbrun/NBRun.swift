@@ -10,7 +10,7 @@ struct NBRun: ParsableCommand {
         discussion: """
             Exit status: 0 success, 1 a failed run, check or bad notebook, 2 a usage error.
             """,
-        subcommands: [RunCommand.self, FmtCommand.self, ListCommand.self, ScaffoldCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, DiffCommand.self, FmtCommand.self, ListCommand.self, ScaffoldCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

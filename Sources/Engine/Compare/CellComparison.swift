@@ -1,0 +1,74 @@
+/// The verdict on one cell: do the fresh outputs show the same as the committed ones?
+public struct CellComparison: Sendable {
+    /// Empty when the cell matches; otherwise a readable diff, one line per entry.
+    public let differences: [String]
+    public var matches: Bool { differences.isEmpty }
+
+    /// Compares channel by channel (stdout, stderr, other). Lines under the `unordered`
+    /// rule are compared as a multiset; the others must match in order.
+    public init(expected: OutputLines, actual: OutputLines, rules: CompareRules) {
+        guard !rules.skip else {
+            differences = []
+            return
+        }
+        let matcher = LineMatcher(rules: rules)
+        var report: [String] = []
+        for (expectedChannel, actualChannel) in zip(expected.channels, actual.channels) {
+            let ordered = Self.compareOrdered(expectedChannel.lines.filter { !matcher.isUnordered($0) },
+                                              actualChannel.lines.filter { !matcher.isUnordered($0) }, matcher)
+            let unordered = Self.compareUnordered(expectedChannel.lines.filter(matcher.isUnordered),
+                                                  actualChannel.lines.filter(matcher.isUnordered), matcher)
+            guard !ordered.isEmpty || !unordered.isEmpty else { continue }
+            report.append("\(expectedChannel.name):")
+            report += ordered
+            if !unordered.isEmpty {
+                report.append("  (lines compared in any order:)")
+                report += unordered
+            }
+        }
+        differences = report
+    }
+
+    /// A line diff (`-` expected only, `+` actual only, ` ` both) over the longest common
+    /// subsequence; empty when the sequences match line for line.
+    static func compareOrdered(_ expected: [String], _ actual: [String], _ matcher: LineMatcher) -> [String] {
+        if expected.count == actual.count, zip(expected, actual).allSatisfy({ matcher.matches($0, $1) }) { return [] }
+        let n = expected.count, m = actual.count
+        var table = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            for j in stride(from: m - 1, through: 0, by: -1) {
+                table[i][j] = matcher.matches(expected[i], actual[j]) ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+            }
+        }
+        var lines: [String] = []
+        var i = 0, j = 0
+        while i < n || j < m {
+            if i < n, j < m, matcher.matches(expected[i], actual[j]) {
+                lines.append("   \(actual[j])")
+                i += 1
+                j += 1
+            } else if j < m, i == n || table[i][j + 1] >= table[i + 1][j] {
+                lines.append("  +\(actual[j])")
+                j += 1
+            } else {
+                lines.append("  -\(expected[i])")
+                i += 1
+            }
+        }
+        return lines
+    }
+
+    /// Multiset comparison: each expected line takes one matching actual line.
+    static func compareUnordered(_ expected: [String], _ actual: [String], _ matcher: LineMatcher) -> [String] {
+        var remaining = actual
+        var missing: [String] = []
+        for line in expected {
+            if let index = remaining.firstIndex(where: { matcher.matches(line, $0) }) {
+                remaining.remove(at: index)
+            } else {
+                missing.append(line)
+            }
+        }
+        return missing.map { "  -\($0)" } + remaining.map { "  +\($0)" }
+    }
+}

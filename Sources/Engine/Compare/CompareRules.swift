@@ -1,0 +1,107 @@
+import Foundation
+import Notebook
+
+/// What counts as "the same output" for one cell: the rules `nbrun check` and `nbrun diff`
+/// compare by. Defaults hold for every cell; `nbrun.json` at the repository root and the
+/// cell's own `metadata.nbrun` override them, in that order.
+///
+/// - `tolerance`: measured numbers (those with a decimal point) match when
+///   `|a - b| <= absolute + relative * max(|a|, |b|)`. Integers always match exactly.
+/// - `unordered`: `true` compares the cell's lines as a multiset; a pattern (or a list of
+///   them) compares just the lines it matches as a multiset, the rest in order.
+/// - `mask`: patterns whose matches (their capture groups, if any) are blanked on both
+///   sides before comparing, for values nothing can predict.
+/// - `skip`: the cell's outputs are not compared at all.
+public struct CompareRules: Sendable {
+    public var relativeTolerance: Double = 0.25
+    public var absoluteTolerance: Double = 0.05
+    public var unordered: Unordered = .none
+    public var masks: [Pattern] = []
+    public var skip = false
+
+    public enum Unordered: Sendable {
+        case none, all
+        case matching([Pattern])
+    }
+
+    /// A compiled regular expression and its source, for messages.
+    public struct Pattern: @unchecked Sendable {
+        // NSRegularExpression is immutable after creation and documented thread-safe.
+        public let source: String
+        let expression: NSRegularExpression
+    }
+
+    public init() {}
+
+    /// Applies an override object (`{"tolerance": {...}, "unordered": ..., "mask": [...], "skip": ...}`).
+    /// `origin` names where it came from in error messages.
+    public mutating func apply(_ object: JSONObject, origin: String) throws(RuleError) {
+        for (key, value) in object.members {
+            switch key {
+            case "tolerance":
+                guard case .object(let tolerance) = value else { throw RuleError(origin, "\"tolerance\" must be an object") }
+                for (name, number) in tolerance.members {
+                    guard let amount = Self.number(number), amount >= 0 else {
+                        throw RuleError(origin, "tolerance \"\(name)\" must be a non-negative number")
+                    }
+                    switch name {
+                    case "relative": relativeTolerance = amount
+                    case "absolute": absoluteTolerance = amount
+                    default: throw RuleError(origin, "unknown tolerance \"\(name)\" (relative, absolute)")
+                    }
+                }
+            case "unordered":
+                switch value {
+                case .bool(let flag): unordered = flag ? .all : .none
+                default: unordered = .matching(try Self.patterns(value, key: key, origin: origin))
+                }
+            case "mask":
+                masks = try Self.patterns(value, key: key, origin: origin)
+            case "skip":
+                guard case .bool(let flag) = value else { throw RuleError(origin, "\"skip\" must be true or false") }
+                skip = flag
+            default:
+                throw RuleError(origin, "unknown rule \"\(key)\" (tolerance, unordered, mask, skip)")
+            }
+        }
+    }
+
+    private static func number(_ value: JSONValue) -> Double? {
+        switch value {
+        case .int(let number): Double(number)
+        case .real(let number): number
+        default: nil
+        }
+    }
+
+    private static func patterns(_ value: JSONValue, key: String, origin: String) throws(RuleError) -> [Pattern] {
+        let sources: [String]
+        switch value {
+        case .string(let source): sources = [source]
+        case .array(let items) where items.allSatisfy({ $0.stringValue != nil }): sources = items.compactMap(\.stringValue)
+        default: throw RuleError(origin, "\"\(key)\" must be a regular expression or a list of them")
+        }
+        var compiled: [Pattern] = []
+        for source in sources {
+            do {
+                compiled.append(Pattern(source: source, expression: try NSRegularExpression(pattern: source)))
+            } catch {
+                throw RuleError(origin, "\"\(key)\": invalid regular expression \(source)")
+            }
+        }
+        return compiled
+    }
+}
+
+/// A comparison rule that cannot be used, with where it was found.
+public struct RuleError: Error, Sendable, CustomStringConvertible {
+    public let origin: String
+    public let problem: String
+
+    init(_ origin: String, _ problem: String) {
+        self.origin = origin
+        self.problem = problem
+    }
+
+    public var description: String { "\(origin): \(problem)" }
+}

@@ -1,0 +1,43 @@
+import Notebook
+
+/// Compares the code cells of two versions of a notebook under the repository's rules.
+public enum NotebookComparison {
+    /// One compared cell.
+    public struct Entry: Sendable {
+        public let label: CellLabel
+        /// `notebook/name` of the demo porting the cell, when one does.
+        public let demo: String?
+        public let comparison: CellComparison
+    }
+
+    /// Compares cells pairwise: each pair is (index in `expected`, index in `actual`).
+    public static func compare(expected: Notebook, actual: Notebook, pairs: [(Int, Int)], path: String,
+                               registry: DemoRegistry, rules: RuleBook) throws(RuleError) -> [Entry] {
+        let name = RunPlan.notebookName(of: path)
+        var entries: [Entry] = []
+        for (index, other) in pairs where expected.cells.indices.contains(index) && actual.cells.indices.contains(other) {
+            let cell = expected.cells[index]
+            var demo: String?
+            if case .matched(let found) = registry.match(cell, notebookName: name) { demo = "\(found.notebook)/\(found.name)" }
+            let cellRules = try rules.rules(for: cell, demo: demo)
+            let comparison = CellComparison(expected: OutputLines(cell.outputs ?? []),
+                                            actual: OutputLines(actual.cells[other].outputs ?? []), rules: cellRules)
+            entries.append(Entry(label: CellLabel(index: index, cell: cell), demo: demo, comparison: comparison))
+        }
+        return entries
+    }
+
+    /// Pairs the code cells of two notebooks for `diff`: by id when every code cell of both has
+    /// one and the ids agree, else by position. Returns nil when they cannot be paired.
+    public static func pairCodeCells(_ a: Notebook, _ b: Notebook) -> [(Int, Int)]? {
+        let left = a.cells.indices.filter { a.cells[$0].type == .code }
+        let right = b.cells.indices.filter { b.cells[$0].type == .code }
+        let leftIDs = left.compactMap { a.cells[$0].id }, rightIDs = right.compactMap { b.cells[$0].id }
+        if leftIDs.count == left.count, rightIDs.count == right.count, Set(leftIDs) == Set(rightIDs), Set(leftIDs).count == left.count {
+            let positions = Dictionary(uniqueKeysWithValues: right.map { (b.cells[$0].id ?? "", $0) })
+            return left.compactMap { index in positions[a.cells[index].id ?? ""].map { (index, $0) } }
+        }
+        guard left.count == right.count else { return nil }
+        return Array(zip(left, right))
+    }
+}

@@ -1,0 +1,50 @@
+import Notebook
+
+/// A cell's outputs as the lines a reader sees, grouped by where they went: stdout,
+/// stderr, and everything else (errors, rich displays) in order. How a kernel happened to
+/// chunk a stream into several outputs does not matter; the lines do.
+public struct OutputLines: Sendable, Equatable {
+    public var stdout: [String] = []
+    public var stderr: [String] = []
+    public var other: [String] = []
+
+    public init(_ outputs: [Output]) {
+        var pending: [String: String] = [:]
+        for output in outputs {
+            if let stream = output.stream {
+                pending[stream.name, default: ""] += stream.text
+                continue
+            }
+            switch output.outputType {
+            case "error":
+                let name = output.fields["ename"]?.stringValue ?? "?"
+                let value = output.fields["evalue"]?.stringValue ?? ""
+                other.append("[error] \(name): \(value)")
+            default:
+                let data = output.fields["data"]?.objectValue
+                if let text = data?["text/plain"]?.stringValue {
+                    other += Self.lines(text).map { "[\(output.outputType)] \($0)" }
+                } else {
+                    let rendered = String(decoding: JSONWriter.bytes(.object(output.fields)), as: UTF8.self)
+                    other.append("[\(output.outputType)] \(rendered.split(separator: "\n").joined())")
+                }
+            }
+        }
+        stdout = Self.lines(pending["stdout"] ?? "")
+        stderr = Self.lines(pending["stderr"] ?? "")
+        for (name, text) in pending where name != "stdout" && name != "stderr" {
+            other += Self.lines(text).map { "[\(name)] \($0)" }
+        }
+    }
+
+    /// The channels with their names, for reports.
+    public var channels: [(name: String, lines: [String])] {
+        [("stdout", stdout), ("stderr", stderr), ("other", other)]
+    }
+
+    static func lines(_ text: String) -> [String] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Notebook
+
+/// The comparison rules of a repository: `nbrun.json` at its root, looked up from a
+/// notebook's folder upwards (stopping at the folder holding `.git`).
+///
+/// ```json
+/// {
+///   "defaults": {"tolerance": {"relative": 0.25, "absolute": 0.05}},
+///   "demos": {"02-threads/race": {"mask": ["got: +(\\d+)"]}}
+/// }
+/// ```
+/// A cell's rules are the defaults, then its demo's entry, then its `metadata.nbrun`.
+public struct RuleBook: Sendable {
+    public static let fileName = "nbrun.json"
+
+    public let path: String?
+    let defaults: JSONObject
+    let demos: JSONObject
+
+    public static let empty = RuleBook(path: nil, defaults: JSONObject(), demos: JSONObject())
+
+    /// Finds and reads the `nbrun.json` that governs `notebookPath`, if any.
+    public static func governing(_ notebookPath: String) throws(RuleError) -> RuleBook {
+        var directory = URL(fileURLWithPath: notebookPath).standardizedFileURL.deletingLastPathComponent()
+        while true {
+            let candidate = directory.appendingPathComponent(fileName).path
+            if FileManager.default.fileExists(atPath: candidate) { return try load(candidate) }
+            let isRoot = FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path)
+            let parent = directory.deletingLastPathComponent()
+            if isRoot || parent.path == directory.path { return .empty }
+            directory = parent
+        }
+    }
+
+    public static func load(_ path: String) throws(RuleError) -> RuleBook {
+        let json: JSONValue
+        do {
+            json = try JSONReader.parse(NotebookFile.readBytes(path))
+        } catch {
+            throw RuleError(path, "\(error)")
+        }
+        guard case .object(let top) = json else { throw RuleError(path, "must hold a JSON object") }
+        for key in top.keys where key != "defaults" && key != "demos" {
+            throw RuleError(path, "unknown key \"\(key)\" (defaults, demos)")
+        }
+        let defaults = top["defaults"]?.objectValue ?? JSONObject()
+        let demos = top["demos"]?.objectValue ?? JSONObject()
+        let book = RuleBook(path: path, defaults: defaults, demos: demos)
+        // Check every entry now, so a typo fails at once rather than on the cell it names.
+        var probe = CompareRules()
+        try probe.apply(defaults, origin: "\(path): defaults")
+        for (name, value) in demos.members {
+            guard case .object(let rules) = value else { throw RuleError(path, "demos.\(name) must be an object") }
+            try probe.apply(rules, origin: "\(path): demos.\(name)")
+        }
+        return book
+    }
+
+    /// The rules for one cell; `demo` is `notebook/name` of the demo that ports it, if any.
+    public func rules(for cell: Cell, demo: String?) throws(RuleError) -> CompareRules {
+        var rules = CompareRules()
+        let origin = path ?? RuleBook.fileName
+        try rules.apply(defaults, origin: "\(origin): defaults")
+        if let demo, case .object(let entry)? = demos[demo] {
+            try rules.apply(entry, origin: "\(origin): demos.\(demo)")
+        }
+        if let own = cell.metadata["nbrun"] {
+            guard case .object(let object) = own else { throw RuleError("metadata.nbrun", "must be an object") }
+            try rules.apply(object, origin: "metadata.nbrun")
+        }
+        return rules
+    }
+}

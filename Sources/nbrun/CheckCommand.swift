@@ -1,0 +1,88 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Notebook
+
+/// `nbrun check NOTEBOOK...`: regenerates each notebook in memory and compares the fresh
+/// outputs of its no-run cells with the committed ones. Nothing is written.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Fail when fresh outputs of no-run cells differ from the committed ones (nothing is written).",
+        discussion: """
+            Timings match within a tolerance, scheduling-ordered lines can compare in any order and \
+            unpredictable values can be masked: see the rules in the README (nbrun.json, metadata.nbrun). \
+            Exit 0 when every cell matches, 1 when any differs.
+            """
+    )
+
+    @OptionGroup var options: RunOptions
+
+    @Option(help: "Also write a JUnit XML report: one testcase per checked cell.")
+    var junit: String?
+
+    @Argument(help: "Notebooks, or directories to search for *.ipynb.")
+    var notebooks: [String]
+
+    func run() throws {
+        var failed = false
+        let plans = Planning.plans(for: notebooks, failed: &failed)
+        let results = Engine.run(plans, options: options.engineOptions, progress: Progress.reporter())
+        Progress.finish()
+        var report = JUnitReport()
+        var checked = 0, differing = 0
+        for (plan, result) in zip(plans, results) {
+            let entries: [NotebookComparison.Entry]
+            do {
+                let rules = try RuleBook.governing(plan.path)
+                entries = try NotebookComparison.compare(
+                    expected: plan.notebook, actual: result.notebook,
+                    pairs: plan.steps.map { ($0.cellIndex, $0.cellIndex) },
+                    path: plan.path, registry: .course, rules: rules)
+            } catch {
+                Terminal.report(plan.path, error)
+                failed = true
+                continue
+            }
+            for entry in entries {
+                checked += 1
+                let index = entry.label.position - 1
+                let diff = entry.comparison.differences.joined(separator: "\n")
+                if !entry.comparison.matches {
+                    differing += 1
+                    print(Reporting.heading(plan.path, entry) + ": outputs differ from the committed notebook")
+                    print(Reporting.legend("committed", "fresh run"))
+                    print(diff)
+                }
+                report.cases.append(.init(notebook: plan.path, name: Reporting.name(entry),
+                                          seconds: result.seconds[index] ?? 0,
+                                          failure: entry.comparison.matches ? nil : diff))
+            }
+        }
+        print("nbrun check: \(checked) cell\(checked == 1 ? "" : "s") checked, \(differing) differ\(differing == 1 ? "s" : "")")
+        if let junit {
+            do throws(NotebookError) {
+                try AtomicFile.write(Array(report.xml.utf8), to: junit)
+            } catch {
+                Terminal.report(junit, error)
+                failed = true
+            }
+        }
+        if failed || differing > 0 { throw Failure.failed }
+    }
+}
+
+/// How `check` and `diff` name cells and lay out their reports.
+enum Reporting {
+    static func name(_ entry: NotebookComparison.Entry) -> String {
+        entry.label.description + (entry.demo.map { " [\($0)]" } ?? "")
+    }
+
+    static func heading(_ path: String, _ entry: NotebookComparison.Entry) -> String {
+        "\(path): \(name(entry))"
+    }
+
+    static func legend(_ minus: String, _ plus: String) -> String {
+        "  (-\(minus), +\(plus))"
+    }
+}
