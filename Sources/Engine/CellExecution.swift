@@ -2,7 +2,7 @@ import Demos
 import Dispatch
 import Foundation
 import Notebook
-import Synchronization
+import Futures
 
 /// What running one demo produced.
 public struct CellOutcome: Sendable {
@@ -53,7 +53,7 @@ enum CellExecution {
     /// The demo's thread reports here; the pool thread waits for it at most `timeout`.
     private final class Report: Sendable {
         let finished = DispatchSemaphore(value: 0)
-        let state = Mutex<(start: Timestamp?, failure: CellOutcome.Failure?)>((nil, nil))
+        let state = Locked<(start: Timestamp?, failure: CellOutcome.Failure?)>((nil, nil))
     }
 
     private static func runAbandonable(_ demo: Demo, context: DemoContext, timeout: TimeInterval)

@@ -1,20 +1,21 @@
 import Foundation
 
-/// A value that is only read or written while holding a lock.
+/// A value that is only read or written while holding a lock. Public because the code
+/// that uses this library (demo ports, the engine) needs the same TSan-visible lock.
 ///
 /// Why not `Synchronization.Mutex`: on Linux it is a futex lock that ThreadSanitizer
 /// cannot see, so every access made under it is reported as a data race. `NSLock` wraps
 /// a pthread mutex, which ThreadSanitizer understands, so real races stay visible.
-final class Locked<Value: Sendable>: @unchecked Sendable {
+public final class Locked<Value: Sendable>: @unchecked Sendable {
     // @unchecked: `value` is private and only touched inside `withLock`, while `lock` is held.
     private let lock = NSLock()
     private var value: Value
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         self.value = value
     }
 
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+    public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)

@@ -1,4 +1,5 @@
 import Foundation
+import Futures
 import Synchronization
 
 /// Which stream a piece of captured output went to.
@@ -10,16 +11,17 @@ public enum StreamName: String, Sendable {
 /// generator. One context per cell run; it is shared with every thread the demo starts,
 /// so everything here is thread-safe.
 public final class DemoContext: Sendable {
-    /// Captured text, in print order. A `Mutex` serialises appends from the demo's threads.
-    private let chunks = Mutex<[(StreamName, String)]>([])
+    /// Captured text, in print order. The lock serialises appends from the demo's threads
+    /// (`Locked`, not `Mutex`, so ThreadSanitizer can follow it).
+    private let chunks = Locked<[(StreamName, String)]>([])
     /// Set when the engine gives up on the run (timeout): later prints are dropped.
     private let sealed = Atomic<Bool>(false)
-    private let generator: Mutex<SeededGenerator>
+    private let generator: Locked<SeededGenerator>
 
     /// - Parameter seed: the generator's seed; the engine derives it from `--seed` and
     ///   the cell, or from the system's entropy when no seed is given.
     public init(seed: UInt64) {
-        generator = Mutex(SeededGenerator(seed: seed))
+        generator = Locked(SeededGenerator(seed: seed))
     }
 
     /// Python's `print(*items, sep=' ', end='\n')`, into this cell's stdout.

@@ -47,12 +47,12 @@ public struct CellComparison: Sendable {
                 lines.append("   \(actual[j])")
                 i += 1
                 j += 1
-            } else if j < m, i == n || table[i][j + 1] >= table[i + 1][j] {
-                lines.append("  +\(actual[j])")
-                j += 1
-            } else {
+            } else if i < n, j == m || table[i + 1][j] >= table[i][j + 1] {
                 lines.append("  -\(expected[i])")
                 i += 1
+            } else {
+                lines.append("  +\(actual[j])")
+                j += 1
             }
         }
         return lines
