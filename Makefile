@@ -7,7 +7,7 @@ PYTHON       ?= python3
 VENV         ?= .venv
 FUZZ_SECONDS ?= 60
 
-.PHONY: build test test-fast tsan run check fmt bench fuzz leaks deps pyenv clean
+.PHONY: build test tsan run check fmt bench fuzz leaks deps pyenv clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -16,11 +16,10 @@ build: deps
 	$(SWIFT) build -c $(CONFIG) --product nbrun
 
 # The whole suite (the real nbformat is used by the round-trip tests: see scripts/pyenv.sh),
-# then the golden notebooks checked against fresh runs.
+# then the golden notebooks checked against fresh runs (with the debug build just made).
 test: deps pyenv
 	NBRUN_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test
-	$(MAKE) build
-	$(NBRUN) check notebooks/
+	.build/debug/nbrun check notebooks/
 
 # ThreadSanitizer over the whole suite, in its own build folder.
 tsan: deps pyenv
@@ -39,8 +38,17 @@ fmt: build
 pyenv:
 	@scripts/pyenv.sh $(VENV) nbformat
 
+# Figures side by side with nbconvert, papermill, nbformat and json (BENCH.md). Never fails on speed.
 bench: deps
 	@scripts/bench.sh
+
+# libFuzzer + AddressSanitizer on the reader and canonical writer (read -> write -> read agrees).
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+# Reading and writing notebooks leaks nothing (valgrind).
+leaks: deps
+	@scripts/leaks.sh
 
 clean:
 	rm -rf .build .build-* $(VENV)
