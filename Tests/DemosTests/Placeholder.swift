@@ -1,5 +1,0 @@
-import XCTest
-
-final class DemosPlaceholderTests: XCTestCase {
-    func testPlaceholder() { XCTAssertTrue(true) }
-}
