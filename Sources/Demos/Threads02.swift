@@ -165,10 +165,33 @@ public enum Threads02 {
     /// Python: a read, an add and a write. The read and the write are each atomic (no
     /// undefined behaviour, no data race for ThreadSanitizer), but other threads' writes
     /// can land between them and be overwritten: lost updates.
+    /// CPython spends ~10 ms on each thread's loop, far longer than starting a thread, so
+    /// the four loops overlap. The Swift loop takes ~1 ms, about as long as starting the
+    /// next thread, so the loops would mostly run one after another. The gate lets each
+    /// thread begin its loop once all four are running: the overlap the Python has, and
+    /// nothing else; every lost update is a real one.
+    final class StartGate: Sendable {
+        private let remaining: Atomic<Int>
+        private let open = DispatchSemaphore(value: 0)
+        private let parties: Int
+
+        init(parties: Int) {
+            self.parties = parties
+            remaining = Atomic(parties)
+        }
+
+        func arriveAndWait() {
+            if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+                for _ in 0..<parties { open.signal() }
+            }
+            open.wait()
+        }
+    }
+
     final class RacyCounter: Sendable {
         private let value = Atomic<Int>(0)
-        func load() -> Int { value.load(ordering: .relaxed) }
-        func store(_ newValue: Int) { value.store(newValue, ordering: .relaxed) }
+        func load() -> Int { value.load(ordering: .sequentiallyConsistent) }
+        func store(_ newValue: Int) { value.store(newValue, ordering: .sequentiallyConsistent) }
     }
 
     /// Updates are lost only while two threads really run at once: likely when both
@@ -181,8 +204,10 @@ public enum Threads02 {
         sketch: "f52df55caa20aa6cb1fba12a51d93cded674e5b8dba107b097a26ca1af4d099d0439c24f74fa2625"
     ) { ctx in
         let counter = RacyCounter()
+        let started = StartGate(parties: 4)
 
         @Sendable func increment() {
+            started.arriveAndWait()
             for _ in 0..<100_000 {
                 counter.store(counter.load() + 1)  // NOT atomic: read, +1, write
             }

@@ -3,9 +3,11 @@
 /// does, which is what nbformat writes: keys sorted by code point, one space of indent per
 /// level, non-ASCII as UTF-8, control characters as lowercase `\u00xx`, reals as `repr`.
 public enum JSONWriter {
-    public static func bytes(_ value: JSONValue) -> [UInt8] {
+    /// - Parameter capacity: the expected size (e.g. the size of the file read), so a large
+    ///   document is written without the buffer being regrown and copied on the way.
+    public static func bytes(_ value: JSONValue, capacity: Int = 1 << 16) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(1 << 16)
+        output.reserveCapacity(capacity)
         write(value, level: 0, into: &output)
         return output
     }

@@ -15,8 +15,9 @@ extension Notebook {
     }
 
     /// The file's bytes, identical to what `nbformat.write` produces for this notebook.
-    public func canonicalBytes() -> [UInt8] {
-        var bytes = JSONWriter.bytes(json)
+    /// `sizeHint`: roughly how large the result will be (the size it was read from).
+    public func canonicalBytes(sizeHint: Int = 1 << 16) -> [UInt8] {
+        var bytes = JSONWriter.bytes(json, capacity: sizeHint + sizeHint / 8 + 1)
         bytes.append(0x0A)
         return bytes
     }

@@ -39,7 +39,7 @@ struct FmtCommand: ParsableCommand {
                 let original = try NotebookFile.readBytes(path)
                 var notebook = try NotebookFile.decode(original)
                 notebook.assignMissingCellIDs()
-                let canonical = notebook.canonicalBytes()
+                let canonical = notebook.canonicalBytes(sizeHint: original.count)
                 if check {
                     if canonical != original {
                         print(path)
