@@ -5,7 +5,8 @@ import Foundation
 public enum NotebookPaths {
     public struct Missing: Error, CustomStringConvertible {
         public let path: String
-        public var description: String { "\(path): no such file or directory" }
+        public let reason: String
+        public var description: String { "\(path): \(reason)" }
     }
 
     public static func expand(_ arguments: [String]) throws -> [String] {
@@ -13,10 +14,12 @@ public enum NotebookPaths {
         for argument in arguments {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else {
-                throw Missing(path: argument)
+                throw Missing(path: argument, reason: "no such file or directory")
             }
             if isDirectory.boolValue {
-                result += notebooks(under: argument)
+                let found = notebooks(under: argument)
+                guard !found.isEmpty else { throw Missing(path: argument, reason: "no notebooks (*.ipynb) in this directory") }
+                result += found
             } else {
                 result.append(argument)
             }

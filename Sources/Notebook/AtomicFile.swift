@@ -20,6 +20,8 @@ public enum AtomicFile {
         var existing = stat()
         let exists = stat(target, &existing) == 0
         if exists, (existing.st_mode & S_IFMT) == S_IFDIR { throw .io("is a directory, not a notebook file") }
+        // Never replace a FIFO, device or socket with a regular file.
+        if exists, (existing.st_mode & S_IFMT) != S_IFREG { throw .io("is not a regular file") }
 
         var template = Array("\(directory)/.\(name).nbrun-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { buffer -> Int32 in

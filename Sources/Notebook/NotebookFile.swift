@@ -30,13 +30,15 @@ public enum NotebookFile {
 
     /// The whole file. A directory, a device or a missing path is an `.io` error.
     public static func readBytes(_ path: String) throws(NotebookError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO named like a notebook must not wait for a writer.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw .io("cannot open: \(systemError())") }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw .io("cannot stat: \(systemError())") }
         if (status.st_mode & S_IFMT) == S_IFDIR { throw .io("is a directory, not a notebook file") }
         guard (status.st_mode & S_IFMT) == S_IFREG else { throw .io("is not a regular file") }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         // Read until EOF rather than trusting st_size: the file may grow while we read.
         var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)
         var filled = 0

@@ -33,25 +33,36 @@ struct FmtCommand: ParsableCommand {
             Terminal.printError("nbrun: \(error)")
             throw Failure.failed
         }
+        if output != nil, paths.count != 1 {
+            Terminal.printError("nbrun: -o/--output takes exactly one notebook, and \(notebooks[0]) holds \(paths.count)")
+            throw Failure.usage
+        }
         var failed = false
         for path in paths {
+            let original: [UInt8], canonical: [UInt8]
             do throws(NotebookError) {
-                let original = try NotebookFile.readBytes(path)
+                original = try NotebookFile.readBytes(path)
                 var notebook = try NotebookFile.decode(original)
                 notebook.assignMissingCellIDs()
-                let canonical = notebook.canonicalBytes(sizeHint: original.count)
-                if check {
-                    if canonical != original {
-                        print(path)
-                        failed = true
-                    }
-                } else if let output {
-                    try AtomicFile.write(canonical, to: output)
-                } else if canonical != original {
-                    try AtomicFile.write(canonical, to: path)
-                }
+                canonical = notebook.canonicalBytes(sizeHint: original.count)
             } catch {
                 Terminal.report(path, error)
+                failed = true
+                continue
+            }
+            if check {
+                if canonical != original {
+                    print(path)
+                    failed = true
+                }
+                continue
+            }
+            let target = output ?? path
+            guard output != nil || canonical != original else { continue }  // already canonical: untouched
+            do throws(NotebookError) {
+                try AtomicFile.write(canonical, to: target)
+            } catch {
+                Terminal.report(target, error)
                 failed = true
             }
         }

@@ -18,6 +18,8 @@ struct NBRun: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        // A file-size limit must make a write fail (EFBIG, reported, original kept), not kill us.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try NBRun.parseAsRoot()
             try command.run()

@@ -52,11 +52,11 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         var failed = false
-        let plans = Planning.plans(for: notebooks, failed: &failed)
-        if output != nil, plans.count + (failed ? 1 : 0) > 1 {
-            Terminal.printError("nbrun: -o/--output takes exactly one notebook, and \(notebooks[0]) holds several")
+        if output != nil, let count = try? NotebookPaths.expand(notebooks).count, count > 1 {
+            Terminal.printError("nbrun: -o/--output takes exactly one notebook, and \(notebooks[0]) holds \(count)")
             throw Failure.usage
         }
+        let plans = Planning.plans(for: notebooks, failed: &failed)
         let results = Engine.run(plans, options: options.engineOptions, progress: Progress.reporter())
         Progress.finish()
         for result in results {
