@@ -54,14 +54,13 @@ public enum Engine {
         }
         let pool = ThreadPoolExecutor(maxWorkers: max(1, min(options.jobs ?? total, total)))
         let counter = ProgressCounter(total: total, report: progress)
-        // Submitted in document order, so `--jobs 1` runs cells one at a time in that order.
-        let futures: [[Future<CellOutcome>]] = plans.map { plan in
-            plan.steps.map { step in
-                let seed = cellSeed(options.seed, demo: step.demo)
-                let future = pool.submit { CellExecution.run(step.demo, seed: seed, timeout: options.timeout) }
-                future.addDoneCallback { _ in counter.increment() }
-                return future
-            }
+        var futures: [[Future<CellOutcome>?]] = plans.map { [Future<CellOutcome>?](repeating: nil, count: $0.steps.count) }
+        for (planIndex, stepIndex) in submissionOrder(plans, jobs: options.jobs) {
+            let step = plans[planIndex].steps[stepIndex]
+            let seed = cellSeed(options.seed, demo: step.demo)
+            let future = pool.submit { CellExecution.run(step.demo, seed: seed, timeout: options.timeout) }
+            future.addDoneCallback { _ in counter.increment() }
+            futures[planIndex][stepIndex] = future
         }
         var results: [RunResult] = []
         for (plan, planFutures) in zip(plans, futures) {
@@ -71,6 +70,7 @@ public enum Engine {
             for (number, (step, future)) in zip(plan.steps, planFutures).enumerated() {
                 let outcome: CellOutcome
                 do {
+                    guard let future else { throw FuturesError.cancelled }
                     outcome = try future.result()
                 } catch {
                     // CellExecution never throws; a pool failure is still reported, not lost.
@@ -90,6 +90,22 @@ public enum Engine {
         }
         pool.shutdown(wait: options.timeout == nil)
         return results
+    }
+
+    /// The order cells are handed to the pool. `--jobs 1`: document order, as promised.
+    /// Otherwise longest first, by the duration each cell's last run recorded in the
+    /// notebook (cells with no record count as longest): when a hundred notebooks' cells
+    /// queue for the cores and for thread start-up, the long sleepers start at once and the
+    /// short ones fill in around them, so the batch ends close to its longest cell.
+    static func submissionOrder(_ plans: [RunPlan], jobs: Int?) -> [(Int, Int)] {
+        let documentOrder = plans.indices.flatMap { plan in plans[plan].steps.indices.map { (plan, $0) } }
+        guard jobs != 1 else { return documentOrder }
+        let expected = documentOrder.map { plan, step in
+            CellTiming.recordedSeconds(in: plans[plan].notebook.cells[plans[plan].steps[step].cellIndex].metadata) ?? .infinity
+        }
+        return documentOrder.indices
+            .sorted { expected[$0] != expected[$1] ? expected[$0] > expected[$1] : $0 < $1 }
+            .map { documentOrder[$0] }
     }
 
     private static func finished(_ notebook: Notebook) -> Notebook {

@@ -1,4 +1,5 @@
 import Foundation
+import Notebook
 
 /// A wall-clock instant as nbclient writes it in `metadata.execution`:
 /// UTC ISO-8601 with microseconds, e.g. `2026-11-24T17:39:05.229153Z`.
@@ -11,6 +12,36 @@ public struct Timestamp: Sendable, Comparable, CustomStringConvertible {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Timestamp(seconds: Int(spec.tv_sec), microseconds: Int(spec.tv_nsec / 1000))
+    }
+
+    public init(seconds: Int, microseconds: Int) {
+        self.seconds = seconds
+        self.microseconds = microseconds
+    }
+
+    /// Parses the form nbclient writes (`2026-11-24T17:39:05.229153Z`); nil for anything else.
+    public init?(parsing text: String) {
+        let digits = text.utf8.map { Int($0) - 48 }
+        guard digits.count == 27, text.utf8.last == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                guard (0...9).contains(digits[index]) else { return nil }
+                value = value * 10 + digits[index]
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              let micros = number(20..<26) else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        self.init(seconds: Int(timegm(&parts)), microseconds: micros)
     }
 
     public var description: String {
@@ -41,6 +72,16 @@ public struct CellTiming: Sendable {
     public var executeReply: Timestamp
     /// Its outputs were collected (`iopub.status.idle`).
     public var idle: Timestamp
+
+    /// How long the cell's code ran, as recorded in a cell's `metadata.execution` by nbclient
+    /// or nbrun; nil when the cell holds no such record.
+    public static func recordedSeconds(in metadata: JSONObject) -> Double? {
+        guard case .object(let execution)? = metadata["execution"],
+              let input = execution["iopub.execute_input"]?.stringValue.flatMap(Timestamp.init(parsing:)),
+              let reply = execution["shell.execute_reply"]?.stringValue.flatMap(Timestamp.init(parsing:))
+        else { return nil }
+        return reply.seconds(since: input)
+    }
 
     /// nbclient's `metadata.execution` object.
     public var metadata: [(key: String, value: String)] {

@@ -66,9 +66,19 @@ public struct JSONObject: Sendable, Equatable {
     public private(set) var members: [(key: String, value: JSONValue)]
 
     public init(_ members: [(key: String, value: JSONValue)] = []) {
-        self.members = []
-        self.members.reserveCapacity(members.count)
-        for (key, value) in members { self[key] = value }
+        // Linear even for wide objects: positions by key bytes, a later duplicate replacing.
+        var positions: [[UInt8]: Int] = [:]
+        var unique: [(key: String, value: JSONValue)] = []
+        unique.reserveCapacity(members.count)
+        for (key, value) in members {
+            if let position = positions[Array(key.utf8)] {
+                unique[position].value = value
+            } else {
+                positions[Array(key.utf8)] = unique.count
+                unique.append((key, value))
+            }
+        }
+        self.members = unique
     }
 
     /// Builds an object from members already known to have unique keys (the reader's path).
@@ -99,6 +109,13 @@ public struct JSONObject: Sendable, Equatable {
         return members.remove(at: position).value
     }
 
+    /// Replaces every member's value with `transform(key, value)`, in one linear pass.
+    public mutating func updateValues(_ transform: (String, JSONValue) throws -> JSONValue) rethrows {
+        for index in members.indices {
+            members[index].value = try transform(members[index].key, members[index].value)
+        }
+    }
+
     /// The members sorted as Python's `sort_keys=True` sorts them: by code point, which is
     /// the order of the keys' UTF-8 bytes.
     public var sortedMembers: [(key: String, value: JSONValue)] {
@@ -111,6 +128,8 @@ public struct JSONObject: Sendable, Equatable {
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.members.count == rhs.members.count else { return false }
-        return lhs.members.allSatisfy { member in rhs[member.key] == member.value }
+        return zip(lhs.sortedMembers, rhs.sortedMembers).allSatisfy { left, right in
+            left.key.utf8.elementsEqual(right.key.utf8) && left.value == right.value
+        }
     }
 }

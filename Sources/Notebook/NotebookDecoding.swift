@@ -97,12 +97,10 @@ extension Cell {
         }
         var attachments = object.removeValue(forKey: "attachments")
         if case .object(var bundles)? = attachments {
-            for (name, bundle) in bundles.members {
-                guard case .object(let mimeBundle) = bundle else {
-                    throw .invalidNotebook(location: location, problem: "attachment \"\(name)\" is \(bundle.typeName), not an object")
-                }
-                bundles[name] = .object(MimeBundle.rejoined(mimeBundle))
+            for (name, bundle) in bundles.members where bundle.objectValue == nil {
+                throw .invalidNotebook(location: location, problem: "attachment \"\(name)\" is \(bundle.typeName), not an object")
             }
+            bundles.updateValues { _, bundle in bundle.objectValue.map { .object(MimeBundle.rejoined($0)) } ?? bundle }
             attachments = .object(bundles)
         }
         self.init(type: type, id: id, metadata: metadata, source: source, outputs: outputs,
@@ -176,10 +174,10 @@ enum MimeBundle {
     /// `_rejoin_mimebundle`: a list of strings under a non-JSON mime becomes one string.
     static func rejoined(_ bundle: JSONObject) -> JSONObject {
         var bundle = bundle
-        for (mime, value) in bundle.members where !isJSON(mime) {
-            guard case .array(let items) = value else { continue }
+        bundle.updateValues { mime, value in
+            guard !isJSON(mime), case .array(let items) = value else { return value }
             let pieces = items.compactMap(\.stringValue)
-            if pieces.count == items.count { bundle[mime] = .string(pieces.joined()) }
+            return pieces.count == items.count ? .string(pieces.joined()) : value
         }
         return bundle
     }
@@ -187,10 +185,9 @@ enum MimeBundle {
     /// `_split_mimebundle`: strings under text-like mime types become lists of lines.
     static func split(_ bundle: JSONObject) -> JSONObject {
         var bundle = bundle
-        for (mime, value) in bundle.members where isSplit(mime) {
-            if case .string(let text) = value {
-                bundle[mime] = .array(PythonLines.split(text).map(JSONValue.string))
-            }
+        bundle.updateValues { mime, value in
+            guard isSplit(mime), case .string(let text) = value else { return value }
+            return .array(PythonLines.split(text).map(JSONValue.string))
         }
         return bundle
     }

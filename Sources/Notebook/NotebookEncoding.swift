@@ -35,9 +35,7 @@ extension Cell {
         if let executionCount { object["execution_count"] = executionCount }
         if let outputs { object["outputs"] = .array(outputs.map(\.json)) }
         if case .object(var bundles)? = attachments {
-            for (name, bundle) in bundles.members {
-                if case .object(let mimeBundle) = bundle { bundles[name] = .object(MimeBundle.split(mimeBundle)) }
-            }
+            bundles.updateValues { _, bundle in bundle.objectValue.map { .object(MimeBundle.split($0)) } ?? bundle }
             object["attachments"] = .object(bundles)
         } else if let attachments {
             object["attachments"] = attachments

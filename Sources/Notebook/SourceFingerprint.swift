@@ -31,12 +31,46 @@ public struct SourceFingerprint: Hashable, Sendable {
         return Double(2 * shared) / Double(left.count + right.count)
     }
 
+    /// The source's lines with trailing whitespace removed and trailing blank lines dropped.
+    /// Lines break at `\n`, `\r\n`, `\r` and the other Unicode line separators. Works on
+    /// scalars rather than Characters: the same result for sources, far less work.
     static func normalizedLines(_ source: String) -> [String] {
-        var lines = source.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { line in
-            String(line.reversed().drop(while: { $0.isWhitespace }).reversed())
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        var previousWasCR = false
+        for scalar in source.unicodeScalars {
+            if scalar == "\n" && previousWasCR {
+                previousWasCR = false
+                continue
+            }
+            previousWasCR = scalar == "\r"
+            if isLineBreak(scalar) {
+                lines.append(trimmed(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
         }
+        lines.append(trimmed(current))
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         return lines
+    }
+
+    private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029: true
+        default: false
+        }
+    }
+
+    private static func trimmed(_ line: String.UnicodeScalarView) -> String {
+        var end = line.endIndex
+        while end > line.startIndex {
+            let before = line.index(before: end)
+            guard line[before].properties.isWhitespace else { break }
+            end = before
+        }
+        return String(line[..<end])
     }
 
     private static func chunks(_ sketch: String) -> [Substring] {

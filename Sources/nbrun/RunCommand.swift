@@ -59,13 +59,16 @@ struct RunCommand: ParsableCommand {
         let plans = Planning.plans(for: notebooks, failed: &failed)
         let results = Engine.run(plans, options: options.engineOptions, progress: Progress.reporter())
         Progress.finish()
-        for result in results {
+        for (plan, result) in zip(plans, results) {
             for failure in result.failures {
                 Terminal.report(result.path, failure)
                 if !allowErrors || failure.isTimeout { failed = true }
             }
             do throws(NotebookError) {
-                try NotebookFile.write(result.notebook, to: output ?? result.path)
+                let bytes = result.notebook.canonicalBytes()
+                // Nothing ran and nothing changed: leave the file alone (mtime included).
+                if output == nil, plan.steps.isEmpty, (try? NotebookFile.readBytes(result.path)) == bytes { continue }
+                try AtomicFile.write(bytes, to: output ?? result.path)
             } catch {
                 Terminal.report(output ?? result.path, error)
                 failed = true
