@@ -1,5 +1,5 @@
 import Demos
-import Engine
+@testable import Engine
 import Foundation
 import Notebook
 import XCTest
@@ -168,6 +168,28 @@ final class RunningTests: XCTestCase {
         XCTAssertEqual(draws(7), draws(7))
         XCTAssertNotEqual(draws(7), draws(8))
         XCTAssertNotEqual(draws(nil), draws(nil))
+    }
+
+    func testLongestRecordedCellsAreSubmittedFirstExceptUnderJobsOne() throws {
+        func recorded(_ source: String, seconds: Int?) -> Cell {
+            var cell = Fixture.codeCell(source)
+            if let seconds {
+                cell.metadata["execution"] = .object(JSONObject([
+                    ("iopub.execute_input", .string("2026-11-24T17:39:05.000000Z")),
+                    ("shell.execute_reply", .string("2026-11-24T17:39:0\(5 + seconds).250000Z")),
+                ]))
+            }
+            return cell
+        }
+        let sources = ["short()", "long()", "unknown()", "middle()"]
+        let registry = DemoRegistry(sources.map { source in Fixture.demo(source, name: source) { _ in } })
+        let notebook = Fixture.notebook([recorded("short()", seconds: 0), recorded("long()", seconds: 3),
+                                         recorded("unknown()", seconds: nil), recorded("middle()", seconds: 1)])
+        let plan = try Fixture.plan(notebook, registry)
+        let names = { (jobs: Int?) in Engine.submissionOrder([plan], jobs: jobs).map { plan.steps[$0.1].demo.name } }
+        XCTAssertEqual(names(nil), ["unknown()", "long()", "middle()", "short()"])
+        XCTAssertEqual(names(2), ["unknown()", "long()", "middle()", "short()"])
+        XCTAssertEqual(names(1), ["short()", "long()", "unknown()", "middle()"], "--jobs 1 keeps document order")
     }
 
     static func seconds(between first: String, and second: String) throws -> Double {
