@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Python reference timings for a whole notebook read + rewrite, to compare nbrun against.
 
-    bench/anchors.py FILE [--repeat N] [--out-dir DIR]
+    bench/anchors.py FILE [--repeat N] [--stat best|median] [--out-dir DIR]
 
 Two figures for each of two ways to do it:
 
@@ -10,9 +10,9 @@ Two figures for each of two ways to do it:
   json       json.load, then json.dumps(indent=1, sort_keys=True, separators=(',', ': '),
              ensure_ascii=False) + "\\n" written to a file (the floor for any Python tool)
 
-  *_s        in this process, imports already done: best of N
+  *_s        in this process, imports already done: best of N (--stat median: median of N)
   *_proc_s   a fresh `python -c ...` subprocess doing the same, wall clock around it
-             (interpreter start + imports + work): best of N. Compare nbrun as a whole
+             (interpreter start + imports + work): best (or median) of N. Compare nbrun as a whole
              process against this one. python_startup_s (`python -c pass`) and
              nbformat_import_proc_s (`python -c 'import nbformat'`) show the fixed part.
 
@@ -48,22 +48,32 @@ JSON_CODE = (
 )
 
 
+STAT = min
+
+
 def best(fn, repeat: int) -> float:
+    """The best (or, with --stat median, the median) of `repeat` timed runs of fn."""
     times = []
     for _ in range(repeat):
         gc.collect()  # start each run from a clean heap, as a fresh process would
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return min(times)
+    return STAT(times)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("file", type=Path)
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure; the best is kept (default 5)")
+    parser.add_argument("--stat", choices=("best", "median"), default="best",
+                        help="which of the N runs each figure reports (default best)")
     parser.add_argument("--out-dir", type=Path, default=None, help="where rewritten copies go (default: a temp dir)")
     args = parser.parse_args()
+    global STAT
+    if args.stat == "median":
+        import statistics
+        STAT = statistics.median
 
     import logging
     import warnings
@@ -116,11 +126,11 @@ def main() -> int:
 
     py = "%d.%d.%d" % sys.version_info[:3]
     print("nbformat_s=%.3f json_s=%.3f nbformat_proc_s=%.3f json_proc_s=%.3f python_startup_s=%.3f "
-          "nbformat_import_proc_s=%.3f bytes=%d repeat=%d nbformat=%s python=%s nbformat_identical=%s json_identical=%s"
-          % (nbformat_s, json_s, nbformat_proc_s, json_proc_s, startup_s, import_s, size, args.repeat,
+          "nbformat_import_proc_s=%.3f bytes=%d repeat=%d stat=%s nbformat=%s python=%s nbformat_identical=%s json_identical=%s"
+          % (nbformat_s, json_s, nbformat_proc_s, json_proc_s, startup_s, import_s, size, args.repeat, args.stat,
              nbformat.__version__, py, "yes" if same_nbf else "no", "yes" if same_json else "no"))
     mb = size / 1e6
-    print("%s (%.1f MB), best of %d, Python %s:" % (args.file.name, mb, args.repeat, py))
+    print("%s (%.1f MB), %s of %d, Python %s:" % (args.file.name, mb, args.stat, args.repeat, py))
     print("  nbformat %s read+write: %.3f s in-process (%.1f MB/s), %.3f s as a fresh process"
           % (nbformat.__version__, nbformat_s, mb / nbformat_s, nbformat_proc_s))
     print("  stdlib json load+dumps: %.3f s in-process (%.1f MB/s), %.3f s as a fresh process"

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# nbrun's benchmarks (`make bench`): every figure next to the Python tool it replaces.
+#
+#   scripts/bench.sh [extra bench/run_bench.py options, e.g. --slow-runs 1]
+#
+# 1. a venv (.venv-bench) with nbconvert, nbformat, ipykernel, papermill and a python3
+#    kernel spec inside it; hyperfine and GNU time from apt when missing (optional);
+# 2. a release build of nbrun in its own scratch path (.build-bench; NBRUN_BENCH_SCRATCH
+#    overrides it, NBRUN=path skips the build and times that binary);
+# 3. the big notebook (bench/out/big.ipynb, scripts/gen-big-notebook.py, made once);
+# 4. bench/run_bench.py: prints the table and writes bench/out/latest.md (+ .json).
+#
+# A missed target is printed, never fatal: the exit status is non-zero only when the
+# tooling broke (venv, build, a tool that cannot run). See BENCH.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv=.venv-bench
+scratch="${NBRUN_BENCH_SCRATCH:-.build-bench}"
+big=bench/out/big.ipynb
+mkdir -p bench/out
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "python venv ($venv)"
+scripts/pyenv.sh "$venv" nbconvert nbformat ipykernel papermill
+if [ ! -f "$venv/share/jupyter/kernels/python3/kernel.json" ]; then
+    "$venv/bin/python" -m ipykernel install --sys-prefix >/dev/null
+fi
+echo "$("$venv/bin/python" --version); kernel spec $venv/share/jupyter/kernels/python3"
+
+# hyperfine times the short runs; GNU time (/usr/bin/time) gives clean peak-RSS figures.
+# Both optional: run_bench.py falls back to a subprocess loop and to polling /proc.
+missing=""
+command -v hyperfine >/dev/null 2>&1 || missing="$missing hyperfine"
+[ -x /usr/bin/time ] || missing="$missing time"
+if [ -n "$missing" ]; then
+    step "installing (optional):$missing"
+    sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo -n"; fi
+    # shellcheck disable=SC2086
+    { $sudo apt-get install -y -qq $missing >/dev/null 2>&1 \
+      || { $sudo apt-get update -qq >/dev/null 2>&1 && $sudo apt-get install -y -qq $missing >/dev/null 2>&1; }; } \
+      || echo "could not install$missing: using the fallbacks"
+fi
+
+if [ -n "${NBRUN:-}" ]; then
+    nbrun="$NBRUN"
+    step "using NBRUN=$nbrun (no build)"
+else
+    step "release build (swift build -c release --product nbrun --scratch-path $scratch)"
+    swift build -c release --product nbrun --scratch-path "$scratch"
+    nbrun="$(swift build -c release --product nbrun --scratch-path "$scratch" --show-bin-path)/nbrun"
+fi
+echo "demos registered for 02-threads: $("$nbrun" list | grep -c '^02-threads' || true)"
+
+if [ ! -f "$big" ] || [ scripts/gen-big-notebook.py -nt "$big" ]; then
+    step "generating $big"
+    "$venv/bin/python" scripts/gen-big-notebook.py "$big.tmp" && mv "$big.tmp" "$big"
+fi
+
+step "measuring"
+exec "$venv/bin/python" bench/run_bench.py --nbrun "$nbrun" --big "$big" "$@"
