@@ -1,5 +1,0 @@
-import XCTest
-
-final class nbrunPlaceholderTests: XCTestCase {
-    func testPlaceholder() { XCTAssertTrue(true) }
-}
