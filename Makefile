@@ -23,7 +23,7 @@ test: deps pyenv
 
 # ThreadSanitizer over the whole suite, in its own build folder.
 tsan: deps pyenv
-	NBRUN_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+	NBRUN_SANITIZER=thread NBRUN_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 # Regenerates the course notebooks in place.
 run: build
