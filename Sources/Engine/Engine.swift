@@ -53,12 +53,16 @@ public enum Engine {
             return plans.map { RunResult(path: $0.path, notebook: finished($0.notebook), failures: []) }
         }
         let pool = ThreadPoolExecutor(maxWorkers: max(1, min(options.jobs ?? total, total)))
+        // CPU-bound demos take turns on a lane of their own, beside the pool; `--jobs 1`
+        // keeps everything on the one pool, in document order.
+        let lane = options.jobs == 1 ? pool : ThreadPoolExecutor(maxWorkers: 1)
         let counter = ProgressCounter(total: total, report: progress)
         var futures: [[Future<CellOutcome>?]] = plans.map { [Future<CellOutcome>?](repeating: nil, count: $0.steps.count) }
         for (planIndex, stepIndex) in submissionOrder(plans, jobs: options.jobs) {
             let step = plans[planIndex].steps[stepIndex]
             let seed = cellSeed(options.seed, demo: step.demo)
-            let future = pool.submit { CellExecution.run(step.demo, seed: seed, timeout: options.timeout) }
+            let executor = step.demo.cpuBound ? lane : pool
+            let future = executor.submit { CellExecution.run(step.demo, seed: seed, timeout: options.timeout) }
             future.addDoneCallback { _ in counter.increment() }
             futures[planIndex][stepIndex] = future
         }
@@ -89,6 +93,7 @@ public enum Engine {
             results.append(RunResult(path: plan.path, notebook: finished(notebook), failures: failures, seconds: seconds))
         }
         pool.shutdown(wait: options.timeout == nil)
+        lane.shutdown(wait: options.timeout == nil)
         return results
     }
 

@@ -6,11 +6,11 @@ import Foundation
 struct NBRun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nbrun",
-        version: "0.1.0",
         abstract: "Run the no-run cells of Jupyter notebooks through registered Swift ports.",
         discussion: """
             Exit status: 0 success, 1 a failed run, check or bad notebook, 2 a usage error.
             """,
+        version: "0.1.0",
         subcommands: [RunCommand.self, CheckCommand.self, DiffCommand.self, FmtCommand.self, ListCommand.self, ScaffoldCommand.self],
         defaultSubcommand: RunCommand.self
     )

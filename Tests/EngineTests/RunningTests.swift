@@ -1,6 +1,7 @@
 import Demos
 @testable import Engine
 import Foundation
+import Futures
 import Notebook
 import XCTest
 
@@ -168,6 +169,34 @@ final class RunningTests: XCTestCase {
         XCTAssertEqual(draws(7), draws(7))
         XCTAssertNotEqual(draws(7), draws(8))
         XCTAssertNotEqual(draws(nil), draws(nil))
+    }
+
+    func testCPUBoundCellsTakeTurnsBesideTheOthers() throws {
+        let busy = Locked(0), peak = Locked(0)
+        var demos: [Demo] = []
+        var cells: [Cell] = []
+        for index in 0..<3 {
+            let source = "spin(\(index))"
+            cells.append(Fixture.codeCell(source))
+            let fingerprint = SourceFingerprint(source: source)
+            demos.append(Demo(notebook: "fixture", name: source, fingerprint: fingerprint.digest, cpuBound: true) { _ in
+                busy.withLock { count in
+                    count += 1
+                    let now = count
+                    peak.withLock { $0 = max($0, now) }
+                }
+                Thread.sleep(forTimeInterval: 0.05)
+                busy.withLock { $0 -= 1 }
+            })
+        }
+        let sleeper = "sleep(0.2)"
+        cells.append(Fixture.codeCell(sleeper))
+        demos.append(Fixture.demo(sleeper, name: "sleeper") { _ in Thread.sleep(forTimeInterval: 0.2) })
+        let start = DispatchTime.now()
+        let result = Engine.run([try Fixture.plan(Fixture.notebook(cells), DemoRegistry(demos))])[0]
+        XCTAssertTrue(result.failures.isEmpty)
+        XCTAssertEqual(peak.withLock { $0 }, 1, "CPU-bound cells never run at the same time")
+        XCTAssertLessThan(Fixture.seconds(start), 0.6, "they run beside the sleeper, not after it")
     }
 
     func testLongestRecordedCellsAreSubmittedFirstExceptUnderJobsOne() throws {

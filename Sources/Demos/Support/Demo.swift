@@ -13,6 +13,10 @@ public struct Demo: Sendable {
     public let fingerprint: String
     /// Per-line hashes of the cell source, used only to suggest the nearest demo.
     public let sketch: String
+    /// The port keeps the cores busy and its output depends on having them (a race between
+    /// its own threads, a contended lock): the engine runs such demos one at a time, beside
+    /// the sleeping ones rather than against each other.
+    public let cpuBound: Bool
     /// The port itself. It prints through the context and may throw like the cell would.
     public let run: @Sendable (DemoContext) throws -> Void
 
@@ -21,12 +25,14 @@ public struct Demo: Sendable {
         name: String,
         fingerprint: String,
         sketch: String = "",
+        cpuBound: Bool = false,
         run: @escaping @Sendable (DemoContext) throws -> Void
     ) {
         self.notebook = notebook
         self.name = name
         self.fingerprint = fingerprint
         self.sketch = sketch
+        self.cpuBound = cpuBound
         self.run = run
     }
 }
