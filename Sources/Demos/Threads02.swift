@@ -168,7 +168,7 @@ public enum Threads02 {
     /// CPython spends ~10 ms on each thread's loop, far longer than starting a thread, so
     /// the four loops overlap. The Swift loop takes ~1 ms, about as long as starting the
     /// next thread, so the loops would mostly run one after another. The gate is a start
-    /// line: each thread spins there until all four have arrived, so the last ones to arrive
+    /// line: each thread waits there, yielding, until all four have arrived, so the last ones to arrive
     /// set off together, on different cores. That is the overlap the Python has, and nothing
     /// else; every lost update is a real one.
     final class StartGate: Sendable {
@@ -182,7 +182,8 @@ public enum Threads02 {
         func arriveAndWait() {
             arrived.add(1, ordering: .sequentiallyConsistent)
             let giveUp = perfCounter() + 0.2  // never hang, even where a thread is never scheduled
-            while arrived.load(ordering: .sequentiallyConsistent) < parties, perfCounter() < giveUp {}
+            // Yield while waiting: on a busy machine the threads still to arrive need the core.
+            while arrived.load(ordering: .sequentiallyConsistent) < parties, perfCounter() < giveUp { sched_yield() }
         }
     }
 
