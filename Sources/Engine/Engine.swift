@@ -123,11 +123,7 @@ public enum Engine {
     /// numbers whatever else runs beside it; fresh entropy without a seed.
     static func cellSeed(_ seed: UInt64?, demo: Demo) -> UInt64 {
         guard let seed else { return UInt64.random(in: .min ... .max) }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "\(seed)\u{0}\(demo.notebook)\u{0}\(demo.name)".utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        return hash
+        return StableHash.fnv64("\(seed)\u{0}\(demo.notebook)\u{0}\(demo.name)")
     }
 }
 

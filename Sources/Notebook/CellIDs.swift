@@ -17,7 +17,7 @@ extension Notebook {
             var candidate: String
             repeat {
                 let seed = "\(cell.type.rawValue)\u{0}\(attempt)\u{0}\(cell.source)"
-                candidate = String(SourceFingerprint.fnv64(seed) >> 32, radix: 16)
+                candidate = String(StableHash.fnv64(seed) >> 32, radix: 16)
                 candidate = String(repeating: "0", count: 8 - candidate.count) + candidate
                 attempt += 1
             } while taken.contains(candidate)

@@ -12,9 +12,9 @@ public struct SourceFingerprint: Hashable, Sendable {
 
     public init(source: String) {
         let lines = Self.normalizedLines(source)
-        digest = Self.hex(Self.fnv64(lines.joined(separator: "\n")), width: 16)
+        digest = Self.hex(StableHash.fnv64(lines.joined(separator: "\n")), width: 16)
         sketch = lines.filter { !$0.isEmpty }
-            .map { Self.hex(UInt64(Self.fnv32($0)), width: 8) }
+            .map { Self.hex(UInt64(StableHash.fnv32($0)), width: 8) }
             .joined()
     }
 
@@ -82,22 +82,6 @@ public struct SourceFingerprint: Hashable, Sendable {
             start = end
         }
         return result
-    }
-
-    static func fnv64(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        return hash
-    }
-
-    private static func fnv32(_ text: String) -> UInt32 {
-        var hash: UInt32 = 0x811c_9dc5
-        for byte in text.utf8 {
-            hash = (hash ^ UInt32(byte)) &* 0x0100_0193
-        }
-        return hash
     }
 
     private static func hex(_ value: UInt64, width: Int) -> String {
