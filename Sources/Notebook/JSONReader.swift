@@ -7,15 +7,29 @@ import CJansson
 /// depth limit; both are reported as errors rather than misread.
 public enum JSONReader {
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(NotebookError) -> JSONValue {
-        guard bytes.count > 0, let base = bytes.baseAddress else { throw .empty }
+        guard bytes.count > 0, bytes.baseAddress != nil else { throw .empty }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { throw .empty }
+        if bytes.count >= SplitParse.threshold, let value = SplitParse.parse(bytes) { return value }
+        return try parseWhole(bytes)
+    }
+
+    /// One jansson parse of the whole text: the reference behaviour, and the source of every
+    /// error message (with jansson's line and column).
+    static func parseWhole(_ bytes: UnsafeRawBufferPointer) throws(NotebookError) -> JSONValue {
         var error = json_error_t()
-        let flags = Int(JSON_DECODE_ANY | JSON_ALLOW_NUL)
-        guard let root = json_loadb(base.assumingMemoryBound(to: CChar.self), bytes.count, flags, &error) else {
-            throw decodeError(error)
-        }
+        guard let base = bytes.baseAddress,
+              let root = json_loadb(base.assumingMemoryBound(to: CChar.self), bytes.count, flags, &error)
+        else { throw decodeError(error) }
         defer { json_decref(root) }
         return convert(root)
+    }
+
+    static let flags = Int(JSON_DECODE_ANY | JSON_ALLOW_NUL)
+
+    /// jansson's tree for `bytes`, or nil when jansson refuses them (the caller falls back).
+    static func loadTree(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutablePointer<json_t>? {
+        guard let base = bytes.baseAddress else { return nil }
+        return json_loadb(base.assumingMemoryBound(to: CChar.self), bytes.count, flags, nil)
     }
 
     public static func parse(_ bytes: [UInt8]) throws(NotebookError) -> JSONValue {
@@ -30,7 +44,7 @@ public enum JSONReader {
 
     /// Walks jansson's tree. jansson has already validated UTF-8, so strings are decoded
     /// without a second check failing; the depth is bounded by jansson's parser limit.
-    private static func convert(_ node: UnsafeMutablePointer<json_t>) -> JSONValue {
+    static func convert(_ node: UnsafeMutablePointer<json_t>) -> JSONValue {
         switch node.pointee.type {
         case JSON_OBJECT:
             var members: [(key: String, value: JSONValue)] = []

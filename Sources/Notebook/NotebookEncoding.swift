@@ -15,11 +15,59 @@ extension Notebook {
     }
 
     /// The file's bytes, identical to what `nbformat.write` produces for this notebook.
-    /// `sizeHint`: roughly how large the result will be (the size it was read from).
+    /// `sizeHint`: roughly how large the result will be (the size it was read from); a large
+    /// notebook's cells are written on two cores.
     public func canonicalBytes(sizeHint: Int = 1 << 16) -> [UInt8] {
-        var bytes = JSONWriter.bytes(json, capacity: sizeHint + sizeHint / 8 + 1)
+        let capacity = sizeHint + sizeHint / 8 + 1
+        guard sizeHint >= SplitParse.threshold, cells.count >= 2 else {
+            var bytes = JSONWriter.bytes(json, capacity: capacity)
+            bytes.append(0x0A)
+            return bytes
+        }
+        var outline = self
+        outline.cells = []
+        let frame = JSONWriter.bytes(outline.json, capacity: 1 << 12)
+        // `"cells": []` at indent 1 is unique: deeper lines are indented more, and JSON
+        // strings hold no raw newline.
+        let marker = Array("\n \"cells\": []".utf8)
+        guard let at = Self.firstIndex(of: marker, in: frame) else {
+            var bytes = JSONWriter.bytes(json, capacity: capacity)
+            bytes.append(0x0A)
+            return bytes
+        }
+        let half = cells.count / 2
+        let (first, second) = Parallel.both({ Self.cellBytes(cells[..<half], capacity: capacity / 2) },
+                                            { [cells] in Self.cellBytes(cells[half...], capacity: capacity / 2) })
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(capacity)
+        bytes.append(contentsOf: frame[..<(at + marker.count - 1)])  // up to and including `[`
+        bytes.append(contentsOf: first)
+        bytes.append(UInt8(ascii: ","))
+        bytes.append(contentsOf: second)
+        bytes.append(contentsOf: Array("\n ]".utf8))
+        bytes.append(contentsOf: frame[(at + marker.count - 1 + 1)...])  // after `]`
         bytes.append(0x0A)
         return bytes
+    }
+
+    /// Cells as they appear inside the top-level `cells` array: each on a new line at
+    /// indent 2, separated by commas.
+    private static func cellBytes(_ cells: ArraySlice<Cell>, capacity: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(capacity)
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: Array("\n  ".utf8))
+            JSONWriter.write(cell.json, level: 2, into: &bytes)
+        }
+        return bytes
+    }
+
+    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        return (0...(haystack.count - needle.count)).first { start in
+            haystack[start..<(start + needle.count)].elementsEqual(needle)
+        }
     }
 }
 

@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Two pieces of work at once, the second on a thread of its own: the second core for
+/// large notebooks. A plain pthread rather than Dispatch: ThreadSanitizer follows
+/// `pthread_join` on Linux, so the hand-over of the result is checked.
+enum Parallel {
+    /// Runs `second` on a new thread while `first` runs on this one; if no thread can be
+    /// had, runs `second` here afterwards.
+    static func both<A, B>(_ first: () -> A, _ second: @escaping () -> B) -> (A, B) {
+        let box = ResultBox<B>()
+        let worker = Worker { box.value = second() }
+        let started = worker.start()
+        let a = first()
+        if started { worker.join() }
+        return (a, box.value ?? second())
+    }
+
+    /// Where to cut a list of sizes into two halves of about the same total.
+    static func halfway(_ sizes: [Int]) -> Int {
+        let total = sizes.reduce(0, +)
+        var sum = 0
+        for (index, size) in sizes.enumerated() {
+            sum += size
+            if sum * 2 >= total { return max(1, min(index + 1, sizes.count - 1)) }
+        }
+        return sizes.count / 2
+    }
+}
+
+/// Where the worker thread leaves its result.
+private final class ResultBox<Value>: @unchecked Sendable {
+    // @unchecked: written by the worker thread before it exits, read after `pthread_join`.
+    var value: Value?
+}
+
+/// One pthread running one closure.
+private final class Worker: @unchecked Sendable {
+    // @unchecked: `work` is only called on the worker thread; `thread` only by its owner.
+    private let work: () -> Void
+    private var thread = pthread_t()
+
+    init(_ work: @escaping () -> Void) {
+        self.work = work
+    }
+
+    func start() -> Bool {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let status = pthread_create(&thread, nil, { context in
+            guard let context else { return nil }
+            Unmanaged<Worker>.fromOpaque(context).takeRetainedValue().work()
+            return nil
+        }, context)
+        if status != 0 { Unmanaged<Worker>.fromOpaque(context).release() }
+        return status == 0
+    }
+
+    func join() {
+        pthread_join(thread, nil)
+    }
+}
