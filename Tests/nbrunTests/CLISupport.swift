@@ -159,7 +159,11 @@ final class TemporaryDirectory {
         // Undo any chmod a test made, then remove everything.
         if let walker = FileManager.default.enumerator(atPath: url.path) {
             for case let relative as String in walker {
-                _ = chmod(url.appendingPathComponent(relative).path, 0o755)
+                let path = url.appendingPathComponent(relative).path
+                var info = stat()
+                // chmod follows symlinks: leave links (and whatever they point at) alone.
+                guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFLNK else { continue }
+                _ = chmod(path, 0o755)
             }
         }
         _ = chmod(url.path, 0o755)
