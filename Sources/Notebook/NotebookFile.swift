@@ -32,7 +32,9 @@ public enum NotebookFile {
     public static func readBytes(_ path: String) throws(NotebookError) -> [UInt8] {
         // O_NONBLOCK: opening a FIFO named like a notebook must not wait for a writer.
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else { throw .io("cannot open: \(systemError())") }
+        guard descriptor >= 0 else {
+            throw .io(errno == ENOENT ? "no such file or directory" : "cannot open: \(systemError())")
+        }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw .io("cannot stat: \(systemError())") }

@@ -86,7 +86,7 @@ final class BadInputTests: XCTestCase {
             XCTAssertEqual("\(error)", "is a directory, not a notebook file")
         }
         XCTAssertThrowsError(try NotebookFile.read(directory.appendingPathComponent("missing.ipynb").path)) { error in
-            XCTAssertTrue("\(error)".contains("No such file"), "\(error)")
+            XCTAssertTrue("\(error)".contains("no such file"), "\(error)")
         }
     }
 
