@@ -18,16 +18,7 @@ import Glibc
 #endif
 
 private func fail(_ what: String, _ detail: @autoclosure () -> String = "") -> Never {
-    var message = "FuzzNotebook: \(what)"
-    let extra = detail()
-    if !extra.isEmpty { message += "\n" + extra }
-    fputs(message + "\n", stderr)
-    abort()
-}
-
-private func show(_ bytes: [UInt8]) -> String {
-    let text = String(decoding: bytes.prefix(2000), as: UTF8.self)
-    return bytes.count > 2000 ? text + "... (\(bytes.count) bytes)" : text
+    abortFuzzing("FuzzNotebook", what, detail())
 }
 
 private func checkJSON(_ bytes: [UInt8]) {

@@ -19,11 +19,7 @@ import Glibc
 #endif
 
 private func fail(_ what: String, _ detail: @autoclosure () -> String = "") -> Never {
-    var message = "FuzzSplitParse: \(what)"
-    let extra = detail()
-    if !extra.isEmpty { message += "\n" + extra }
-    fputs(message + "\n", stderr)
-    abort()
+    abortFuzzing("FuzzSplitParse", what, detail())
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

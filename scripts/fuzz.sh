@@ -48,7 +48,7 @@ linker=()
 if "$SWIFTC" -use-ld=lld -version >/dev/null 2>&1; then linker=(-use-ld=lld); fi
 for target in "${targets[@]}"; do
     binary="$work/fuzz-$target"
-    sources=(Sources/Notebook/*.swift "$(entry "$target")")
+    sources=(Sources/Notebook/*.swift Fuzz/FuzzSupport.swift "$(entry "$target")")
     rebuild=0
     if [ ! -x "$binary" ]; then rebuild=1; else
         for source in "${sources[@]}"; do
