@@ -7,7 +7,6 @@ import Glibc
 /// Reports a broken property and aborts, which libFuzzer records as a crash (saving the input).
 func abortFuzzing(_ target: String, _ what: String, _ detail: String) -> Never {
     var message = "\(target): \(what)"
-
     if !detail.isEmpty { message += "\n" + detail }
     fputs(message + "\n", stderr)
     abort()
