@@ -12,7 +12,8 @@ import Darwin
 /// renamed over the target; then the directory itself is synced so the rename survives a
 /// power cut. A symlink is followed: its target is replaced and the link stays a link.
 /// Temporary files are named `.NAME.nbrun-XXXXXX` and never end in `.ipynb`, so a stray one
-/// left by a killed process is never taken for a notebook.
+/// left by a killed process is never taken for a notebook; the next write of NAME removes
+/// those older than an hour.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(NotebookError) {
         let target = resolvedTarget(path)
@@ -51,6 +52,28 @@ public enum AtomicFile {
             throw error
         }
         syncDirectory(directory)
+        removeStaleTemporaries(of: name, in: directory)
+    }
+
+    /// A temporary file left by a write that was killed (`kill -9`, power loss) is removed by
+    /// the next write of the same file, once it is an hour old: no write takes that long, so
+    /// a concurrent run's temporary file is never touched.
+    private static func removeStaleTemporaries(of name: String, in directory: String) {
+        guard let stream = opendir(directory) else { return }
+        defer { closedir(stream) }
+        let prefix = ".\(name).nbrun-"
+        let cutoff = time(nil) - 3600
+        while let entry = readdir(stream) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard entryName.hasPrefix(prefix), entryName.count == prefix.count + 6 else { continue }
+            let path = "\(directory)/\(entryName)"
+            var info = stat()
+            if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_mtim.tv_sec < cutoff {
+                unlink(path)
+            }
+        }
     }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(NotebookError) {

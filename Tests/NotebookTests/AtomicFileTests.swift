@@ -25,6 +25,22 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["a.ipynb"])
     }
 
+    func testStaleTemporaryFilesAreRemovedAndFreshOnesKept() throws {
+        let file = directory.appendingPathComponent("a.ipynb")
+        let stale = directory.appendingPathComponent(".a.ipynb.nbrun-OLD123")
+        let fresh = directory.appendingPathComponent(".a.ipynb.nbrun-NEW456")
+        let other = directory.appendingPathComponent(".b.ipynb.nbrun-OLD789")
+        for url in [stale, fresh, other] { try Data("partial".utf8).write(to: url) }
+        let twoHoursAgo = Date().addingTimeInterval(-7200)
+        for url in [stale, other] {
+            try FileManager.default.setAttributes([.modificationDate: twoHoursAgo], ofItemAtPath: url.path)
+        }
+        try AtomicFile.write(Array("new".utf8), to: file.path)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path), "a stale temporary of a.ipynb is removed")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: fresh.path), "a recent one may belong to a running write")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: other.path), "another notebook's is not ours to remove")
+    }
+
     func testSymlinkStaysALinkAndItsTargetGetsTheContent() throws {
         let target = directory.appendingPathComponent("real.ipynb"), link = directory.appendingPathComponent("link.ipynb")
         try Data("old".utf8).write(to: target)
