@@ -18,7 +18,7 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var options: RunOptions
 
-    @Option(help: "Also write a JUnit XML report: one testcase per checked cell.")
+    @Option(help: "Also write a JUnit XML report: one testcase per checked cell (- for stdout).")
     var junit: String?
 
     @Argument(help: "Notebooks, or directories to search for *.ipynb.")
@@ -62,7 +62,7 @@ struct CheckCommand: ParsableCommand {
         print("nbrun check: \(checked) cell\(checked == 1 ? "" : "s") checked, \(differing) differ\(differing == 1 ? "s" : "")")
         if let junit {
             do throws(NotebookError) {
-                try AtomicFile.write(Array(report.xml.utf8), to: junit)
+                try Destination.write(Array(report.xml.utf8), to: junit)
             } catch {
                 Terminal.report(junit, error)
                 failed = true

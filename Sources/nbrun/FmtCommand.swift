@@ -13,7 +13,7 @@ struct FmtCommand: ParsableCommand {
     @Flag(help: "Change nothing; exit 1 listing the notebooks that would change.")
     var check = false
 
-    @Option(name: .shortAndLong, help: "Write the result to this path instead (one notebook only).")
+    @Option(name: .shortAndLong, help: "Write the result to this path instead (one notebook only; - for stdout).")
     var output: String?
 
     @Argument(help: "Notebooks, or directories to search for *.ipynb.")
@@ -60,7 +60,7 @@ struct FmtCommand: ParsableCommand {
             let target = output ?? path
             guard output != nil || canonical != original else { continue }  // already canonical: untouched
             do throws(NotebookError) {
-                try AtomicFile.write(canonical, to: target)
+                try Destination.write(canonical, to: target)
             } catch {
                 Terminal.report(target, error)
                 failed = true

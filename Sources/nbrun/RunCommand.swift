@@ -38,7 +38,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Exit 0 even when a cell raised (like nbclient's --allow-errors).")
     var allowErrors = false
 
-    @Option(name: .shortAndLong, help: "Write the result to this path and leave the input untouched (one notebook only).")
+    @Option(name: .shortAndLong, help: "Write the result to this path and leave the input untouched (one notebook only; - for stdout).")
     var output: String?
 
     @Argument(help: "Notebooks, or directories to search for *.ipynb.")
@@ -68,7 +68,7 @@ struct RunCommand: ParsableCommand {
                 let bytes = result.notebook.canonicalBytes()
                 // Nothing ran and nothing changed: leave the file alone (mtime included).
                 if output == nil, plan.steps.isEmpty, (try? NotebookFile.readBytes(result.path)) == bytes { continue }
-                try AtomicFile.write(bytes, to: output ?? result.path)
+                try Destination.write(bytes, to: output ?? result.path)
             } catch {
                 Terminal.report(output ?? result.path, error)
                 failed = true

@@ -1,4 +1,5 @@
 import Foundation
+import Notebook
 
 /// A run that failed after reporting why; `code` is the exit status (1 or 2).
 struct Failure: Error {
@@ -24,5 +25,13 @@ enum Terminal {
     static func exit(_ code: Int32) -> Never {
         fflush(nil)  // all C streams, stdout included
         Foundation.exit(code)
+    }
+}
+
+/// Where a verb's result goes: a file, replaced atomically, or stdout for `-`.
+enum Destination {
+    static func write(_ bytes: [UInt8], to path: String) throws(NotebookError) {
+        guard path == "-" else { return try AtomicFile.write(bytes, to: path) }
+        FileHandle.standardOutput.write(Data(bytes))
     }
 }

@@ -35,6 +35,20 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(twoInputs.status, 2, "-o takes one notebook: a usage error")
     }
 
+    func testADashWritesTheResultToStdout() throws {
+        let directory = try TemporaryDirectory()
+        let notebook = try directory.copy(Self.course, as: "in.ipynb")
+        let before = FileSnapshot(notebook)
+        let run = try CLI.run([notebook.path, "-o", "-"])
+        XCTAssertEqual(run.status, 0, run.summary)
+        XCTAssertTrue(run.stdout.hasPrefix("{\n \"cells\": [") && run.stdout.contains("iopub.status.idle"), run.summary)
+        let formatted = try CLI.run(["fmt", notebook.path, "-o", "-"])
+        XCTAssertEqual(formatted.status, 0, formatted.summary)
+        XCTAssertEqual(formatted.stdout, try String(contentsOf: notebook, encoding: .utf8), "the golden notebook is canonical")
+        XCTAssertEqual(FileSnapshot(notebook), before)
+        XCTAssertEqual(allEntries(directory.url), ["in.ipynb"], "no file named -")
+    }
+
     func testSeveralNotebooksInOneCallShareThePool() throws {
         let directory = try TemporaryDirectory()
         for index in 0..<4 { try directory.copy(Self.course, as: "copy\(index).ipynb") }
