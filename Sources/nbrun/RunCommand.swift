@@ -103,6 +103,9 @@ enum Planning {
             do {
                 let notebook = try NotebookFile.read(path)
                 plans.append(try RunPlan(path: path, notebook: notebook, registry: registry))
+            } catch let drift as DriftError {
+                drift.problems.forEach { Terminal.report(path, $0) }  // one line per stale cell
+                failed = true
             } catch {
                 Terminal.report(path, error)
                 failed = true
