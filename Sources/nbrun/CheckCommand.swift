@@ -26,7 +26,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         var failed = false
-        let plans = Planning.plans(for: notebooks, failed: &failed)
+        let plans = Inputs.plans(for: Inputs.paths(notebooks, failed: &failed), failed: &failed)
         let results = Engine.run(plans, options: options.engineOptions, progress: Progress.reporter())
         Progress.finish()
         var report = JUnitReport()

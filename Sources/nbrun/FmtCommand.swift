@@ -26,18 +26,9 @@ struct FmtCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths: [String]
-        do {
-            paths = try NotebookPaths.expand(notebooks)
-        } catch {
-            Terminal.printError("nbrun: \(error)")
-            throw Failure.failed
-        }
-        if output != nil, paths.count != 1 {
-            Terminal.printError("nbrun: -o/--output takes exactly one notebook, and \(notebooks[0]) holds \(paths.count)")
-            throw Failure.usage
-        }
         var failed = false
+        let paths = Inputs.paths(notebooks, failed: &failed)
+        try Inputs.requireOne(paths, for: output, argument: notebooks[0])
         for path in paths {
             let original: [UInt8], canonical: [UInt8]
             do throws(NotebookError) {

@@ -42,26 +42,3 @@ struct ListCommand: ParsableCommand {
         if failed { throw Failure.failed }
     }
 }
-
-/// Turning arguments into notebooks, reporting what cannot be read.
-enum Inputs {
-    static func paths(_ arguments: [String], failed: inout Bool) -> [String] {
-        do {
-            return try NotebookPaths.expand(arguments)
-        } catch {
-            Terminal.printError("nbrun: \(error)")
-            failed = true
-            return []
-        }
-    }
-
-    static func notebook(at path: String, failed: inout Bool) -> Notebook? {
-        do {
-            return try NotebookFile.read(path)
-        } catch {
-            Terminal.report(path, error)
-            failed = true
-            return nil
-        }
-    }
-}

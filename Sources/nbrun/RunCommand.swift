@@ -52,11 +52,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         var failed = false
-        if output != nil, let count = try? NotebookPaths.expand(notebooks).count, count > 1 {
-            Terminal.printError("nbrun: -o/--output takes exactly one notebook, and \(notebooks[0]) holds \(count)")
-            throw Failure.usage
-        }
-        let plans = Planning.plans(for: notebooks, failed: &failed)
+        let paths = Inputs.paths(notebooks, failed: &failed)
+        try Inputs.requireOne(paths, for: output, argument: notebooks[0])
+        let plans = Inputs.plans(for: paths, failed: &failed)
         let results = Engine.run(plans, options: options.engineOptions, progress: Progress.reporter())
         Progress.finish()
         for (plan, result) in zip(plans, results) {
@@ -82,36 +80,6 @@ extension RunResult.CellFailure {
     var isTimeout: Bool {
         if case .timedOut = failure { return true }
         return false
-    }
-}
-
-/// Reading and matching notebooks, shared by the verbs that run them.
-enum Planning {
-    /// Plans every notebook named by `arguments`; each one that cannot be read or matched
-    /// is reported on stderr and left out (and `failed` is set).
-    static func plans(for arguments: [String], registry: DemoRegistry = .course, failed: inout Bool) -> [RunPlan] {
-        let paths: [String]
-        do {
-            paths = try NotebookPaths.expand(arguments)
-        } catch {
-            Terminal.printError("nbrun: \(error)")
-            failed = true
-            return []
-        }
-        var plans: [RunPlan] = []
-        for path in paths {
-            do {
-                let notebook = try NotebookFile.read(path)
-                plans.append(try RunPlan(path: path, notebook: notebook, registry: registry))
-            } catch let drift as DriftError {
-                drift.problems.forEach { Terminal.report(path, $0) }  // one line per stale cell
-                failed = true
-            } catch {
-                Terminal.report(path, error)
-                failed = true
-            }
-        }
-        return plans
     }
 }
 
