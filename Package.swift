@@ -1,7 +1,11 @@
 // swift-tools-version:6.0
 // nbrun: runs the `no-run` cells of Jupyter notebooks through registered Swift ports.
-// Layers, each depending only on those above it:
-//   CJansson (system library) -> Notebook -> Futures -> Demos -> Engine -> nbrun (CLI)
+// Linux only (glibc, pthreads, /proc). The module graph, one way, no cycles:
+//   CJansson (system library) -> Notebook --.
+//                                            +--> Engine -> nbrun (CLI, swift-argument-parser)
+//   Futures -> Demos -------------------------'
+// Notebook (the file format) and Futures/Demos (the ports) know nothing of each other;
+// Engine joins them. Each module has its own test target.
 import PackageDescription
 
 let package = Package(
@@ -27,7 +31,7 @@ let package = Package(
         .executableTarget(
             name: "nbrun",
             dependencies: [
-                "Engine", "Notebook", "Demos",
+                "Engine", "Notebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -33,11 +33,12 @@ struct DiffCommand: ParsableCommand {
             return
         }
         guard let expected = Inputs.notebook(at: left, failed: &failed),
-              let actual = Inputs.notebook(at: right, failed: &failed) else { throw Failure.failed }
+              let actual = Inputs.notebook(at: right, failed: &failed) else { throw ExitCode.failure }
         guard let pairs = NotebookComparison.pairCodeCells(expected, actual) else {
             let count = { (notebook: Notebook) in notebook.cells.filter { $0.type == .code }.count }
             Terminal.printError("nbrun: \(label): cannot pair the code cells (\(count(expected)) vs \(count(actual)))")
-            throw asGitDriver ? Failure(code: 0) : Failure.failed
+            guard asGitDriver else { throw ExitCode.failure }
+            return  // git stops at a driver's non-zero exit: the message is all it gets
         }
         let entries: [NotebookComparison.Entry]
         do {
@@ -46,7 +47,7 @@ struct DiffCommand: ParsableCommand {
                                                      rules: RuleBook.governing(asGitDriver ? files[0] : left))
         } catch {
             Terminal.report(label, error)
-            throw Failure.failed
+            throw ExitCode.failure
         }
         let differing = entries.filter { !$0.comparison.matches }
         for entry in differing {
@@ -54,6 +55,6 @@ struct DiffCommand: ParsableCommand {
             print(Reporting.legend(asGitDriver ? "old" : left, asGitDriver ? "new" : right))
             print(entry.comparison.differences.joined(separator: "\n"))
         }
-        if !differing.isEmpty && !asGitDriver { throw Failure.failed }
+        if !differing.isEmpty && !asGitDriver { throw ExitCode.failure }
     }
 }

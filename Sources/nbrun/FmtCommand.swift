@@ -57,6 +57,6 @@ struct FmtCommand: ParsableCommand {
                 failed = true
             }
         }
-        if failed { throw Failure.failed }
+        if failed { throw ExitCode.failure }
     }
 }

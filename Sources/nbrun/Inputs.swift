@@ -1,3 +1,4 @@
+import ArgumentParser
 import Engine
 import Notebook
 
@@ -42,6 +43,6 @@ enum Inputs {
     static func requireOne(_ paths: [String], for output: String?, argument: String) throws {
         guard output != nil, paths.count > 1 else { return }
         Terminal.printError("nbrun: -o/--output takes exactly one notebook, and \(argument) holds \(paths.count)")
-        throw Failure.usage
+        throw ExitCode.usage
     }
 }

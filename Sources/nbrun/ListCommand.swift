@@ -39,6 +39,6 @@ struct ListCommand: ParsableCommand {
                 }
             }
         }
-        if failed { throw Failure.failed }
+        if failed { throw ExitCode.failure }
     }
 }

@@ -24,18 +24,31 @@ enum Main {
         do {
             var command = try NBRun.parseAsRoot()
             try command.run()
-        } catch let failure as Failure {
-            Terminal.exit(failure.code)
+        } catch let code as ExitCode {
+            // A verb that failed has already said why on stderr.
+            Terminal.exit(code)
         } catch {
-            // ArgumentParser's own errors: help and version exit 0, usage errors exit 2.
+            // ArgumentParser's own errors: help and version exit 0, usage errors exit 2
+            // (its `validationFailure` is EX_USAGE, 64; nbrun documents 2).
             let code = NBRun.exitCode(for: error)
             let message = NBRun.fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { print(message) }
-                Terminal.exit(0)
+                Terminal.exit(.success)
             }
             Terminal.printError(message.isEmpty ? "nbrun: \(error)" : message)
-            Terminal.exit(code == .validationFailure ? 2 : code.rawValue == 1 ? 1 : 2)
+            Terminal.exit(code == .failure ? .failure : .usage)
         }
     }
+}
+
+extension ExitCode {
+    /// A usage error: bad arguments, or `-o` given a folder of several notebooks.
+    static let usage = ExitCode(2)
+}
+
+/// The old name of a failed run's exit, kept only while `ScaffoldCommand` still throws it.
+@available(*, deprecated, message: "throw ExitCode.failure")
+enum Failure {
+    static var failed: ExitCode { .failure }
 }

@@ -3,25 +3,6 @@ import Engine
 import Foundation
 import Notebook
 
-/// Options every verb that runs cells shares (`run`, `check`).
-struct RunOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Run at most N cells at once (default: all side by side; 1: one at a time, in order).")
-    var jobs: Int?
-
-    @Option(help: "Give each cell at most SECONDS; an overrunning cell gets a timeout error and is not waited for.")
-    var timeout: Double?
-
-    @Option(help: "Seed every cell's random generator, so random draws repeat from run to run.")
-    var seed: UInt64?
-
-    func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if let timeout, !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout must be a positive number of seconds") }
-    }
-
-    var engineOptions: EngineOptions { EngineOptions(jobs: jobs, timeout: timeout, seed: seed) }
-}
-
 /// `nbrun [run] NOTEBOOK...`: runs the no-run cells and rewrites each notebook.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -72,7 +53,7 @@ struct RunCommand: ParsableCommand {
                 failed = true
             }
         }
-        if failed { throw Failure.failed }
+        if failed { throw ExitCode.failure }
     }
 }
 
@@ -80,19 +61,5 @@ extension RunResult.CellFailure {
     var isTimeout: Bool {
         if case .timedOut = failure { return true }
         return false
-    }
-}
-
-/// A one-line progress display on stderr, shown only when stderr is a terminal.
-enum Progress {
-    static func reporter() -> (@Sendable (Int, Int) -> Void)? {
-        guard Terminal.stderrIsTerminal else { return nil }
-        return { done, total in
-            Terminal.printError("\r\u{1B}[Knbrun: \(done)/\(total) cells done", newline: false)
-        }
-    }
-
-    static func finish() {
-        if Terminal.stderrIsTerminal { Terminal.printError("\r\u{1B}[K", newline: false) }
     }
 }

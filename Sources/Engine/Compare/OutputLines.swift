@@ -16,17 +16,17 @@ public struct OutputLines: Sendable, Equatable {
                 continue
             }
             switch output.outputType {
-            case "error":
+            case .error:
                 let name = output.fields["ename"]?.stringValue ?? "?"
                 let value = output.fields["evalue"]?.stringValue ?? ""
                 other.append("[error] \(name): \(value)")
             default:
                 let data = output.fields["data"]?.objectValue
                 if let text = data?["text/plain"]?.stringValue {
-                    other += Self.lines(text).map { "[\(output.outputType)] \($0)" }
+                    other += Self.lines(text).map { "[\(output.outputType.name)] \($0)" }
                 } else {
                     let rendered = String(decoding: JSONWriter.bytes(.object(output.fields)), as: UTF8.self)
-                    other.append("[\(output.outputType)] \(rendered.split(separator: "\n").joined())")
+                    other.append("[\(output.outputType.name)] \(rendered.split(separator: "\n").joined())")
                 }
             }
         }

@@ -4,9 +4,7 @@ extension Notebook {
     public var json: JSONValue {
         var top = extra
         var metadata = metadata
-        metadata.removeValue(forKey: "orig_nbformat")
-        metadata.removeValue(forKey: "orig_nbformat_minor")
-        metadata.removeValue(forKey: "signature")
+        TransientKeys.strip(TransientKeys.notebookMetadata, from: &metadata)
         top["nbformat"] = .int(nbformat)
         top["nbformat_minor"] = .int(nbformatMinor)
         top["metadata"] = .object(metadata)
@@ -75,7 +73,7 @@ extension Cell {
     var json: JSONValue {
         var object = extra
         var metadata = metadata
-        metadata.removeValue(forKey: "trusted")
+        TransientKeys.strip(TransientKeys.cellMetadata, from: &metadata)
         object["cell_type"] = .string(type.rawValue)
         if let id { object["id"] = .string(id) }
         object["metadata"] = .object(metadata)
@@ -95,11 +93,11 @@ extension Cell {
 extension Output {
     var json: JSONValue {
         var object = fields
-        object["output_type"] = .string(outputType)
+        object["output_type"] = .string(outputType.name)
         switch outputType {
-        case "execute_result", "display_data":
+        case .executeResult, .displayData:
             if case .object(let data)? = object["data"] { object["data"] = .object(MimeBundle.split(data)) }
-        case "stream":
+        case .stream:
             if case .string(let text)? = object["text"] {
                 object["text"] = .array(PythonLines.split(text).map(JSONValue.string))
             }

@@ -67,22 +67,22 @@ public struct Cell: Sendable, Equatable {
 /// One output of a code cell: its `output_type` and the rest of its members, with
 /// multi-line text already rejoined into single strings.
 public struct Output: Sendable, Equatable {
-    public var outputType: String
+    public var outputType: OutputType
     public var fields: JSONObject
 
-    public init(outputType: String, fields: JSONObject = JSONObject()) {
+    public init(outputType: OutputType, fields: JSONObject = JSONObject()) {
         self.outputType = outputType
         self.fields = fields
     }
 
     /// A `stream` output (`name` is `stdout` or `stderr`).
     public static func stream(name: String, text: String) -> Output {
-        Output(outputType: "stream", fields: JSONObject([("name", .string(name)), ("text", .string(text))]))
+        Output(outputType: .stream, fields: JSONObject([("name", .string(name)), ("text", .string(text))]))
     }
 
     /// An `error` output, as a kernel reports an uncaught exception.
     public static func error(ename: String, evalue: String, traceback: [String]) -> Output {
-        Output(outputType: "error", fields: JSONObject([
+        Output(outputType: .error, fields: JSONObject([
             ("ename", .string(ename)),
             ("evalue", .string(evalue)),
             ("traceback", .array(traceback.map(JSONValue.string))),
@@ -91,7 +91,7 @@ public struct Output: Sendable, Equatable {
 
     /// Stream outputs: the stream's name and text.
     public var stream: (name: String, text: String)? {
-        guard outputType == "stream", let name = fields["name"]?.stringValue,
+        guard outputType == .stream, let name = fields["name"]?.stringValue,
               let text = fields["text"]?.stringValue else { return nil }
         return (name, text)
     }

@@ -37,10 +37,7 @@ extension Notebook {
         for (index, value) in cellValues.enumerated() {
             cells.append(try Cell(json: value, location: "cell \(index + 1)"))
         }
-        // strip_transient
-        metadata.removeValue(forKey: "orig_nbformat")
-        metadata.removeValue(forKey: "orig_nbformat_minor")
-        metadata.removeValue(forKey: "signature")
+        TransientKeys.strip(TransientKeys.notebookMetadata, from: &metadata)
         self.init(nbformat: majorVersion, nbformatMinor: minor, metadata: metadata, cells: cells, extra: top)
     }
 }
@@ -71,7 +68,7 @@ extension Cell {
             }
             metadata = meta
         }
-        metadata.removeValue(forKey: "trusted")  // strip_transient
+        TransientKeys.strip(TransientKeys.cellMetadata, from: &metadata)
         guard let sourceValue = object.removeValue(forKey: "source") else {
             throw .invalidNotebook(location: location, problem: "has no \"source\"")
         }
@@ -130,65 +127,27 @@ extension Cell {
 }
 
 extension Output {
-    static let knownTypes: Set<String> = ["stream", "display_data", "execute_result", "error"]
-
     init(json: JSONValue, location: String) throws(NotebookError) {
         guard case .object(var object) = json else {
             throw .invalidNotebook(location: location, problem: "is \(json.typeName), not an object")
         }
-        guard let type = object.removeValue(forKey: "output_type")?.stringValue else {
+        guard let name = object.removeValue(forKey: "output_type")?.stringValue else {
             throw .invalidNotebook(location: location, problem: "has no \"output_type\" string")
         }
-        guard Self.knownTypes.contains(type) else {
-            throw .invalidNotebook(location: location, problem: "unknown output_type \"\(type)\" (expected stream, display_data, execute_result or error)")
+        let type = OutputType(name)
+        guard type.isKnown else {
+            throw .invalidNotebook(location: location, problem: "unknown output_type \"\(name)\" (expected stream, display_data, execute_result or error)")
         }
-        switch type {
-        case "execute_result", "display_data":
+        if type.carriesMimeBundle {
             if case .object(let data)? = object["data"] {
                 object["data"] = .object(MimeBundle.rejoined(data))
             }
-        default:
-            if let text = object["text"], case .array = text {
-                object["text"] = .string(try Cell.joinedText(text, what: "text", location: location))
-            }
+        } else if let text = object["text"], case .array = text {
+            object["text"] = .string(try Cell.joinedText(text, what: "text", location: location))
         }
-        if type == "stream", object["text"]?.stringValue == nil {
+        if type == .stream, object["text"]?.stringValue == nil {
             throw .invalidNotebook(location: location, problem: "a stream output needs \"text\" as a string or a list of strings")
         }
         self.init(outputType: type, fields: object)
-    }
-}
-
-/// nbformat's rules for multi-line strings in mime bundles.
-enum MimeBundle {
-    /// JSON mime types (`application/json`, `application/*+json`) hold data, never lines.
-    static func isJSON(_ mime: String) -> Bool {
-        mime == "application/json" || (mime.hasPrefix("application/") && mime.hasSuffix("+json"))
-    }
-
-    /// Text-like mime types nbformat stores as a list of lines.
-    static func isSplit(_ mime: String) -> Bool {
-        mime.hasPrefix("text/") || mime == "application/javascript" || mime == "image/svg+xml"
-    }
-
-    /// `_rejoin_mimebundle`: a list of strings under a non-JSON mime becomes one string.
-    static func rejoined(_ bundle: JSONObject) -> JSONObject {
-        var bundle = bundle
-        bundle.updateValues { mime, value in
-            guard !isJSON(mime), case .array(let items) = value else { return value }
-            let pieces = items.compactMap(\.stringValue)
-            return pieces.count == items.count ? .string(pieces.joined()) : value
-        }
-        return bundle
-    }
-
-    /// `_split_mimebundle`: strings under text-like mime types become lists of lines.
-    static func split(_ bundle: JSONObject) -> JSONObject {
-        var bundle = bundle
-        bundle.updateValues { mime, value in
-            guard isSplit(mime), case .string(let text) = value else { return value }
-            return .array(PythonLines.split(text).map(JSONValue.string))
-        }
-        return bundle
     }
 }

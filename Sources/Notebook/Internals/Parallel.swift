@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Two pieces of work at once, the second on a thread of its own: the second core for
 /// large notebooks. A plain pthread rather than Dispatch: ThreadSanitizer follows
@@ -10,10 +8,10 @@ enum Parallel {
     /// had, runs `second` here afterwards.
     static func both<A, B>(_ first: () -> A, _ second: @escaping () -> B) -> (A, B) {
         let box = ResultBox<B>()
-        let worker = Worker { box.value = second() }
-        let started = worker.start()
+        let thread = JoinableThread { box.value = second() }
+        let started = thread.start()
         let a = first()
-        if started { worker.join() }
+        if started { thread.join() }
         return (a, box.value ?? second())
     }
 
@@ -36,7 +34,7 @@ private final class ResultBox<Value>: @unchecked Sendable {
 }
 
 /// One pthread running one closure.
-private final class Worker: @unchecked Sendable {
+private final class JoinableThread: @unchecked Sendable {
     // @unchecked: `work` is only called on the worker thread; `thread` only by its owner.
     private let work: () -> Void
     private var thread = pthread_t()
@@ -49,10 +47,10 @@ private final class Worker: @unchecked Sendable {
         let context = Unmanaged.passRetained(self).toOpaque()
         let status = pthread_create(&thread, nil, { context in
             guard let context else { return nil }
-            Unmanaged<Worker>.fromOpaque(context).takeRetainedValue().work()
+            Unmanaged<JoinableThread>.fromOpaque(context).takeRetainedValue().work()
             return nil
         }, context)
-        if status != 0 { Unmanaged<Worker>.fromOpaque(context).release() }
+        if status != 0 { Unmanaged<JoinableThread>.fromOpaque(context).release() }
         return status == 0
     }
 

@@ -6,8 +6,10 @@ public enum NotebookError: Error, Equatable, CustomStringConvertible {
         case nulInKey, outOfMemory
     }
 
-    /// The path cannot be read or written: missing, a directory, no permission, disk full.
-    case io(String)
+    /// A system call on `path` failed; `errno` says why (missing, no permission, disk full).
+    case io(path: String, operation: FileOperation, errno: Errno)
+    /// The path exists but is not a regular file: a directory, a FIFO, a device, a socket.
+    case notRegularFile(path: String, isDirectory: Bool)
     /// The file holds nothing but whitespace.
     case empty
     /// jansson refused the text; line and column are jansson's, 1-based.
@@ -19,8 +21,10 @@ public enum NotebookError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .io(let reason):
-            return reason
+        case let .io(_, operation, errno):
+            return operation.failure(errno)
+        case .notRegularFile(_, let isDirectory):
+            return isDirectory ? "is a directory, not a notebook file" : "is not a regular file"
         case .empty:
             return "the file is empty, not a notebook"
         case let .invalidJSON(kind, line, column, detail):
@@ -42,6 +46,27 @@ public enum NotebookError: Error, Equatable, CustomStringConvertible {
             return problem
         case let .invalidNotebook(location, problem):
             return location.isEmpty ? problem : "\(location): \(problem)"
+        }
+    }
+}
+
+/// The step of reading or writing a notebook file that failed, for `NotebookError.io`.
+public enum FileOperation: Sendable, Equatable {
+    case open, inspect, read
+    /// Creating the temporary file a write goes to, in `directory`.
+    case createTemporary(in: String)
+    case write, flush, replace
+
+    /// The sentence the command line prints (after the path).
+    func failure(_ errno: Errno) -> String {
+        switch self {
+        case .open: errno == .noSuchFileOrDirectory ? "no such file or directory" : "cannot open: \(errno)"
+        case .inspect: "cannot stat: \(errno)"
+        case .read: "cannot read: \(errno)"
+        case .createTemporary(let directory): "cannot write in \(directory): \(errno)"
+        case .write: "cannot write: \(errno)"
+        case .flush: "cannot flush to disk: \(errno)"
+        case .replace: "cannot replace the file: \(errno)"
         }
     }
 }

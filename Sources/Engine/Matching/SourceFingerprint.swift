@@ -1,3 +1,5 @@
+import Notebook
+
 /// A stable fingerprint of a cell's source, used to match a cell to the demo that ports it.
 ///
 /// The source is normalised first, so how it is stored does not matter: a list of lines or
@@ -14,7 +16,7 @@ public struct SourceFingerprint: Hashable, Sendable {
         let lines = Self.normalizedLines(source)
         digest = Self.hex(StableHash.fnv64(lines.joined(separator: "\n")), width: 16)
         sketch = lines.filter { !$0.isEmpty }
-            .map { Self.hex(UInt64(StableHash.fnv32($0)), width: 8) }
+            .map { Self.hex(UInt64(Self.fnv32($0)), width: 8) }
             .joined()
     }
 
@@ -82,6 +84,15 @@ public struct SourceFingerprint: Hashable, Sendable {
             start = end
         }
         return result
+    }
+
+    /// 32-bit FNV-1a of one line, for sketches (the digest uses `StableHash.fnv64`).
+    static func fnv32(_ text: String) -> UInt32 {
+        var hash: UInt32 = 0x811c_9dc5
+        for byte in text.utf8 {
+            hash = (hash ^ UInt32(byte)) &* 0x0100_0193
+        }
+        return hash
     }
 
     private static func hex(_ value: UInt64, width: Int) -> String {

@@ -2,14 +2,14 @@ import Foundation
 
 /// Expands command-line paths into notebook files: a file is taken as given; a directory
 /// is searched recursively for `*.ipynb`, skipping `.ipynb_checkpoints` and hidden folders.
-public enum NotebookPaths {
-    public struct Missing: Error, CustomStringConvertible {
-        public let path: String
-        public let reason: String
-        public var description: String { "\(path): \(reason)" }
+enum NotebookPaths {
+    struct Missing: Error, CustomStringConvertible {
+        let path: String
+        let reason: String
+        var description: String { "\(path): \(reason)" }
     }
 
-    public static func expand(_ arguments: [String]) throws -> [String] {
+    static func expand(_ arguments: [String]) throws -> [String] {
         var result: [String] = []
         for argument in arguments {
             var isDirectory: ObjCBool = false

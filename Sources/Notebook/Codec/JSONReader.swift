@@ -5,8 +5,16 @@ import CJansson
 /// Like Python's `json`, strings may hold NUL (`\u0000`) and a repeated key keeps its
 /// last value. Unlike it, integers must fit 64 bits and nesting is capped at jansson's
 /// depth limit; both are reported as errors rather than misread.
+///
+/// Inside the codec the text is handled as raw buffers, once, for speed: jansson reads the
+/// caller's bytes in place and the two-core parse hands out slices of them without copying.
+/// The public API takes and returns Swift values only.
 public enum JSONReader {
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(NotebookError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(NotebookError) -> JSONValue {
+        try bytes.withRawBytes { (buffer) throws(NotebookError) in try parse(buffer) }
+    }
+
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws(NotebookError) -> JSONValue {
         guard bytes.count > 0, bytes.baseAddress != nil else { throw .empty }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { throw .empty }
         if bytes.count >= SplitParse.threshold, let value = SplitParse.parse(bytes) { return value }
@@ -30,16 +38,6 @@ public enum JSONReader {
     static func loadTree(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutablePointer<json_t>? {
         guard let base = bytes.baseAddress else { return nil }
         return json_loadb(base.assumingMemoryBound(to: CChar.self), bytes.count, flags, nil)
-    }
-
-    public static func parse(_ bytes: [UInt8]) throws(NotebookError) -> JSONValue {
-        do {
-            return try bytes.withUnsafeBytes { buffer in try parse(buffer) }
-        } catch let error as NotebookError {
-            throw error
-        } catch {
-            throw .invalidJSON(kind: .syntax, line: 0, column: 0, detail: "\(error)")
-        }
     }
 
     /// Walks jansson's tree. jansson has already validated UTF-8, so strings are decoded

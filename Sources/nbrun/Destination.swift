@@ -1,0 +1,10 @@
+import Foundation
+import Notebook
+
+/// Where a verb's result goes: a file, replaced atomically, or stdout for `-`.
+enum Destination {
+    static func write(_ bytes: [UInt8], to path: String) throws(NotebookError) {
+        guard path == "-" else { return try AtomicFile.write(bytes, to: path) }
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+}

@@ -1,0 +1,13 @@
+/// A one-line progress display on stderr, shown only when stderr is a terminal.
+enum Progress {
+    static func reporter() -> (@Sendable (Int, Int) -> Void)? {
+        guard Terminal.stderrIsTerminal else { return nil }
+        return { done, total in
+            Terminal.printError("\r\u{1B}[Knbrun: \(done)/\(total) cells done", newline: false)
+        }
+    }
+
+    static func finish() {
+        if Terminal.stderrIsTerminal { Terminal.printError("\r\u{1B}[K", newline: false) }
+    }
+}
