@@ -86,17 +86,29 @@ final class RunningTests: XCTestCase {
         }
     }
 
+    /// Cells that all wait for each other: each prints whether the others joined it.
+    func makeMeeting(count: Int, notebooks: Int = 1) -> (Notebook, DemoRegistry) {
+        let meeting = Rendezvous(parties: count * notebooks)
+        var cells: [Cell] = [Cell(type: .markdown, source: "intro")]
+        var demos: [Demo] = []
+        for index in 0..<count {
+            let source = "meet(\(index))"
+            cells.append(Fixture.codeCell(source))
+            demos.append(Fixture.demo(source, name: "meet-\(index)") { ctx in
+                ctx.print(meeting.arrive() ? "met" : "alone")
+            })
+        }
+        return (Fixture.notebook(cells), DemoRegistry(demos))
+    }
+
     func testCellsRunSideBySideByDefaultAndOneAtATimeWithJobsOne() throws {
-        let (notebook, registry) = makeSleepers(count: 4, sleep: 0.3)
-        let plan = try Fixture.plan(notebook, registry)
-        var start = DispatchTime.now()
-        _ = Engine.run([plan])
-        let parallel = Fixture.seconds(start)
-        start = DispatchTime.now()
-        let serial = Engine.run([plan], options: EngineOptions(jobs: 1))[0]
-        let sequential = Fixture.seconds(start)
-        XCTAssertLessThan(parallel, 0.9, "four 0.3 s cells side by side take about 0.3 s")
-        XCTAssertGreaterThanOrEqual(sequential, 1.2, "one at a time takes the sum")
+        let (notebook, registry) = makeMeeting(count: 4)
+        let parallel = Engine.run([try Fixture.plan(notebook, registry)])[0]
+        XCTAssertEqual(parallel.notebook.cells.dropFirst().map { Fixture.streamLines($0) }, Array(repeating: ["met"], count: 4),
+                       "all four cells were running at once")
+
+        let (sleepers, sleeperRegistry) = makeSleepers(count: 4, sleep: 0.05)
+        let serial = Engine.run([try Fixture.plan(sleepers, sleeperRegistry)], options: EngineOptions(jobs: 1))[0]
         // With one job, each cell starts after the previous one replied.
         let stamps = serial.notebook.cells.dropFirst().compactMap { cell -> (String, String)? in
             guard case .object(let execution)? = cell.metadata["execution"],
@@ -121,7 +133,7 @@ final class RunningTests: XCTestCase {
         XCTAssertTrue(result.failures[0].description.contains("cell 1"))
         XCTAssertTrue(result.failures[0].description.contains("ValueError: bad input 3"))
         let outputs = result.notebook.cells[0].outputs ?? []
-        XCTAssertEqual(outputs.map(\.outputType), ["stream", "error"])
+        XCTAssertEqual(outputs.map(\.outputType), [.stream, .error])
         XCTAssertEqual(outputs[1].fields["ename"], .string("ValueError"))
         XCTAssertEqual(outputs[1].fields["evalue"], .string("bad input 3"))
         XCTAssertEqual(outputs[1].fields["traceback"]?.arrayValue?.last?.stringValue?.hasSuffix("ValueError\u{1B}[0m: bad input 3"), true)
@@ -130,18 +142,20 @@ final class RunningTests: XCTestCase {
 
     func testTimeoutAbandonsTheOverrunningCellWithoutWaitingForIt() throws {
         let slow = "time.sleep(30)", quick = "print('quick')"
+        let release = Rendezvous(parties: 1), slowFinished = Locked(false)
         let registry = DemoRegistry([
             Fixture.demo(slow, name: "slow") { ctx in
                 ctx.print("started")
-                Thread.sleep(forTimeInterval: 3)
+                _ = release.wait()  // until the test has seen the run end
+                slowFinished.withLock { $0 = true }
                 ctx.print("too late")
             },
             Fixture.demo(quick, name: "quick") { $0.print("quick") },
         ])
         let notebook = Fixture.notebook([Fixture.codeCell(slow), Fixture.codeCell(quick)])
-        let start = DispatchTime.now()
         let result = Engine.run([try Fixture.plan(notebook, registry)], options: EngineOptions(jobs: 1, timeout: 0.2))[0]
-        XCTAssertLessThan(Fixture.seconds(start), 2, "the run does not wait for the overrunning cell")
+        XCTAssertFalse(slowFinished.withLock { $0 }, "the run ended while the overrunning cell still ran")
+        release.signal()
         XCTAssertEqual(result.failures.map(\.isTimedOut), [true])
         let outputs = result.notebook.cells[0].outputs ?? []
         XCTAssertEqual(outputs.first?.stream?.text, "started\n")
@@ -150,13 +164,13 @@ final class RunningTests: XCTestCase {
     }
 
     func testSeveralNotebooksShareOnePool() throws {
-        let (notebook, registry) = makeSleepers(count: 3, sleep: 0.3)
+        let (notebook, registry) = makeMeeting(count: 3, notebooks: 5)
         let plans = try (0..<5).map { try Fixture.plan(notebook, registry, path: "copy\($0).ipynb") }
-        let start = DispatchTime.now()
         let results = Engine.run(plans)
-        XCTAssertLessThan(Fixture.seconds(start), 1.2, "15 cells of 0.3 s in one pool take about 0.3 s")
         XCTAssertEqual(results.map(\.path), (0..<5).map { "copy\($0).ipynb" })
         XCTAssertTrue(results.allSatisfy { $0.notebook.cells[1].executionCount == .int(1) })
+        let lines = results.flatMap { $0.notebook.cells.dropFirst().map { Fixture.streamLines($0) } }
+        XCTAssertEqual(lines, Array(repeating: ["met"], count: 15), "all 15 cells of the 5 notebooks were running at once")
     }
 
     func testSeedGivesEachCellTheSameDrawsOnEveryRun() throws {
@@ -173,6 +187,8 @@ final class RunningTests: XCTestCase {
 
     func testCPUBoundCellsTakeTurnsBesideTheOthers() throws {
         let busy = Locked(0), peak = Locked(0)
+        // The sleeper waits for the three to finish: it only can if they run beside it.
+        let cpuCellsDone = Rendezvous(parties: 3)
         var demos: [Demo] = []
         var cells: [Cell] = []
         for index in 0..<3 {
@@ -187,16 +203,18 @@ final class RunningTests: XCTestCase {
                 }
                 Thread.sleep(forTimeInterval: 0.05)
                 busy.withLock { $0 -= 1 }
+                cpuCellsDone.signal()
             })
         }
         let sleeper = "sleep(0.2)"
         cells.append(Fixture.codeCell(sleeper))
-        demos.append(Fixture.demo(sleeper, name: "sleeper") { _ in Thread.sleep(forTimeInterval: 0.2) })
-        let start = DispatchTime.now()
+        demos.append(Fixture.demo(sleeper, name: "sleeper") { ctx in
+            ctx.print(cpuCellsDone.wait() ? "beside" : "after")
+        })
         let result = Engine.run([try Fixture.plan(Fixture.notebook(cells), DemoRegistry(demos))])[0]
         XCTAssertTrue(result.failures.isEmpty)
         XCTAssertEqual(peak.withLock { $0 }, 1, "CPU-bound cells never run at the same time")
-        XCTAssertLessThan(Fixture.seconds(start), 0.6, "they run beside the sleeper, not after it")
+        XCTAssertEqual(Fixture.streamLines(result.notebook.cells[3]), ["beside"], "they run beside the sleeper, not after it")
     }
 
     func testLongestRecordedCellsAreSubmittedFirstExceptUnderJobsOne() throws {

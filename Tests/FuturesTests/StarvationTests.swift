@@ -12,19 +12,43 @@ final class StarvationTests: XCTestCase {
         let baseline = processThreadCount()
         let executors = (0..<200).map { _ in ThreadPoolExecutor(maxWorkers: 4) }
         let meters = executors.map { _ in ConcurrencyMeter() }
-        let start = DispatchTime.now()
-        var futures: [Future<Void>] = []
+        // Every task blocks until all 800 are running: that only happens if none queues
+        // behind another. No clock is read; a busy machine only makes them meet later.
+        let everyone = Meeting(parties: 800)
+        var futures: [Future<Bool>] = []
         for (pool, meter) in zip(executors, meters) {
-            for _ in 0..<4 { futures.append(pool.submit { meter.measure { sleep(seconds: 0.1) } }) }
+            for _ in 0..<4 { futures.append(pool.submit { meter.measure { everyone.arrive() } }) }
         }
-        for f in futures { try f.result() }
-        let elapsed = seconds(since: start)
+        let met = try futures.map { try $0.result() }
 
-        XCTAssertLessThan(elapsed, 2.0, "800 tasks of 100 ms should overlap, not queue behind each other")
+        XCTAssertEqual(met.filter { !$0 }.count, 0, "all 800 blocking tasks were running at once")
         XCTAssertEqual(meters.filter { $0.peak != 4 }.count, 0, "every executor ran its 4 tasks at once")
         XCTAssertEqual(meters.map(\.completed).reduce(0, +), 800)
 
         for pool in executors { pool.shutdown(wait: true) }
         XCTAssertLessThanOrEqual(threadsSettle(to: baseline), baseline, "all 800 workers exited")
+    }
+}
+
+/// A barrier: `arrive` blocks until `parties` threads have arrived. The limit only keeps a
+/// starving pool from hanging the suite (it then returns false and the test fails).
+private final class Meeting: @unchecked Sendable {
+    // @unchecked: `arrived` is only touched with `condition` locked.
+    private let condition = NSCondition()
+    private var arrived = 0
+    private let parties: Int
+
+    init(parties: Int) {
+        self.parties = parties
+    }
+
+    func arrive(limit: TimeInterval = 60) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        arrived += 1
+        condition.broadcast()
+        let deadline = Date(timeIntervalSinceNow: limit)
+        while arrived < parties, condition.wait(until: deadline) {}
+        return arrived >= parties
     }
 }

@@ -32,7 +32,7 @@ final class RoundTripTests: XCTestCase {
         let notebook = try NotebookFile.read(Corpus.root.appendingPathComponent("roundtrip/unknown-keys.ipynb").path)
         XCTAssertFalse(notebook.extra.isEmpty, "unknown top-level keys are kept")
         let rich = try NotebookFile.read(Corpus.root.appendingPathComponent("roundtrip/outputs-rich.ipynb").path)
-        let types = Set(rich.cells.flatMap { $0.outputs ?? [] }.map(\.outputType))
+        let types = Set(rich.cells.flatMap { $0.outputs ?? [] }.map(\.outputType.name))
         XCTAssertTrue(types.isSuperset(of: ["display_data", "execute_result"]), "\(types)")
         let numbers = try NotebookFile.read(Corpus.root.appendingPathComponent("roundtrip/numbers.ipynb").path)
         let values = Self.scalars(numbers.json)

@@ -7,10 +7,12 @@ import XCTest
 /// errors included, and steps aside whenever the layout is unusual.
 final class SplitParseTests: XCTestCase {
     /// A notebook of about `cells` x 1.2 KB, canonical layout.
-    func bigNotebook(cells: Int = 1200, extra: String = "") -> [UInt8] {
+    /// `extraCell`: one more element of the cells array, as JSON text, after the others.
+    func bigNotebook(cells: Int = 1200, extra: String = "", extraCell: String? = nil) -> [UInt8] {
         let cell = #"{"cell_type": "code", "execution_count": 1, "id": "ID", "metadata": {"tags": ["no-run"], "deep": [[[{"a": [1.5, -0.0, null, true]}]]]}, "outputs": [{"name": "stdout", "output_type": "stream", "text": ["\u001b[31mline é ✓\n", "two \"quoted\" \\ back\n"]}], "source": ["print('x')\n", "y = [1, 2, 3]  # PAD"]}"#
         let padding = String(repeating: "p", count: 900)
         let list = (0..<cells).map { cell.replacingOccurrences(of: "ID", with: "c\($0)").replacingOccurrences(of: "PAD", with: padding) }
+            + (extraCell.map { [$0] } ?? [])
         return Array(#"{"metadata": {"kernelspec": {"name": "python3"}}, \#(extra)"cells": [\#n \#(list.joined(separator: ",\n "))], "nbformat": 4, "nbformat_minor": 5}"#.utf8)
     }
 
@@ -77,11 +79,29 @@ final class SplitParseTests: XCTestCase {
     }
 
     func testNestingIsCheckedAgainstTheWholeDocument() throws {
-        // A cell nested to exactly jansson's limit on its own is too deep inside the notebook.
-        let deep = String(repeating: "[", count: 2047) + String(repeating: "]", count: 2047)
-        let bytes = bigNotebook(cells: 1000).dropLast(50) + Array(", \(deep)], \"nbformat\": 4, \"nbformat_minor\": 5}".utf8)
-        let (split, whole) = parseBoth(Array(bytes))
-        XCTAssertThrowsError(try whole.get())
-        XCTAssertThrowsError(try split.get())
+        // jansson allows 2048 levels; the notebook object and its cells array take two. A cell
+        // of 2047 levels is fine parsed alone, too deep inside the notebook.
+        func withCell(nestedTo depth: Int) -> [UInt8] {
+            let deep = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            return bigNotebook(cells: 1000, extraCell: deep)
+        }
+        let tooDeep = withCell(nestedTo: 2047)
+        XCTAssertGreaterThan(tooDeep.count, SplitParse.threshold)
+        let (split, whole) = parseBoth(tooDeep)
+        for result in [split, whole] {
+            XCTAssertThrowsError(try result.get()) { error in
+                guard case .invalidJSON(.tooDeep, _, _, _)? = error as? NotebookError else { return XCTFail("\(error)") }
+            }
+        }
+        if case .failure(let splitError) = split, case .failure(let wholeError) = whole {
+            XCTAssertEqual(splitError, wholeError, "the same line and column")
+        }
+        // One level less fits: the document is valid, and both parses agree.
+        let deepest = parseBoth(withCell(nestedTo: 2046))
+        XCTAssertEqual(try deepest.split.get(), try deepest.whole.get())
+        // Shallower cells take the split path itself, and it agrees too.
+        let shallow = withCell(nestedTo: SplitParse.deepestCell - 1)
+        let parsed = try XCTUnwrap(shallow.withUnsafeBytes { SplitParse.parse($0) }, "the split path is taken")
+        XCTAssertEqual(parsed, try parseBoth(shallow).whole.get())
     }
 }

@@ -1,9 +1,7 @@
 import Foundation
 import XCTest
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// End-to-end: how the built `nbrun` replaces notebooks on disk. A rewrite keeps symlinks
 /// and modes, and whatever happens to the process (`kill -9` at any moment, a second

@@ -1,9 +1,7 @@
 import Foundation
 import XCTest
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// What one run of the `nbrun` binary did.
 struct CLIResult {
@@ -56,11 +54,15 @@ enum CLI {
     /// What nbformat writes for each round-trip input: canonical bytes.
     static let expectedCorpus = repository.appendingPathComponent("Tests/NotebookTests/Corpus/expected")
 
+    /// The binary, or an error that fails the test: an end-to-end suite must never pass by
+    /// skipping itself because nothing was built.
     static func requireBinary() throws -> String {
-        guard let binary else {
-            throw XCTSkip("the nbrun executable was not found next to the tests (build it, or set NBRUN_BINARY)")
-        }
+        guard let binary else { throw MissingBinary() }
         return binary
+    }
+
+    struct MissingBinary: Error, CustomStringConvertible {
+        var description: String { "the nbrun executable was not found next to the tests (build it, or set NBRUN_BINARY)" }
     }
 
     /// Runs `nbrun ARGS` in `cwd` and waits at most `timeout` seconds; a process still

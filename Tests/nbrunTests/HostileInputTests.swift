@@ -1,9 +1,7 @@
 import Foundation
 import XCTest
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// End-to-end: every verb of the built `nbrun`, given input that is not a notebook it can
 /// use, must fail cleanly: exit 1 (2 for usage errors), a short `nbrun: PATH: ...` message
@@ -13,21 +11,20 @@ final class HostileInputTests: XCTestCase {
     /// valid notebook next to it, for `diff`.
     struct Verb: Sendable {
         var label: String
-        var needs: String?
         var arguments: @Sendable (_ name: String, _ good: String) -> [String]
     }
 
     static let verbs: [Verb] = [
-        Verb(label: "run (default verb)", needs: nil) { name, _ in [name] },
-        Verb(label: "run", needs: nil) { name, _ in ["run", name] },
-        Verb(label: "fmt", needs: nil) { name, _ in ["fmt", name] },
-        Verb(label: "fmt --check", needs: nil) { name, _ in ["fmt", "--check", name] },
-        Verb(label: "fmt -o", needs: nil) { name, _ in ["fmt", "-o", "formatted-output.ipynb", name] },
-        Verb(label: "list", needs: nil) { name, _ in ["list", name] },
-        Verb(label: "scaffold", needs: nil) { name, _ in ["scaffold", name] },
-        Verb(label: "check", needs: "check") { name, _ in ["check", name] },
-        Verb(label: "diff BAD GOOD", needs: "diff") { name, good in ["diff", name, good] },
-        Verb(label: "diff GOOD BAD", needs: "diff") { name, good in ["diff", good, name] },
+        Verb(label: "run (default verb)") { name, _ in [name] },
+        Verb(label: "run") { name, _ in ["run", name] },
+        Verb(label: "fmt") { name, _ in ["fmt", name] },
+        Verb(label: "fmt --check") { name, _ in ["fmt", "--check", name] },
+        Verb(label: "fmt -o") { name, _ in ["fmt", "-o", "formatted-output.ipynb", name] },
+        Verb(label: "list") { name, _ in ["list", name] },
+        Verb(label: "scaffold") { name, _ in ["scaffold", name] },
+        Verb(label: "check") { name, _ in ["check", name] },
+        Verb(label: "diff BAD GOOD") { name, good in ["diff", name, good] },
+        Verb(label: "diff GOOD BAD") { name, good in ["diff", good, name] },
     ]
 
     /// Verbs that take directories (`scaffold` and `diff` take single files).
@@ -43,7 +40,7 @@ final class HostileInputTests: XCTestCase {
             .filter { $0.pathExtension == "ipynb" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         XCTAssertGreaterThanOrEqual(files.count, 20, "the bad corpus is missing")
-        let verbs = try Self.availableVerbs()
+        let verbs = Self.verbs
         for file in files {
             let directory = try TemporaryDirectory()
             let input = try directory.copy(file)
@@ -90,7 +87,7 @@ final class HostileInputTests: XCTestCase {
             ("overlong-utf8.ipynb", Array("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {\"a\": \"".utf8) + [0xC0, 0xAF] + Array("\"}, \"cells\": []}".utf8)),
             ("truncated-escape.ipynb", Array("{\"nbformat\": 4, \"metadata\": {\"a\": \"\\u12".utf8)),
         ]
-        let verbs = try Self.availableVerbs()
+        let verbs = Self.verbs
         let directory = try TemporaryDirectory()
         try directory.write(Array(try canonicalNotebookBytes()), to: "good.ipynb")
         for (name, bytes) in cases {
@@ -134,7 +131,7 @@ final class HostileInputTests: XCTestCase {
     func testMissingPathFailsCleanlyUnderEveryVerb() throws {
         let directory = try TemporaryDirectory()
         try directory.write(Array(try canonicalNotebookBytes()), to: "good.ipynb")
-        for verb in try Self.availableVerbs() {
+        for verb in Self.verbs {
             for name in ["missing.ipynb", "no/such/dir/missing.ipynb"] {
                 try assertFailsCleanly(verb.arguments(name, "good.ipynb"), in: directory, naming: name,
                                        watching: [], context: "\(verb.label) on missing \(name)")
@@ -147,7 +144,7 @@ final class HostileInputTests: XCTestCase {
         let directory = try TemporaryDirectory()
         try FileManager.default.createDirectory(at: directory.path("empty"), withIntermediateDirectories: false)
         try directory.write(Array(try canonicalNotebookBytes()), to: "good.ipynb")
-        for verb in try Self.availableVerbs() {
+        for verb in Self.verbs {
             try assertFailsCleanly(verb.arguments("empty", "good.ipynb"), in: directory, naming: "empty",
                                    watching: [], context: "\(verb.label) on an empty directory")
         }
@@ -162,7 +159,7 @@ final class HostileInputTests: XCTestCase {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent(".ipynb_checkpoints"), withIntermediateDirectories: false)
         let checkpoint = try directory.write(Array(try nonCanonicalNotebookBytes()), to: "notes/.ipynb_checkpoints/a-checkpoint.ipynb")
         try directory.write(Array(try canonicalNotebookBytes()), to: "good.ipynb")
-        for verb in try Self.availableVerbs() {
+        for verb in Self.verbs {
             try assertFailsCleanly(verb.arguments("notes", "good.ipynb"), in: directory, naming: "notes",
                                    watching: [readme, hidden, checkpoint],
                                    context: "\(verb.label) on a directory holding no notebook")
@@ -197,7 +194,7 @@ final class HostileInputTests: XCTestCase {
         let fifo = directory.path("pipe.ipynb")
         guard mkfifo(fifo.path, 0o644) == 0 else { throw XCTSkip("mkfifo failed: \(String(cString: strerror(errno)))") }
         try directory.write(Array(try canonicalNotebookBytes()), to: "good.ipynb")
-        for verb in try Self.availableVerbs() {
+        for verb in Self.verbs {
             let arguments = verb.arguments("pipe.ipynb", "good.ipynb")
             // One hang is enough to know; don't spend the timeout on every verb.
             let probe = try CLI.run(arguments, cwd: directory.url, timeout: 5)
@@ -240,8 +237,8 @@ final class HostileInputTests: XCTestCase {
             ["run", "--timeout", "-1", "good.ipynb"], ["run", "--jobs", "many", "good.ipynb"],
             ["--bogus", "good.ipynb"], ["run", "-o"],
         ]
-        if Self.hasVerb("diff") { cases += [["diff"], ["diff", "good.ipynb"], ["diff", "good.ipynb", "good.ipynb", "good.ipynb"]] }
-        if Self.hasVerb("check") { cases += [["check"], ["check", "--jobs", "0", "good.ipynb"]] }
+        cases += [["diff"], ["diff", "good.ipynb"], ["diff", "good.ipynb", "good.ipynb", "good.ipynb"]]
+        cases += [["check"], ["check", "--jobs", "0", "good.ipynb"]]
         let before = FileSnapshot(good), entries = allEntries(directory.url)
         for arguments in cases {
             let result = try CLI.run(arguments, cwd: directory.url)
@@ -416,26 +413,4 @@ final class HostileInputTests: XCTestCase {
             XCTAssertFalse(result.stderr.contains(marker), "\(context): \(marker): \(result.summary)", file: file, line: line)
         }
     }
-
-    /// The verbs this build of nbrun has; `check` and `diff` are skipped (not failed) when
-    /// missing, and the test says so.
-    static func availableVerbs() throws -> [Verb] {
-        let missing = Set(verbs.compactMap(\.needs).filter { !hasVerb($0) })
-        if !missing.isEmpty {
-            print("HostileInputTests: nbrun has no \(missing.sorted().joined(separator: "/")) verb yet; those cases are skipped")
-        }
-        return verbs.filter { $0.needs.map { !missing.contains($0) } ?? true }
-    }
-
-    /// Whether `nbrun --help` lists `verb` among its subcommands.
-    static func hasVerb(_ verb: String) -> Bool {
-        helpText.split(separator: "\n").contains { line in
-            line.drop { $0 == " " }.hasPrefix(verb + " ") && line.hasPrefix("  ")
-        }
-    }
-
-    private static let helpText: String = {
-        guard let result = try? CLI.run(["--help"]) else { return "" }
-        return result.stdout + result.stderr
-    }()
 }
