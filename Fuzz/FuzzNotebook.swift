@@ -13,9 +13,7 @@
 // Error messages are rendered too (as the CLI does), so a crash there is found as well.
 // Any disagreement aborts, which libFuzzer reports as a crash and saves the input.
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 private func fail(_ what: String, _ detail: @autoclosure () -> String = "") -> Never {
     abortFuzzing("FuzzNotebook", what, detail())

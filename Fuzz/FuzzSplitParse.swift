@@ -14,9 +14,7 @@
 // split parse must return nil so the caller falls back and reports the error. The two
 // writers give identical bytes.
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 private func fail(_ what: String, _ detail: @autoclosure () -> String = "") -> Never {
     abortFuzzing("FuzzSplitParse", what, detail())

@@ -1,8 +1,6 @@
 // What both fuzz targets share. Compiled into each target's one-module build.
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Reports a broken property and aborts, which libFuzzer records as a crash (saving the input).
 func abortFuzzing(_ target: String, _ what: String, _ detail: String) -> Never {

@@ -21,8 +21,12 @@ public struct Timestamp: Sendable, Comparable, CustomStringConvertible {
 
     /// Parses the form nbclient writes (`2026-11-24T17:39:05.229153Z`); nil for anything else.
     public init?(parsing text: String) {
-        let digits = text.utf8.map { Int($0) - 48 }
-        guard digits.count == 27, text.utf8.last == UInt8(ascii: "Z") else { return nil }
+        let bytes = Array(text.utf8)
+        guard bytes.count == 27 else { return nil }
+        // The separators are checked too: `2026/11/24 17-39-05` is not nbclient's form.
+        let separators: [(Int, Unicode.Scalar)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (26, "Z")]
+        for (index, separator) in separators where bytes[index] != UInt8(ascii: separator) { return nil }
+        let digits = bytes.map { Int($0) - 48 }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for index in range {
