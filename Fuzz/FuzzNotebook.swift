@@ -1,6 +1,6 @@
 // libFuzzer target for the notebook reader and the canonical writer.
 //
-// Built as ONE module together with Sources/Notebook/*.swift (see scripts/fuzz.sh), so it
+// Built as ONE module together with Sources/Notebook/**/*.swift (see scripts/fuzz.sh), so it
 // must not `import Notebook`: the reader and writer are right here in this module.
 //
 // For every input it checks:

@@ -3,9 +3,9 @@
 // parse, and the cells written in two halves (canonicalBytes with a large sizeHint) against
 // the plain canonical writer.
 //
-// Built like FuzzNotebook.swift, as ONE module with Sources/Notebook/*.swift (it reaches
+// Built like FuzzNotebook.swift, as ONE module with Sources/Notebook/**/*.swift (it reaches
 // the module's internal `SplitParse.parse` and `JSONReader.parseWhole`), and only when
-// Sources/Notebook/SplitParse.swift exists (scripts/fuzz.sh). It calls the split parse
+// Sources/Notebook/Internals/SplitParse.swift exists (scripts/fuzz.sh). It calls the split parse
 // directly, and passes the writer a size hint at the threshold, so inputs far below 1 MB
 // exercise both.
 //

@@ -3,15 +3,15 @@
 # FUZZ_SECONDS (default 60). Targets (Fuzz/*.swift), run side by side:
 #   notebook  read -> write -> read agree; canonical bytes are a fixed point (FuzzNotebook.swift)
 #   split     the two-thread split parse equals the whole-file parse (FuzzSplitParse.swift;
-#             only when Sources/Notebook/SplitParse.swift exists)
+#             only when Sources/Notebook/Internals/SplitParse.swift exists)
 #
 #   scripts/fuzz.sh                        build, then fuzz every target for $FUZZ_SECONDS
 #   FUZZ_SECONDS=600 FUZZ_TARGETS=notebook FUZZ_JOBS=2 scripts/fuzz.sh
 #   scripts/fuzz.sh CRASH-FILE...          build, then replay the inputs on every target
 #
-# Each target is Sources/Notebook/*.swift plus its entry file compiled as ONE module with
-# swiftc (Package.swift is not involved). Seeds come from Fuzz/corpus and the kept crash
-# inputs, Tests/NotebookTests/Corpus/fuzz-regressions (neither is ever written to); new
+# Each target is Sources/Notebook/**/*.swift plus its entry file compiled as ONE module with
+# swiftc (Package.swift is not involved). Seeds are the test corpus, Tests/NotebookTests/Corpus
+# (roundtrip/, bad/ and the kept crash inputs in fuzz-regressions/; never written to); new
 # inputs go to scratch corpora under $FUZZ_WORK (default .build-fuzz), a failing input to
 # $FUZZ_WORK/artifacts. Keep a crash as a regression test in
 # Tests/NotebookTests/Corpus/fuzz-regressions/ (FuzzRegressionTests.swift reads them).
@@ -39,7 +39,7 @@ if [ -n "${FUZZ_TARGETS:-}" ]; then
     read -r -a targets <<<"$FUZZ_TARGETS"
 else
     targets=(notebook)
-    if [ -f Sources/Notebook/SplitParse.swift ]; then targets+=(split); fi
+    if [ -f Sources/Notebook/Internals/SplitParse.swift ]; then targets+=(split); fi
 fi
 
 # Build each target whose binary is missing or older than a source.
@@ -48,7 +48,8 @@ linker=()
 if "$SWIFTC" -use-ld=lld -version >/dev/null 2>&1; then linker=(-use-ld=lld); fi
 for target in "${targets[@]}"; do
     binary="$work/fuzz-$target"
-    sources=(Sources/Notebook/*.swift Fuzz/FuzzSupport.swift "$(entry "$target")")
+    mapfile -t notebook_sources < <(find Sources/Notebook -name '*.swift' | sort)
+    sources=("${notebook_sources[@]}" Fuzz/FuzzSupport.swift "$(entry "$target")")
     rebuild=0
     if [ ! -x "$binary" ]; then rebuild=1; else
         for source in "${sources[@]}"; do
@@ -75,7 +76,8 @@ if [ "$#" -gt 0 ]; then
     exit "$status"
 fi
 
-seeds=("$root/Fuzz/corpus" "$root/Tests/NotebookTests/Corpus/fuzz-regressions")
+corpus_root="$root/Tests/NotebookTests/Corpus"
+seeds=("$corpus_root/roundtrip" "$corpus_root/bad" "$corpus_root/fuzz-regressions")
 echo "fuzz: ${FUZZ_SECONDS}s each for ${targets[*]} (side by side), $FUZZ_JOBS job(s) each; scratch $FUZZ_WORK" >&2
 before=$(ls "$work/artifacts" | wc -l)
 pids=()

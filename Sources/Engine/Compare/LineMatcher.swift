@@ -5,8 +5,9 @@ import Foundation
 struct LineMatcher: Sendable {
     let rules: CompareRules
 
-    /// A number in a line: `0.50`, `-3`, `1e-05`. Letters or digits right before it keep it
-    /// part of a word (`T0`, `site/3` still match as numbers: `/` and spaces are not word characters).
+    /// A number in a line: `0.50`, `-3`, `1e-05`. A letter or `_` right before it keeps it part
+    /// of a word, so the `0` of `T0` is no number and `T0` vs `T1` differ as text; after `/`
+    /// or a space it is one (`site/3`). Only reals (a point or an exponent) get a tolerance.
     // A constant pattern, checked by the tests: compiling it cannot fail at run time.
     private static let number = try! NSRegularExpression(pattern: #"(?<![A-Za-z_])[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"#)
 
