@@ -9,6 +9,11 @@ public enum KeepUnchanged {
         public let notebook: Notebook
         /// Indexes of the cells whose fresh outputs differ from the committed ones.
         public let changedCells: [Int]
+
+        public init(notebook: Notebook, changedCells: [Int]) {
+            self.notebook = notebook
+            self.changedCells = changedCells
+        }
     }
 
     /// Merges the fresh run of `plan` with the committed notebook it was planned from.
