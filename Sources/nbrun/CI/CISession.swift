@@ -68,22 +68,15 @@ final class CISession {
     // MARK: - What happened, for the summary and annotations
 
     func stale(_ path: String, _ drift: DriftError) {
-        for problem in drift.problems {
-            annotations.append(Annotation(path: path, cellIndex: problem.cell.position - 1,
-                                          title: "nbrun: stale port, \(problem.cell)", message: problem.description))
-        }
+        annotations += drift.problems.map { Annotation.stale(path, $0) }
     }
 
     func cellFailed(_ path: String, _ failure: RunResult.CellFailure) {
-        let title = failure.isTimeout ? "nbrun: cell timed out" : "nbrun: cell raised an error"
-        annotations.append(Annotation(path: path, cellIndex: failure.cell.position - 1,
-                                      title: "\(title), \(failure.cell)", message: failure.description))
+        annotations.append(.failed(path, failure))
     }
 
     func cellDiffers(_ path: String, _ entry: NotebookComparison.Entry, diff: String) {
-        annotations.append(Annotation(path: path, cellIndex: entry.label.position - 1,
-                                      title: "nbrun: outputs differ, \(Reporting.name(entry))",
-                                      message: "outputs differ from the committed notebook (-committed, +fresh run)\n" + diff))
+        annotations.append(.differs(path, entry, diff: diff))
     }
 
     func ran(_ plan: RunPlan, failures: Int, changed: Int, written: Bool) {

@@ -2,27 +2,8 @@ import Engine
 import Foundation
 import Notebook
 
-/// One problem to show on a cell in a pull request: `::error file=PATH,line=LINE,title=...::message`.
-struct Annotation {
-    let path: String
-    /// The cell's index in the notebook; its `"source"` line becomes LINE.
-    let cellIndex: Int
-    let title: String
-    let message: String
-}
-
-/// GitHub Actions' workflow commands and job summary.
+/// GitHub Actions' annotations (on stdout, where the runner reads them) and job summary.
 enum GitHubReport {
-    /// The workflow command for `annotation`, LINE found in the file as it is on disk now.
-    static func command(_ annotation: Annotation, sourceLines: [Int]) -> String {
-        var properties = "file=\(escapeProperty(annotation.path))"
-        if sourceLines.indices.contains(annotation.cellIndex) {
-            properties += ",line=\(sourceLines[annotation.cellIndex])"
-        }
-        properties += ",title=\(escapeProperty(annotation.title))"
-        return "::error \(properties)::\(escapeData(annotation.message))"
-    }
-
     /// Prints one command per annotation on stdout, where the runner reads them.
     static func emit(_ annotations: [Annotation]) {
         var linesByPath: [String: [Int]] = [:]
@@ -31,20 +12,8 @@ enum GitHubReport {
                 let bytes = (try? NotebookFile.readBytes(annotation.path)) ?? []
                 linesByPath[annotation.path] = CellSourceLines.lines(in: bytes)
             }
-            print(command(annotation, sourceLines: linesByPath[annotation.path] ?? []))
+            print(annotation.command(sourceLines: linesByPath[annotation.path] ?? []))
         }
-    }
-
-    /// Message text: `%`, CR and LF escaped as the runner requires.
-    static func escapeData(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25")
-            .replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
-    }
-
-    /// Property values: also `:` and `,`, which would end the value.
-    static func escapeProperty(_ text: String) -> String {
-        escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 
     /// Appends `markdown` to the job summary when `GITHUB_STEP_SUMMARY` names its file.
