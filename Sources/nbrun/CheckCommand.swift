@@ -18,6 +18,8 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var options: RunOptions
 
+    @OptionGroup var ci: CIOptions
+
     @Option(help: "Also write a JUnit XML report: one testcase per checked cell (- for stdout).")
     var junit: String?
 
@@ -25,16 +27,20 @@ struct CheckCommand: ParsableCommand {
     var notebooks: [String]
 
     func run() throws {
+        let session = try CISession(ci)
         var failed = false
-        let plans = Inputs.plans(for: Inputs.paths(notebooks, failed: &failed), failed: &failed)
-        let results = Engine.run(plans, options: options.engineOptions, progress: Progress.reporter())
+        let paths = session.shard(Inputs.paths(notebooks, failed: &failed))
+        let (plans, engineOptions) = session.admit(Inputs.plans(for: paths, failed: &failed, drift: session.stale),
+                                                   engine: options.engineOptions, failed: &failed)
+        let results = Engine.run(plans, options: engineOptions, progress: Progress.reporter())
         Progress.finish()
+        defer { session.finishCheck() }
         var report = JUnitReport()
         var checked = 0, differing = 0
         for (plan, result) in zip(plans, results) {
             let entries: [NotebookComparison.Entry]
             do {
-                let rules = try RuleBook.governing(plan.path)
+                let rules = try session.rules(for: plan.path)
                 entries = try NotebookComparison.compare(
                     expected: plan.notebook, actual: result.notebook,
                     pairs: plan.steps.map { ($0.cellIndex, $0.cellIndex) },
@@ -44,12 +50,17 @@ struct CheckCommand: ParsableCommand {
                 failed = true
                 continue
             }
+            result.failures.forEach { session.cellFailed(plan.path, $0) }
+            let failedCells = Set(result.failures.map(\.cell.position))
+            var notebookDiffers = 0
             for entry in entries {
                 checked += 1
                 let index = entry.label.position - 1
                 let diff = entry.comparison.differences.joined(separator: "\n")
                 if !entry.comparison.matches {
                     differing += 1
+                    notebookDiffers += 1
+                    if !failedCells.contains(entry.label.position) { session.cellDiffers(plan.path, entry, diff: diff) }
                     print(Reporting.heading(plan.path, entry) + ": outputs differ from the committed notebook")
                     print(Reporting.legend("committed", "fresh run"))
                     print(diff)
@@ -58,6 +69,7 @@ struct CheckCommand: ParsableCommand {
                                           seconds: result.seconds[index] ?? 0,
                                           failure: entry.comparison.matches ? nil : diff))
             }
+            session.checked(plan, cells: entries.count, differing: notebookDiffers, failures: result.failures.count)
         }
         print("nbrun check: \(checked) cell\(checked == 1 ? "" : "s") checked, \(differing) differ\(differing == 1 ? "s" : "")")
         if let junit {

@@ -15,6 +15,8 @@ struct DiffCommand: ParsableCommand {
             """
     )
 
+    @OptionGroup var rules: ConfigOption
+
     @Argument(help: "Two notebooks: the expected one, then the actual one (or git's 7 diff-driver arguments).")
     var files: [String]
 
@@ -40,11 +42,12 @@ struct DiffCommand: ParsableCommand {
             guard asGitDriver else { throw ExitCode.failure }
             return  // git stops at a driver's non-zero exit: the message is all it gets
         }
+        let config = try rules.ruleBook()
         let entries: [NotebookComparison.Entry]
         do {
             entries = try NotebookComparison.compare(expected: expected, actual: actual, pairs: pairs,
                                                      path: asGitDriver ? files[0] : left, registry: .course,
-                                                     rules: RuleBook.governing(asGitDriver ? files[0] : left))
+                                                     rules: config ?? RuleBook.governing(asGitDriver ? files[0] : left))
         } catch {
             Terminal.report(label, error)
             throw ExitCode.failure

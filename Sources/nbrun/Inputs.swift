@@ -26,13 +26,16 @@ enum Inputs {
     }
 
     /// Reads and matches each notebook; a notebook with a stale or unported cell is left out.
-    static func plans(for paths: [String], registry: DemoRegistry = .course, failed: inout Bool) -> [RunPlan] {
+    /// `drift` also hears of each refused notebook (for CI annotations).
+    static func plans(for paths: [String], registry: DemoRegistry = .course, failed: inout Bool,
+                      drift: ((String, DriftError) -> Void)? = nil) -> [RunPlan] {
         paths.compactMap { path -> RunPlan? in
             guard let notebook = notebook(at: path, failed: &failed) else { return nil }
             do throws(DriftError) {
                 return try RunPlan(path: path, notebook: notebook, registry: registry)
             } catch {
                 error.problems.forEach { Terminal.report(path, $0) }  // one line per stale cell
+                drift?(path, error)
                 failed = true
                 return nil
             }

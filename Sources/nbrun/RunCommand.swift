@@ -16,6 +16,11 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var options: RunOptions
 
+    @OptionGroup var ci: CIOptions
+
+    @Flag(help: "Keep each cell whose fresh outputs match the committed ones under the check rules byte for byte; write only notebooks with a changed cell.")
+    var keepUnchanged = false
+
     @Flag(help: "Exit 0 even when a cell raised (like nbclient's --allow-errors).")
     var allowErrors = false
 
@@ -32,22 +37,34 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        let session = try CISession(ci)
         var failed = false
-        let paths = Inputs.paths(notebooks, failed: &failed)
+        let paths = session.shard(Inputs.paths(notebooks, failed: &failed))
         try Inputs.requireOne(paths, for: output, argument: notebooks[0])
-        let plans = Inputs.plans(for: paths, failed: &failed)
-        let results = Engine.run(plans, options: options.engineOptions, progress: Progress.reporter())
+        let (plans, engineOptions) = session.admit(Inputs.plans(for: paths, failed: &failed, drift: session.stale),
+                                                   engine: options.engineOptions, failed: &failed)
+        let results = Engine.run(plans, options: engineOptions, progress: Progress.reporter())
         Progress.finish()
+        defer { session.finishRun() }
         for (plan, result) in zip(plans, results) {
             for failure in result.failures {
                 Terminal.report(result.path, failure)
+                session.cellFailed(result.path, failure)
                 if !allowErrors || failure.isTimeout { failed = true }
             }
+            guard let merge = session.merge(plan, result, keepUnchanged: keepUnchanged, failed: &failed) else { continue }
             do throws(NotebookError) {
-                let bytes = result.notebook.canonicalBytes()
-                // Nothing ran and nothing changed: leave the file alone (mtime included).
-                if output == nil, plan.steps.isEmpty, (try? NotebookFile.readBytes(result.path)) == bytes { continue }
+                let bytes = merge.notebook.canonicalBytes()
+                // Nothing ran and nothing changed (or, with --keep-unchanged, no cell changed):
+                // leave the file alone (mtime included).
+                let untouched = keepUnchanged ? merge.changedCells.isEmpty
+                    : plan.steps.isEmpty && (try? NotebookFile.readBytes(result.path)) == bytes
+                if output == nil, untouched {
+                    session.ran(plan, failures: result.failures.count, changed: merge.changedCells.count, written: false)
+                    continue
+                }
                 try Destination.write(bytes, to: output ?? result.path)
+                session.ran(plan, failures: result.failures.count, changed: merge.changedCells.count, written: true)
             } catch {
                 Terminal.report(output ?? result.path, error)
                 failed = true

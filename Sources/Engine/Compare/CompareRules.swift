@@ -18,6 +18,8 @@ public struct CompareRules: Sendable {
     public var unordered: Unordered = .none
     public var masks: [Pattern] = []
     public var skip = false
+    /// Seconds the cell may run (`timeout` rule); `--timeout` overrides it.
+    public var timeout: Double?
 
     public enum Unordered: Sendable {
         case none, all
@@ -60,8 +62,13 @@ public struct CompareRules: Sendable {
             case "skip":
                 guard case .bool(let flag) = value else { throw RuleError(origin, "\"skip\" must be true or false") }
                 skip = flag
+            case "timeout":
+                guard let seconds = Self.number(value), seconds > 0, seconds.isFinite else {
+                    throw RuleError(origin, "\"timeout\" must be a positive number of seconds")
+                }
+                timeout = seconds
             default:
-                throw RuleError(origin, "unknown rule \"\(key)\" (tolerance, unordered, mask, skip)")
+                throw RuleError(origin, "unknown rule \"\(key)\" (tolerance, unordered, mask, skip, timeout)")
             }
         }
     }

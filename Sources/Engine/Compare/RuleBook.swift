@@ -21,11 +21,11 @@ public struct RuleBook: Sendable {
     public static let empty = RuleBook(path: nil, defaults: JSONObject(), demos: JSONObject())
 
     /// Finds and reads the `nbrun.json` that governs `notebookPath`, if any.
-    public static func governing(_ notebookPath: String) throws(RuleError) -> RuleBook {
+    public static func governing(_ notebookPath: String, registry: DemoRegistry = .course) throws(RuleError) -> RuleBook {
         var directory = URL(fileURLWithPath: notebookPath).standardizedFileURL.deletingLastPathComponent()
         while true {
             let candidate = directory.appendingPathComponent(fileName).path
-            if FileManager.default.fileExists(atPath: candidate) { return try load(candidate) }
+            if FileManager.default.fileExists(atPath: candidate) { return try load(candidate, registry: registry) }
             let isRoot = FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path)
             let parent = directory.deletingLastPathComponent()
             if isRoot || parent.path == directory.path { return .empty }
@@ -33,7 +33,8 @@ public struct RuleBook: Sendable {
         }
     }
 
-    public static func load(_ path: String) throws(RuleError) -> RuleBook {
+    /// Reads and checks `path`; a demo entry that no demo of `registry` is named is an error.
+    public static func load(_ path: String, registry: DemoRegistry = .course) throws(RuleError) -> RuleBook {
         let json: JSONValue
         do {
             json = try JSONReader.parse(NotebookFile.readBytes(path))
@@ -50,7 +51,9 @@ public struct RuleBook: Sendable {
         // Check every entry now, so a typo fails at once rather than on the cell it names.
         var probe = CompareRules()
         try probe.apply(defaults, origin: "\(path): defaults")
+        let known = Set(registry.demos.map { "\($0.notebook)/\($0.name)" })
         for (name, value) in demos.members {
+            guard known.contains(name) else { throw RuleError(path, "demos.\(name): no registered demo is named \(name) (see nbrun list)") }
             guard case .object(let rules) = value else { throw RuleError(path, "demos.\(name) must be an object") }
             try probe.apply(rules, origin: "\(path): demos.\(name)")
         }

@@ -12,6 +12,8 @@ public struct EngineOptions: Sendable {
     public var timeout: TimeInterval?
     /// Seeds every cell's generator; `nil` draws fresh seeds.
     public var seed: UInt64?
+    /// Per-cell `timeout` rules, by notebook path and cell index; `timeout` overrides them.
+    public var cellTimeouts: [String: [Int: TimeInterval]] = [:]
 
     public init(jobs: Int? = nil, timeout: TimeInterval? = nil, seed: UInt64? = nil) {
         self.jobs = jobs
@@ -62,7 +64,8 @@ public enum Engine {
             let step = plans[planIndex].steps[stepIndex]
             let seed = cellSeed(options.seed, demo: step.demo)
             let executor = step.demo.cpuBound ? lane : pool
-            let future = executor.submit { CellExecution.run(step.demo, seed: seed, timeout: options.timeout) }
+            let timeout = options.timeout ?? options.cellTimeouts[plans[planIndex].path]?[step.cellIndex]
+            let future = executor.submit { CellExecution.run(step.demo, seed: seed, timeout: timeout) }
             future.addDoneCallback { _ in counter.increment() }
             futures[planIndex][stepIndex] = future
         }
@@ -92,8 +95,10 @@ public enum Engine {
             }
             results.append(RunResult(path: plan.path, notebook: finished(notebook), failures: failures, seconds: seconds))
         }
-        pool.shutdown(wait: options.timeout == nil)
-        lane.shutdown(wait: options.timeout == nil)
+        // An abandoned (timed-out) cell must not be waited for.
+        let mayAbandon = options.timeout != nil || !options.cellTimeouts.isEmpty
+        pool.shutdown(wait: !mayAbandon)
+        lane.shutdown(wait: !mayAbandon)
         return results
     }
 
