@@ -23,7 +23,7 @@ struct ConfigOption: ParsableArguments {
             return try RuleBook.load(config)
         } catch {
             Terminal.printError("nbrun: \(error)")
-            throw Failure.failed
+            throw ExitCode.failure
         }
     }
 }
