@@ -199,7 +199,7 @@ public final class Future<T: Sendable>: Sendable, Hashable {
     func waitUntilDone(_ deadline: Deadline) -> Bool {
         let semaphore = DispatchSemaphore(value: 0)
         guard let id = addWaiter({ semaphore.signal() }) else { return true }
-        if semaphore.wait(timeout: deadline.time) == .success { return true }
+        if Ambient.blocking({ semaphore.wait(timeout: deadline.time) }) == .success { return true }
         removeWaiter(id)
         return done  // it may have finished between the timeout and the removal
     }
