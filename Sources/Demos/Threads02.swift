@@ -162,42 +162,10 @@ public enum Threads02 {
 
     // MARK: Shared state
 
-    /// The shared `counter` of the race cell, where `counter += 1` is what it is in
-    /// Python: a read, an add and a write. The read and the write are each atomic (no
-    /// undefined behaviour, no data race for ThreadSanitizer), but other threads' writes
-    /// can land between them and be overwritten: lost updates.
-    /// CPython spends ~10 ms on each thread's loop, far longer than starting a thread, so
-    /// the four loops overlap. The Swift loop takes ~1 ms, about as long as starting the
-    /// next thread, so the loops would mostly run one after another. The gate is a start
-    /// line: each thread waits there, yielding, until all four have arrived, so the last ones to arrive
-    /// set off together, on different cores. That is the overlap the Python has, and nothing
-    /// else; every lost update is a real one.
-    final class StartGate: Sendable {
-        private let arrived = Atomic<Int>(0)
-        private let parties: Int
-
-        init(parties: Int) {
-            self.parties = parties
-        }
-
-        func arriveAndWait() {
-            arrived.add(1, ordering: .sequentiallyConsistent)
-            let giveUp = perfCounter() + 0.2  // never hang, even where a thread is never scheduled
-            // Yield while waiting: on a busy machine the threads still to arrive need the core.
-            while arrived.load(ordering: .sequentiallyConsistent) < parties, perfCounter() < giveUp { sched_yield() }
-        }
-    }
-
-    final class RacyCounter: Sendable {
-        private let value = Atomic<Int>(0)
-        func load() -> Int { value.load(ordering: .sequentiallyConsistent) }
-        func store(_ newValue: Int) { value.store(newValue, ordering: .sequentiallyConsistent) }
-    }
-
     /// Updates are lost only while two threads really run at once: likely when both
-    /// cores are free (each loop takes 30 µs to 1 ms, about as long as starting the
-    /// next thread), rarer when other processes hold the cores. No start barrier: the
-    /// Python has none.
+    /// cores are free, rarer when other processes hold the cores. The loops run outside
+    /// the GIL and set off together from a start line (`StartGate`, in
+    /// `Threads02/SharedState.swift`), so the overlap is the Python's and the losses real.
     static let race = Demo(
         notebook: notebook, name: "race",
         fingerprint: "447c0859fd279949",
@@ -225,12 +193,6 @@ public enum Threads02 {
 
         ctx.print("expected:", 4 * 100_000)
         ctx.print("got:     ", counter.load())  // usually LESS: updates were lost
-    }
-
-    /// The lock cell's `counter`: a plain `Int`, only touched while holding `lock`
-    /// (or after the threads are joined).
-    final class Counter: @unchecked Sendable {
-        var value = 0
     }
 
     static let lockDemo = Demo(
