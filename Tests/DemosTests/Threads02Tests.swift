@@ -194,9 +194,12 @@ final class Threads02Tests: XCTestCase {
     /// 2-core machine nearly every run does; when other processes hold the cores, the
     /// threads (whose loops last well under a time slice) often run one after another
     /// and lose nothing. So: at least 3 lossy runs, out of at most 100 (a few ms each).
-    /// Most runs lose updates: the "less than 400,000 on most runs".
-    func testRaceLosesUpdatesOnMostRuns() throws {
-        let counts = try (0..<5).map { _ in try raceCount() }
+    /// Were the loops to take turns on the GIL, no run would ever lose one.
+    func testRaceLosesUpdates() throws {
+        var counts: [Int] = []
+        while counts.count < 100 && counts.filter({ $0 < 400_000 }).count < 3 {
+            counts.append(try raceCount())
+        }
         XCTAssertTrue(counts.allSatisfy { (1...400_000).contains($0) }, "\(counts)")
         XCTAssertGreaterThanOrEqual(counts.filter { $0 < 400_000 }.count, 3, "\(counts)")
     }
