@@ -178,6 +178,20 @@ final class GILTests: XCTestCase {
         XCTAssertEqual(sawIt.value, 1)
     }
 
+    /// Code outside any cell (a process-pool worker process running a task) runs in the
+    /// process-wide interpreter, which its pool tasks inherit like a cell's.
+    func testProcessWideInterpreterIsOneAndSeparateFromCells() throws {
+        XCTAssertTrue(PyInterpreter.processWide === PyInterpreter.processWide)
+        XCTAssertFalse(DemoContext(seed: 1).interpreter === PyInterpreter.processWide)
+        let inherited = try PyInterpreter.processWide.run {
+            try ThreadPoolExecutor.with(maxWorkers: 1) { pool in
+                try pool.submit { PyInterpreter.current === PyInterpreter.processWide && PyInterpreter.processWide.holdsGIL }
+                    .result()
+            }
+        }
+        XCTAssertTrue(inherited)
+    }
+
     func testADemoRunsInsideItsCellsInterpreter() throws {
         let ctx = DemoContext(seed: 1)
         let demo = Demo(notebook: "t", name: "t", fingerprint: "0") { ctx in
