@@ -128,7 +128,8 @@ final class AsCompletedCore<T: Sendable> {
             return .future(ready[readyIndex])
         }
         guard pendingLeft > 0 else { return .exhausted }
-        guard finished.available.wait(timeout: deadline.time) == .success else { return .timedOut }
+        let signalled = Ambient.blocking { finished.available.wait(timeout: deadline.time) }
+        guard signalled == .success else { return .timedOut }
         pendingLeft -= 1
         return .future(finished.pop())
     }

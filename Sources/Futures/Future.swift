@@ -83,6 +83,8 @@ public final class Future<T: Sendable>: Sendable, Hashable {
     /// Waits for the task and returns its value, rethrowing the task's error
     /// (Python: `result(timeout=None)`).
     ///
+    /// A wait that blocks is announced to the caller's `Ambient` context (`willBlock`/`didUnblock`).
+    ///
     /// - Parameter timeout: seconds to wait; `nil` waits forever.
     /// - Throws: `FuturesError.timeout` if not done in time (the task keeps running),
     ///   `FuturesError.cancelled` if cancelled, or whatever the task threw.
@@ -199,7 +201,7 @@ public final class Future<T: Sendable>: Sendable, Hashable {
     func waitUntilDone(_ deadline: Deadline) -> Bool {
         let semaphore = DispatchSemaphore(value: 0)
         guard let id = addWaiter({ semaphore.signal() }) else { return true }
-        if semaphore.wait(timeout: deadline.time) == .success { return true }
+        if Ambient.blocking({ semaphore.wait(timeout: deadline.time) }) == .success { return true }
         removeWaiter(id)
         return done  // it may have finished between the timeout and the removal
     }

@@ -8,6 +8,10 @@ import Foundation
 /// `WorkerPool`), so blocking tasks cannot starve other executors. Dropping the last
 /// reference without calling `shutdown` behaves like `shutdown(wait: false)`.
 ///
+/// A task runs under the `Ambient` context of the thread that submitted it (with that
+/// context's `enter`/`exit` around it, its done-callbacks included), and every blocking
+/// wait here is announced to the waiting thread's context: see `Ambient.swift`.
+///
 /// Don't call `shutdown(wait: true)`, or wait on a queued future of the same pool,
 /// from inside one of its tasks: as in Python, that deadlocks.
 public final class ThreadPoolExecutor: Sendable {
@@ -41,10 +45,11 @@ public final class ThreadPoolExecutor: Sendable {
     @discardableResult
     public func submit<T: Sendable>(_ fn: @escaping @Sendable () throws -> T) -> Future<T> {
         let future = Future<T>()
+        let context = Ambient.current  // the task runs under its submitter's context
         let item = WorkItem(
             run: {
                 guard future.setRunningOrNotifyCancel() else { return }
-                _ = future.finish(Result { try fn() })
+                Ambient.run(in: context) { _ = future.finish(Result { try fn() }) }
             },
             cancel: { future.cancel() }
         )

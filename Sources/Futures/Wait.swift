@@ -48,7 +48,7 @@ public func wait<T>(
                 onDone()  // finished since we looked
             }
         }
-        _ = trigger.fired.wait(timeout: deadline.time)
+        _ = Ambient.blocking { trigger.fired.wait(timeout: deadline.time) }
         for (future, id) in registrations { future.removeWaiter(id) }
     }
 

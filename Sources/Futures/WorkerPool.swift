@@ -105,6 +105,6 @@ final class WorkerPool: Sendable {
             return dropped
         }
         for item in dropped { item.cancel() }
-        if wait { workers.wait() }
+        if wait { Ambient.blocking { workers.wait() } }
     }
 }

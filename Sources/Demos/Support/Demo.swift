@@ -18,6 +18,7 @@ public struct Demo: Sendable {
     /// the sleeping ones rather than against each other.
     public let cpuBound: Bool
     /// The port itself. It prints through the context and may throw like the cell would.
+    /// It runs inside the context's interpreter, holding that cell's GIL (see `PyInterpreter`).
     public let run: @Sendable (DemoContext) throws -> Void
 
     public init(
@@ -33,7 +34,7 @@ public struct Demo: Sendable {
         self.fingerprint = fingerprint
         self.sketch = sketch
         self.cpuBound = cpuBound
-        self.run = run
+        self.run = { context in try context.interpreter.run { try run(context) } }
     }
 }
 

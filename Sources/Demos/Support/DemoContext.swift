@@ -7,10 +7,15 @@ public enum StreamName: String, Sendable {
     case stdout, stderr
 }
 
-/// What a running demo sees of the world: its own output capture and its own random
-/// generator. One context per cell run; it is shared with every thread the demo starts,
-/// so everything here is thread-safe.
+/// What a running demo sees of the world: its own output capture, its own random
+/// generator and its own interpreter (GIL). One context per cell run; it is shared with
+/// every thread the demo starts, so everything here is thread-safe.
 public final class DemoContext: Sendable {
+    /// This cell's emulated interpreter: the cell's threads take turns on its GIL, and on
+    /// no other cell's.
+    public let interpreter = PyInterpreter()
+    /// Told of every write, on the writing thread, after it is captured (tests wait on it).
+    private let onWrite: (@Sendable (StreamName, String) -> Void)?
     /// Captured text, in print order. The lock serialises appends from the demo's threads
     /// (`Locked`, not `Mutex`, so ThreadSanitizer can follow it).
     private let chunks = Locked<[(StreamName, String)]>([])
@@ -18,10 +23,13 @@ public final class DemoContext: Sendable {
     private let sealed = Atomic<Bool>(false)
     private let generator: Locked<SeededGenerator>
 
-    /// - Parameter seed: the generator's seed; the engine derives it from `--seed` and
-    ///   the cell, or from the system's entropy when no seed is given.
-    public init(seed: UInt64) {
+    /// - Parameters:
+    ///   - seed: the generator's seed; the engine derives it from `--seed` and the cell,
+    ///     or from the system's entropy when no seed is given.
+    ///   - onWrite: told of each write once it is captured (for tests and tools).
+    public init(seed: UInt64, onWrite: (@Sendable (StreamName, String) -> Void)? = nil) {
         generator = Locked(SeededGenerator(seed: seed))
+        self.onWrite = onWrite
     }
 
     /// Python's `print(*items, sep=' ', end='\n')`, into this cell's stdout.
@@ -38,6 +46,7 @@ public final class DemoContext: Sendable {
     public func write(_ text: String, to stream: StreamName) {
         guard !sealed.load(ordering: .acquiring) else { return }
         chunks.withLock { $0.append((stream, text)) }
+        onWrite?(stream, text)
     }
 
     /// Python's `random.random()`: a uniform double in [0, 1) from this cell's generator.

@@ -1,0 +1,120 @@
+import Foundation
+import Synchronization
+
+/// One interpreter's global interpreter lock, after CPython's (Python/ceval_gil.h).
+///
+/// One thread holds it at a time. A thread that has waited `switchInterval` (5 ms, Python's
+/// `sys.getswitchinterval()`) without the lock changing hands sets `dropRequest`; the holder
+/// sees it at its next `evalBreaker()` (CPython checks between bytecodes), releases, and then
+/// waits until some other thread has taken the lock before competing again (CPython's
+/// FORCE_SWITCHING), so the requester really gets its turn. Waiters block on a condition, so
+/// a thread waiting for the GIL uses no CPU time, as in CPython.
+///
+/// The lock is re-entrant per thread (`depth`), so nested `enter`s on one thread are harmless.
+/// A blocking wait gives it up entirely (`releaseForBlocking`) and takes back the same depth.
+final class GIL: @unchecked Sendable {
+    // @unchecked: every stored `var` is only touched while `condition` is locked.
+
+    /// CPython's default switch interval.
+    static let switchInterval: TimeInterval = 0.005
+
+    /// Set by a waiter that has waited a whole interval; read by the holder without locking.
+    private let dropRequest = Atomic<Bool>(false)
+    /// Guards the state below; waiters for the lock and a holder waiting for a switch both
+    /// wait on it, and every change of holder is broadcast.
+    private let condition = NSCondition()
+    private var holder: pthread_t?
+    private var depth = 0
+    /// Counts acquisitions, so a waiter can tell whether the lock changed hands.
+    private var switchNumber: UInt64 = 0
+    private var waiting = 0
+    /// Depths given up by threads now blocked in a wait, to take back afterwards.
+    private var blockedDepths: [pthread_t: Int] = [:]
+
+    /// Takes the lock for the calling thread (once more, if it already holds it).
+    func acquire() {
+        condition.lock()
+        defer { condition.unlock() }
+        if holder == pthread_self() {
+            depth += 1
+        } else {
+            take(depth: 1)
+        }
+    }
+
+    /// Gives up one level of the calling thread's hold; the last one releases the lock.
+    func release() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard holder == pthread_self() else { return }
+        depth -= 1
+        if depth == 0 { drop() }
+    }
+
+    /// Whether the calling thread holds the lock.
+    var isHeldByCurrentThread: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return holder == pthread_self()
+    }
+
+    /// Before a blocking wait: releases the lock entirely if the calling thread holds it.
+    func releaseForBlocking() {
+        condition.lock()
+        defer { condition.unlock() }
+        let me = pthread_self()
+        guard holder == me else { return }
+        blockedDepths[me] = depth
+        drop()
+    }
+
+    /// After a blocking wait: takes the lock back if `releaseForBlocking` gave it up.
+    func reacquireAfterBlocking() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard let saved = blockedDepths.removeValue(forKey: pthread_self()) else { return }
+        take(depth: saved)
+    }
+
+    /// The holder's periodic check: if another thread asked for the lock, hand it over,
+    /// wait until that thread has it, then queue up to take it back.
+    func evalBreaker() {
+        guard dropRequest.load(ordering: .relaxed) else { return }
+        condition.lock()
+        defer { condition.unlock() }
+        guard holder == pthread_self() else { return }
+        let saved = depth
+        drop()
+        let handedOverAt = switchNumber
+        while switchNumber == handedOverAt && waiting > 0 {
+            condition.wait()
+        }
+        take(depth: saved)
+    }
+
+    // MARK: With `condition` locked
+
+    private func take(depth newDepth: Int) {
+        waiting += 1
+        while holder != nil {
+            let seenSwitch = switchNumber
+            let woken = condition.wait(until: Date(timeIntervalSinceNow: Self.switchInterval))
+            if !woken && holder != nil && switchNumber == seenSwitch {
+                dropRequest.store(true, ordering: .relaxed)  // a whole interval, no switch: ask
+            }
+        }
+        waiting -= 1
+        holder = pthread_self()
+        depth = newDepth
+        switchNumber &+= 1
+        // The request (ours or another waiter's) is served; others will ask again.
+        dropRequest.store(false, ordering: .relaxed)
+        condition.broadcast()  // a holder in evalBreaker waits for this switch
+    }
+
+    private func drop() {
+        holder = nil
+        depth = 0
+        condition.broadcast()
+    }
+}

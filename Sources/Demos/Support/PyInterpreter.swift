@@ -1,0 +1,65 @@
+import Futures
+
+/// An emulated Python interpreter: what a Jupyter kernel runs a cell in, reduced to what
+/// the ports need from it, its GIL.
+///
+/// Every cell run gets its own (`DemoContext.interpreter`; `Demo.run` runs the port inside
+/// it), since every cell stands for its own kernel: cells running side by side never take
+/// turns with each other. Code outside any cell (a task in a process-pool worker process)
+/// runs in `PyInterpreter.processWide`, one per OS process like CPython's.
+///
+/// The interpreter is an `Ambient` context of the Futures library, so a thread inside it:
+/// - holds its GIL while it runs port code, and gives it up every `switchInterval` when
+///   another thread asks, at the `evalBreaker()` calls a port makes in its compute loops;
+/// - releases it in every blocking call: `sleep`, `PyThread.join`, `PyLock` waits, and the
+///   Futures waits (`result()`, `wait`, `asCompleted`, `shutdown(wait: true)`);
+/// - passes it on to the threads it starts: `PyThread`s and the tasks it submits to a
+///   `ThreadPoolExecutor` run inside the same interpreter and take the same GIL.
+public final class PyInterpreter: AmbientContext {
+    let gil = GIL()
+
+    public init() {}
+
+    /// The interpreter of code that runs outside any cell, e.g. a process-pool worker
+    /// process: one per OS process, so every worker process has a GIL of its own.
+    public static let processWide = PyInterpreter()
+
+    /// The interpreter the calling thread is inside, if any.
+    public static var current: PyInterpreter? {
+        Ambient.current as? PyInterpreter
+    }
+
+    /// Runs `body` on the calling thread inside this interpreter, holding its GIL (as a
+    /// Python thread runs bytecode), and releases the GIL when `body` returns.
+    public func run<R>(_ body: () throws -> R) rethrows -> R {
+        try Ambient.run(in: self, body)
+    }
+
+    /// Whether the calling thread holds this interpreter's GIL right now.
+    public var holdsGIL: Bool {
+        gil.isHeldByCurrentThread
+    }
+
+    // MARK: AmbientContext
+
+    public func enter() { gil.acquire() }
+    public func exit() { gil.release() }
+    public func willBlock() { gil.releaseForBlocking() }
+    public func didUnblock() { gil.reacquireAfterBlocking() }
+}
+
+/// CPython's eval-breaker check: if another thread of this interpreter has been waiting a
+/// whole switch interval for the GIL, hand it over and wait for a turn again. Ports call it
+/// in compute loops, as CPython's eval loop checks between bytecodes. Cheap when nobody
+/// waits (one thread-local read and one relaxed atomic load); a no-op outside an interpreter.
+@inline(__always)
+public func evalBreaker() {
+    PyInterpreter.current?.gil.evalBreaker()
+}
+
+/// Runs `body` with the calling thread's GIL released, as native code between
+/// `Py_BEGIN_ALLOW_THREADS` and `Py_END_ALLOW_THREADS` does; takes it back afterwards.
+/// Other threads of the interpreter run meanwhile, truly in parallel with `body`.
+public func releasingGIL<R>(_ body: () throws -> R) rethrows -> R {
+    try Ambient.blocking(body)
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// What code on a thread runs "inside", carried by this library from the thread that
+/// submits a task to the thread that runs it.
+///
+/// Futures knows nothing about what a context is; it only calls these four hooks. nbrun's
+/// ports use it for the emulated Python interpreter of a cell, whose GIL a thread takes in
+/// `enter` and gives up around blocking waits (CPython's `Py_BEGIN_ALLOW_THREADS`).
+///
+/// - `enter`/`exit`: on the thread about to run code in this context (a pool worker, just
+///   before and after a task submitted under it), from inside `Ambient.run(in:_:)`.
+/// - `willBlock`/`didUnblock`: around every wait in this library that can block the calling
+///   thread (`Future.result()`/`exception()`, `wait`, `asCompleted`, `shutdown(wait: true)`),
+///   only when the wait really blocks, and on the blocked thread.
+public protocol AmbientContext: AnyObject, Sendable {
+    func enter()
+    func exit()
+    func willBlock()
+    func didUnblock()
+}
+
+/// The calling thread's ambient context (a thread-local), and the two places this library
+/// uses it: running a task under its submitter's context, and announcing blocking waits.
+///
+///     Ambient.run(in: interpreter) {
+///         let future = pool.submit { work() }   // work() runs under `interpreter` too
+///         try future.result()                   // willBlock() ... didUnblock() around the wait
+///     }
+public enum Ambient {
+    /// The context installed on the calling thread, `nil` outside any.
+    public static var current: (any AmbientContext)? {
+        guard let raw = pthread_getspecific(slotKey) else { return nil }
+        return Unmanaged<Slot>.fromOpaque(raw).takeUnretainedValue().context
+    }
+
+    /// Runs `body` with `context` installed as the calling thread's, between its `enter()`
+    /// and `exit()`; the previous context is restored afterwards. `nil` runs `body` as is.
+    public static func run<R>(in context: (any AmbientContext)?, _ body: () throws -> R) rethrows -> R {
+        guard let context else { return try body() }
+        let slot = currentSlot()
+        let previous = slot.context
+        slot.context = context
+        context.enter()
+        defer {
+            context.exit()
+            slot.context = previous
+        }
+        return try body()
+    }
+
+    /// Runs `body`, a wait that may block the calling thread, between the current context's
+    /// `willBlock()` and `didUnblock()`. Code outside this library that blocks (a sleep, a
+    /// thread join, a contended lock) announces itself the same way.
+    public static func blocking<R>(_ body: () throws -> R) rethrows -> R {
+        guard let context = current else { return try body() }
+        context.willBlock()
+        defer { context.didUnblock() }
+        return try body()
+    }
+
+    // MARK: The thread-local slot
+
+    /// One per thread that ever installed a context; only that thread touches it.
+    private final class Slot {
+        var context: (any AmbientContext)?
+    }
+
+    /// The slot is retained by the thread-specific value and released when the thread exits.
+    private static let slotKey: pthread_key_t = {
+        var key = pthread_key_t()
+        let status = pthread_key_create(&key) { raw in
+            guard let raw else { return }
+            Unmanaged<AnyObject>.fromOpaque(raw).release()
+        }
+        precondition(status == 0, "pthread_key_create failed: \(status)")
+        return key
+    }()
+
+    private static func currentSlot() -> Slot {
+        if let raw = pthread_getspecific(slotKey) {
+            return Unmanaged<Slot>.fromOpaque(raw).takeUnretainedValue()
+        }
+        let slot = Slot()
+        pthread_setspecific(slotKey, Unmanaged.passRetained(slot).toOpaque())
+        return slot
+    }
+}

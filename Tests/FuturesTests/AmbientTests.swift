@@ -1,0 +1,118 @@
+import Dispatch
+import Foundation
+import XCTest
+
+@testable import Futures
+
+/// A context that logs what Futures tells it, with the thread each hook ran on.
+final class RecordingContext: AmbientContext {
+    let name: String
+    private let log = Locked<[String]>([])
+    /// Signalled on every `willBlock`, so a test can act once a waiter really blocks.
+    let blocked = DispatchSemaphore(value: 0)
+
+    init(_ name: String) {
+        self.name = name
+    }
+
+    var events: [String] { log.withLock { $0 } }
+
+    func enter() { record("enter") }
+    func exit() { record("exit") }
+    func willBlock() {
+        record("willBlock")
+        blocked.signal()
+    }
+    func didUnblock() { record("didUnblock") }
+
+    private func record(_ event: String) {
+        log.withLock { $0.append(event) }
+    }
+}
+
+final class AmbientTests: XCTestCase {
+    func testNoContextOutsideRun() {
+        XCTAssertNil(Ambient.current)
+        let context = RecordingContext("a")
+        Ambient.run(in: context) {
+            XCTAssertTrue(Ambient.current === context)
+        }
+        XCTAssertNil(Ambient.current)
+        XCTAssertEqual(context.events, ["enter", "exit"])
+    }
+
+    func testNestedRunRestoresTheOuterContext() {
+        let (outer, inner) = (RecordingContext("outer"), RecordingContext("inner"))
+        Ambient.run(in: outer) {
+            Ambient.run(in: inner) { XCTAssertTrue(Ambient.current === inner) }
+            XCTAssertTrue(Ambient.current === outer)
+        }
+    }
+
+    func testSubmitCarriesTheSubmittersContextToTheTaskThread() throws {
+        let context = RecordingContext("cell")
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        defer { pool.shutdown() }
+        let submitter = pthread_self()
+        let carried = Ambient.run(in: context) {
+            pool.submit { (Ambient.current === context, pthread_self() != submitter) }
+        }
+        let (sameContext, otherThread) = try carried.result()
+        XCTAssertTrue(sameContext)
+        XCTAssertTrue(otherThread)
+        // A task submitted outside any context runs outside any, on the same workers.
+        XCTAssertFalse(try pool.submit { Ambient.current != nil }.result())
+    }
+
+    func testTaskRunsBetweenEnterAndExitOnItsWorker() throws {
+        let context = RecordingContext("cell")
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        let future = Ambient.run(in: context) { pool.submit { context.events } }
+        pool.shutdown(wait: true)  // outside the context: no block hooks
+        // Seen from inside the task: the submitter's enter/exit, then the worker's enter.
+        XCTAssertEqual(try future.result(), ["enter", "exit", "enter"])
+        XCTAssertEqual(context.events, ["enter", "exit", "enter", "exit"])
+    }
+
+    func testResultAnnouncesItsBlockingWait() throws {
+        let context = RecordingContext("cell")
+        let future = Future<Int>()
+        Thread {
+            _ = context.blocked.wait(timeout: .now() + 10)  // until the waiter is blocking
+            future.setResult(7)
+        }.start()
+        let value = try Ambient.run(in: context) { try future.result() }
+        XCTAssertEqual(value, 7)
+        XCTAssertEqual(context.events, ["enter", "willBlock", "didUnblock", "exit"])
+        // Already done: nothing blocks, nothing is announced.
+        XCTAssertEqual(try Ambient.run(in: context) { try future.result() }, 7)
+        XCTAssertEqual(context.events.suffix(2), ["enter", "exit"])
+    }
+
+    func testWaitAsCompletedAndShutdownAnnounceTheirWaits() {
+        for wayToWait in ["wait", "asCompleted", "shutdown"] {
+            let context = RecordingContext(wayToWait)
+            let pool = ThreadPoolExecutor(maxWorkers: 1)
+            let gate = Gate()
+            let future = pool.submit { gate.pass() }
+            Thread {
+                _ = context.blocked.wait(timeout: .now() + 10)
+                gate.open()
+            }.start()
+            Ambient.run(in: context) {
+                switch wayToWait {
+                case "wait": _ = Futures.wait([future])
+                case "asCompleted": for _ in asCompleted([future]) {}
+                default: pool.shutdown(wait: true)
+                }
+            }
+            pool.shutdown(wait: true)
+            let blocking = context.events.filter { $0 != "enter" && $0 != "exit" }
+            XCTAssertEqual(blocking, ["willBlock", "didUnblock"], wayToWait)
+        }
+    }
+
+    func testBlockingOutsideAnyContextJustRuns() {
+        XCTAssertEqual(Ambient.blocking { 42 }, 42)
+    }
+}
