@@ -46,9 +46,3 @@ extension ExitCode {
     /// A usage error: bad arguments, or `-o` given a folder of several notebooks.
     static let usage = ExitCode(2)
 }
-
-/// The old name of a failed run's exit, kept only while `ScaffoldCommand` still throws it.
-@available(*, deprecated, message: "throw ExitCode.failure")
-enum Failure {
-    static var failed: ExitCode { .failure }
-}

@@ -16,7 +16,7 @@ struct ScaffoldCommand: ParsableCommand {
 
     func run() throws {
         var failed = false
-        guard let notebookValue = Inputs.notebook(at: notebook, failed: &failed) else { throw Failure.failed }
+        guard let notebookValue = Inputs.notebook(at: notebook, failed: &failed) else { throw ExitCode.failure }
         let name = RunPlan.notebookName(of: notebook)
         var stubs: [ScaffoldTemplate.Stub] = []
         for (index, cell) in notebookValue.cells.enumerated() where cell.type == .code && cell.tags.contains(noRunTag) {
