@@ -79,16 +79,22 @@ struct ByteReader {
     mutating func integer<I: FixedWidthInteger>(_: I.Type) -> I? {
         let size = MemoryLayout<I>.size
         guard bytes.count - offset >= size else { return nil }
-        var value = I.zero
-        for index in 0..<size { value |= I(bytes[offset + index]) << (8 * index) }
+        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: I.self) }
         offset += size
-        return value
+        return I(littleEndian: value)
     }
 
     mutating func string() -> String? {
         guard let length = integer(UInt32.self), bytes.count - offset >= Int(length) else { return nil }
         defer { offset += Int(length) }
         return String(decoding: bytes[offset..<offset + Int(length)], as: UTF8.self)
+    }
+
+    /// The next `count` bytes.
+    mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
+        guard count >= 0, bytes.count - offset >= count else { return nil }
+        defer { offset += count }
+        return bytes[offset..<offset + count]
     }
 
     /// Everything not read yet.

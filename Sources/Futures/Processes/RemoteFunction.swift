@@ -1,7 +1,8 @@
 import Foundation
 
 /// A function a worker process can run: the Swift counterpart of pickling a function by its
-/// qualified name. Only the name crosses to the worker; arguments and results cross as JSON.
+/// qualified name. Only the name crosses to the worker; arguments and results cross as JSON
+/// (or a plain binary form for scalars, see `WireFormat`).
 ///
 /// Declare it once, register it in `main` before `ProcessWorker.runIfRequested()`, and pass
 /// the same handle to `ProcessPoolExecutor.submit` or `Multiprocessing.Process`:
@@ -23,24 +24,21 @@ public struct RemoteFunction<Argument: Codable & Sendable, Output: Codable & Sen
     public var erased: ErasedRemoteFunction {
         let body = self.body
         return ErasedRemoteFunction(name: name) { payload, descriptors in
-            let decoder = JSONDecoder()
-            decoder.userInfo[SharedDescriptors.key] = descriptors
-            let arguments = try decoder.decode([Argument].self, from: Data(payload))
+            let userInfo: [CodingUserInfoKey: any Sendable] = descriptors.map { [SharedDescriptors.key: $0] } ?? [:]
+            let arguments = try WireFormat.decode([Argument].self, from: payload, userInfo: userInfo)
             // One call per argument, in order; the first error ends the batch, as in Python's chunks.
             let outputs = try arguments.map(body)
-            return Array(try JSONEncoder().encode(outputs))
+            return try WireFormat.encode(outputs)
         }
     }
 
     /// Encodes a batch of arguments; `descriptors` collects the shared-memory fds a child inherits.
     func encode(_ arguments: [Argument], descriptors: SharedDescriptors? = nil) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        if let descriptors { encoder.userInfo[SharedDescriptors.key] = descriptors }
-        return Array(try encoder.encode(arguments))
+        try WireFormat.encode(arguments, userInfo: descriptors.map { [SharedDescriptors.key: $0] } ?? [:])
     }
 
     func decodeOutputs(_ payload: [UInt8]) throws -> [Output] {
-        try JSONDecoder().decode([Output].self, from: Data(payload))
+        try WireFormat.decode([Output].self, from: payload)
     }
 }
 
