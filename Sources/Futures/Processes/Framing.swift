@@ -19,9 +19,10 @@ enum Framing {
         frame.appendInteger(UInt32(body.count))
         frame.append(contentsOf: body)
         return frame.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return false }
             var offset = 0
             while offset < raw.count {
-                let sent = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                let sent = Glibc.send(fd, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
                 if sent < 0 {
                     if errno == EINTR { continue }
                     return false
@@ -43,9 +44,10 @@ enum Framing {
     private static func readExactly(_ count: Int, from fd: Int32) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: count)
         let complete = buffer.withUnsafeMutableBytes { raw -> Bool in
+            guard let base = raw.baseAddress else { return count == 0 }
             var offset = 0
             while offset < count {
-                let got = read(fd, raw.baseAddress! + offset, count - offset)
+                let got = read(fd, base + offset, count - offset)
                 if got < 0 && errno == EINTR { continue }
                 if got <= 0 { return false }
                 offset += got

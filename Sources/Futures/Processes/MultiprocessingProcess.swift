@@ -19,7 +19,7 @@ extension Multiprocessing {
         private let target: String
         private let encodeArgument: @Sendable (SharedDescriptors) throws -> [UInt8]
         private let executable: String
-        private let state = Locked<(pid: pid_t?, exitcode: Int32?)>((nil, nil))
+        private let state = Locked<(started: Bool, pid: pid_t?, exitcode: Int32?)>((false, nil, nil))
         /// Held by `join` while it blocks, so concurrent joins reap once.
         private let joining = NSLock()
 
@@ -43,20 +43,31 @@ extension Multiprocessing {
 
         /// Starts the child (Python: `start()`); throws if already started or the argument can't cross.
         public func start() throws {
-            guard state.withLock({ $0.pid == nil }) else {
-                throw PythonError("AssertionError", "cannot start a process twice")
+            try state.withLock { s in
+                guard !s.started else { throw PythonError("AssertionError", "cannot start a process twice") }
+                s.started = true
             }
+            do {
+                let pid = try launch()
+                state.withLock { $0.pid = pid }
+            } catch {
+                state.withLock { $0.started = false }  // nothing started: a retry is allowed
+                throw error
+            }
+        }
+
+        private func launch() throws -> pid_t {
             let descriptors = SharedDescriptors()
-            let payload = try encodeArgument(descriptors)
+            let request = CallRequest(id: 0, function: target, payload: try encodeArgument(descriptors))
             let (parentEnd, childEnd) = try PoolWorker.socketPair()
             defer { close(parentEnd); close(childEnd) }
             let pid = try ChildProcesses.spawn(
                 executable: executable,
                 arguments: ProcessWorker.workerArguments(mode: "process", extra: [name]),
                 descriptors: [childEnd] + descriptors.parentDescriptors)
-            state.withLock { $0.pid = pid }
-            // Buffered in the socket; the child reads it even after this end is closed.
-            _ = Framing.send(CallRequest(id: 0, function: target, payload: payload).encoded(), on: parentEnd)
+            // Buffered in the socket: the child reads it even after both our ends are closed.
+            _ = Framing.send(request.encoded(), on: parentEnd)
+            return pid
         }
 
         /// Waits for the child to exit (Python: `join(timeout=None)`); with a timeout it may

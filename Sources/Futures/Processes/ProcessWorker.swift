@@ -39,6 +39,8 @@ public enum ProcessWorker {
         // Die with the parent; if it died before prctl took effect we have been re-parented already.
         _ = cprocess_set_parent_death_signal(SIGKILL)
         guard getppid() == parent else { exit(1) }
+        // Our socket stays ours: children this worker starts itself must not inherit it.
+        _ = fcntl(requestDescriptor, F_SETFD, FD_CLOEXEC)
         switch arguments[2] {
         case "pool": servePool()
         case "process": exit(runProcessTarget(name: arguments.count > 4 ? arguments[4] : "Process"))
