@@ -64,6 +64,26 @@ final class ProcessFailureTests: XCTestCase {
         XCTAssertEqual(survivors(of: pids), [])
     }
 
+    func testAMissingExecutableFailsTheFutureInsteadOfHanging() throws {
+        let pool = ProcessPoolExecutor(maxWorkers: 1, executable: "/nonexistent/worker")
+        XCTAssertPythonError(try pool.submit(FixtureFunctions.square, 2).result(timeout: 10), "OSError")
+        pool.shutdown()
+        let child = Multiprocessing.Process(target: FixtureFunctions.bump, executable: "/nonexistent/worker")
+        XCTAssertPythonError(try child.start(), "OSError")
+        XCTAssertNil(child.pid)
+    }
+
+    func testADroppedPoolRetiresItsWorkers() throws {
+        var pids: [Int32] = []
+        do {
+            let pool = ProcessPoolExecutor(maxWorkers: 2)
+            _ = try pool.map(FixtureFunctions.whoami, [0.05, 0.05])
+            pids = pool.workerPIDs
+        }
+        XCTAssertEqual(pids.count, 2)
+        XCTAssertEqual(survivors(of: pids), [], "workers of a dropped pool kept running")
+    }
+
     func testWorkersDieWhenTheirParentIsTerminated() throws {
         try checkOrphans(killingParentWith: SIGTERM)
     }
