@@ -12,7 +12,8 @@
 
 extern char **environ;
 
-int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *fds, int count) {
+int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *fds, int count,
+                   int stdout_to_stderr) {
     // Sources are moved above every target first, so a source numbered like a target
     // cannot be overwritten by an earlier dup2.
     enum { FIRST_TARGET = 3, SCRATCH = 64 };
@@ -32,6 +33,7 @@ int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *
     posix_spawnattr_init(&attributes);
 
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (stdout_to_stderr) posix_spawn_file_actions_adddup2(&actions, 2, 1);
     for (int i = 0; i < count; i++) posix_spawn_file_actions_adddup2(&actions, scratch[i], FIRST_TARGET + i);
     // Whatever else the parent has open (with or without O_CLOEXEC) stays behind.
     posix_spawn_file_actions_addclosefrom_np(&actions, FIRST_TARGET + count);

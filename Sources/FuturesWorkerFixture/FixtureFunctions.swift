@@ -64,10 +64,16 @@ public enum FixtureFunctions {
         return names.compactMap { Int32($0) }.sorted()
     }
 
+    /// Where the worker's standard output goes (the target of /proc/self/fd/1).
+    public static let standardOutputTarget = RemoteFunction<NoValue, String>("fixture.standardOutputTarget") {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/1")) ?? "?"
+    }
+
     private static let counter = Locked(0)
 
     public static let all: [any RemoteFunctionProtocol] = [
         square, whoami, bump, checkPositive, swiftFailure, deposit, failingTarget, openDescriptors,
+        standardOutputTarget,
     ]
 }
 

@@ -114,4 +114,18 @@ final class ProcessPoolTests: XCTestCase {
         XCTAssertFalse(fds.contains(200), "worker inherited the parent's fd: \(fds)")
         XCTAssertLessThanOrEqual(fds.count, 6, "unexpected descriptors in the worker: \(fds)")
     }
+
+    func testWorkersCanWriteTheirStandardOutputToStandardError() throws {
+        let manager = FileManager.default
+        let parentStdout = try manager.destinationOfSymbolicLink(atPath: "/proc/self/fd/1")
+        let parentStderr = try manager.destinationOfSymbolicLink(atPath: "/proc/self/fd/2")
+        defer { ProcessWorker.standardOutputToStandardError = false }
+        for redirected in [false, true] {
+            ProcessWorker.standardOutputToStandardError = redirected
+            let target = try ProcessPoolExecutor.with(maxWorkers: 1) { pool in
+                try pool.submit(FixtureFunctions.standardOutputTarget).result()
+            }
+            XCTAssertEqual(target, redirected ? parentStderr : parentStdout)
+        }
+    }
 }

@@ -6,9 +6,11 @@
 #include <sys/types.h>
 
 /// Spawns `path` with `argv` and the current environment. The child gets /dev/null as stdin,
-/// the parent's stdout/stderr, `fds[i]` as fd 3+i, and no other fd; its signal mask is empty
-/// and every signal has its default action. Returns 0 or an errno value.
-int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *fds, int count);
+/// the parent's stdout (or its stderr when `stdout_to_stderr`) and stderr, `fds[i]` as fd 3+i,
+/// and no other fd; its signal mask is empty and every signal has its default action.
+/// Returns 0 or an errno value.
+int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *fds, int count,
+                   int stdout_to_stderr);
 
 /// prctl(PR_SET_PDEATHSIG, sig): this process gets `sig` when its parent thread exits.
 int cprocess_set_parent_death_signal(int sig);

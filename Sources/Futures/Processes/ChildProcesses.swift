@@ -25,8 +25,9 @@ enum ChildProcesses {
             let argv = [executable] + arguments
             let cArguments = argv.map { strdup($0) } + [nil]
             defer { for argument in cArguments { free(argument) } }
+            let toStderr: Int32 = ProcessWorker.standardOutputToStandardError ? 1 : 0
             let status = descriptors.withUnsafeBufferPointer { fds in
-                cprocess_spawn(&pid, executable, cArguments, fds.baseAddress, Int32(fds.count))
+                cprocess_spawn(&pid, executable, cArguments, fds.baseAddress, Int32(fds.count), toStderr)
             }
             guard status == 0 else {
                 throw PythonError("OSError", "cannot start \(executable): \(String(cString: strerror(status)))")

@@ -24,6 +24,16 @@ public enum ProcessWorker {
         set { executable.withLock { $0 = newValue } }
     }
 
+    private static let stdoutToStderr = Locked(false)
+
+    /// When `true`, children write their standard output to this program's standard error
+    /// (default `false`: they share its stdout, as Python's do). For a host whose stdout is data,
+    /// e.g. a notebook written to `-o -`, so a worker's print can't corrupt it.
+    public static var standardOutputToStandardError: Bool {
+        get { stdoutToStderr.withLock { $0 } }
+        set { stdoutToStderr.withLock { $0 = newValue } }
+    }
+
     /// Makes `functions` callable in this program's workers. Call before `runIfRequested()`.
     public static func register(_ functions: any RemoteFunctionProtocol...) {
         register(functions)
