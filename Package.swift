@@ -25,7 +25,10 @@ let package = Package(
             providers: [.apt(["libjansson-dev"])]
         ),
         .target(name: "Notebook", dependencies: ["CJansson"]),
-        .target(name: "Futures"),
+        .target(name: "CProcess"),
+        .target(name: "Futures", dependencies: ["CProcess"]),
+        // Registers test functions and serves as worker and orphan-test parent for FuturesTests.
+        .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures"]),
         .target(name: "Demos", dependencies: ["Futures"]),
         .target(name: "Engine", dependencies: ["Notebook", "Futures", "Demos"]),
         .executableTarget(
@@ -36,7 +39,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Corpus"]),
-        .testTarget(name: "FuturesTests", dependencies: ["Futures"]),
+        .testTarget(name: "FuturesTests", dependencies: ["Futures", "FuturesWorkerFixture"]),
         .testTarget(name: "DemosTests", dependencies: ["Demos", "Futures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "Futures"]),
         .testTarget(name: "nbrunTests", dependencies: ["Notebook"]),

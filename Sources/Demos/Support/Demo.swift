@@ -37,18 +37,3 @@ public struct Demo: Sendable {
         self.run = { context in try context.interpreter.run { try run(context) } }
     }
 }
-
-/// An error a port raises the way the Python cell raises an exception: `ename` is the
-/// Python exception class (`ValueError`), `evalue` its message.
-public struct PythonError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let ename: String
-    public let evalue: String
-
-    public init(_ ename: String, _ evalue: String) {
-        self.ename = ename
-        self.evalue = evalue
-    }
-
-    /// What `str(exc)` prints in Python: the message alone.
-    public var description: String { evalue }
-}

@@ -1,0 +1,32 @@
+// Process primitives Swift cannot call directly (variadic prctl, glibc's *_np spawn actions)
+// or that must be exact about flags: spawning with only chosen fds, memfd, process-shared mutexes.
+#ifndef CPROCESS_H
+#define CPROCESS_H
+
+#include <sys/types.h>
+
+/// Spawns `path` with `argv` and the current environment. The child gets /dev/null as stdin,
+/// the parent's stdout (or its stderr when `stdout_to_stderr`) and stderr, `fds[i]` as fd 3+i,
+/// and no other fd; its signal mask is empty and every signal has its default action.
+/// Returns 0 or an errno value.
+int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *fds, int count,
+                   int stdout_to_stderr);
+
+/// prctl(PR_SET_PDEATHSIG, sig): this process gets `sig` when its parent thread exits.
+int cprocess_set_parent_death_signal(int sig);
+
+/// memfd_create(name, MFD_CLOEXEC); -1 with errno on failure.
+int cprocess_memfd(const char *name);
+
+/// Size the caller must reserve for a shared mutex.
+unsigned long cprocess_mutex_size(void);
+
+/// Initialises a recursive, robust, process-shared mutex at `mutex`. Returns 0 or an errno value.
+int cprocess_mutex_init(void *mutex);
+
+/// Locks; if the previous owner died holding it, takes it over and makes it consistent.
+int cprocess_mutex_lock(void *mutex);
+
+int cprocess_mutex_unlock(void *mutex);
+
+#endif

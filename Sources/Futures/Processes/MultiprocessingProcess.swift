@@ -1,0 +1,122 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Python's `multiprocessing` names, kept apart from Foundation's `Process`.
+public enum Multiprocessing {}
+
+extension Multiprocessing {
+    /// A child process running one registered function: Python's `multiprocessing.Process`.
+    ///
+    /// `start()` starts the program again in worker mode (see `ProcessWorker`) with the
+    /// target's name; the argument crosses as JSON, and every shared `Value` in it crosses as
+    /// an inherited fd. The child exits 0 when the target returns, 1 (after printing the
+    /// exception to stderr) when it throws.
+    public final class Process: Sendable {
+        public let name: String
+        private let target: String
+        private let encodeArgument: @Sendable (SharedDescriptors) throws -> [UInt8]
+        private let executable: String
+        private let state = Locked<(started: Bool, pid: pid_t?, exitcode: Int32?)>((false, nil, nil))
+        /// Held by `join` while it blocks, so concurrent joins reap once.
+        private let joining = NSLock()
+
+        private static let counter = Locked(0)
+
+        public init<Argument, Output>(
+            target: RemoteFunction<Argument, Output>, args: Argument, name: String? = nil, executable: String? = nil
+        ) {
+            self.target = target.name
+            self.encodeArgument = { descriptors in try target.encode([args], descriptors: descriptors) }
+            self.executable = executable ?? ProcessWorker.defaultExecutable
+            self.name = name ?? "Process-\(Self.counter.withLock { $0 += 1; return $0 })"
+        }
+
+        /// A target that takes no argument (Python: `Process(target=f)`).
+        public convenience init<Output>(
+            target: RemoteFunction<NoValue, Output>, name: String? = nil, executable: String? = nil
+        ) {
+            self.init(target: target, args: NoValue(), name: name, executable: executable)
+        }
+
+        /// Starts the child (Python: `start()`); throws if already started or the argument can't cross.
+        public func start() throws {
+            try state.withLock { s in
+                guard !s.started else { throw PythonError("AssertionError", "cannot start a process twice") }
+                s.started = true
+            }
+            do {
+                let pid = try launch()
+                state.withLock { $0.pid = pid }
+            } catch {
+                state.withLock { $0.started = false }  // nothing started: a retry is allowed
+                throw error
+            }
+        }
+
+        private func launch() throws -> pid_t {
+            let descriptors = SharedDescriptors()
+            let request = CallRequest(id: 0, function: target, payload: try encodeArgument(descriptors))
+            let (parentEnd, childEnd) = try PoolWorker.socketPair()
+            defer { close(parentEnd); close(childEnd) }
+            let pid = try ChildProcesses.spawn(
+                executable: executable,
+                arguments: ProcessWorker.workerArguments(mode: "process", extra: [name]),
+                descriptors: [childEnd] + descriptors.parentDescriptors)
+            // Buffered in the socket: the child reads it even after both our ends are closed.
+            _ = Framing.send(request.encoded(), on: parentEnd)
+            return pid
+        }
+
+        /// Waits for the child to exit (Python: `join(timeout=None)`); with a timeout it may
+        /// return while the child still runs (check `exitcode`).
+        public func join(timeout: TimeInterval? = nil) {
+            guard let pid = state.withLock({ $0.pid }) else { return }
+            let deadline = Deadline(timeout: timeout)
+            joining.lock()
+            defer { joining.unlock() }
+            guard state.withLock({ $0.exitcode }) == nil else { return }
+            if timeout == nil {
+                let code = ChildProcesses.waitForExit(pid)
+                state.withLock { $0.exitcode = code }
+                return
+            }
+            while DispatchTime.now() < deadline.time {
+                if let code = ChildProcesses.exitCodeIfExited(pid) {
+                    state.withLock { $0.exitcode = code }
+                    return
+                }
+                Thread.sleep(forTimeInterval: 0.002)
+            }
+        }
+
+        /// The child's pid once started.
+        public var pid: Int32? { state.withLock { $0.pid } }
+
+        /// `nil` until joined after exit; the exit status, or minus the signal that killed it.
+        public var exitcode: Int32? { state.withLock { $0.exitcode } }
+
+        /// Started and not yet reaped as exited.
+        public var isAlive: Bool {
+            guard let pid, exitcode == nil else { return false }
+            guard joining.try() else { return true }  // a join is waiting for it
+            defer { joining.unlock() }
+            guard state.withLock({ $0.exitcode }) == nil else { return false }
+            guard let code = ChildProcesses.exitCodeIfExited(pid) else { return true }
+            state.withLock { $0.exitcode = code }
+            return false
+        }
+
+        /// Sends SIGTERM (Python: `terminate()`).
+        public func terminate() { signal(SIGTERM) }
+
+        /// Sends SIGKILL (Python: `kill()`).
+        public func kill() { signal(SIGKILL) }
+
+        private func signal(_ number: Int32) {
+            if let pid { ChildProcesses.kill(pid, signal: number) }
+        }
+    }
+}

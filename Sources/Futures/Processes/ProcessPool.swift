@@ -1,0 +1,209 @@
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker processes behind a `ProcessPoolExecutor`, with calls' types erased.
+///
+/// Each worker runs one call at a time; queued calls wait here in the parent (Python keeps
+/// them in its pending-work dict). A worker is started when a call is queued and no idle
+/// (or starting) worker can take it, up to `maxWorkers`, and reused after. Every worker has a
+/// dedicated reader thread that blocks on its socket: a reply completes the call's future and
+/// hands that worker the next call; end-of-file from a worker that was not retired means it
+/// died, which breaks the pool as in Python (every pending future fails, the rest are killed).
+final class ProcessPool: Sendable {
+    private struct State: Sendable {
+        var queue: [PoolCall] = []
+        var queueHead = 0
+        var idle: [PoolWorker] = []
+        var running: [pid_t: PoolCall] = [:]
+        var workers: [pid_t: PoolWorker] = [:]
+        var starting = 0
+        var isShutdown = false
+        var isBroken = false
+        var nextID: UInt64 = 0
+        var messagesSent = 0
+
+        var queuedCount: Int { queue.count - queueHead }
+
+        mutating func popQueued() -> PoolCall? {
+            guard queueHead < queue.count else { return nil }
+            defer {
+                queueHead += 1
+                if queueHead > 64 && queueHead * 2 > queue.count {  // drop the consumed prefix now and then
+                    queue.removeFirst(queueHead)
+                    queueHead = 0
+                }
+            }
+            return queue[queueHead]
+        }
+
+        mutating func takeQueued() -> [PoolCall] {
+            defer { queue = []; queueHead = 0 }
+            return Array(queue[queueHead...])
+        }
+    }
+
+    /// What to do once the lock is released.
+    private struct Actions {
+        var sends: [(PoolWorker, CallRequest)] = []
+        var spawns = 0
+        var retire: [PoolWorker] = []
+    }
+
+    let maxWorkers: Int
+    let executable: String
+    private let state = Locked(State())
+    /// Entered for each worker being started, left when its reader thread has reaped it.
+    private let workerGroup = DispatchGroup()
+
+    init(maxWorkers: Int, executable: String) {
+        self.maxWorkers = maxWorkers
+        self.executable = executable
+    }
+
+    var messagesSent: Int { state.withLock { $0.messagesSent } }
+    var workerPIDs: [pid_t] { state.withLock { Array($0.workers.keys) } }
+
+    /// Queues `call`; fails it at once if the pool is shut down or broken.
+    func enqueue(_ call: PoolCall) {
+        let refusal: (any Error)? = state.withLock { s in
+            if s.isBroken { return PythonError.brokenPool }
+            if s.isShutdown { return FuturesError.shutdown }
+            s.queue.append(call)
+            return nil
+        }
+        if let refusal { call.finish(.failure(refusal)); return }
+        perform(state.withLock(schedule))
+    }
+
+    func shutdown(wait: Bool, cancelFutures: Bool) {
+        let (dropped, actions): ([PoolCall], Actions) = state.withLock { s in
+            s.isShutdown = true
+            let dropped = cancelFutures ? s.takeQueued() : []
+            return (dropped, schedule(&s))
+        }
+        for call in dropped { call.cancel() }
+        perform(actions)
+        if wait { workerGroup.wait() }
+    }
+
+    /// Shuts down, cancelling queued calls, and SIGKILLs every worker: running calls fail with
+    /// `BrokenProcessPool`. With `wait`, returns once every worker is reaped.
+    func terminate(wait: Bool) {
+        shutdown(wait: false, cancelFutures: true)
+        for pid in workerPIDs { ChildProcesses.kill(pid) }
+        if wait { workerGroup.wait() }
+    }
+
+    // MARK: Scheduling (under the lock)
+
+    private func schedule(_ s: inout State) -> Actions {
+        var actions = Actions()
+        while !s.idle.isEmpty, let call = s.popQueued() {
+            guard call.start() else { continue }  // cancelled while queued
+            let worker = s.idle.removeLast()
+            s.running[worker.pid] = call
+            s.nextID += 1
+            s.messagesSent += 1
+            actions.sends.append((worker, CallRequest(id: s.nextID, function: call.function, payload: call.payload)))
+        }
+        // Python 3.11: a submit with no idle worker starts one, up to max_workers.
+        while s.queuedCount > s.starting, s.workers.count + s.starting < maxWorkers, !s.isBroken {
+            s.starting += 1
+            workerGroup.enter()
+            actions.spawns += 1
+        }
+        if s.isShutdown && s.queuedCount == 0 {
+            actions.retire = s.idle
+            s.idle = []
+        }
+        return actions
+    }
+
+    private func perform(_ actions: Actions) {
+        for (worker, request) in actions.sends {
+            // A failed send means the worker died; its reader thread sees that and breaks the pool.
+            _ = worker.send(request)
+        }
+        for worker in actions.retire { worker.retire() }
+        for _ in 0..<actions.spawns { startWorker() }
+    }
+
+    // MARK: Workers
+
+    private func startWorker() {
+        let worker: PoolWorker
+        do {
+            let (parentEnd, childEnd) = try PoolWorker.socketPair()
+            defer { close(childEnd) }
+            do {
+                let pid = try ChildProcesses.spawn(
+                    executable: executable, arguments: ProcessWorker.workerArguments(mode: "pool"),
+                    descriptors: [childEnd])
+                worker = PoolWorker(pid: pid, socket: parentEnd)
+            } catch {
+                close(parentEnd)
+                throw error
+            }
+        } catch {
+            state.withLock { $0.starting -= 1 }
+            breakPool(cause: error)
+            workerGroup.leave()
+            return
+        }
+        let actions: Actions = state.withLock { s in
+            s.starting -= 1
+            s.workers[worker.pid] = worker
+            s.idle.append(worker)
+            return schedule(&s)
+        }
+        let thread = Thread { [self] in readReplies(from: worker) }
+        thread.name = "ProcessPoolExecutor.reader.\(worker.pid)"
+        thread.start()
+        perform(actions)
+        if state.withLock({ $0.isBroken }) { ChildProcesses.kill(worker.pid) }
+    }
+
+    private func readReplies(from worker: PoolWorker) {
+        while let reply = worker.receive() {
+            let (call, actions): (PoolCall?, Actions) = state.withLock { s in
+                let call = s.running.removeValue(forKey: worker.pid)
+                s.idle.append(worker)
+                return (call, schedule(&s))
+            }
+            perform(actions)
+            switch reply.outcome {
+            case .value(let payload): call?.finish(.success(payload))
+            case .raised(let ename, let evalue): call?.finish(.failure(PythonError(ename, evalue)))
+            }
+        }
+        // End of stream: the worker exited after being retired, or died.
+        let diedUnexpectedly: Bool = state.withLock { s in
+            let wasRetired = s.isShutdown && !s.idle.contains { $0 === worker } && s.running[worker.pid] == nil
+            s.workers.removeValue(forKey: worker.pid)
+            return !wasRetired || s.isBroken
+        }
+        worker.close()
+        if diedUnexpectedly { breakPool(cause: nil) }
+        _ = ChildProcesses.waitForExit(worker.pid)
+        workerGroup.leave()
+    }
+
+    /// Fails every running and queued call with `BrokenProcessPool` and kills the other workers.
+    private func breakPool(cause: (any Error)?) {
+        let (victims, pids): ([PoolCall], [pid_t]) = state.withLock { s in
+            s.isBroken = true
+            s.isShutdown = true
+            let victims = Array(s.running.values) + s.takeQueued()
+            s.running = [:]
+            s.idle = []
+            return (victims, Array(s.workers.keys))
+        }
+        for pid in pids { ChildProcesses.kill(pid) }
+        let error = cause ?? PythonError.brokenWhileRunning
+        for call in victims { call.finish(.failure(error)) }
+    }
+}

@@ -1,0 +1,102 @@
+import CProcess
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker side of process pools and `Multiprocessing.Process`: multiprocessing's *spawn*.
+///
+/// A worker is the host executable started again with worker arguments. The program
+/// registers its remote functions and then calls `runIfRequested()` first thing in `main`;
+/// in a worker that call serves requests and exits, in the normal program it returns at once.
+public enum ProcessWorker {
+    static let flag = "--futures-worker"
+    /// The request socket every worker finds at this fd.
+    static let requestDescriptor: Int32 = 3
+
+    private static let executable = Locked("/proc/self/exe")
+
+    /// The program pools and processes start when none is given: `/proc/self/exe` (this very
+    /// program) unless changed. Test runners set it to a binary that registers the same functions.
+    public static var defaultExecutable: String {
+        get { executable.withLock { $0 } }
+        set { executable.withLock { $0 = newValue } }
+    }
+
+    private static let stdoutToStderr = Locked(false)
+
+    /// When `true`, children write their standard output to this program's standard error
+    /// (default `false`: they share its stdout, as Python's do). For a host whose stdout is data,
+    /// e.g. a notebook written to `-o -`, so a worker's print can't corrupt it.
+    public static var standardOutputToStandardError: Bool {
+        get { stdoutToStderr.withLock { $0 } }
+        set { stdoutToStderr.withLock { $0 = newValue } }
+    }
+
+    /// Makes `functions` callable in this program's workers. Call before `runIfRequested()`.
+    public static func register(_ functions: any RemoteFunctionProtocol...) {
+        register(functions)
+    }
+
+    public static func register(_ functions: [any RemoteFunctionProtocol]) {
+        for function in functions { RemoteFunctionRegistry.register(function.erased) }
+    }
+
+    /// In a worker process, serves its parent and exits (never returns); otherwise returns at once.
+    public static func runIfRequested(arguments: [String] = CommandLine.arguments) {
+        guard arguments.count >= 4, arguments[1] == flag, let parent = pid_t(arguments[3]) else { return }
+        // Die with the parent; if it died before prctl took effect we have been re-parented already.
+        _ = cprocess_set_parent_death_signal(SIGKILL)
+        guard getppid() == parent else { exit(1) }
+        // Our socket stays ours: children this worker starts itself must not inherit it.
+        _ = fcntl(requestDescriptor, F_SETFD, FD_CLOEXEC)
+        switch arguments[2] {
+        case "pool": servePool()
+        case "process": exit(runProcessTarget(name: arguments.count > 4 ? arguments[4] : "Process"))
+        default: exit(2)
+        }
+    }
+
+    static func workerArguments(mode: String, extra: [String] = []) -> [String] {
+        [flag, mode, String(getpid())] + extra
+    }
+
+    /// Answers calls one at a time until the parent closes the socket (or dies).
+    private static func servePool() -> Never {
+        while let body = Framing.receive(on: requestDescriptor) {
+            guard let request = CallRequest(decoding: body) else { exit(3) }
+            let reply = CallReply(id: request.id, outcome: call(request, descriptors: nil))
+            guard Framing.send(reply.encoded(), on: requestDescriptor) else { exit(0) }
+        }
+        exit(0)
+    }
+
+    /// Runs a `Process` target once; the exit code is 0, or 1 after printing the exception.
+    private static func runProcessTarget(name: String) -> Int32 {
+        guard let body = Framing.receive(on: requestDescriptor), let request = CallRequest(decoding: body) else {
+            return 3
+        }
+        close(requestDescriptor)
+        switch call(request, descriptors: SharedDescriptors()) {
+        case .value: return 0
+        case .raised(let ename, let evalue):
+            // What Python's multiprocessing prints to stderr for an uncaught exception in a child.
+            let message = "Process \(name):\nTraceback (most recent call last):\n\(ename): \(evalue)\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            return 1
+        }
+    }
+
+    static func call(_ request: CallRequest, descriptors: SharedDescriptors?) -> CallReply.Outcome {
+        guard let function = RemoteFunctionRegistry.lookUp(request.function) else {
+            return .raised(ename: "AttributeError",
+                           evalue: "Can't get attribute '\(request.function)' on <module '__main__'>")
+        }
+        do {
+            return .value(try function.invoke(request.payload, descriptors))
+        } catch {
+            return .raised(ename: pythonExceptionName(of: error), evalue: pythonExceptionMessage(of: error))
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// An error a port raises the way the Python cell raises an exception: `ename` is the
+/// Python exception class (`ValueError`), `evalue` its message.
+///
+/// Errors thrown in a worker process come back to the parent as a `PythonError`, so
+/// `type(exc).__name__` and `str(exc)` survive the trip (see `pythonExceptionName(of:)`).
+public struct PythonError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let ename: String
+    public let evalue: String
+
+    public init(_ ename: String, _ evalue: String) {
+        self.ename = ename
+        self.evalue = evalue
+    }
+
+    /// What `str(exc)` prints in Python: the message alone.
+    public var description: String { evalue }
+}
+
+/// An error that knows the Python exception it stands for.
+public protocol PythonNamedError: Error {
+    /// `type(exc).__name__`, e.g. `BrokenProcessPool`.
+    var pythonName: String { get }
+    /// `str(exc)`.
+    var pythonMessage: String { get }
+}
+
+extension PythonError: PythonNamedError {
+    public var pythonName: String { ename }
+    public var pythonMessage: String { evalue }
+}
+
+extension FuturesError: PythonNamedError {
+    public var pythonName: String {
+        switch self {
+        case .timeout: "TimeoutError"
+        case .cancelled: "CancelledError"
+        case .shutdown: "RuntimeError"
+        }
+    }
+
+    public var pythonMessage: String {
+        switch self {
+        case .timeout, .cancelled: ""  // Python raises both without a message
+        case .shutdown: description
+        }
+    }
+}
+
+/// `type(exc).__name__` for any error a port can see: the Python name when the error has one,
+/// else the Swift type's name.
+public func pythonExceptionName(of error: any Error) -> String {
+    (error as? any PythonNamedError)?.pythonName ?? String(describing: type(of: error))
+}
+
+/// `str(exc)` for any error: the Python message when the error has one, else its description.
+public func pythonExceptionMessage(of error: any Error) -> String {
+    (error as? any PythonNamedError)?.pythonMessage ?? String(describing: error)
+}
+
+extension PythonError {
+    /// A worker died while running or holding the future (Python's exact message).
+    static let brokenWhileRunning = PythonError(
+        "BrokenProcessPool",
+        "A process in the process pool was terminated abruptly while the future was running or pending.")
+
+    /// Work submitted to a pool that is already broken.
+    static let brokenPool = PythonError(
+        "BrokenProcessPool",
+        "A child process terminated abruptly, the process pool is not usable anymore")
+
+    /// A closure, which has no registered name, was submitted to a process pool.
+    static let closureNotRegistered = PythonError(
+        "PicklingError", "Can't pickle <closure>: it is not a registered function")
+}

@@ -1,0 +1,31 @@
+import Foundation
+import Futures
+
+// A worker for FuturesTests, and a parent for the orphan tests:
+//   FuturesWorkerFixture parent-with-pool N   starts N pool workers and one Process, prints
+//                                             their pids on one line, then waits to be killed.
+//   FuturesWorkerFixture measure-map              the notebook's 10,000 squares on 2 workers,
+//                                                 chunksize 1 vs 1000 (figures for the report).
+ProcessWorker.register(FixtureFunctions.all)
+ProcessWorker.runIfRequested()
+
+let arguments = CommandLine.arguments
+if arguments.count == 2, arguments[1] == "measure-map" {
+    try MapMeasurement.run()
+    exit(0)
+}
+guard arguments.count == 3, arguments[1] == "parent-with-pool", let workers = Int(arguments[2]), workers > 0 else {
+    FileHandle.standardError.write(Data("usage: FuturesWorkerFixture parent-with-pool N | measure-map\n".utf8))
+    exit(2)
+}
+let pool = ProcessPoolExecutor(maxWorkers: workers)
+let futures = (0..<workers).map { _ in pool.submit(FixtureFunctions.whoami, 0.2) }
+var pids = Set<Int32>()
+for future in futures {
+    if let pid = try? future.result() { pids.insert(pid) }
+}
+let sleeper = Multiprocessing.Process(target: FixtureFunctions.whoami, args: 1000)
+try sleeper.start()
+if let pid = sleeper.pid { pids.insert(pid) }
+FileHandle.standardOutput.write(Data((pids.sorted().map(String.init).joined(separator: " ") + "\n").utf8))
+Thread.sleep(forTimeInterval: 1000)

@@ -1,0 +1,127 @@
+import Foundation
+import Futures
+import FuturesWorkerFixture
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Workers that die, pools that are terminated, parents that are killed: nothing hangs and
+/// no process is left behind.
+final class ProcessFailureTests: XCTestCase {
+    private var fixture = ""
+
+    override func setUpWithError() throws {
+        fixture = try WorkerFixture.install()
+    }
+
+    /// Submits two long tasks on two workers and waits until both run.
+    private func busyPool() throws -> (ProcessPoolExecutor, [Future<Int32>]) {
+        let pool = ProcessPoolExecutor(maxWorkers: 2)
+        let futures = (0..<3).map { _ in pool.submit(FixtureFunctions.whoami, 30) }
+        XCTAssertTrue(eventually { pool.workerPIDs.count == 2 && futures.filter(\.running).count == 2 })
+        return (pool, futures)
+    }
+
+    func testKilledWorkerBreaksThePoolWithoutHanging() throws {
+        let (pool, futures) = try busyPool()
+        let pids = pool.workerPIDs
+        XCTAssertEqual(kill(pids[0], SIGKILL), 0)
+        for future in futures {
+            XCTAssertPythonError(try future.result(timeout: 10), "BrokenProcessPool",
+                "A process in the process pool was terminated abruptly while the future was running or pending.")
+        }
+        XCTAssertPythonError(try pool.submit(FixtureFunctions.square, 2).result(timeout: 10), "BrokenProcessPool")
+        pool.shutdown(wait: true)
+        XCTAssertEqual(survivors(of: pids), [], "the other worker was not killed")
+    }
+
+    func testTerminateKillsTheWorkersAndFailsTheirFutures() throws {
+        let (pool, futures) = try busyPool()
+        let pids = pool.workerPIDs
+        pool.terminate()
+        XCTAssertEqual(survivors(of: pids, within: 0), [], "terminate(wait:) returned before reaping")
+        XCTAssertPythonError(try futures[0].result(timeout: 10), "BrokenProcessPool")
+        XCTAssertPythonError(try futures[1].result(timeout: 10), "BrokenProcessPool")
+        XCTAssertTrue(futures[2].cancelled, "the queued task should be cancelled")
+    }
+
+    func testTerminateAllWorkersKillsEveryPoolAndProcess() throws {
+        let first = ProcessPoolExecutor(maxWorkers: 1)
+        let second = ProcessPoolExecutor(maxWorkers: 1)
+        let running = [first.submit(FixtureFunctions.whoami, 30), second.submit(FixtureFunctions.whoami, 30)]
+        let child = Multiprocessing.Process(target: FixtureFunctions.whoami, args: 30)
+        try child.start()
+        XCTAssertTrue(eventually { running.allSatisfy(\.running) })
+        let pids = first.workerPIDs + second.workerPIDs + [child.pid ?? 0]
+        ProcessPoolExecutor.terminateAllWorkers()
+        for future in running { XCTAssertPythonError(try future.result(timeout: 10), "BrokenProcessPool") }
+        child.join(timeout: 10)
+        XCTAssertEqual(child.exitcode, -SIGKILL)
+        first.shutdown()
+        second.shutdown()
+        XCTAssertEqual(survivors(of: pids), [])
+    }
+
+    func testAMissingExecutableFailsTheFutureInsteadOfHanging() throws {
+        let pool = ProcessPoolExecutor(maxWorkers: 1, executable: "/nonexistent/worker")
+        XCTAssertPythonError(try pool.submit(FixtureFunctions.square, 2).result(timeout: 10), "OSError")
+        pool.shutdown()
+        let child = Multiprocessing.Process(target: FixtureFunctions.bump, executable: "/nonexistent/worker")
+        XCTAssertPythonError(try child.start(), "OSError")
+        XCTAssertNil(child.pid)
+    }
+
+    func testADroppedPoolRetiresItsWorkers() throws {
+        var pids: [Int32] = []
+        do {
+            let pool = ProcessPoolExecutor(maxWorkers: 2)
+            _ = try pool.map(FixtureFunctions.whoami, [0.05, 0.05])
+            pids = pool.workerPIDs
+        }
+        XCTAssertEqual(pids.count, 2)
+        XCTAssertEqual(survivors(of: pids), [], "workers of a dropped pool kept running")
+    }
+
+    func testWorkersDieWhenTheirParentIsTerminated() throws {
+        try checkOrphans(killingParentWith: SIGTERM)
+    }
+
+    func testWorkersDieWhenTheirParentIsKilled() throws {
+        try checkOrphans(killingParentWith: SIGKILL)
+    }
+
+    /// Runs the fixture as a parent with 2 pool workers and a Process, kills it, and
+    /// checks that its children die too.
+    private func checkOrphans(killingParentWith signal: Int32) throws {
+        let parent = Foundation.Process()
+        parent.executableURL = URL(fileURLWithPath: fixture)
+        parent.arguments = ["parent-with-pool", "2"]
+        let output = Pipe()
+        parent.standardOutput = output
+        try parent.run()
+        defer { if parent.isRunning { kill(parent.processIdentifier, SIGKILL) } }
+
+        let line = Locked<String?>(nil)
+        let read = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            var data = Data()
+            while !data.contains(UInt8(ascii: "\n")) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                data += chunk
+            }
+            line.withLock { $0 = String(decoding: data, as: UTF8.self) }
+            read.signal()
+        }
+        XCTAssertEqual(read.wait(timeout: .now() + 20), .success, "the fixture never printed its workers")
+        let pids = (line.withLock { $0 } ?? "").split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
+        XCTAssertEqual(pids.count, 3, "expected 2 workers and 1 process, got \(pids)")
+        XCTAssertFalse(pids.contains(where: processIsDead), "children died before the parent")
+
+        XCTAssertEqual(kill(parent.processIdentifier, signal), 0)
+        parent.waitUntilExit()
+        XCTAssertEqual(survivors(of: pids), [], "children outlived their parent")
+    }
+}

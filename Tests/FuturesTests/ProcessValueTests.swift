@@ -1,0 +1,59 @@
+import Foundation
+import Futures
+import FuturesWorkerFixture
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class ProcessValueTests: XCTestCase {
+    override func setUpWithError() throws {
+        _ = try WorkerFixture.install()
+    }
+
+    func testFourProcessesIncrementASharedValueExactly() throws {
+        let balance = try Multiprocessing.Value<Int32>(0)
+        let workers = (0..<4).map { _ in
+            Multiprocessing.Process(target: FixtureFunctions.deposit, args: .init(balance: balance, times: 10_000))
+        }
+        for process in workers { try process.start() }
+        let pids = workers.compactMap(\.pid)
+        XCTAssertEqual(Set(pids).count, 4)
+        XCTAssertFalse(pids.contains(getpid()))
+        for process in workers { process.join() }
+        XCTAssertEqual(workers.map(\.exitcode), [0, 0, 0, 0])
+        XCTAssertEqual(balance.value, 40_000)
+        XCTAssertFalse(workers.contains(where: \.isAlive))
+    }
+
+    func testAFailingTargetExitsWithOne() throws {
+        let child = Multiprocessing.Process(target: FixtureFunctions.failingTarget)
+        try child.start()
+        child.join()
+        XCTAssertEqual(child.exitcode, 1)
+        XCTAssertThrowsError(try child.start(), "a process starts once")
+    }
+
+    func testJoinWithATimeoutAndKill() throws {
+        let child = Multiprocessing.Process(target: FixtureFunctions.whoami, args: 30)
+        try child.start()
+        child.join(timeout: 0.05)
+        XCTAssertNil(child.exitcode)
+        XCTAssertTrue(child.isAlive)
+        child.kill()
+        child.join()
+        XCTAssertEqual(child.exitcode, -SIGKILL)
+        XCTAssertFalse(child.isAlive)
+    }
+
+    func testValueIsLockedAcrossThreadsToo() throws {
+        let balance = try Multiprocessing.Value<Int64>(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<1_000 { balance.withLock { $0 += 1 } }
+        }
+        XCTAssertEqual(balance.value, 4_000)
+        balance.getLock().withLock { balance.value = 7 }  // recursive: value takes the lock again
+        XCTAssertEqual(balance.value, 7)
+    }
+}
