@@ -34,13 +34,14 @@ let package = Package(
         .executableTarget(
             name: "nbrun",
             dependencies: [
-                "Engine", "Notebook",
+                "Engine", "Notebook", "Demos", "Futures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Corpus"]),
         .testTarget(name: "FuturesTests", dependencies: ["Futures", "FuturesWorkerFixture"]),
-        .testTarget(name: "DemosTests", dependencies: ["Demos", "Futures"]),
+        // nbrun is the worker executable of the process-pool ports.
+        .testTarget(name: "DemosTests", dependencies: ["Demos", "Futures", "nbrun"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "Futures"]),
         .testTarget(name: "nbrunTests", dependencies: ["Notebook"]),
     ]

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Demos
 import Foundation
+import Futures
 
 /// `nbrun`: runs the `no-run` cells of Jupyter notebooks with registered Swift ports.
 /// With no verb, the arguments are notebooks to run (`nbrun 02-threads.ipynb`).
@@ -19,6 +21,11 @@ struct NBRun: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        // Worker mode first: nbrun started again by a process pool serves it and exits here.
+        ProcessWorker.register(Catalog.remoteFunctions)
+        ProcessWorker.standardOutputToStandardError = true  // stdout may be a notebook (`-o -`)
+        ProcessWorker.runIfRequested()
+        StopSignals.install()
         // A file-size limit must make a write fail (EFBIG, reported, original kept), not kill us.
         signal(SIGXFSZ, SIG_IGN)
         do {

@@ -72,6 +72,12 @@ public final class DemoContext: Sendable {
         sealed.store(true, ordering: .releasing)
     }
 
+    /// SIGKILLs every worker process this cell started and refuses it new ones (for a cell
+    /// abandoned by a timeout); other cells' workers live on.
+    public func terminateChildProcesses() {
+        interpreter.processScope.terminate()
+    }
+
     /// The captured output so far, merged into runs of the same stream, in print order.
     public func capturedStreams() -> [(name: StreamName, text: String)] {
         chunks.withLock { list in

@@ -14,9 +14,13 @@ import Futures
 /// - releases it in every blocking call: `sleep`, `PyThread.join`, `PyLock` waits, and the
 ///   Futures waits (`result()`, `wait`, `asCompleted`, `shutdown(wait: true)`);
 /// - passes it on to the threads it starts: `PyThread`s and the tasks it submits to a
-///   `ThreadPoolExecutor` run inside the same interpreter and take the same GIL.
-public final class PyInterpreter: AmbientContext {
+///   `ThreadPoolExecutor` run inside the same interpreter and take the same GIL;
+/// - owns the child processes its threads start (`processScope`): process pools and
+///   `Multiprocessing.Process`es created inside it can be ended with the cell.
+public final class PyInterpreter: ProcessScopeCarrying {
     let gil = GIL()
+    /// The worker processes started from this interpreter (a cell's kernel and its children).
+    public let processScope = ProcessScope()
 
     public init() {}
 

@@ -70,6 +70,7 @@ enum CellExecution {
         let deadline = DispatchTime.now() + .nanoseconds(Int(min(timeout, 1e9) * 1e9))
         if report.finished.wait(timeout: deadline) == .timedOut {
             context.seal()  // whatever it prints from now on is not this run's output
+            context.terminateChildProcesses()  // and no worker process of it outlives the cell
             let start = report.state.withLock { $0.start } ?? requested
             return (start, Timestamp.now(), .timedOut(seconds: timeout))
         }

@@ -18,9 +18,12 @@ enum ChildProcesses {
     private static let live = Locked<Set<pid_t>>([])
     private static let spawner = SpawnerThread()
 
-    /// Starts `executable` in worker mode with `descriptors` as its fds 3, 4, ...
-    static func spawn(executable: String, arguments: [String], descriptors: [Int32]) throws -> pid_t {
-        try spawner.run {
+    /// Starts `executable` in worker mode with `descriptors` as its fds 3, 4, ..., as a child
+    /// of `scope` (refused once the scope is terminated).
+    static func spawn(executable: String, arguments: [String], descriptors: [Int32],
+                      scope: ProcessScope?) throws -> pid_t {
+        try scope?.checkOpen(starting: executable)
+        let pid = try spawner.run {
             var pid: pid_t = 0
             let argv = [executable] + arguments
             let cArguments = argv.map { strdup($0) } + [nil]
@@ -35,6 +38,8 @@ enum ChildProcesses {
             live.withLock { _ = $0.insert(pid) }
             return pid
         }
+        if let scope, !scope.adopt(pid) { kill(pid) }  // terminated while we were starting it
+        return pid
     }
 
     /// Sends `signal` to `pid` if it is still one of ours and not reaped.

@@ -19,6 +19,8 @@ extension Multiprocessing {
         private let target: String
         private let encodeArgument: @Sendable (SharedDescriptors) throws -> [UInt8]
         private let executable: String
+        /// The scope current where the process was created; the child is started in it.
+        private let scope: ProcessScope?
         private let state = Locked<(started: Bool, pid: pid_t?, exitcode: Int32?)>((false, nil, nil))
         /// Held by `join` while it blocks, so concurrent joins reap once.
         private let joining = NSLock()
@@ -31,6 +33,7 @@ extension Multiprocessing {
             self.target = target.name
             self.encodeArgument = { descriptors in try target.encode([args], descriptors: descriptors) }
             self.executable = executable ?? ProcessWorker.defaultExecutable
+            self.scope = ProcessScope.current
             self.name = name ?? "Process-\(Self.counter.withLock { $0 += 1; return $0 })"
         }
 
@@ -64,15 +67,20 @@ extension Multiprocessing {
             let pid = try ChildProcesses.spawn(
                 executable: executable,
                 arguments: ProcessWorker.workerArguments(mode: "process", extra: [name]),
-                descriptors: [childEnd] + descriptors.parentDescriptors)
+                descriptors: [childEnd] + descriptors.parentDescriptors, scope: scope)
             // Buffered in the socket: the child reads it even after both our ends are closed.
             _ = Framing.send(request.encoded(), on: parentEnd)
             return pid
         }
 
         /// Waits for the child to exit (Python: `join(timeout=None)`); with a timeout it may
-        /// return while the child still runs (check `exitcode`).
+        /// return while the child still runs (check `exitcode`). A blocking wait: announced
+        /// through `Ambient.blocking` (a joining cell thread gives up its GIL meanwhile).
         public func join(timeout: TimeInterval? = nil) {
+            Ambient.blocking { waitForExit(timeout: timeout) }
+        }
+
+        private func waitForExit(timeout: TimeInterval?) {
             guard let pid = state.withLock({ $0.pid }) else { return }
             let deadline = Deadline(timeout: timeout)
             joining.lock()

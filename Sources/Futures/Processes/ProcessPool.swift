@@ -55,13 +55,16 @@ final class ProcessPool: Sendable {
 
     let maxWorkers: Int
     let executable: String
+    /// Every worker is started in this scope, whichever thread starts it.
+    let scope: ProcessScope?
     private let state = Locked(State())
     /// Entered for each worker being started, left when its reader thread has reaped it.
     private let workerGroup = DispatchGroup()
 
-    init(maxWorkers: Int, executable: String) {
+    init(maxWorkers: Int, executable: String, scope: ProcessScope?) {
         self.maxWorkers = maxWorkers
         self.executable = executable
+        self.scope = scope
     }
 
     var messagesSent: Int { state.withLock { $0.messagesSent } }
@@ -142,7 +145,7 @@ final class ProcessPool: Sendable {
             do {
                 let pid = try ChildProcesses.spawn(
                     executable: executable, arguments: ProcessWorker.workerArguments(mode: "pool"),
-                    descriptors: [childEnd])
+                    descriptors: [childEnd], scope: scope)
                 worker = PoolWorker(pid: pid, socket: parentEnd)
             } catch {
                 close(parentEnd)

@@ -17,11 +17,13 @@ public final class ProcessPoolExecutor: Sendable {
     /// - Parameters:
     ///   - maxWorkers: must be > 0; `nil` means the number of cores, Python's default.
     ///   - executable: the program to start as a worker; `nil` means `ProcessWorker.defaultExecutable`.
+    /// The workers belong to the calling thread's `ProcessScope.current`, if any.
     public init(maxWorkers: Int? = nil, executable: String? = nil) {
         let workers = maxWorkers ?? ProcessInfo.processInfo.activeProcessorCount
         precondition(workers > 0, "maxWorkers must be greater than 0")
         self.maxWorkers = workers
-        self.pool = ProcessPool(maxWorkers: workers, executable: executable ?? ProcessWorker.defaultExecutable)
+        self.pool = ProcessPool(maxWorkers: workers, executable: executable ?? ProcessWorker.defaultExecutable,
+                                scope: ProcessScope.current)
     }
 
     deinit {

@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The child processes started on behalf of one piece of work (a notebook cell, a request),
+/// so they can be ended together without touching anyone else's.
+///
+/// A pool or `Multiprocessing.Process` belongs to the scope current on the thread that
+/// creates it: the scope carried by that thread's `Ambient` context (see
+/// `ProcessScopeCarrying`), which the context's threads and pool tasks inherit. Every worker
+/// the pool starts later, from whichever thread, joins that scope. `terminate()` SIGKILLs the
+/// scope's live children and closes it: a child started in it afterwards is killed at once,
+/// so work that goes on after being abandoned cannot leave new processes behind.
+///
+///     let scope = ProcessScope()
+///     Ambient.run(in: scope) { startWork() }   // pools created in here are the scope's
+///     scope.terminate()                         // their workers die; other pools' don't
+public final class ProcessScope: ProcessScopeCarrying {
+    private let state = Locked<(closed: Bool, pids: Set<pid_t>)>((false, []))
+
+    public init() {}
+
+    /// The scope of the calling thread's ambient context, `nil` outside any.
+    public static var current: ProcessScope? {
+        (Ambient.current as? any ProcessScopeCarrying)?.processScope
+    }
+
+    /// SIGKILLs every live child started in this scope and refuses new ones from now on.
+    /// Pools whose workers die fail their futures with `BrokenProcessPool`.
+    public func terminate() {
+        let pids = state.withLock { s in
+            s.closed = true
+            return s.pids
+        }
+        for pid in pids { ChildProcesses.kill(pid) }
+    }
+
+    /// Whether `terminate()` has been called.
+    public var isTerminated: Bool { state.withLock { $0.closed } }
+
+    /// The scope's children that are still alive (not yet reaped).
+    public var livePIDs: [Int32] {
+        let live = ChildProcesses.livePIDs
+        return state.withLock { $0.pids.intersection(live) }.sorted()
+    }
+
+    /// Throws if the scope no longer takes children (checked before spawning one).
+    func checkOpen(starting executable: String) throws {
+        if isTerminated {
+            throw PythonError("OSError", "cannot start \(executable): its process scope was terminated")
+        }
+    }
+
+    /// Records a child just started; `false` when the scope was terminated meanwhile (the
+    /// caller kills the child).
+    func adopt(_ pid: pid_t) -> Bool {
+        // Forget reaped children now and then, so a long-lived scope doesn't grow without end.
+        let live = state.withLock { $0.pids.count } >= 64 ? ChildProcesses.livePIDs : nil
+        return state.withLock { s in
+            guard !s.closed else { return false }
+            if let live { s.pids.formIntersection(live) }
+            s.pids.insert(pid)
+            return true
+        }
+    }
+
+    // MARK: AmbientContext: a scope can be a thread's context by itself.
+
+    public var processScope: ProcessScope { self }
+    public func enter() {}
+    public func exit() {}
+    public func willBlock() {}
+    public func didUnblock() {}
+}
+
+/// An `Ambient` context that carries a `ProcessScope`: pools and processes created under it
+/// belong to that scope. nbrun's per-cell interpreter carries one per cell.
+public protocol ProcessScopeCarrying: AmbientContext {
+    var processScope: ProcessScope { get }
+}
