@@ -1,6 +1,7 @@
 import Demos
 import Engine
 import Foundation
+import Futures
 import Notebook
 import XCTest
 
