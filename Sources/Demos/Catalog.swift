@@ -2,4 +2,5 @@
 /// demos (`Threads02.demos` for `02-threads.ipynb`); adding a notebook adds a line here.
 public enum Catalog {
     public static let demos: [Demo] = Threads02.demos
+        + Asyncio04.demos
 }
