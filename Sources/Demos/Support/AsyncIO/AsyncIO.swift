@@ -11,6 +11,7 @@ public enum AsyncIO {
     /// `asyncio.run(main())`: a fresh event loop served by the calling thread until `main`
     /// and every task it created are done (leftover tasks are cancelled first); returns
     /// `main`'s result or rethrows its error.
+    @discardableResult
     public static func run<T: Sendable>(_ main: @escaping Coroutine<T>) throws -> T {
         guard EventLoop.current == nil else {
             throw PythonError("RuntimeError", "asyncio.run() cannot be called from a running event loop")
