@@ -45,16 +45,14 @@ public enum AsyncIO {
     /// first error is rethrown; unlike Python, the others are then cancelled (a task group).
     @discardableResult
     public static func gather<T: Sendable>(_ coroutines: [Coroutine<T>]) async throws -> [T] {
-        try await withThrowingTaskGroup(of: (Int, T).self) { group in
+        let slots = GatherSlots<T>(count: coroutines.count)
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, coroutine) in coroutines.enumerated() {
-                group.addTask { (index, try await coroutine()) }
+                group.addTask { slots.values[index] = try await coroutine() }
             }
-            var results: [T?] = Array(repeating: nil, count: coroutines.count)
-            for try await (index, value) in group {
-                results[index] = value
-            }
-            return results.compactMap { $0 }  // every slot is filled once the group is drained
+            try await group.waitForAll()
         }
+        return slots.values.compactMap { $0 }  // every slot is filled once the group is done
     }
 
     /// `await asyncio.gather(*(fn(x) for x in inputs))`.
@@ -122,6 +120,16 @@ public enum AsyncIO {
         } onCancel: {
             future.cancel()
         }
+    }
+}
+
+/// `gather`'s results, each written by its child task. No lock: the children and the
+/// caller all run on the loop's one thread.
+private final class GatherSlots<T>: @unchecked Sendable {
+    var values: [T?]
+
+    init(count: Int) {
+        values = Array(repeating: nil, count: count)
     }
 }
 

@@ -14,16 +14,9 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
     /// The loop running the current task (set by `AsyncIO.run`, inherited by its tasks).
     @TaskLocal public static var current: EventLoop?
 
-    private enum Sleeper {
-        case unarmed  // its id is handed out, its continuation not stored yet
-        case armed(CheckedContinuation<Void, any Error>)
-        case cancelled  // cancelled before it was armed: resume at once when it is
-    }
-
     private struct State {
         var ready: [UnownedJob] = []
         var timers = TimerHeap()
-        var sleepers: [UInt64: Sleeper] = [:]
         var nextID: UInt64 = 0
         /// Tasks made by `spawn` that have not finished, with how to cancel each.
         var spawned: [UInt64: (@Sendable () -> Void)?] = [:]
@@ -62,49 +55,33 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
     /// `asyncio.sleep`: suspends the calling task until `seconds` have passed, leaving
     /// the thread to the others. Cancelling the task ends the wait early with `CancellationError`.
     func sleep(_ seconds: Double) async throws {
-        let deadline = monotonicNow() + max(0, seconds)
-        let id = signal.withLock {
-            state.nextID += 1
-            state.sleepers[state.nextID] = .unarmed
-            return state.nextID
-        }
+        let timer = LoopTimer(deadline: monotonicNow() + max(0, seconds))
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                arm(id, deadline, continuation)
+            try await withUnsafeThrowingContinuation { continuation in
+                arm(timer, continuation)
             }
         } onCancel: {
-            disarm(id)
+            disarm(timer)
         }
     }
 
-    private func arm(_ id: UInt64, _ deadline: Double, _ continuation: CheckedContinuation<Void, any Error>) {
+    private func arm(_ timer: LoopTimer, _ continuation: UnsafeContinuation<Void, any Error>) {
         let cancelledEarly = signal.withLock {
-            if case .cancelled? = state.sleepers[id] {
-                state.sleepers[id] = nil
-                return true
-            }
-            state.sleepers[id] = .armed(continuation)
-            state.timers.push(.init(deadline: deadline, id: id))
+            guard !timer.cancelled else { return true }
+            timer.continuation = continuation
+            state.timers.push(timer)
             signal.signal()
             return false
         }
         if cancelledEarly { continuation.resume(throwing: CancellationError()) }
     }
 
-    /// Runs on whichever thread cancels the task; the heap entry is skipped when it surfaces.
-    private func disarm(_ id: UInt64) {
-        let armed: CheckedContinuation<Void, any Error>? = signal.withLock {
-            switch state.sleepers[id] {
-            case .armed(let continuation)?:
-                state.sleepers[id] = nil
-                signal.signal()
-                return continuation
-            case .unarmed?:
-                state.sleepers[id] = .cancelled
-                return nil
-            case .cancelled?, nil:
-                return nil  // already cancelled, or already fired
-            }
+    /// Runs on whichever thread cancels the task; the heap entry is dropped when it surfaces.
+    private func disarm(_ timer: LoopTimer) {
+        let armed: UnsafeContinuation<Void, any Error>? = signal.withLock {
+            timer.cancelled = true
+            defer { timer.continuation = nil }
+            return timer.continuation  // nil: not armed yet (arm sees `cancelled`), or already fired
         }
         armed?.resume(throwing: CancellationError())
     }
@@ -156,7 +133,7 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
 
     private struct Batch {
         var jobs: [UnownedJob] = []
-        var dueTimers: [CheckedContinuation<Void, any Error>] = []
+        var dueTimers: [UnsafeContinuation<Void, any Error>] = []
         var leftovers: [@Sendable () -> Void] = []
     }
 
@@ -194,16 +171,16 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
     }
 
     /// Takes the timers due by `now` (the lock held), dropping cancelled ones on the way.
-    private func popDueTimers(now: Double) -> [CheckedContinuation<Void, any Error>] {
-        var due: [CheckedContinuation<Void, any Error>] = []
+    private func popDueTimers(now: Double) -> [UnsafeContinuation<Void, any Error>] {
+        var due: [UnsafeContinuation<Void, any Error>] = []
         while let first = state.timers.first {
-            guard case .armed(let continuation)? = state.sleepers[first.id] else {
+            guard let continuation = first.continuation else {
                 _ = state.timers.popFirst()  // cancelled
                 continue
             }
             guard first.deadline <= now else { break }
             _ = state.timers.popFirst()
-            state.sleepers[first.id] = nil
+            first.continuation = nil
             due.append(continuation)
         }
         return due

@@ -1,47 +1,70 @@
+/// One `AsyncIO.sleep`: the continuation of the waiting task until the timer fires or the
+/// task is cancelled, whichever comes first. Its fields are guarded by the loop's lock.
+final class LoopTimer: @unchecked Sendable {
+    // @unchecked: only read or written with the owning loop's lock held.
+    let deadline: Double
+    var continuation: UnsafeContinuation<Void, any Error>?
+    /// Cancelled (before or after it was armed): it must never fire.
+    var cancelled = false
+
+    init(deadline: Double) {
+        self.deadline = deadline
+    }
+}
+
 /// The event loop's pending timers: a binary min-heap by deadline, ties in arming order
-/// (asyncio's `_scheduled` heap). Cancelled timers are not removed here; the loop skips
-/// entries whose id it no longer knows when they surface.
+/// (asyncio's `_scheduled` heap). A cancelled timer stays in the heap; the loop drops it
+/// when it surfaces. The sifts move a hole through a buffer rather than swapping: 10,000
+/// timers fire at once in the many-waits cell, and this keeps them cheap even unoptimised.
 struct TimerHeap {
     struct Entry {
         let deadline: Double
-        let id: UInt64  // ids grow, so equal deadlines fire in arming order
-
-        func precedes(_ other: Entry) -> Bool {
-            (deadline, id) < (other.deadline, other.id)
-        }
+        let sequence: UInt64  // grows with each push, so equal deadlines fire in arming order
+        let timer: LoopTimer
     }
 
     private var entries: [Entry] = []
+    private var pushed: UInt64 = 0
 
-    var isEmpty: Bool { entries.isEmpty }
-    var count: Int { entries.count }
-    var first: Entry? { entries.first }
+    var first: LoopTimer? { entries.first?.timer }
 
-    mutating func push(_ entry: Entry) {
+    private static func precedes(_ a: Entry, _ b: Entry) -> Bool {
+        a.deadline < b.deadline || (a.deadline == b.deadline && a.sequence < b.sequence)
+    }
+
+    mutating func push(_ timer: LoopTimer) {
+        pushed += 1
+        let entry = Entry(deadline: timer.deadline, sequence: pushed, timer: timer)
         entries.append(entry)
-        var child = entries.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard entries[child].precedes(entries[parent]) else { break }
-            entries.swapAt(child, parent)
-            child = parent
+        entries.withUnsafeMutableBufferPointer { heap in
+            var hole = heap.count - 1
+            while hole > 0 {
+                let parent = (hole - 1) / 2
+                guard Self.precedes(entry, heap[parent]) else { break }
+                heap[hole] = heap[parent]
+                hole = parent
+            }
+            heap[hole] = entry
         }
     }
 
-    mutating func popFirst() -> Entry? {
-        guard !entries.isEmpty else { return nil }
-        entries.swapAt(0, entries.count - 1)
-        let first = entries.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < entries.count, entries[left].precedes(entries[smallest]) { smallest = left }
-            if right < entries.count, entries[right].precedes(entries[smallest]) { smallest = right }
-            guard smallest != parent else { break }
-            entries.swapAt(parent, smallest)
-            parent = smallest
+    mutating func popFirst() -> LoopTimer? {
+        guard let first = entries.first else { return nil }
+        let last = entries.removeLast()
+        guard !entries.isEmpty else { return first.timer }
+        entries.withUnsafeMutableBufferPointer { heap in
+            let count = heap.count
+            var hole = 0
+            while true {
+                var child = 2 * hole + 1
+                guard child < count else { break }
+                if child + 1 < count, Self.precedes(heap[child + 1], heap[child]) { child += 1 }
+                guard Self.precedes(heap[child], last) else { break }
+                heap[hole] = heap[child]
+                hole = child
+            }
+            heap[hole] = last
         }
-        return first
+        return first.timer
     }
 }
