@@ -17,7 +17,7 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
     private struct State {
         var ready: [UnownedJob] = []
         var timers = TimerHeap()
-        var nextID: UInt64 = 0
+        var nextTaskID: UInt64 = 0
         /// Tasks made by `spawn` that have not finished, with how to cancel each.
         var spawned: [UInt64: (@Sendable () -> Void)?] = [:]
         var mainFinished = false
@@ -93,9 +93,9 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
     /// waited for, as `asyncio.run` does.
     func spawn<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) -> Task<T, any Error> {
         let id = signal.withLock {
-            state.nextID += 1
-            state.spawned[state.nextID] = .some(nil)
-            return state.nextID
+            state.nextTaskID += 1
+            state.spawned[state.nextTaskID] = .some(nil)
+            return state.nextTaskID
         }
         let task = Task(executorPreference: self) { [self] in
             defer { signal.withLock { state.spawned[id] = nil } }
