@@ -4,4 +4,5 @@ public enum Catalog {
     public static let demos: [Demo] =
         Threads02.demos
         + Processes03.demos
+        + Asyncio04.demos
 }
