@@ -160,7 +160,7 @@ public enum Asyncio04 {
     ) { ctx in
         try AsyncIO.run {
             @Sendable func blockingWorker(_ name: String) async -> String {
-                blockingSleep(0.5)  // blocks the whole event loop!
+                sleep(0.5)  // blocks the whole event loop!
                 return name
             }
 
@@ -169,7 +169,7 @@ public enum Asyncio04 {
             ctx.print("time.sleep:        \(f2(perfCounter() - start))s")
 
             @Sendable func offloadedWorker(_ name: String) async throws -> String {
-                try await AsyncIO.toThread { blockingSleep(0.5) }  // runs on a thread; the loop stays free
+                try await AsyncIO.toThread { sleep(0.5) }  // runs on a thread; the loop stays free
                 return name
             }
 
@@ -192,23 +192,4 @@ public enum Asyncio04 {
             ctx.print("10,000 concurrent waits: \(f2(perfCounter() - start))s")
         }
     }
-
-    // MARK: Python's time and formatting (private copies; see the report for folding them
-    // into Support with the ones of 02-threads)
-
-    /// `time.perf_counter()`: seconds on the monotonic clock.
-    static func perfCounter() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
-
-    /// `time.sleep(seconds)`: blocks the calling thread (on the loop: the whole loop).
-    static func blockingSleep(_ seconds: Double) {
-        Thread.sleep(forTimeInterval: seconds)
-    }
-
-    /// `f'{x:.2f}'` and `f'{x:.1f}'`.
-    static func f2(_ x: Double) -> String { String(format: "%.2f", x) }
-    static func f1(_ x: Double) -> String { String(format: "%.1f", x) }
 }

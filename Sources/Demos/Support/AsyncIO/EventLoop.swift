@@ -138,7 +138,9 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
     }
 
     private func serve() {
-        while let batch = nextBatch() {
+        // Collecting the next batch may wait for work; the GIL is released meanwhile, as
+        // CPython's loop releases it in `select()`, so `to_thread` workers can run.
+        while let batch = Ambient.blocking({ nextBatch() }) {
             for cancel in batch.leftovers { cancel() }
             for timer in batch.dueTimers { timer.resume() }  // enqueues the sleeper's job here
             for job in batch.jobs {
