@@ -6,6 +6,7 @@ public enum Catalog {
     public static let demos: [Demo] =
         Threads02.demos
         + Processes03.demos
+        + Asyncio04.demos
 
     /// Every function a port runs in a worker process. A program that runs the ports
     /// registers these before `ProcessWorker.runIfRequested()` (nbrun's `main` does).

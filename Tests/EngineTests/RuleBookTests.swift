@@ -5,6 +5,9 @@ import XCTest
 
 /// `nbrun.json`: read once, every entry checked at load, applied per demo and per cell.
 final class RuleBookTests: XCTestCase {
+    /// Demos named as the rule files below name them (`nb/race`, `nb/other`, `nb/x`).
+    let registry = DemoRegistry(["race", "other", "x"].map { Fixture.demo("pass", name: $0, notebook: "nb", run: { _ in }) })
+
     func write(_ text: String) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nbrun-rules-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -17,7 +20,7 @@ final class RuleBookTests: XCTestCase {
     func loadError(_ text: String) throws -> String {
         let path = try write(text)
         do {
-            _ = try RuleBook.load(path)
+            _ = try RuleBook.load(path, registry: registry)
         } catch {
             XCTAssertTrue(error.origin.hasPrefix(path), "the error names the file: \(error)")
             return error.description
@@ -27,7 +30,7 @@ final class RuleBookTests: XCTestCase {
     }
 
     func testADemosEntryAppliesToThatDemoOnly() throws {
-        let book = try RuleBook.load(write(#"{"demos": {"nb/race": {"mask": ["got: +(\\d+)"]}}}"#))
+        let book = try RuleBook.load(write(#"{"demos": {"nb/race": {"mask": ["got: +(\\d+)"]}}}"#), registry: registry)
         let cell = Cell(type: .code, source: "x")
         let masked = try book.rules(for: cell, demo: "nb/race"), plain = try book.rules(for: cell, demo: "nb/other")
         let (a, b) = (OutputLines([.stream(name: "stdout", text: "got: 1\n")]), OutputLines([.stream(name: "stdout", text: "got: 2\n")]))

@@ -27,6 +27,11 @@ private func seconds(on clock: clockid_t) -> Double {
 
 // MARK: Number formatting
 
+/// Python's `f'{x:.1f}'`.
+public func f1(_ x: Double) -> String {
+    fixed(x, places: 1)
+}
+
 /// Python's `f'{x:.2f}'`.
 public func f2(_ x: Double) -> String {
     fixed(x, places: 2)

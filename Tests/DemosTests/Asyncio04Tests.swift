@@ -1,0 +1,142 @@
+import Demos
+import Foundation
+import Futures
+import XCTest
+
+/// Runs the ports of `04-asyncio` and checks what they print against CPython 3.11's
+/// reference outputs (`/work/shared/reference/04-asyncio.cpython-3.11.ipynb`), embedded
+/// below as literal lines, with measured numbers folded. Behaviour, not speed: timings
+/// are compared only by shape here (`make bench` and `nbrun check` judge the figures).
+final class Asyncio04Tests: XCTestCase {
+    static func demo(_ name: String) -> Demo {
+        guard let demo = Asyncio04.demos.first(where: { $0.name == name }) else {
+            fatalError("no demo named \(name)")
+        }
+        return demo
+    }
+
+    /// Runs a demo with a fresh context; returns its stdout lines, checking it wrote no stderr.
+    func run(_ name: String, seed: UInt64 = 2) throws -> [String] {
+        let ctx = DemoContext(seed: seed)
+        try Self.demo(name).run(ctx)
+        return try lines(of: ctx, name)
+    }
+
+    func lines(of ctx: DemoContext, _ name: String) throws -> [String] {
+        let streams = ctx.capturedStreams()
+        XCTAssertFalse(streams.contains { $0.name == .stderr }, "\(name) wrote to stderr")
+        let text = streams.filter { $0.name == .stdout }.map(\.text).joined()
+        XCTAssertTrue(text.hasSuffix("\n"), "\(name): output does not end with a newline")
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+
+    /// Replaces decimal numbers (timings) by `<t>`.
+    func folded(_ lines: [String]) -> [String] {
+        lines.map { $0.replacingOccurrences(of: #"\d+\.\d+"#, with: "<t>", options: .regularExpression) }
+    }
+
+    func timing(_ line: String) throws -> Double {
+        let range = try XCTUnwrap(line.range(of: #"\d+\.\d+"#, options: .regularExpression), line)
+        return try XCTUnwrap(Double(line[range]))
+    }
+
+    // MARK: Registration
+
+    func testEightDemosWithUniqueNamesAndFingerprints() {
+        let demos = Asyncio04.demos
+        XCTAssertEqual(demos.map(\.name), [
+            "one-fetch", "gather", "create-task", "as-completed", "wait-for", "semaphore", "blocking", "many-waits",
+        ])
+        XCTAssertTrue(demos.allSatisfy { $0.notebook == "04-asyncio" && !$0.cpuBound })
+        XCTAssertEqual(Set(demos.map(\.fingerprint)).count, 8)
+        for demo in demos {
+            XCTAssertNotNil(demo.fingerprint.range(of: "^[0-9a-f]{16}$", options: .regularExpression), demo.name)
+            XCTAssertEqual(demo.sketch.count % 8, 0, demo.name)
+        }
+        XCTAssertEqual(Catalog.demos.filter { $0.notebook == "04-asyncio" }.count, 8)
+    }
+
+    // MARK: The cells, against the reference
+
+    func testOneFetchAndGather() throws {
+        XCTAssertEqual(folded(try run("one-fetch")), folded(["https://example.com -> 200 OK", "one fetch: 0.30s"]))
+        XCTAssertEqual(folded(try run("gather")), folded(["8 fetched in 0.30s", "https://site/7 -> 200 OK"]))
+    }
+
+    /// CPython's order, every run: the task starts only when the cell awaits its sleep.
+    /// Sixteen runs at once, each on its own thread with its own loop.
+    func testCreateTaskPrintsCPythonsOrderEveryRun() throws {
+        let reference = [
+            "task created; this cell keeps going", "A starting", "did something else meanwhile", "A done", "result: A",
+        ]
+        let contexts = (0..<16).map { DemoContext(seed: UInt64($0)) }
+        let failures = Locked(0)
+        let done = DispatchGroup()
+        for ctx in contexts {
+            done.enter()
+            Thread {
+                do { try Self.demo("create-task").run(ctx) } catch { failures.withLock { $0 += 1 } }
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        XCTAssertEqual(failures.withLock { $0 }, 0)
+        for (i, ctx) in contexts.enumerated() {
+            XCTAssertEqual(try lines(of: ctx, "create-task"), reference, "run \(i)")
+        }
+    }
+
+    /// The draws come from the cell's generator in list order, so a seed fixes the order:
+    /// the order of the draws. The seed used has draws at least 40 ms apart.
+    func testAsCompletedYieldsInTheOrderOfTheSeededSleeps() throws {
+        let reference = [7, 1, 6, 4, 5, 0, 3, 2].map { "https://site/\($0) done" }
+        func draws(_ seed: UInt64) -> [Double] {
+            let ctx = DemoContext(seed: seed)
+            return (0..<8).map { _ in ctx.uniform(0.1, 0.6) }
+        }
+        let seed = try XCTUnwrap((1...200).map(UInt64.init).first { seed in
+            let sorted = draws(seed).sorted()
+            return zip(sorted, sorted.dropFirst()).allSatisfy { $1 - $0 > 0.04 }
+        })
+        let sleeps = draws(seed)
+        let expected = sleeps.indices.sorted { sleeps[$0] < sleeps[$1] }.map { "https://site/\($0) done" }
+        let first = try run("as-completed", seed: seed)
+        XCTAssertEqual(first, expected)
+        XCTAssertEqual(first.sorted(), reference.sorted())
+        XCTAssertEqual(try run("as-completed", seed: seed), first, "same seed, same order")
+    }
+
+    func testWaitForGivesUp() throws {
+        XCTAssertEqual(folded(try run("wait-for")), folded(["gave up after 0.5s"]))
+    }
+
+    func testSemaphorePeakIsThree() throws {
+        let lines = try run("semaphore")
+        XCTAssertEqual(lines.first, "peak concurrency: 3")
+        XCTAssertEqual(folded(lines), folded(["peak concurrency: 3", "elapsed: 0.60s"]))
+    }
+
+    /// Three 0.5 s sleeps that block the loop cannot take less than 1.5 s together.
+    func testBlockingPitfallAndItsFix() throws {
+        let lines = try run("blocking")
+        XCTAssertEqual(folded(lines), folded(["time.sleep:        1.50s", "asyncio.to_thread: 0.50s"]))
+        XCTAssertGreaterThanOrEqual(try timing(lines[0]), 1.5)
+    }
+
+    /// The port's 10,000 waits while it runs on a thread of its own: the process gains
+    /// that thread, not one per wait.
+    func testTenThousandWaitsKeepTheThreadCountSmall() throws {
+        let before = AsyncIOTests.threadCount()
+        let ctx = DemoContext(seed: 1)
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            try? Self.demo("many-waits").run(ctx)
+            finished.signal()
+        }.start()
+        Thread.sleep(forTimeInterval: 0.25)  // the waits are all pending now (0.5 s each)
+        let during = AsyncIOTests.threadCount()
+        finished.wait()
+        XCTAssertLessThanOrEqual(during, before + 3, "threads before: \(before)")
+        XCTAssertEqual(folded(try lines(of: ctx, "many-waits")), folded(["10,000 concurrent waits: 0.67s"]))
+    }
+}
