@@ -16,7 +16,7 @@ Figures
                `jupyter nbconvert --to notebook --execute` / `papermill IN OUT`; wall clock
                around the whole process (perf_counter around spawn + wait4).
   regen (also) the same nbrun/nbconvert regeneration and overhead rows for each --also
-               notebook (default notebooks/04-asyncio.ipynb), side by side with the main one.
+               notebook (default notebooks/03-processes.ipynb and 04-asyncio.ipynb), beside the main one.
   overhead     nbrun wall - the notebook's longest cell, per run, where the longest cell
                is max(shell.execute_reply - iopub.execute_input) over the cells' metadata.execution
                in the notebook nbrun just wrote.
@@ -449,6 +449,13 @@ class Table:
         return "\n".join(lines)
 
 
+# Per-notebook regenerate target vs nbconvert (default 0.20). 03-processes' CPU-bound cells take
+# turns on nbrun's CPU-bound lane, so its floor is their sum (~3 s), not its longest cell: its
+# wall - longest cell row is for information.
+REGEN_TARGET = {"03-processes.ipynb": 0.35}
+LANE_BOUND = {"03-processes.ipynb"}
+
+
 def regen_also(nbrun: str, notebook: Path, runs: int, slow_runs: int, tmp_root: Path, table: "Table", log) -> dict:
     """The regenerate rows (vs nbconvert, and wall - longest cell) for one more notebook."""
     if not notebook.is_file():
@@ -464,10 +471,12 @@ def regen_also(nbrun: str, notebook: Path, runs: int, slow_runs: int, tmp_root: 
     longest = median([r["longest_cell"] for r in ok if r.get("longest_cell") is not None])
     nbc_longest = median([r["longest_cell"] for r in nbc_runs if r.get("longest_cell") is not None])
     table.ratio_row("regenerate %s vs nbconvert --execute" % notebook.name, nb_wall,
-                    median([r["wall"] for r in nbc_runs]), "nbconvert", 0.20)
+                    median([r["wall"] for r in nbc_runs]), "nbconvert", REGEN_TARGET.get(notebook.name, 0.20))
+    lane_bound = notebook.name in LANE_BOUND
     table.add("regenerate %s: wall − longest cell" % notebook.name, fmt_s(overhead) if overhead is not None else "pending",
-              "longest cell %s (nbconvert's: %s)" % (fmt_s(longest), fmt_s(nbc_longest)), None, "≤ 300 ms",
-              None if overhead is None else overhead <= 0.3)
+              "longest cell %s (nbconvert's: %s)" % (fmt_s(longest), fmt_s(nbc_longest)), None,
+              "(info: CPU-bound lane)" if lane_bound else "≤ 300 ms",
+              None if overhead is None or lane_bound else overhead <= 0.3)
     return {"nbrun": nb_runs, "nbconvert": nbc_runs}
 
 
@@ -477,8 +486,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--nbrun", required=True)
     ap.add_argument("--notebook", type=Path, default=ROOT / "notebooks" / "02-threads.ipynb")
-    ap.add_argument("--also", type=Path, nargs="*", default=[ROOT / "notebooks" / "04-asyncio.ipynb"],
-                    help="notebooks that get the regenerate rows too (default notebooks/04-asyncio.ipynb)")
+    ap.add_argument("--also", type=Path, nargs="*", default=[ROOT / "notebooks" / "03-processes.ipynb",
+                                                               ROOT / "notebooks" / "04-asyncio.ipynb"],
+                    help="notebooks that get the regenerate rows too (default 03-processes and 04-asyncio)")
     ap.add_argument("--big", type=Path, default=ROOT / "bench" / "out" / "big.ipynb")
     ap.add_argument("--slow-runs", type=int, default=3, help="runs of nbconvert/papermill (default 3)")
     ap.add_argument("--runs", type=int, default=5, help="runs of the other figures (default 5)")

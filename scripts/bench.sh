@@ -52,6 +52,7 @@ else
     nbrun="$(swift build -c release --product nbrun --scratch-path "$scratch" --show-bin-path)/nbrun"
 fi
 echo "demos registered for 02-threads: $("$nbrun" list | grep -c '^02-threads' || true)"
+echo "demos registered for 03-processes: $("$nbrun" list | grep -c '^03-processes' || true)"
 echo "demos registered for 04-asyncio: $("$nbrun" list | grep -c '^04-asyncio' || true)"
 
 if [ ! -f "$big" ] || [ scripts/gen-big-notebook.py -nt "$big" ]; then
