@@ -115,7 +115,8 @@ public final class ProcessPoolExecutor: Sendable {
     }
 
     /// SIGKILLs every live child this program started through this library (every pool's
-    /// workers and every `Multiprocessing.Process`): for SIGINT/SIGTERM handlers and abandoned work.
+    /// workers and every `Multiprocessing.Process`): for SIGINT/SIGTERM handlers. To end only
+    /// the children of one piece of abandoned work, terminate its `ProcessScope`.
     public static func terminateAllWorkers() {
         ChildProcesses.killAll()
     }
