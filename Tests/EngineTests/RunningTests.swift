@@ -171,7 +171,7 @@ final class RunningTests: XCTestCase {
         XCTAssertNotEqual(draws(nil), draws(nil))
     }
 
-    func testCPUBoundCellsTakeTurnsBesideTheOthers() throws {
+    func testCPUBoundCellsTakeTurnsAloneAfterTheOthers() throws {
         let busy = Locked(0), peak = Locked(0)
         var demos: [Demo] = []
         var cells: [Cell] = []
@@ -196,7 +196,7 @@ final class RunningTests: XCTestCase {
         let result = Engine.run([try Fixture.plan(Fixture.notebook(cells), DemoRegistry(demos))])[0]
         XCTAssertTrue(result.failures.isEmpty)
         XCTAssertEqual(peak.withLock { $0 }, 1, "CPU-bound cells never run at the same time")
-        XCTAssertLessThan(Fixture.seconds(start), 0.6, "they run beside the sleeper, not after it")
+        XCTAssertLessThan(Fixture.seconds(start), 0.6, "the sleeper, then the three one after another")
     }
 
     func testLongestRecordedCellsAreSubmittedFirstExceptUnderJobsOne() throws {

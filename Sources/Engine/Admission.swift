@@ -1,0 +1,76 @@
+/// Decides, moment by moment, which cells may start, so that what a cell measures is what
+/// it would measure on a quiet machine, whatever the size of the batch.
+///
+/// Two kinds of cells distort each other differently:
+/// - **CPU-bound** cells (`Demo.cpuBound`: a race, a contended lock, a CPU burn across
+///   processes) need the cores to themselves: their output or their times depend on having
+///   them. They run *exclusively*: one at a time, and only while no other cell runs.
+/// - **Timing-sensitive** cells (all the others: sleeps, joins, executors) mostly wait,
+///   so many can run at once, but each one's printed times grow with how late its threads
+///   wake up. They are *admitted* while the measured wake-up lateness (`WakeupProbe`)
+///   stays under `latenessLimit`: a slice of cells per tick, the slice doubling while
+///   wake-ups stay punctual and halving as soon as one is late, so a batch ramps up as
+///   fast as the machine keeps up and no faster. Under load nbrun does not cause
+///   (lateness that stays high with nothing admitted), `minimumRunning` cells still run,
+///   so the batch always progresses.
+///
+/// Timing-sensitive cells go first (longest first), CPU-bound ones after they have all
+/// finished; a batch therefore takes about its longest timing-sensitive cell plus its
+/// CPU-bound cells one after another, its floor. `--jobs N` caps the cells running at once.
+struct AdmissionPolicy: Sendable {
+    /// What the scheduler knows when it asks.
+    struct State: Sendable {
+        var waitingShared = 0
+        var waitingExclusive = 0
+        var runningShared = 0
+        var runningExclusive = 0
+        /// Worst wake-up lateness seen since the last decision, in seconds.
+        var lateness = 0.0
+    }
+
+    enum Decision: Sendable, Equatable {
+        /// Start this many timing-sensitive cells now.
+        case admitShared(Int)
+        /// Start the next CPU-bound cell, alone.
+        case startExclusive
+        /// Start nothing; ask again after a tick or when a cell finishes.
+        case wait
+    }
+
+    /// `--jobs`: the most cells running at once (`nil`: no cap but the policy's).
+    let jobs: Int?
+    /// Wake-ups later than this (seconds, over the machine's own baseline) stop admission.
+    let latenessLimit: Double
+    /// Timing-sensitive cells allowed to run whatever the lateness, so the batch progresses.
+    let minimumRunning: Int
+    /// The largest slice admitted in one tick.
+    let maximumSlice: Int
+    /// Cells to admit on the next punctual tick.
+    private(set) var slice = 1
+
+    init(jobs: Int?, latenessLimit: Double = 0.002, minimumRunning: Int = 2, maximumSlice: Int = 64) {
+        self.jobs = jobs
+        self.latenessLimit = latenessLimit
+        self.minimumRunning = max(1, minimumRunning)
+        self.maximumSlice = max(1, maximumSlice)
+    }
+
+    mutating func decide(_ state: State) -> Decision {
+        let running = state.runningShared + state.runningExclusive
+        let room = (jobs ?? Int.max) - running
+        guard state.runningExclusive == 0, room > 0 else { return .wait }
+        if state.waitingShared > 0 {
+            if state.lateness > latenessLimit {
+                slice = max(1, slice / 2)
+                return state.runningShared < minimumRunning ? .admitShared(1) : .wait
+            }
+            let count = min(slice, state.waitingShared, room)
+            slice = min(slice * 2, maximumSlice)
+            return .admitShared(count)
+        }
+        if state.waitingExclusive > 0, state.runningShared == 0 {
+            return .startExclusive
+        }
+        return .wait
+    }
+}
