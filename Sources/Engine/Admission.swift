@@ -47,6 +47,10 @@ struct AdmissionPolicy: Sendable {
     let maximumSlice: Int
     /// Cells to admit on the next punctual tick.
     private(set) var slice = 1
+    /// Lateness as admission remembers it: a late wake-up holds admission back for a few
+    /// ticks (it decays by `memory` per decision), not just for the tick that saw it.
+    private(set) var recentLateness = 0.0
+    let memory = 0.9
 
     init(jobs: Int?, latenessLimit: Double = 0.002, minimumRunning: Int = 2, maximumSlice: Int = 64) {
         self.jobs = jobs
@@ -59,8 +63,9 @@ struct AdmissionPolicy: Sendable {
         let running = state.runningShared + state.runningExclusive
         let room = (jobs ?? Int.max) - running
         guard state.runningExclusive == 0, room > 0 else { return .wait }
+        recentLateness = max(state.lateness, recentLateness * memory)
         if state.waitingShared > 0 {
-            if state.lateness > latenessLimit {
+            if recentLateness > latenessLimit {
                 slice = max(1, slice / 2)
                 return state.runningShared < minimumRunning ? .admitShared(1) : .wait
             }

@@ -48,12 +48,15 @@ final class CellScheduler: Sendable {
         var policy = AdmissionPolicy(jobs: jobs, latenessLimit: 0.002 + baseline,
                                      minimumRunning: ProcessInfo.processInfo.activeProcessorCount)
 
+        let trace = AdmissionTrace(baseline: baseline)
         while nextShared < shared.count || nextExclusive < exclusive.count {
             let now = running.withLock { $0 }
             let state = AdmissionPolicy.State(
                 waitingShared: shared.count - nextShared, waitingExclusive: exclusive.count - nextExclusive,
                 runningShared: now.shared, runningExclusive: now.exclusive, lateness: probe?.takeWorst() ?? 0)
-            switch policy.decide(state) {
+            let decision = policy.decide(state)
+            trace?.record(state, decision, slice: policy.slice)
+            switch decision {
             case .admitShared(let count):
                 for _ in 0..<count {
                     let index = shared[nextShared]

@@ -11,7 +11,8 @@ import Synchronization
 final class WakeupProbe: Sendable {
     let period: Duration
     private let worst = Atomic<Int64>(0)           // nanoseconds, since the last `takeWorst`
-    private let sleepingSince = Atomic<Int64>(0)   // monotonic ns; 0 while awake
+    private let waitingSince = Atomic<Int64>(0)    // monotonic ns; 0 while awake
+    private let expectedWait = Atomic<Int64>(0)    // ns the current wait should take
     private let stopped = Atomic<Bool>(false)
     private let exited = DispatchSemaphore(value: 0)
 
@@ -34,13 +35,17 @@ final class WakeupProbe: Sendable {
         let thread = Thread { [self] in
             let periodNS = periodNanoseconds
             var request = timespec(tv_sec: Int(periodNS / 1_000_000_000), tv_nsec: Int(periodNS % 1_000_000_000))
+            var round = 0
             while !stopped.load(ordering: .relaxed) {
                 let before = Self.monotonicNanoseconds()
-                sleepingSince.store(before, ordering: .relaxed)
+                expectedWait.store(periodNS, ordering: .relaxed)
+                waitingSince.store(before, ordering: .relaxed)
                 nanosleep(&request, nil)
                 let late = Self.monotonicNanoseconds() - before - periodNS
-                sleepingSince.store(0, ordering: .relaxed)
+                waitingSince.store(0, ordering: .relaxed)
                 worst.max(late, ordering: .relaxed)
+                round += 1
+                if round % 8 == 0 { worst.max(threadStartDelay(), ordering: .relaxed) }
             }
             exited.signal()
         }
@@ -48,12 +53,31 @@ final class WakeupProbe: Sendable {
         thread.start()
     }
 
+    /// How long a new thread takes to start running: what a cell pays for each thread it
+    /// starts, which a sleeping thread's wake-ups do not show when `clone` and stack set-up
+    /// (the process's memory map lock) are the bottleneck.
+    private func threadStartDelay() -> Int64 {
+        let started = Atomic<Int64>(0)
+        let running = DispatchSemaphore(value: 0)
+        let before = Self.monotonicNanoseconds()
+        waitingSince.store(before, ordering: .relaxed)  // a stalled start shows as overdue
+        expectedWait.store(0, ordering: .relaxed)
+        defer { waitingSince.store(0, ordering: .relaxed) }
+        let thread = Thread {
+            started.store(Self.monotonicNanoseconds(), ordering: .relaxed)
+            running.signal()
+        }
+        thread.start()
+        running.wait()
+        return started.load(ordering: .relaxed) - before
+    }
+
     /// The worst lateness, in seconds, since the last call (or an overdue wake-up's).
     func takeWorst() -> Double {
         var late = worst.exchange(0, ordering: .relaxed)
-        let since = sleepingSince.load(ordering: .relaxed)
+        let since = waitingSince.load(ordering: .relaxed)
         if since != 0 {
-            late = max(late, Self.monotonicNanoseconds() - since - periodNanoseconds)
+            late = max(late, Self.monotonicNanoseconds() - since - expectedWait.load(ordering: .relaxed))
         }
         return Double(max(0, late)) / 1e9
     }
