@@ -9,8 +9,9 @@
 ///   so many can run at once, but each one's printed times grow with how late its threads
 ///   wake up. They are *admitted* while the measured wake-up lateness (`WakeupProbe`)
 ///   stays under `latenessLimit`: a slice of cells per tick, the slice doubling while
-///   wake-ups stay punctual and halving as soon as one is late, so a batch ramps up as
-///   fast as the machine keeps up and no faster. Under load nbrun does not cause
+///   wake-ups stay punctual, halving as soon as one is late (and admission pausing until
+///   the remembered lateness decays), then growing by one per punctual tick: a batch
+///   ramps up as fast as the machine keeps up and no faster. Under load nbrun does not cause
 ///   (lateness that stays high with nothing admitted), `minimumRunning` cells still run,
 ///   so the batch always progresses.
 ///
@@ -51,6 +52,8 @@ struct AdmissionPolicy: Sendable {
     /// ticks (it decays by `memory` per decision), not just for the tick that saw it.
     private(set) var recentLateness = 0.0
     let memory = 0.9
+    /// Set by the first late wake-up: from then on the slice grows by one, not twice.
+    private(set) var hasBeenLate = false
 
     init(jobs: Int?, latenessLimit: Double = 0.002, minimumRunning: Int = 2, maximumSlice: Int = 64) {
         self.jobs = jobs
@@ -67,10 +70,13 @@ struct AdmissionPolicy: Sendable {
         if state.waitingShared > 0 {
             if recentLateness > latenessLimit {
                 slice = max(1, slice / 2)
+                hasBeenLate = true
                 return state.runningShared < minimumRunning ? .admitShared(1) : .wait
             }
             let count = min(slice, state.waitingShared, room)
-            slice = min(slice * 2, maximumSlice)
+            // Doubling until the first late wake-up, then one more per punctual tick: the
+            // cost of admitted cells shows up later (their wake-ups), so approach it slowly.
+            slice = min(hasBeenLate ? slice + 1 : slice * 2, maximumSlice)
             return .admitShared(count)
         }
         if state.waitingExclusive > 0, state.runningShared == 0 {

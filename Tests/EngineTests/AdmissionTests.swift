@@ -40,6 +40,8 @@ final class AdmissionPolicyTests: XCTestCase {
         while policy.decide(punctual(23)) == .wait { ticks += 1 }
         XCTAssertLessThan(ticks, 30, "then it resumes")
         XCTAssertEqual(policy.slice, 2, "with a smaller slice than before")
+        XCTAssertEqual(policy.decide(punctual(24)), .admitShared(2))
+        XCTAssertEqual(policy.slice, 3, "growing by one per punctual tick once it has been late")
     }
 
     func testTheBatchProgressesUnderLoadNbrunDidNotCause() {
