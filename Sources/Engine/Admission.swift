@@ -10,8 +10,10 @@
 ///   wake up. They are *admitted* while the measured wake-up lateness (`WakeupProbe`)
 ///   stays under `latenessLimit`: a slice of cells per tick, the slice doubling while
 ///   wake-ups stay punctual, halving as soon as one is late (and admission pausing until
-///   the remembered lateness decays), then growing by one per punctual tick: a batch
-///   ramps up as fast as the machine keeps up and no faster. Under load nbrun does not cause
+///   the remembered lateness decays), then growing by one per punctual tick; and the cells
+///   running at once are bounded from then on by a window, halved at each late wake-up
+///   and widened by 1/32 per punctual tick: a batch ramps up as fast as the machine keeps
+///   up and no faster. Under load nbrun does not cause
 ///   (lateness that stays high with nothing admitted), `minimumRunning` cells still run,
 ///   so the batch always progresses.
 ///
@@ -54,6 +56,12 @@ struct AdmissionPolicy: Sendable {
     let memory = 0.9
     /// Set by the first late wake-up: from then on the slice grows by one, not twice.
     private(set) var hasBeenLate = false
+    /// The most timing-sensitive cells allowed to run at once: unbounded until the first
+    /// late wake-up, then half of what was running when it came, growing by 1/32 per
+    /// punctual tick. It bounds what admitted cells cost later (their wake-ups all land
+    /// after admission), which a rate alone does not.
+    private(set) var window = Int.max
+    private var wasLate = false
 
     init(jobs: Int?, latenessLimit: Double = 0.002, minimumRunning: Int = 2, maximumSlice: Int = 64) {
         self.jobs = jobs
@@ -70,10 +78,15 @@ struct AdmissionPolicy: Sendable {
         if state.waitingShared > 0 {
             if recentLateness > latenessLimit {
                 slice = max(1, slice / 2)
+                if !wasLate { window = max(minimumRunning, min(window, state.runningShared) / 2) }
                 hasBeenLate = true
+                wasLate = true
                 return state.runningShared < minimumRunning ? .admitShared(1) : .wait
             }
-            let count = min(slice, state.waitingShared, room)
+            wasLate = false
+            if hasBeenLate, window < Int.max / 2 { window += max(1, window / 32) }
+            let count = min(slice, state.waitingShared, room, window - state.runningShared)
+            guard count > 0 else { return .wait }
             // Doubling until the first late wake-up, then one more per punctual tick: the
             // cost of admitted cells shows up later (their wake-ups), so approach it slowly.
             slice = min(hasBeenLate ? slice + 1 : slice * 2, maximumSlice)

@@ -34,14 +34,31 @@ final class AdmissionPolicyTests: XCTestCase {
         let late = State(waitingShared: 100, runningShared: 23, lateness: 0.010)
         XCTAssertEqual(policy.decide(late), .wait, "late wake-ups stop admission")
         XCTAssertEqual(policy.slice, 4)
+        XCTAssertEqual(policy.window, 11, "and halve the cells allowed to run at once")
         XCTAssertEqual(policy.decide(late), .wait)
-        XCTAssertEqual(policy.decide(punctual(23)), .wait, "a late wake-up holds admission for a few ticks")
+        XCTAssertEqual(policy.window, 11, "once per late episode")
+        XCTAssertEqual(policy.decide(punctual(5)), .wait, "a late wake-up holds admission for a few ticks")
         var ticks = 0
-        while policy.decide(punctual(23)) == .wait { ticks += 1 }
+        while policy.decide(punctual(5)) == .wait { ticks += 1 }
         XCTAssertLessThan(ticks, 30, "then it resumes")
         XCTAssertEqual(policy.slice, 2, "with a smaller slice than before")
-        XCTAssertEqual(policy.decide(punctual(24)), .admitShared(2))
+        XCTAssertEqual(policy.decide(punctual(6)), .admitShared(2))
         XCTAssertEqual(policy.slice, 3, "growing by one per punctual tick once it has been late")
+    }
+
+    func testAfterALateWakeUpTheWindowBoundsTheCellsRunningAtOnce() {
+        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 2, maximumSlice: 64)
+        XCTAssertEqual(policy.window, Int.max, "unbounded until something is late")
+        _ = policy.decide(State(waitingShared: 1000, runningShared: 400, lateness: 0.050))
+        XCTAssertEqual(policy.window, 200)
+        var quiet = State(waitingShared: 1000, runningShared: 210, lateness: 0)
+        while policy.recentLateness * policy.memory > policy.latenessLimit {  // the remembered lateness fades
+            XCTAssertEqual(policy.decide(quiet), .wait)
+        }
+        XCTAssertEqual(policy.decide(quiet), .wait, "210 running is over the window")
+        quiet.runningShared = 150
+        guard case .admitShared(let count) = policy.decide(quiet) else { return XCTFail("admits below the window") }
+        XCTAssertLessThanOrEqual(150 + count, policy.window)
     }
 
     func testTheBatchProgressesUnderLoadNbrunDidNotCause() {
