@@ -10,10 +10,10 @@
 ///   wake up. They are *admitted* while the measured wake-up lateness (`WakeupProbe`)
 ///   stays under `latenessLimit`: a slice of cells per tick, the slice doubling while
 ///   wake-ups stay punctual, halving as soon as one is late (and admission pausing until
-///   the remembered lateness decays), then growing by one per punctual tick; and the cells
-///   running at once are bounded from then on by a window, halved at each late wake-up
-///   and widened by 1/32 per punctual tick: a batch ramps up as fast as the machine keeps
-///   up and no faster. Under load nbrun does not cause
+///   the remembered lateness decays), then growing by one per punctual tick. The cells
+///   running at once are bounded by a window that grows only as cells finish punctually
+///   and halves at each late episode (as TCP paces what it cannot yet see acknowledged):
+///   a batch ramps up as fast as the machine keeps up and no faster. Under load nbrun does not cause
 ///   (lateness that stays high with nothing admitted), `minimumRunning` cells still run,
 ///   so the batch always progresses.
 ///
@@ -29,6 +29,8 @@ struct AdmissionPolicy: Sendable {
         var runningExclusive = 0
         /// Worst wake-up lateness seen since the last decision, in seconds.
         var lateness = 0.0
+        /// Timing-sensitive cells finished so far (the window grows as they finish).
+        var finishedShared = 0
     }
 
     enum Decision: Sendable, Equatable {
@@ -56,15 +58,20 @@ struct AdmissionPolicy: Sendable {
     let memory = 0.9
     /// Set by the first late wake-up: from then on the slice grows by one, not twice.
     private(set) var hasBeenLate = false
-    /// The most timing-sensitive cells allowed to run at once: unbounded until the first
-    /// late wake-up, then half of what was running when it came, growing by 1/32 per
-    /// punctual tick. It bounds what admitted cells cost later (their wake-ups all land
-    /// after admission), which a rate alone does not.
-    private(set) var window = Int.max
+    /// The most timing-sensitive cells allowed to run at once. What an admitted cell costs
+    /// shows up later (its wake-ups, its end), so the window grows only as cells finish
+    /// punctually: by one per finished cell until the first late wake-up (doubling once per
+    /// cell duration), then by one per window's worth of finished cells; each late episode
+    /// halves it to half of what was running.
+    private(set) var window: Int
     private var wasLate = false
+    private var finishedSeen = 0
+    private var growthCredit = 0
 
-    init(jobs: Int?, latenessLimit: Double = 0.002, minimumRunning: Int = 2, maximumSlice: Int = 64) {
+    init(jobs: Int?, latenessLimit: Double = 0.002, minimumRunning: Int = 2, maximumSlice: Int = 64,
+         initialWindow: Int = 256) {
         self.jobs = jobs
+        self.window = max(1, initialWindow)
         self.latenessLimit = latenessLimit
         self.minimumRunning = max(1, minimumRunning)
         self.maximumSlice = max(1, maximumSlice)
@@ -77,6 +84,7 @@ struct AdmissionPolicy: Sendable {
         recentLateness = max(state.lateness, recentLateness * memory)
         if state.waitingShared > 0 {
             if recentLateness > latenessLimit {
+                finishedSeen = state.finishedShared  // cells that finished late earn no growth
                 slice = max(1, slice / 2)
                 if !wasLate { window = max(minimumRunning, min(window, state.runningShared) / 2) }
                 hasBeenLate = true
@@ -84,7 +92,7 @@ struct AdmissionPolicy: Sendable {
                 return state.runningShared < minimumRunning ? .admitShared(1) : .wait
             }
             wasLate = false
-            if hasBeenLate, window < Int.max / 2 { window += max(1, window / 32) }
+            growWindow(finished: state.finishedShared)
             let count = min(slice, state.waitingShared, room, window - state.runningShared)
             guard count > 0 else { return .wait }
             // Doubling until the first late wake-up, then one more per punctual tick: the
@@ -96,5 +104,19 @@ struct AdmissionPolicy: Sendable {
             return .startExclusive
         }
         return .wait
+    }
+
+    private mutating func growWindow(finished: Int) {
+        let newlyFinished = max(0, finished - finishedSeen)
+        finishedSeen = finished
+        guard hasBeenLate else {
+            window += newlyFinished
+            return
+        }
+        growthCredit += newlyFinished
+        if growthCredit >= window {
+            growthCredit -= window
+            window += 1
+        }
     }
 }

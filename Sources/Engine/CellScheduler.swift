@@ -20,7 +20,7 @@ final class CellScheduler: Sendable {
 
     private let pool: ThreadPoolExecutor
     private let lane = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "nbrun-cpu-bound")
-    private let running = Locked<(shared: Int, exclusive: Int)>((0, 0))
+    private let running = Locked<(shared: Int, exclusive: Int, finishedShared: Int)>((0, 0, 0))
     /// Signalled whenever a cell finishes, so the loop decides again at once.
     private let finished = DispatchSemaphore(value: 0)
     private let timeout: TimeInterval?
@@ -53,9 +53,10 @@ final class CellScheduler: Sendable {
             let now = running.withLock { $0 }
             let state = AdmissionPolicy.State(
                 waitingShared: shared.count - nextShared, waitingExclusive: exclusive.count - nextExclusive,
-                runningShared: now.shared, runningExclusive: now.exclusive, lateness: probe?.takeWorst() ?? 0)
+                runningShared: now.shared, runningExclusive: now.exclusive, lateness: probe?.takeWorst() ?? 0,
+                finishedShared: now.finishedShared)
             let decision = policy.decide(state)
-            trace?.record(state, decision, slice: policy.slice)
+            trace?.record(state, decision, slice: policy.slice, window: policy.window)
             switch decision {
             case .admitShared(let count):
                 for _ in 0..<count {
@@ -82,7 +83,14 @@ final class CellScheduler: Sendable {
         let timeout = timeout
         let future = (exclusive ? lane : pool).submit { [self] in
             let outcome = CellExecution.run(job.demo, seed: job.seed, timeout: timeout)
-            running.withLock { exclusive ? ($0.exclusive -= 1) : ($0.shared -= 1) }
+            running.withLock { counts in
+                if exclusive {
+                    counts.exclusive -= 1
+                } else {
+                    counts.shared -= 1
+                    counts.finishedShared += 1
+                }
+            }
             finished.signal()
             observe(outcome)
             return outcome

@@ -47,8 +47,8 @@ final class AdmissionPolicyTests: XCTestCase {
     }
 
     func testAfterALateWakeUpTheWindowBoundsTheCellsRunningAtOnce() {
-        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 2, maximumSlice: 64)
-        XCTAssertEqual(policy.window, Int.max, "unbounded until something is late")
+        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 2, maximumSlice: 64,
+                                     initialWindow: 1000)
         _ = policy.decide(State(waitingShared: 1000, runningShared: 400, lateness: 0.050))
         XCTAssertEqual(policy.window, 200)
         var quiet = State(waitingShared: 1000, runningShared: 210, lateness: 0)
@@ -59,6 +59,16 @@ final class AdmissionPolicyTests: XCTestCase {
         quiet.runningShared = 150
         guard case .admitShared(let count) = policy.decide(quiet) else { return XCTFail("admits below the window") }
         XCTAssertLessThanOrEqual(150 + count, policy.window)
+    }
+
+    func testTheWindowGrowsOnlyAsCellsFinishPunctually() {
+        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 1, maximumSlice: 64,
+                                     initialWindow: 4)
+        for _ in 0..<3 { _ = policy.decide(State(waitingShared: 100, runningShared: 0)) }  // grow the slice
+        XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 4)), .wait, "the window is full")
+        XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 0, finishedShared: 4)), .admitShared(8),
+                       "four finished on time: the window doubles")
+        XCTAssertEqual(policy.window, 8)
     }
 
     func testTheBatchProgressesUnderLoadNbrunDidNotCause() {
