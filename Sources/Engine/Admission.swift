@@ -68,8 +68,8 @@ struct AdmissionPolicy: Sendable {
     private var finishedSeen = 0
     private var growthCredit = 0
 
-    init(jobs: Int?, latenessLimit: Double = 0.002, minimumRunning: Int = 2, maximumSlice: Int = 64,
-         initialWindow: Int = 256) {
+    init(jobs: Int?, latenessLimit: Double = 0.005, minimumRunning: Int = 2, maximumSlice: Int = 64,
+         initialWindow: Int = 1024) {
         self.jobs = jobs
         self.window = max(1, initialWindow)
         self.latenessLimit = latenessLimit
@@ -89,7 +89,8 @@ struct AdmissionPolicy: Sendable {
                 if !wasLate { window = max(minimumRunning, min(window, state.runningShared) / 2) }
                 hasBeenLate = true
                 wasLate = true
-                return state.runningShared < minimumRunning ? .admitShared(1) : .wait
+                guard state.runningShared < minimumRunning else { return .wait }
+                return .admitShared(min(slice, minimumRunning - state.runningShared, state.waitingShared, room))
             }
             wasLate = false
             growWindow(finished: state.finishedShared)

@@ -45,8 +45,11 @@ final class CellScheduler: Sendable {
         probe?.start()
         defer { probe?.stop() }
         let baseline = probe?.baseline() ?? 0
-        var policy = AdmissionPolicy(jobs: jobs, latenessLimit: 0.002 + baseline,
-                                     minimumRunning: ProcessInfo.processInfo.activeProcessorCount)
+        // Sleeping cells cost the cores next to nothing: 128 per core always run, so other
+        // programs' load (which no admission can remove) slows a batch but never starves it.
+        var policy = AdmissionPolicy(jobs: jobs, latenessLimit: 0.005 + baseline,
+                                     minimumRunning: 128 * ProcessInfo.processInfo.activeProcessorCount,
+                                     initialWindow: 1024)
 
         let trace = AdmissionTrace(baseline: baseline)
         while nextShared < shared.count || nextExclusive < exclusive.count {
