@@ -67,6 +67,8 @@ final class CellScheduler: Sendable {
                     futures[index] = launch(batch[index], exclusive: false, observe: observe)
                     nextShared += 1
                 }
+                // Its wake-ups (1000 a second) would preempt the CPU-bound cells' threads.
+                if nextShared == shared.count { probe?.stop() }
                 // Let the probe see what these cells' start-up costs before admitting more.
                 Thread.sleep(forTimeInterval: Self.tick)
             case .startExclusive:
