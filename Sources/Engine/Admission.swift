@@ -13,9 +13,9 @@
 ///   the remembered lateness decays), then growing by one per punctual tick. The cells
 ///   running at once are bounded by a window that grows only as cells finish punctually
 ///   and halves at each late episode (as TCP paces what it cannot yet see acknowledged):
-///   a batch ramps up as fast as the machine keeps up and no faster. Under load nbrun does not cause
-///   (lateness that stays high with nothing admitted), `minimumRunning` cells still run,
-///   so the batch always progresses.
+///   a batch ramps up as fast as the machine keeps up and no faster. Under load nbrun
+///   does not cause (lateness that stays high whatever runs), `minimumRunning` cells
+///   still run, so the batch always progresses.
 ///
 /// Timing-sensitive cells go first (longest first), CPU-bound ones after they have all
 /// finished; a batch therefore takes about its longest timing-sensitive cell plus its
