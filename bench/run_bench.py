@@ -2,7 +2,8 @@
 """nbrun's benchmarks: every figure next to the Python tool a user would otherwise run.
 
     bench/run_bench.py --nbrun PATH [--notebook notebooks/02-threads.ipynb] [--also NB ...] [--big FILE]
-                       [--slow-runs 3] [--runs 5] [--copies 100] [--out bench/out/latest.md]
+                       [--slow-runs 3] [--runs 5] [--copies 100] [--scale-copies 1000] [--scale-runs 1]
+                       [--out bench/out/latest.md]
 
 Run it with the bench venv's Python (scripts/bench.sh makes it: nbconvert, nbformat,
 ipykernel, papermill, and a `python3` kernel spec inside the venv). Each figure is the
@@ -26,6 +27,9 @@ Figures
                stdlib json read + canonical rewrite, in-process and as a fresh process).
   batch        `nbrun --seed S DIR/` with --copies copies of the notebook vs `nbrun --seed S NB`
                (one): seeded, so every notebook draws the same random cell durations.
+  scale        `nbrun check DIR` over --scale-copies copies (default 1000): wall, CPU, peak RSS and
+               false differences, against its floor (bench/scale_row.py: the CPU-bound cells of
+               all copies run alone, plus the longest cell). --scale-copies 0 skips it.
   memory       peak RSS. nbrun (one process): GNU time's %M (see measure() for why not our
                own wait4). nbconvert/papermill: /proc/PID/status VmHWM of every process in
                their tree (the tool and its kernel), polled every 50 ms; the peaks summed
@@ -48,6 +52,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from scale_row import DEFAULT_CPU_BOUND, measure_scale
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -495,6 +501,8 @@ def main() -> int:
     ap.add_argument("--noop-runs", type=int, default=50, help="runs of the no-op figure (default 50)")
     ap.add_argument("--copies", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1, help="nbrun --seed for the batch figure (default 1)")
+    ap.add_argument("--scale-copies", type=int, default=1000, help="copies for `nbrun check DIR` at scale (0: skip)")
+    ap.add_argument("--scale-runs", type=int, default=1, help="runs of the scale figure and of its floor (default 1)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "latest.md")
     args = ap.parse_args()
 
@@ -634,6 +642,21 @@ def main() -> int:
     if cpu_one is not None and cpu_batch is not None:
         table.add("CPU time (user+sys), %d copies vs one" % args.copies, fmt_s(cpu_batch), "one %s" % fmt_s(cpu_one),
                   cpu_batch / cpu_one if cpu_one else None, "(info: %d cores)" % (os.cpu_count() or 0), None)
+
+    # 4b. At scale: `nbrun check` over --scale-copies copies against its floor (bench/scale_row.py).
+    if args.scale_copies > 0 and nbrun_runs_ok:
+        log("\n[4b] nbrun check over %d copies of %s vs its floor (%d run(s) each)"
+            % (args.scale_copies, notebook.name, args.scale_runs))
+        sc = measure_scale(nbrun, notebook, args.scale_copies, args.scale_runs, DEFAULT_CPU_BOUND, log)
+        results["scale"] = sc
+        n = sc["copies"]
+        table.ratio_row("%d copies, `nbrun check DIR`, vs its floor" % n, sc["wall"], sc["floor"],
+                        "CPU-bound cells alone + longest cell", 1.3)
+        table.add("%d copies: false differences (%d run(s))" % (n, args.scale_runs), str(sc["false_differences"]),
+                  "%d cells checked per run" % (sc["runs"][0]["checked"] or 0), None, "0", sc["false_differences"] == 0)
+        table.add("%d copies: CPU time (user+sys)" % n, fmt_s(sc["cpu_s"]), "", None, "(info)", None)
+        table.add("%d copies: peak RSS" % n, fmt_mib(sc["maxrss_kib"]), "", None, "≤ 256 MiB",
+                  sc["maxrss_kib"] <= 256 * 1024)
 
     # 5. Memory.
     nb_rss = median([r["maxrss_kib"] for r in nb_runs])

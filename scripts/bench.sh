@@ -8,7 +8,9 @@
 # 2. a release build of nbrun in its own scratch path (.build-bench; NBRUN_BENCH_SCRATCH
 #    overrides it, NBRUN=path skips the build and times that binary);
 # 3. the big notebook (bench/out/big.ipynb, scripts/gen-big-notebook.py, made once);
-# 4. bench/run_bench.py: prints the table and writes bench/out/latest.md (+ .json).
+# 4. bench/run_bench.py: prints the table and writes bench/out/latest.md (+ .json); its
+#    1000-copy row (bench/scale_row.py, ~1 min: --scale-copies 0 skips it) runs alone as
+#    `python3 bench/scale_row.py --nbrun PATH [--copies N] [--runs R]`.
 #
 # A missed target is printed, never fatal: the exit status is non-zero only when the
 # tooling broke (venv, build, a tool that cannot run). See BENCH.md.

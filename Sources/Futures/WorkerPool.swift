@@ -3,13 +3,15 @@ import Foundation
 
 /// The threads behind a `ThreadPoolExecutor`.
 ///
-/// Why dedicated threads and not the global concurrent queue: tasks block (sleep, I/O,
+/// Why dedicated worker threads and not the global concurrent queue: tasks block (sleep, I/O,
 /// joins). GCD's global pool on Linux is small and grows slowly when its threads block,
 /// so with hundreds of executors alive, "4 workers" could mean far fewer running. Here
 /// each executor owns up to `maxWorkers` `Thread`s of its own, so its concurrency never
-/// depends on anyone else's. Dispatch still does the signalling: a counting semaphore
-/// (one signal per queued task, plus one per thread at shutdown) and a group that
-/// `shutdown(wait: true)` waits on until every worker has exited.
+/// depends on anyone else's. The threads themselves come from `ThreadCache` and go back
+/// to it when they leave this pool, so short-lived executors do not create threads anew.
+/// Dispatch still does the signalling: a counting semaphore (one signal per queued task,
+/// plus one per thread at shutdown) and a group that `shutdown(wait: true)` waits on until
+/// every worker has exited.
 ///
 /// Threads are started lazily, like Python: only when a task is queued and no idle
 /// worker is waiting for it. The workers hold this object (not the executor), so an
@@ -60,13 +62,13 @@ final class WorkerPool: Sendable {
         return accepted
     }
 
+    /// The thread comes from the process-wide `ThreadCache` (a parked one when there is
+    /// one): it is this pool's worker until `workLoop` returns, then goes back to the cache.
     private func startThread(number: Int) {
-        let thread = Thread { [self] in
+        ThreadCache.shared.run(name: "\(namePrefix)_\(number - 1)") { [self] in
             workLoop()
             workers.leave()
         }
-        thread.name = "\(namePrefix)_\(number - 1)"
-        thread.start()
     }
 
     private enum Next {

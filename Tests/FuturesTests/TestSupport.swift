@@ -80,9 +80,11 @@ func sleep(seconds: Double) {
     Thread.sleep(forTimeInterval: seconds)
 }
 
-/// Threads of this process, from /proc/self/task (Linux).
+/// Threads of this process (from /proc/self/task, Linux) that are not parked in
+/// `ThreadCache` for reuse: those are bounded by the cache and exit when idle.
 func processThreadCount() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? -1
+    let all = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? -1
+    return all - ThreadCache.shared.idleCount
 }
 
 /// Polls until the thread count falls back to `baseline` (threads exit asynchronously).

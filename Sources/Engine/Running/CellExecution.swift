@@ -60,13 +60,13 @@ enum CellExecution {
         -> (Timestamp, Timestamp, CellOutcome.Failure?) {
         let report = Report()
         let requested = Timestamp.now()
-        let thread = Thread {
+        // A cached thread: an abandoned demo keeps it until it returns, then it is reused.
+        ThreadCache.shared.run(name: "nbrun-cell") {
             report.state.withLock { $0.start = Timestamp.now() }
             let failure = attempt(demo, context)
             report.state.withLock { $0.failure = failure }
             report.finished.signal()
         }
-        thread.start()
         let deadline = DispatchTime.now() + .nanoseconds(Int(min(timeout, 1e9) * 1e9))
         if report.finished.wait(timeout: deadline) == .timedOut {
             context.seal()  // whatever it prints from now on is not this run's output

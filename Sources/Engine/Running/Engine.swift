@@ -54,19 +54,21 @@ public enum Engine {
         guard total > 0 else {
             return plans.map { RunResult(path: $0.path, notebook: finished($0.notebook), failures: []) }
         }
-        let pool = ThreadPoolExecutor(maxWorkers: max(1, min(options.jobs ?? total, total)))
-        // CPU-bound demos take turns on a lane of their own, beside the pool; `--jobs 1`
-        // keeps everything on the one pool, in document order.
-        let lane = options.jobs == 1 ? pool : ThreadPoolExecutor(maxWorkers: 1)
+        // What runs when is `AdmissionPolicy`'s call (CPU-bound cells alone, timing-sensitive
+        // ones while wake-ups stay punctual); `--jobs 1` runs everything alone, in document order.
+        let order = submissionOrder(plans, jobs: options.jobs)
+        let batch = order.map { planIndex, stepIndex in
+            let demo = plans[planIndex].steps[stepIndex].demo
+            let cellIndex = plans[planIndex].steps[stepIndex].cellIndex
+            return CellScheduler.Job(demo: demo, seed: cellSeed(options.seed, demo: demo),
+                                     timeout: options.timeout ?? options.cellTimeouts[plans[planIndex].path]?[cellIndex],
+                                     exclusive: demo.cpuBound || options.jobs == 1)
+        }
+        let scheduler = CellScheduler(sharedCells: batch.count { !$0.exclusive }, options: options)
         let counter = ProgressCounter(total: total, report: progress)
+        let started = scheduler.start(batch) { _ in counter.increment() }
         var futures: [[Future<CellOutcome>?]] = plans.map { [Future<CellOutcome>?](repeating: nil, count: $0.steps.count) }
-        for (planIndex, stepIndex) in submissionOrder(plans, jobs: options.jobs) {
-            let step = plans[planIndex].steps[stepIndex]
-            let seed = cellSeed(options.seed, demo: step.demo)
-            let executor = step.demo.cpuBound ? lane : pool
-            let timeout = options.timeout ?? options.cellTimeouts[plans[planIndex].path]?[step.cellIndex]
-            let future = executor.submit { CellExecution.run(step.demo, seed: seed, timeout: timeout) }
-            future.addDoneCallback { _ in counter.increment() }
+        for ((planIndex, stepIndex), future) in zip(order, started) {
             futures[planIndex][stepIndex] = future
         }
         var results: [RunResult] = []
@@ -96,13 +98,11 @@ public enum Engine {
             results.append(RunResult(path: plan.path, notebook: finished(notebook), failures: failures, seconds: seconds))
         }
         // An abandoned (timed-out) cell must not be waited for.
-        let mayAbandon = options.timeout != nil || !options.cellTimeouts.isEmpty
-        pool.shutdown(wait: !mayAbandon)
-        lane.shutdown(wait: !mayAbandon)
+        scheduler.shutdown(wait: options.timeout == nil && options.cellTimeouts.isEmpty)
         return results
     }
 
-    /// The order cells are handed to the pool. `--jobs 1`: document order, as promised.
+    /// The order cells are offered for admission. `--jobs 1`: document order, as promised.
     /// Otherwise longest first, by the duration each cell's last run recorded in the
     /// notebook (cells with no record count as longest): when a hundred notebooks' cells
     /// queue for the cores and for thread start-up, the long sleepers start at once and the

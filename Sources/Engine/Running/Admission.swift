@@ -1,0 +1,123 @@
+/// Decides, moment by moment, which cells may start, so that what a cell measures is what
+/// it would measure on a quiet machine, whatever the size of the batch.
+///
+/// Two kinds of cells distort each other differently:
+/// - **CPU-bound** cells (`Demo.cpuBound`: a race, a contended lock, a CPU burn across
+///   processes) need the cores to themselves: their output or their times depend on having
+///   them. They run *exclusively*: one at a time, and only while no other cell runs.
+/// - **Timing-sensitive** cells (all the others: sleeps, joins, executors) mostly wait,
+///   so many can run at once, but each one's printed times grow with how late its threads
+///   wake up. They are *admitted* while the measured wake-up lateness (`WakeupProbe`)
+///   stays under `latenessLimit`: a slice of cells per tick, the slice doubling while
+///   wake-ups stay punctual, halving as soon as one is late (and admission pausing until
+///   the remembered lateness decays), then growing by one per punctual tick. The cells
+///   running at once are bounded by a window that grows only as cells finish punctually
+///   and halves at each late episode (as TCP paces what it cannot yet see acknowledged):
+///   a batch ramps up as fast as the machine keeps up and no faster. Under load nbrun
+///   does not cause (lateness that stays high whatever runs), `minimumRunning` cells
+///   still run, so the batch always progresses.
+///
+/// Timing-sensitive cells go first (longest first), CPU-bound ones after they have all
+/// finished; a batch therefore takes about its longest timing-sensitive cell plus its
+/// CPU-bound cells one after another, its floor. `--jobs N` caps the cells running at once.
+struct AdmissionPolicy: Sendable {
+    /// What the scheduler knows when it asks.
+    struct State: Sendable {
+        var waitingShared = 0
+        var waitingExclusive = 0
+        var runningShared = 0
+        var runningExclusive = 0
+        /// Worst wake-up lateness seen since the last decision, in seconds.
+        var lateness = 0.0
+        /// Timing-sensitive cells finished so far (the window grows as they finish).
+        var finishedShared = 0
+    }
+
+    enum Decision: Sendable, Equatable {
+        /// Start this many timing-sensitive cells now.
+        case admitShared(Int)
+        /// Start the next CPU-bound cell, alone.
+        case startExclusive
+        /// Start nothing; ask again after a tick or when a cell finishes.
+        case wait
+    }
+
+    /// `--jobs`: the most cells running at once (`nil`: no cap but the policy's).
+    let jobs: Int?
+    /// Wake-ups later than this (seconds, over the machine's own baseline) stop admission.
+    let latenessLimit: Double
+    /// Timing-sensitive cells allowed to run whatever the lateness, so the batch progresses.
+    let minimumRunning: Int
+    /// The largest slice admitted in one tick.
+    let maximumSlice: Int
+    /// Cells to admit on the next punctual tick.
+    private(set) var slice = 1
+    /// Lateness as admission remembers it: a late wake-up holds admission back for a few
+    /// ticks (it decays by `memory` per decision), not just for the tick that saw it.
+    private(set) var recentLateness = 0.0
+    let memory = 0.9
+    /// Set by the first late wake-up: from then on the slice grows by one, not twice.
+    private(set) var hasBeenLate = false
+    /// The most timing-sensitive cells allowed to run at once. What an admitted cell costs
+    /// shows up later (its wake-ups, its end), so the window grows only as cells finish
+    /// punctually: by one per finished cell until the first late wake-up (doubling once per
+    /// cell duration), then by one per window's worth of finished cells; each late episode
+    /// halves it to half of what was running.
+    private(set) var window: Int
+    private var wasLate = false
+    private var finishedSeen = 0
+    private var growthCredit = 0
+
+    init(jobs: Int?, latenessLimit: Double = 0.005, minimumRunning: Int = 2, maximumSlice: Int = 64,
+         initialWindow: Int = 1024) {
+        self.jobs = jobs
+        self.window = max(1, initialWindow)
+        self.latenessLimit = latenessLimit
+        self.minimumRunning = max(1, minimumRunning)
+        self.maximumSlice = max(1, maximumSlice)
+    }
+
+    mutating func decide(_ state: State) -> Decision {
+        let running = state.runningShared + state.runningExclusive
+        let room = (jobs ?? Int.max) - running
+        guard state.runningExclusive == 0, room > 0 else { return .wait }
+        recentLateness = max(state.lateness, recentLateness * memory)
+        if state.waitingShared > 0 {
+            if recentLateness > latenessLimit {
+                finishedSeen = state.finishedShared  // cells that finished late earn no growth
+                slice = max(1, slice / 2)
+                if !wasLate { window = max(minimumRunning, min(window, state.runningShared) / 2) }
+                hasBeenLate = true
+                wasLate = true
+                guard state.runningShared < minimumRunning else { return .wait }
+                return .admitShared(min(slice, minimumRunning - state.runningShared, state.waitingShared, room))
+            }
+            wasLate = false
+            growWindow(finished: state.finishedShared)
+            let count = min(slice, state.waitingShared, room, window - state.runningShared)
+            guard count > 0 else { return .wait }
+            // Doubling until the first late wake-up, then one more per punctual tick: the
+            // cost of admitted cells shows up later (their wake-ups), so approach it slowly.
+            slice = min(hasBeenLate ? slice + 1 : slice * 2, maximumSlice)
+            return .admitShared(count)
+        }
+        if state.waitingExclusive > 0, state.runningShared == 0 {
+            return .startExclusive
+        }
+        return .wait
+    }
+
+    private mutating func growWindow(finished: Int) {
+        let newlyFinished = max(0, finished - finishedSeen)
+        finishedSeen = finished
+        guard hasBeenLate else {
+            window += newlyFinished
+            return
+        }
+        growthCredit += newlyFinished
+        if growthCredit >= window {
+            growthCredit -= window
+            window += 1
+        }
+    }
+}

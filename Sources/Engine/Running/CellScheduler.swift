@@ -1,0 +1,117 @@
+import Demos
+import Dispatch
+import Foundation
+import Futures
+
+/// Starts a batch's cells when `AdmissionPolicy` lets them: timing-sensitive cells on a
+/// shared pool, CPU-bound ones on a lane of one. The calling thread runs the admission
+/// loop until every cell has started; the cells' futures complete as they finish.
+final class CellScheduler: Sendable {
+    /// One cell to run, with its place in the batch.
+    struct Job: Sendable {
+        let demo: Demo
+        let seed: UInt64
+        /// Seconds before the cell is abandoned (`--timeout`, or its `timeout` rule).
+        let timeout: TimeInterval?
+        /// `--jobs 1` runs every cell alone, in the order given.
+        let exclusive: Bool
+    }
+
+    /// How often the admission loop looks at the wake-up lateness when it is not woken.
+    static let tick: TimeInterval = 0.002
+
+    private let pool: ThreadPoolExecutor
+    private let lane = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "nbrun-cpu-bound")
+    private let running = Locked<(shared: Int, exclusive: Int, finishedShared: Int)>((0, 0, 0))
+    /// Signalled whenever a cell finishes, so the loop decides again at once.
+    private let finished = DispatchSemaphore(value: 0)
+    private let jobs: Int?
+
+    init(sharedCells: Int, options: EngineOptions) {
+        jobs = options.jobs
+        pool = ThreadPoolExecutor(maxWorkers: max(1, min(options.jobs ?? sharedCells, sharedCells)),
+                                  threadNamePrefix: "nbrun-cell")
+    }
+
+    /// Starts every job as the policy allows and returns their futures, in `jobs` order.
+    /// Returns once the last one has started (not finished).
+    func start(_ batch: [Job], observe: @escaping @Sendable (CellOutcome) -> Void) -> [Future<CellOutcome>] {
+        var futures: [Future<CellOutcome>?] = Array(repeating: nil, count: batch.count)
+        let shared = batch.indices.filter { !batch[$0].exclusive }
+        let exclusive = batch.indices.filter { batch[$0].exclusive }
+        var nextShared = 0, nextExclusive = 0
+
+        let probe = shared.isEmpty ? nil : WakeupProbe()
+        probe?.start()
+        defer { probe?.stop() }
+        let baseline = probe?.baseline() ?? 0
+        // Sleeping cells cost the cores next to nothing: 128 per core always run, so other
+        // programs' load (which no admission can remove) slows a batch but never starves it.
+        var policy = AdmissionPolicy(jobs: jobs, latenessLimit: 0.005 + baseline,
+                                     minimumRunning: 128 * ProcessInfo.processInfo.activeProcessorCount,
+                                     initialWindow: 1024)
+
+        let trace = AdmissionTrace(baseline: baseline)
+        while nextShared < shared.count || nextExclusive < exclusive.count {
+            let now = running.withLock { $0 }
+            let state = AdmissionPolicy.State(
+                waitingShared: shared.count - nextShared, waitingExclusive: exclusive.count - nextExclusive,
+                runningShared: now.shared, runningExclusive: now.exclusive, lateness: probe?.takeWorst() ?? 0,
+                finishedShared: now.finishedShared)
+            let decision = policy.decide(state)
+            trace?.record(state, decision, slice: policy.slice, window: policy.window)
+            switch decision {
+            case .admitShared(let count):
+                for _ in 0..<count {
+                    let index = shared[nextShared]
+                    futures[index] = launch(batch[index], exclusive: false, observe: observe)
+                    nextShared += 1
+                }
+                // Its wake-ups (1000 a second) would preempt the CPU-bound cells' threads.
+                if nextShared == shared.count { probe?.stop() }
+                // Let the probe see what these cells' start-up costs before admitting more.
+                Thread.sleep(forTimeInterval: Self.tick)
+            case .startExclusive:
+                let index = exclusive[nextExclusive]
+                futures[index] = launch(batch[index], exclusive: true, observe: observe)
+                nextExclusive += 1
+            case .wait:
+                _ = finished.wait(timeout: .now() + Self.tick)
+            }
+        }
+        return futures.map { $0 ?? Self.lost() }
+    }
+
+    private func launch(_ job: Job, exclusive: Bool, observe: @escaping @Sendable (CellOutcome) -> Void)
+        -> Future<CellOutcome> {
+        running.withLock { exclusive ? ($0.exclusive += 1) : ($0.shared += 1) }
+        let future = (exclusive ? lane : pool).submit { [self] in
+            let outcome = CellExecution.run(job.demo, seed: job.seed, timeout: job.timeout)
+            running.withLock { counts in
+                if exclusive {
+                    counts.exclusive -= 1
+                } else {
+                    counts.shared -= 1
+                    counts.finishedShared += 1
+                }
+            }
+            finished.signal()
+            observe(outcome)
+            return outcome
+        }
+        return future
+    }
+
+    /// Never expected: every job is started before `start` returns. Reported, not lost.
+    private static func lost() -> Future<CellOutcome> {
+        let future = Future<CellOutcome>()
+        _ = future.setException(FuturesError.cancelled)
+        return future
+    }
+
+    /// Lets the executors' threads go once the batch's results are collected.
+    func shutdown(wait: Bool) {
+        pool.shutdown(wait: wait)
+        lane.shutdown(wait: wait)
+    }
+}

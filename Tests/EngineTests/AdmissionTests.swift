@@ -1,0 +1,200 @@
+import Demos
+import Foundation
+import Futures
+import Notebook
+import XCTest
+
+@testable import Engine
+
+/// The admission policy's decisions, one state at a time.
+final class AdmissionPolicyTests: XCTestCase {
+    typealias State = AdmissionPolicy.State
+
+    func testTimingSensitiveCellsGoFirstAndCPUBoundOnesOnlyRunAlone() {
+        var policy = AdmissionPolicy(jobs: nil)
+        XCTAssertEqual(policy.decide(State(waitingShared: 3, waitingExclusive: 2)), .admitShared(1))
+        XCTAssertEqual(policy.decide(State(waitingShared: 0, waitingExclusive: 2, runningShared: 1)), .wait,
+                       "a CPU-bound cell waits until no timing-sensitive cell runs")
+        XCTAssertEqual(policy.decide(State(waitingShared: 0, waitingExclusive: 2)), .startExclusive)
+        XCTAssertEqual(policy.decide(State(waitingShared: 0, waitingExclusive: 1, runningExclusive: 1)), .wait,
+                       "one CPU-bound cell at a time")
+        XCTAssertEqual(policy.decide(State(waitingShared: 5, waitingExclusive: 0, runningExclusive: 1)), .wait,
+                       "nothing is admitted beside a CPU-bound cell")
+        XCTAssertEqual(policy.decide(State()), .wait, "nothing left")
+    }
+
+    func testSlicesDoubleWhileWakeUpsArePunctualAndHalveWhenLate() {
+        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 2, maximumSlice: 8)
+        let punctual = { (running: Int) in State(waitingShared: 100, runningShared: running, lateness: 0.0001) }
+        XCTAssertEqual(policy.decide(punctual(0)), .admitShared(1))
+        XCTAssertEqual(policy.decide(punctual(1)), .admitShared(2))
+        XCTAssertEqual(policy.decide(punctual(3)), .admitShared(4))
+        XCTAssertEqual(policy.decide(punctual(7)), .admitShared(8))
+        XCTAssertEqual(policy.decide(punctual(15)), .admitShared(8), "capped at maximumSlice")
+        let late = State(waitingShared: 100, runningShared: 23, lateness: 0.010)
+        XCTAssertEqual(policy.decide(late), .wait, "late wake-ups stop admission")
+        XCTAssertEqual(policy.slice, 4)
+        XCTAssertEqual(policy.window, 11, "and halve the cells allowed to run at once")
+        XCTAssertEqual(policy.decide(late), .wait)
+        XCTAssertEqual(policy.window, 11, "once per late episode")
+        XCTAssertEqual(policy.decide(punctual(5)), .wait, "a late wake-up holds admission for a few ticks")
+        var ticks = 0
+        while policy.decide(punctual(5)) == .wait { ticks += 1 }
+        XCTAssertLessThan(ticks, 30, "then it resumes")
+        XCTAssertEqual(policy.slice, 2, "with a smaller slice than before")
+        XCTAssertEqual(policy.decide(punctual(6)), .admitShared(2))
+        XCTAssertEqual(policy.slice, 3, "growing by one per punctual tick once it has been late")
+    }
+
+    func testAfterALateWakeUpTheWindowBoundsTheCellsRunningAtOnce() {
+        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 2, maximumSlice: 64,
+                                     initialWindow: 1000)
+        _ = policy.decide(State(waitingShared: 1000, runningShared: 400, lateness: 0.050))
+        XCTAssertEqual(policy.window, 200)
+        var quiet = State(waitingShared: 1000, runningShared: 210, lateness: 0)
+        while policy.recentLateness * policy.memory > policy.latenessLimit {  // the remembered lateness fades
+            XCTAssertEqual(policy.decide(quiet), .wait)
+        }
+        XCTAssertEqual(policy.decide(quiet), .wait, "210 running is over the window")
+        quiet.runningShared = 150
+        guard case .admitShared(let count) = policy.decide(quiet) else { return XCTFail("admits below the window") }
+        XCTAssertLessThanOrEqual(150 + count, policy.window)
+    }
+
+    func testTheWindowGrowsOnlyAsCellsFinishPunctually() {
+        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 1, maximumSlice: 64,
+                                     initialWindow: 4)
+        for _ in 0..<3 { _ = policy.decide(State(waitingShared: 100, runningShared: 0)) }  // grow the slice
+        XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 4)), .wait, "the window is full")
+        XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 0, finishedShared: 4)), .admitShared(8),
+                       "four finished on time: the window doubles")
+        XCTAssertEqual(policy.window, 8)
+    }
+
+    func testTheBatchProgressesUnderLoadNbrunDidNotCause() {
+        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 2)
+        let late = { (running: Int) in State(waitingShared: 10, runningShared: running, lateness: 0.050) }
+        XCTAssertEqual(policy.decide(late(0)), .admitShared(1))
+        XCTAssertEqual(policy.decide(late(1)), .admitShared(1))
+        XCTAssertEqual(policy.decide(late(2)), .wait)
+    }
+
+    func testJobsCapsCellsRunningAtOnce() {
+        var policy = AdmissionPolicy(jobs: 3)
+        for _ in 0..<4 { _ = policy.decide(State(waitingShared: 100, runningShared: 0)) }  // grow the slice
+        XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 1)), .admitShared(2))
+        XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 3)), .wait)
+        XCTAssertEqual(policy.decide(State(waitingShared: 0, waitingExclusive: 1)), .startExclusive)
+    }
+}
+
+/// The engine under the policy: every cell runs exactly once, CPU-bound cells alone,
+/// `--jobs` still caps, and a batch's executors reuse threads.
+final class AdmissionEngineTests: XCTestCase {
+    /// Counts the cells running at once, by kind, and what overlapped.
+    final class Overlap: Sendable {
+        private let state = Locked<(shared: Int, exclusive: Int, peakShared: Int, peakAll: Int, overlaps: Int, runs: [String: Int])>(
+            (0, 0, 0, 0, 0, [:]))
+
+        func during(_ name: String, exclusive: Bool, _ body: () -> Void) {
+            state.withLock { s in
+                if exclusive { s.exclusive += 1 } else { s.shared += 1 }
+                if s.exclusive > 1 || (s.exclusive > 0 && s.shared > 0) { s.overlaps += 1 }
+                s.peakShared = max(s.peakShared, s.shared)
+                s.peakAll = max(s.peakAll, s.shared + s.exclusive)
+                s.runs[name, default: 0] += 1
+            }
+            body()
+            state.withLock { s in if exclusive { s.exclusive -= 1 } else { s.shared -= 1 } }
+        }
+
+        var overlaps: Int { state.withLock { $0.overlaps } }
+        var peakShared: Int { state.withLock { $0.peakShared } }
+        var peakAll: Int { state.withLock { $0.peakAll } }
+        var runs: [String: Int] { state.withLock { $0.runs } }
+    }
+
+    /// A notebook of `sleepers` timing-sensitive cells and `spinners` CPU-bound ones.
+    private func mixed(sleepers: Int, spinners: Int, meter: Overlap) -> (Notebook, DemoRegistry) {
+        var cells: [Cell] = [], demos: [Demo] = []
+        for index in 0..<(sleepers + spinners) {
+            let cpuBound = index >= sleepers
+            let source = cpuBound ? "spin(\(index))" : "sleep(\(index))"
+            let fingerprint = SourceFingerprint(source: source)
+            cells.append(Fixture.codeCell(source))
+            demos.append(Demo(notebook: "fixture", name: source, fingerprint: fingerprint.digest, cpuBound: cpuBound) { ctx in
+                meter.during(source, exclusive: cpuBound) {
+                    if cpuBound {
+                        var x = 0
+                        for i in 0..<20_000 { x &+= i }
+                        ctx.print("spun \(x)")
+                    } else {
+                        // An executor per cell, as the course's cells open one.
+                        let value = try? ThreadPoolExecutor.with(maxWorkers: 2) { pool in
+                            try pool.submit { Thread.sleep(forTimeInterval: 0.02); return 1 }.result()
+                        }
+                        ctx.print("slept \(value ?? 0)")
+                    }
+                }
+            })
+        }
+        return (Fixture.notebook(cells), DemoRegistry(demos))
+    }
+
+    func testEveryCellOfABigBatchRunsOnceAndCPUBoundCellsRunAlone() throws {
+        let meter = Overlap()
+        let (notebook, registry) = mixed(sleepers: 6, spinners: 2, meter: meter)
+        let plans = try (0..<40).map { try Fixture.plan(notebook, registry, path: "copy\($0).ipynb") }
+        let results = Engine.run(plans)
+        XCTAssertEqual(results.map(\.path), plans.map(\.path))
+        XCTAssertTrue(results.allSatisfy(\.failures.isEmpty))
+        XCTAssertEqual(meter.runs.count, 8)
+        XCTAssertTrue(meter.runs.values.allSatisfy { $0 == 40 }, "each cell of each notebook ran exactly once")
+        for result in results {
+            XCTAssertEqual(result.notebook.cells.map(\.executionCount), (1...8).map { .int($0) })
+            XCTAssertTrue(result.notebook.cells.allSatisfy { !Fixture.streamLines($0).isEmpty }, "no lost output")
+        }
+        XCTAssertEqual(meter.overlaps, 0, "a CPU-bound cell never ran beside another cell")
+        XCTAssertGreaterThan(meter.peakShared, 1, "timing-sensitive cells still run side by side")
+    }
+
+    func testJobsStillCapsTheCellsRunningAtOnce() throws {
+        let meter = Overlap()
+        let (notebook, registry) = mixed(sleepers: 8, spinners: 1, meter: meter)
+        let plans = try (0..<3).map { try Fixture.plan(notebook, registry, path: "copy\($0).ipynb") }
+        let results = Engine.run(plans, options: EngineOptions(jobs: 3))
+        XCTAssertTrue(results.allSatisfy(\.failures.isEmpty))
+        XCTAssertLessThanOrEqual(meter.peakAll, 3)
+        XCTAssertEqual(meter.overlaps, 0)
+        XCTAssertTrue(meter.runs.values.allSatisfy { $0 == 3 })
+    }
+
+    func testJobsOneRunsEveryKindOfCellAloneInDocumentOrder() throws {
+        let order = Locked<[String]>([])
+        var cells: [Cell] = [], demos: [Demo] = []
+        for (index, cpuBound) in [false, true, false, true, false].enumerated() {
+            let source = "cell(\(index))"
+            let fingerprint = SourceFingerprint(source: source)
+            cells.append(Fixture.codeCell(source))
+            demos.append(Demo(notebook: "fixture", name: source, fingerprint: fingerprint.digest, cpuBound: cpuBound) { _ in
+                order.withLock { $0.append(source) }
+            })
+        }
+        let plan = try Fixture.plan(Fixture.notebook(cells), DemoRegistry(demos))
+        _ = Engine.run([plan], options: EngineOptions(jobs: 1))
+        XCTAssertEqual(order.withLock { $0 }, (0..<5).map { "cell(\($0))" })
+    }
+
+    func testABatchsExecutorsReuseThreadsInsteadOfCreatingThemPerCell() throws {
+        let meter = Overlap()
+        let (notebook, registry) = mixed(sleepers: 4, spinners: 0, meter: meter)
+        let plans = try (0..<30).map { try Fixture.plan(notebook, registry, path: "copy\($0).ipynb") }
+        _ = Engine.run(plans)  // the first batch creates threads; they park when it ends
+        let created = ThreadCache.shared.createdCount, reused = ThreadCache.shared.reusedCount
+        _ = Engine.run(plans)
+        // 120 cells, each on a pool thread and each opening an executor with a worker.
+        XCTAssertEqual(meter.runs.values.reduce(0, +), 240)
+        XCTAssertGreaterThan(ThreadCache.shared.reusedCount - reused, 120, "the second batch took parked threads")
+        XCTAssertLessThan(ThreadCache.shared.createdCount - created, 120, "and created fewer than half of what it started")
+    }
+}
