@@ -21,9 +21,11 @@ test: deps pyenv
 	NBRUN_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test
 	.build/debug/nbrun check notebooks/
 
-# ThreadSanitizer over the whole suite, in its own build folder.
+# ThreadSanitizer over the whole suite, in its own build folder. TSan sleeps 1 s at every
+# exit by default (atexit_sleep_ms) to let threads report; the end-to-end tests start
+# hundreds of nbrun processes and workers, so that second is switched off.
 tsan: deps pyenv
-	NBRUN_SANITIZER=thread NBRUN_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS="atexit_sleep_ms=0 $$TSAN_OPTIONS" NBRUN_SANITIZER=thread NBRUN_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 # Regenerates the course notebooks in place.
 run: build

@@ -4,41 +4,11 @@ import Futures
 import XCTest
 
 /// Runs the ports of `04-asyncio` and checks what they print against CPython 3.11's
-/// reference outputs (`/work/shared/reference/04-asyncio.cpython-3.11.ipynb`), embedded
+/// reference outputs (the course's `reference/04-asyncio.cpython-3.11.ipynb`), embedded
 /// below as literal lines, with measured numbers folded. Behaviour, not speed: timings
 /// are compared only by shape here (`make bench` and `nbrun check` judge the figures).
-final class Asyncio04Tests: XCTestCase {
-    static func demo(_ name: String) -> Demo {
-        guard let demo = Asyncio04.demos.first(where: { $0.name == name }) else {
-            fatalError("no demo named \(name)")
-        }
-        return demo
-    }
-
-    /// Runs a demo with a fresh context; returns its stdout lines, checking it wrote no stderr.
-    func run(_ name: String, seed: UInt64 = 2) throws -> [String] {
-        let ctx = DemoContext(seed: seed)
-        try Self.demo(name).run(ctx)
-        return try lines(of: ctx, name)
-    }
-
-    func lines(of ctx: DemoContext, _ name: String) throws -> [String] {
-        let streams = ctx.capturedStreams()
-        XCTAssertFalse(streams.contains { $0.name == .stderr }, "\(name) wrote to stderr")
-        let text = streams.filter { $0.name == .stdout }.map(\.text).joined()
-        XCTAssertTrue(text.hasSuffix("\n"), "\(name): output does not end with a newline")
-        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-    }
-
-    /// Replaces decimal numbers (timings) by `<t>`.
-    func folded(_ lines: [String]) -> [String] {
-        lines.map { $0.replacingOccurrences(of: #"\d+\.\d+"#, with: "<t>", options: .regularExpression) }
-    }
-
-    func timing(_ line: String) throws -> Double {
-        let range = try XCTUnwrap(line.range(of: #"\d+\.\d+"#, options: .regularExpression), line)
-        return try XCTUnwrap(Double(line[range]))
-    }
+final class Asyncio04Tests: XCTestCase, PortTests {
+    static let demos = Asyncio04.demos
 
     // MARK: Registration
 
@@ -82,7 +52,7 @@ final class Asyncio04Tests: XCTestCase {
         done.wait()
         XCTAssertEqual(failures.withLock { $0 }, 0)
         for (i, ctx) in contexts.enumerated() {
-            XCTAssertEqual(try lines(of: ctx, "create-task"), reference, "run \(i)")
+            XCTAssertEqual(lines(of: ctx, "create-task"), reference, "run \(i)")
         }
     }
 
@@ -137,6 +107,6 @@ final class Asyncio04Tests: XCTestCase {
         let during = AsyncIOTests.threadCount()
         finished.wait()
         XCTAssertLessThanOrEqual(during, before + 3, "threads before: \(before)")
-        XCTAssertEqual(folded(try lines(of: ctx, "many-waits")), folded(["10,000 concurrent waits: 0.67s"]))
+        XCTAssertEqual(folded(lines(of: ctx, "many-waits")), folded(["10,000 concurrent waits: 0.67s"]))
     }
 }

@@ -8,40 +8,14 @@ import Glibc
 #endif
 
 /// The ports of `03-processes` against CPython 3.11's reference outputs
-/// (`/work/shared/reference/03-processes.cpython-3.11.ipynb`), embedded below as literal
+/// (the course's `reference/03-processes.cpython-3.11.ipynb`), embedded below as literal
 /// lines, with measured numbers folded. The process cells run real worker processes: the
 /// `nbrun` binary (built by `swift test`, a dependency of this target) in worker mode.
-final class Processes03Tests: XCTestCase {
+final class Processes03Tests: XCTestCase, PortTests {
+    static let demos = Processes03.demos
+
     override func setUpWithError() throws {
         ProcessWorker.defaultExecutable = try NBRunWorker.require()
-    }
-
-    // MARK: Helpers
-
-    static func demo(_ name: String) throws -> Demo {
-        try XCTUnwrap(Processes03.demos.first { $0.name == name }, "no demo named \(name)")
-    }
-
-    /// Runs a demo with a fresh context; returns its stdout lines, checking it wrote no stderr.
-    func run(_ name: String) throws -> [String] {
-        let ctx = DemoContext(seed: 3)
-        try Self.demo(name).run(ctx)
-        let streams = ctx.capturedStreams()
-        XCTAssertFalse(streams.contains { $0.name == .stderr }, "\(name) wrote to stderr")
-        let text = streams.filter { $0.name == .stdout }.map(\.text).joined()
-        XCTAssertTrue(text.hasSuffix("\n"), "\(name): output does not end with a newline")
-        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-    }
-
-    /// Replaces decimal numbers (timings) by `<t>`.
-    func folded(_ lines: [String]) -> [String] {
-        lines.map { $0.replacingOccurrences(of: #"\d+\.\d+"#, with: "<t>", options: .regularExpression) }
-    }
-
-    /// The timing (`0.52` in `2 processes: 0.52s`) on a line.
-    func timing(_ line: String) throws -> Double {
-        let range = try XCTUnwrap(line.range(of: #"\d+\.\d+"#, options: .regularExpression), line)
-        return try XCTUnwrap(Double(line[range]))
     }
 
     // MARK: Registration
@@ -53,7 +27,7 @@ final class Processes03Tests: XCTestCase {
         ])
         XCTAssertEqual(demos.filter(\.cpuBound).map(\.name), ["burn", "two-processes", "chunksize", "deposit"])
         XCTAssertEqual(Set(demos.map(\.fingerprint)).count, 7)
-        XCTAssertEqual(try Self.demo("burn").fingerprint, "4543073ba303e8ce")
+        XCTAssertEqual(Self.demo("burn").fingerprint, "4543073ba303e8ce")
         XCTAssertEqual(Catalog.demos.filter { $0.notebook == "03-processes" }.count, 7)
         XCTAssertEqual(Processes03.remoteFunctions.map(\.name), [
             "03-processes.burn", "03-processes.whoami", "03-processes.bump",

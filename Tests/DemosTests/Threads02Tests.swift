@@ -4,39 +4,10 @@ import Demos
 import Futures
 
 /// Runs the ports of `02-threads` and checks what they print against CPython 3.11's
-/// reference outputs (`/work/shared/reference/02-threads.cpython-3.11.ipynb`), embedded
+/// reference outputs (the course's `reference/02-threads.cpython-3.11.ipynb`), embedded
 /// below as literal lines, with measured numbers folded.
-final class Threads02Tests: XCTestCase {
-    // MARK: Helpers
-
-    static func demo(_ name: String) -> Demo {
-        guard let demo = Threads02.demos.first(where: { $0.name == name }) else {
-            fatalError("no demo named \(name)")
-        }
-        return demo
-    }
-
-    /// Runs a demo with a fresh context; returns its stdout lines, checking it wrote no stderr.
-    func run(_ name: String, seed: UInt64 = 2) throws -> [String] {
-        let ctx = DemoContext(seed: seed)
-        try Self.demo(name).run(ctx)
-        let streams = ctx.capturedStreams()
-        XCTAssertFalse(streams.contains { $0.name == .stderr }, "\(name) wrote to stderr")
-        let text = streams.filter { $0.name == .stdout }.map(\.text).joined()
-        XCTAssertTrue(text.hasSuffix("\n"), "\(name): output does not end with a newline")
-        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-    }
-
-    /// Replaces decimal numbers (timings) by `<t>`.
-    func folded(_ lines: [String]) -> [String] {
-        lines.map { $0.replacingOccurrences(of: #"\d+\.\d+"#, with: "<t>", options: .regularExpression) }
-    }
-
-    /// The `%.2f` timing on a line such as `elapsed: 0.50s`.
-    func timing(_ line: String) throws -> Double {
-        let range = try XCTUnwrap(line.range(of: #"\d+\.\d\d"#, options: .regularExpression), line)
-        return try XCTUnwrap(Double(line[range]))
-    }
+final class Threads02Tests: XCTestCase, PortTests {
+    static let demos = Threads02.demos
 
     // MARK: Registration
 
