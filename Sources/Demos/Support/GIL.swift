@@ -15,6 +15,11 @@ import Synchronization
 final class GIL: @unchecked Sendable {
     // @unchecked: every stored `var` is only touched while `condition` is locked.
 
+    /// How many GILs of this process have a drop request outstanding. `evalBreaker()` reads
+    /// it first, so a compute loop pays one relaxed load per pass, not a thread-local
+    /// lookup, while no thread anywhere waits for a GIL.
+    static let pendingDropRequests = Atomic<Int>(0)
+
     /// CPython's default switch interval.
     static let switchInterval: TimeInterval = 0.005
 
@@ -100,7 +105,7 @@ final class GIL: @unchecked Sendable {
             let seenSwitch = switchNumber
             let woken = condition.wait(until: Date(timeIntervalSinceNow: Self.switchInterval))
             if !woken && holder != nil && switchNumber == seenSwitch {
-                dropRequest.store(true, ordering: .relaxed)  // a whole interval, no switch: ask
+                requestDrop()  // a whole interval, no switch: ask
             }
         }
         waiting -= 1
@@ -108,8 +113,16 @@ final class GIL: @unchecked Sendable {
         depth = newDepth
         switchNumber &+= 1
         // The request (ours or another waiter's) is served; others will ask again.
-        dropRequest.store(false, ordering: .relaxed)
+        if dropRequest.exchange(false, ordering: .relaxed) {
+            Self.pendingDropRequests.subtract(1, ordering: .relaxed)
+        }
         condition.broadcast()  // a holder in evalBreaker waits for this switch
+    }
+
+    private func requestDrop() {
+        if !dropRequest.exchange(true, ordering: .relaxed) {
+            Self.pendingDropRequests.add(1, ordering: .relaxed)
+        }
     }
 
     private func drop() {

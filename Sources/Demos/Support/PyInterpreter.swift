@@ -55,9 +55,10 @@ public final class PyInterpreter: ProcessScopeCarrying {
 /// CPython's eval-breaker check: if another thread of this interpreter has been waiting a
 /// whole switch interval for the GIL, hand it over and wait for a turn again. Ports call it
 /// in compute loops, as CPython's eval loop checks between bytecodes. Cheap when nobody
-/// waits (one thread-local read and one relaxed atomic load); a no-op outside an interpreter.
+/// waits anywhere (one relaxed atomic load); a no-op outside an interpreter.
 @inline(__always)
 public func evalBreaker() {
+    guard GIL.pendingDropRequests.load(ordering: .relaxed) > 0 else { return }
     PyInterpreter.current?.gil.evalBreaker()
 }
 

@@ -2,8 +2,10 @@ import Dispatch
 import Foundation
 import Futures
 
-/// Python's `threading.Thread(target=...)`: `start()` runs `target` on a new OS thread
-/// (a Foundation `Thread`); `join()` blocks until it has returned (any number of times).
+/// Python's `threading.Thread(target=...)`: `start()` runs `target` on an OS thread of its
+/// own (an idle one from Futures' `ThreadCache` when there is one: a thousand notebooks'
+/// ports start thousands of threads); `join()` blocks until it has returned (any number of
+/// times).
 ///
 /// The thread runs inside the interpreter of the thread that started it (more generally,
 /// under its `Ambient` context), so it takes that interpreter's GIL like a Python thread;
@@ -20,10 +22,10 @@ public final class PyThread {
     public func start() {
         let (target, finished) = (target, finished)
         let context = Ambient.current
-        Thread {
+        ThreadCache.shared.run(name: "Thread") {
             Ambient.run(in: context, target)
             finished.leave()
-        }.start()
+        }
     }
 
     public func join() {
