@@ -33,7 +33,7 @@ public enum Processes03 {
         fingerprint: "4543073ba303e8ce",
         sketch: "227fb55dc782055c1e56777a524b1518ec7d257ef8f75ccbca2225380af74d7feda00f79807cc992"
             + "e4a98319041f8e2fe6e74cbc807cc992d01af842a64469360975eee0",
-        cpuBound: true
+        cpuBound: true, usesOneCore: true
     ) { ctx in
         var start = perfCounter()
         for t in tasks {

@@ -199,7 +199,7 @@ public enum Threads02 {
         notebook: notebook, name: "lock",
         fingerprint: "a1db3cc2944743aa",
         sketch: "f52df55c1b7aac599ceacaa6b1fba12a51d93cde2981f5a9299fc8c68c14dc9a97a26ca1af4d099d677804aa",
-        cpuBound: true
+        cpuBound: true, usesOneCore: true
     ) { ctx in
         let counter = Counter()
         let lock = PyLock()

@@ -79,6 +79,30 @@ final class AdmissionPolicyTests: XCTestCase {
         XCTAssertEqual(policy.decide(late(2)), .wait)
     }
 
+    func testOneCoreCellsRunBesideTimingSensitiveOnesOnlyWhilePunctual() {
+        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.005, minimumRunning: 2)
+        XCTAssertEqual(policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 2, lateness: 0.001)),
+                       .startOneCore, "beside running timing-sensitive cells while wake-ups are punctual")
+        XCTAssertEqual(policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 1, runningOneCore: 1)),
+                       .wait, "one at a time")
+        XCTAssertEqual(policy.decide(State(waitingShared: 5, runningShared: 4, runningOneCore: 1)), .admitShared(1),
+                       "timing-sensitive cells are still admitted beside a one-core cell")
+        XCTAssertEqual(policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 1, lateness: 0.050)),
+                       .wait, "not while wake-ups are late")
+        XCTAssertEqual(policy.decide(State(waitingShared: 0, waitingOneCore: 1, lateness: 0.050)), .startOneCore,
+                       "alone, lateness does not matter")
+    }
+
+    func testExclusiveCellsRunBesideNothingNotEvenAOneCoreCell() {
+        var policy = AdmissionPolicy(jobs: nil)
+        XCTAssertEqual(policy.decide(State(waitingExclusive: 1, runningOneCore: 1)), .wait)
+        XCTAssertEqual(policy.decide(State(waitingExclusive: 1, waitingOneCore: 1)), .startOneCore,
+                       "one-core cells first, exclusive ones last")
+        XCTAssertEqual(policy.decide(State(waitingExclusive: 1)), .startExclusive)
+        XCTAssertEqual(policy.decide(State(waitingShared: 3, runningExclusive: 1, waitingOneCore: 1)), .wait,
+                       "nothing starts beside an exclusive cell")
+    }
+
     func testJobsCapsCellsRunningAtOnce() {
         var policy = AdmissionPolicy(jobs: 3)
         for _ in 0..<4 { _ = policy.decide(State(waitingShared: 100, runningShared: 0)) }  // grow the slice

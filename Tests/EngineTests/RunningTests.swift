@@ -218,6 +218,25 @@ final class RunningTests: XCTestCase {
                        "CPU-bound cells start once the timing-sensitive cell is done")
     }
 
+    func testOneCoreCellsRunBesideTheTimingSensitiveOnes() throws {
+        // The sleeper waits for the one-core cell: it only sees it if they run side by side.
+        let oneCoreDone = Rendezvous(parties: 1)
+        let spin = "spin()", sleeper = "sleep(0.2)"
+        let fingerprint = SourceFingerprint(source: spin)
+        let demos = [
+            Demo(notebook: "fixture", name: spin, fingerprint: fingerprint.digest, cpuBound: true, usesOneCore: true) { _ in
+                oneCoreDone.signal()
+            },
+            Fixture.demo(sleeper, name: "sleeper") { ctx in
+                ctx.print(oneCoreDone.wait() ? "beside" : "after")
+            },
+        ]
+        let notebook = Fixture.notebook([Fixture.codeCell(spin), Fixture.codeCell(sleeper)])
+        let result = Engine.run([try Fixture.plan(notebook, DemoRegistry(demos))])[0]
+        XCTAssertTrue(result.failures.isEmpty)
+        XCTAssertEqual(Fixture.streamLines(result.notebook.cells[1]), ["beside"])
+    }
+
     func testLongestRecordedCellsAreSubmittedFirstExceptUnderJobsOne() throws {
         func recorded(_ source: String, seconds: Int?) -> Cell {
             var cell = Fixture.codeCell(source)

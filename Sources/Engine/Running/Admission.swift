@@ -1,10 +1,14 @@
 /// Decides, moment by moment, which cells may start, so that what a cell measures is what
 /// it would measure on a quiet machine, whatever the size of the batch.
 ///
-/// Two kinds of cells distort each other differently:
-/// - **CPU-bound** cells (`Demo.cpuBound`: a race, a contended lock, a CPU burn across
-///   processes) need the cores to themselves: their output or their times depend on having
-///   them. They run *exclusively*: one at a time, and only while no other cell runs.
+/// Three kinds of cells distort each other differently:
+/// - **CPU-bound** cells (`Demo.cpuBound`: a race, CPU burned across processes) need the
+///   cores to themselves: their output or their times depend on having them. They run
+///   *exclusively*: one at a time, and only while no other cell runs.
+/// - **One-core** CPU-bound cells (`Demo.usesOneCore`: threads that take turns on their
+///   cell's GIL, like the lock cell) keep one core busy. One at a time, they may run beside
+///   timing-sensitive cells while wake-ups are punctual, leaving those the other core; never
+///   beside an exclusive cell.
 /// - **Timing-sensitive** cells (all the others: sleeps, joins, executors) mostly wait,
 ///   so many can run at once, but each one's printed times grow with how late its threads
 ///   wake up. They are *admitted* while the measured wake-up lateness (`WakeupProbe`)
@@ -17,9 +21,10 @@
 ///   does not cause (lateness that stays high whatever runs), `minimumRunning` cells
 ///   still run, so the batch always progresses.
 ///
-/// Timing-sensitive cells go first (longest first), CPU-bound ones after they have all
-/// finished; a batch therefore takes about its longest timing-sensitive cell plus its
-/// CPU-bound cells one after another, its floor. `--jobs N` caps the cells running at once.
+/// Timing-sensitive cells go first (longest first), one-core cells beside them, exclusive
+/// ones after they have all finished; a batch therefore takes about its longest
+/// timing-sensitive cell plus its exclusive cells one after another, its floor. `--jobs N`
+/// caps the cells running at once.
 struct AdmissionPolicy: Sendable {
     /// What the scheduler knows when it asks.
     struct State: Sendable {
@@ -27,6 +32,8 @@ struct AdmissionPolicy: Sendable {
         var waitingExclusive = 0
         var runningShared = 0
         var runningExclusive = 0
+        var waitingOneCore = 0
+        var runningOneCore = 0
         /// Worst wake-up lateness seen since the last decision, in seconds.
         var lateness = 0.0
         /// Timing-sensitive cells finished so far (the window grows as they finish).
@@ -38,6 +45,8 @@ struct AdmissionPolicy: Sendable {
         case admitShared(Int)
         /// Start the next CPU-bound cell, alone.
         case startExclusive
+        /// Start the next one-core CPU-bound cell (beside timing-sensitive ones).
+        case startOneCore
         /// Start nothing; ask again after a tick or when a cell finishes.
         case wait
     }
@@ -78,33 +87,43 @@ struct AdmissionPolicy: Sendable {
     }
 
     mutating func decide(_ state: State) -> Decision {
-        let running = state.runningShared + state.runningExclusive
+        let running = state.runningShared + state.runningExclusive + state.runningOneCore
         let room = (jobs ?? Int.max) - running
         guard state.runningExclusive == 0, room > 0 else { return .wait }
         recentLateness = max(state.lateness, recentLateness * memory)
-        if state.waitingShared > 0 {
-            if recentLateness > latenessLimit {
-                finishedSeen = state.finishedShared  // cells that finished late earn no growth
-                slice = max(1, slice / 2)
-                if !wasLate { window = max(minimumRunning, min(window, state.runningShared) / 2) }
-                hasBeenLate = true
-                wasLate = true
-                guard state.runningShared < minimumRunning else { return .wait }
-                return .admitShared(min(slice, minimumRunning - state.runningShared, state.waitingShared, room))
-            }
-            wasLate = false
-            growWindow(finished: state.finishedShared)
-            let count = min(slice, state.waitingShared, room, window - state.runningShared)
-            guard count > 0 else { return .wait }
-            // Doubling until the first late wake-up, then one more per punctual tick: the
-            // cost of admitted cells shows up later (their wake-ups), so approach it slowly.
-            slice = min(hasBeenLate ? slice + 1 : slice * 2, maximumSlice)
-            return .admitShared(count)
+        let punctual = recentLateness <= latenessLimit
+        if state.waitingShared > 0, let admitted = admitShared(state, room: room, punctual: punctual) {
+            return admitted
         }
-        if state.waitingExclusive > 0, state.runningShared == 0 {
+        if state.waitingOneCore > 0, state.runningOneCore == 0, state.runningShared == 0 || punctual {
+            return .startOneCore
+        }
+        if state.waitingShared == 0, state.waitingOneCore == 0, state.waitingExclusive > 0,
+           state.runningShared == 0, state.runningOneCore == 0 {
             return .startExclusive
         }
         return .wait
+    }
+
+    /// The timing-sensitive cells to start now, or `nil` when none may start this tick.
+    private mutating func admitShared(_ state: State, room: Int, punctual: Bool) -> Decision? {
+        if !punctual {
+            finishedSeen = state.finishedShared  // cells that finished late earn no growth
+            slice = max(1, slice / 2)
+            if !wasLate { window = max(minimumRunning, min(window, state.runningShared) / 2) }
+            hasBeenLate = true
+            wasLate = true
+            guard state.runningShared < minimumRunning else { return nil }
+            return .admitShared(min(slice, minimumRunning - state.runningShared, state.waitingShared, room))
+        }
+        wasLate = false
+        growWindow(finished: state.finishedShared)
+        let count = min(slice, state.waitingShared, room, window - state.runningShared)
+        guard count > 0 else { return nil }
+        // Doubling until the first late wake-up, then one more per punctual tick: the
+        // cost of admitted cells shows up later (their wake-ups), so approach it slowly.
+        slice = min(hasBeenLate ? slice + 1 : slice * 2, maximumSlice)
+        return .admitShared(count)
     }
 
     private mutating func growWindow(finished: Int) {

@@ -4,7 +4,7 @@ import Foundation
 import Futures
 
 /// Starts a batch's cells when `AdmissionPolicy` lets them: timing-sensitive cells on a
-/// shared pool, CPU-bound ones on a lane of one. The calling thread runs the admission
+/// shared pool, CPU-bound ones on a lane of one, one-core ones on a lane of their own. The calling thread runs the admission
 /// loop until every cell has started; the cells' futures complete as they finish.
 final class CellScheduler: Sendable {
     /// One cell to run, with its place in the batch.
@@ -15,6 +15,14 @@ final class CellScheduler: Sendable {
         let timeout: TimeInterval?
         /// `--jobs 1` runs every cell alone, in the order given.
         let exclusive: Bool
+        /// A one-core CPU-bound cell (`Demo.usesOneCore`), which may run beside others.
+        var oneCore = false
+
+        var kind: Kind { exclusive ? .exclusive : oneCore ? .oneCore : .shared }
+    }
+
+    enum Kind: Sendable {
+        case shared, oneCore, exclusive
     }
 
     /// How often the admission loop looks at the wake-up lateness when it is not woken.
@@ -22,7 +30,8 @@ final class CellScheduler: Sendable {
 
     private let pool: ThreadPoolExecutor
     private let lane = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "nbrun-cpu-bound")
-    private let running = Locked<(shared: Int, exclusive: Int, finishedShared: Int)>((0, 0, 0))
+    private let oneCoreLane = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "nbrun-one-core")
+    private let running = Locked<(shared: Int, exclusive: Int, oneCore: Int, finishedShared: Int)>((0, 0, 0, 0))
     /// Signalled whenever a cell finishes, so the loop decides again at once.
     private let finished = DispatchSemaphore(value: 0)
     private let jobs: Int?
@@ -37,9 +46,10 @@ final class CellScheduler: Sendable {
     /// Returns once the last one has started (not finished).
     func start(_ batch: [Job], observe: @escaping @Sendable (CellOutcome) -> Void) -> [Future<CellOutcome>] {
         var futures: [Future<CellOutcome>?] = Array(repeating: nil, count: batch.count)
-        let shared = batch.indices.filter { !batch[$0].exclusive }
-        let exclusive = batch.indices.filter { batch[$0].exclusive }
-        var nextShared = 0, nextExclusive = 0
+        let shared = batch.indices.filter { batch[$0].kind == .shared }
+        let exclusive = batch.indices.filter { batch[$0].kind == .exclusive }
+        let oneCore = batch.indices.filter { batch[$0].kind == .oneCore }
+        var nextShared = 0, nextExclusive = 0, nextOneCore = 0
 
         let probe = shared.isEmpty ? nil : WakeupProbe()
         probe?.start()
@@ -52,19 +62,20 @@ final class CellScheduler: Sendable {
                                      initialWindow: 1024)
 
         let trace = AdmissionTrace(baseline: baseline)
-        while nextShared < shared.count || nextExclusive < exclusive.count {
+        while nextShared < shared.count || nextExclusive < exclusive.count || nextOneCore < oneCore.count {
             let now = running.withLock { $0 }
             let state = AdmissionPolicy.State(
                 waitingShared: shared.count - nextShared, waitingExclusive: exclusive.count - nextExclusive,
-                runningShared: now.shared, runningExclusive: now.exclusive, lateness: probe?.takeWorst() ?? 0,
-                finishedShared: now.finishedShared)
+                runningShared: now.shared, runningExclusive: now.exclusive,
+                waitingOneCore: oneCore.count - nextOneCore, runningOneCore: now.oneCore,
+                lateness: probe?.takeWorst() ?? 0, finishedShared: now.finishedShared)
             let decision = policy.decide(state)
             trace?.record(state, decision, slice: policy.slice, window: policy.window)
             switch decision {
             case .admitShared(let count):
                 for _ in 0..<count {
                     let index = shared[nextShared]
-                    futures[index] = launch(batch[index], exclusive: false, observe: observe)
+                    futures[index] = launch(batch[index], as: .shared, observe: observe)
                     nextShared += 1
                 }
                 // Its wake-ups (1000 a second) would preempt the CPU-bound cells' threads.
@@ -73,8 +84,12 @@ final class CellScheduler: Sendable {
                 Thread.sleep(forTimeInterval: Self.tick)
             case .startExclusive:
                 let index = exclusive[nextExclusive]
-                futures[index] = launch(batch[index], exclusive: true, observe: observe)
+                futures[index] = launch(batch[index], as: .exclusive, observe: observe)
                 nextExclusive += 1
+            case .startOneCore:
+                let index = oneCore[nextOneCore]
+                futures[index] = launch(batch[index], as: .oneCore, observe: observe)
+                nextOneCore += 1
             case .wait:
                 _ = finished.wait(timeout: .now() + Self.tick)
             }
@@ -82,17 +97,29 @@ final class CellScheduler: Sendable {
         return futures.map { $0 ?? Self.lost() }
     }
 
-    private func launch(_ job: Job, exclusive: Bool, observe: @escaping @Sendable (CellOutcome) -> Void)
+    private func launch(_ job: Job, as kind: Kind, observe: @escaping @Sendable (CellOutcome) -> Void)
         -> Future<CellOutcome> {
-        running.withLock { exclusive ? ($0.exclusive += 1) : ($0.shared += 1) }
-        let future = (exclusive ? lane : pool).submit { [self] in
+        running.withLock { counts in
+            switch kind {
+            case .shared: counts.shared += 1
+            case .oneCore: counts.oneCore += 1
+            case .exclusive: counts.exclusive += 1
+            }
+        }
+        let executor = switch kind {
+        case .shared: pool
+        case .oneCore: oneCoreLane
+        case .exclusive: lane
+        }
+        let future = executor.submit { [self] in
             let outcome = CellExecution.run(job.demo, seed: job.seed, timeout: job.timeout)
             running.withLock { counts in
-                if exclusive {
-                    counts.exclusive -= 1
-                } else {
+                switch kind {
+                case .shared:
                     counts.shared -= 1
                     counts.finishedShared += 1
+                case .oneCore: counts.oneCore -= 1
+                case .exclusive: counts.exclusive -= 1
                 }
             }
             finished.signal()
@@ -113,5 +140,6 @@ final class CellScheduler: Sendable {
     func shutdown(wait: Bool) {
         pool.shutdown(wait: wait)
         lane.shutdown(wait: wait)
+        oneCoreLane.shutdown(wait: wait)
     }
 }

@@ -62,9 +62,10 @@ public enum Engine {
             let cellIndex = plans[planIndex].steps[stepIndex].cellIndex
             return CellScheduler.Job(demo: demo, seed: cellSeed(options.seed, demo: demo),
                                      timeout: options.timeout ?? options.cellTimeouts[plans[planIndex].path]?[cellIndex],
-                                     exclusive: demo.cpuBound || options.jobs == 1)
+                                     exclusive: (demo.cpuBound && !demo.usesOneCore) || options.jobs == 1,
+                                     oneCore: demo.usesOneCore)
         }
-        let scheduler = CellScheduler(sharedCells: batch.count { !$0.exclusive }, options: options)
+        let scheduler = CellScheduler(sharedCells: batch.count { $0.kind == .shared }, options: options)
         let counter = ProgressCounter(total: total, report: progress)
         let started = scheduler.start(batch) { _ in counter.increment() }
         var futures: [[Future<CellOutcome>?]] = plans.map { [Future<CellOutcome>?](repeating: nil, count: $0.steps.count) }
