@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import Notebook
 
 /// What `run` and `check` add for CI, kept in one place the commands call into: the rules
@@ -11,6 +12,9 @@ final class CISession {
     private(set) var summary = Summary()
     private var annotations: [Annotation] = []
     private var rows: [[String]] = []
+    /// The rules found for each folder: `nbrun.json` is read and checked once per folder, not
+    /// once per notebook and use (timeouts, `--keep-unchanged`, the comparison).
+    private var rulesByFolder: [String: Result<RuleBook, RuleError>] = [:]
 
     /// Loads `--config` first, so a bad one stops the command before anything runs.
     init(_ options: CIOptions) throws {
@@ -21,7 +25,11 @@ final class CISession {
 
     func rules(for path: String) throws(RuleError) -> RuleBook {
         if let config { return config }
-        return try RuleBook.governing(path)
+        let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
+        if let known = rulesByFolder[folder] { return try known.get() }
+        let found = Result { () throws(RuleError) in try RuleBook.governing(path) }
+        rulesByFolder[folder] = found
+        return try found.get()
     }
 
     /// The notebooks of `--shard I/N` (all of them without it).
