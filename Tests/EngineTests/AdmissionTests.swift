@@ -61,14 +61,38 @@ final class AdmissionPolicyTests: XCTestCase {
         XCTAssertLessThanOrEqual(150 + count, policy.window)
     }
 
-    func testTheWindowGrowsOnlyAsCellsFinishPunctually() {
+    func testTheWindowGrowsByOnePerWindowOfCellsFinishedPunctuallyNeverDoubling() {
         var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 1, maximumSlice: 64,
                                      initialWindow: 4)
         for _ in 0..<3 { _ = policy.decide(State(waitingShared: 100, runningShared: 0)) }  // grow the slice
         XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 4)), .wait, "the window is full")
-        XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 0, finishedShared: 4)), .admitShared(8),
-                       "four finished on time: the window doubles")
-        XCTAssertEqual(policy.window, 8)
+        XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 1, finishedShared: 3)), .admitShared(3),
+                       "three finished: their places are free, the window stays")
+        XCTAssertEqual(policy.window, 4)
+        XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 3, finishedShared: 4)), .admitShared(2),
+                       "a window's worth finished on time: one place more")
+        XCTAssertEqual(policy.window, 5)
+        _ = policy.decide(State(waitingShared: 100, runningShared: 0, finishedShared: 104))
+        XCTAssertEqual(policy.window, 6, "a hundred finishing at once earn one place, not a hundred")
+    }
+
+    func testWhileOneCoreCellsRemainTimingSensitiveOnesAreSpreadOverTheirWork() {
+        // A second of 2 ms ticks, with 10 s of one-core work still to run.
+        func admittedInOneSecond(oneCoreSecondsLeft: Double, nextSharedSeconds: Double = 0) -> Int {
+            var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 1)
+            var admitted = 0
+            for tick in 0...500 {
+                let state = State(waitingShared: 1000 - admitted, runningOneCore: 1, elapsed: Double(tick) * 0.002,
+                                  oneCoreSecondsLeft: oneCoreSecondsLeft, nextSharedSeconds: nextSharedSeconds)
+                if case .admitShared(let count) = policy.decide(state) { admitted += count }
+            }
+            return admitted
+        }
+        XCTAssertEqual(Double(admittedInOneSecond(oneCoreSecondsLeft: 10)), 95, accuracy: 10,
+                       "a tenth of the lane's work: about a tenth of the cells")
+        XCTAssertEqual(admittedInOneSecond(oneCoreSecondsLeft: 0), 1000, "no one-core work: no pacing")
+        XCTAssertEqual(admittedInOneSecond(oneCoreSecondsLeft: 10, nextSharedSeconds: 10), 1000,
+                       "cells as long as the lane's work start at once, to end with it")
     }
 
     func testTheBatchProgressesUnderLoadNbrunDidNotCause() {
@@ -87,6 +111,8 @@ final class AdmissionPolicyTests: XCTestCase {
                        .wait, "one at a time")
         XCTAssertEqual(policy.decide(State(waitingShared: 5, runningShared: 4, runningOneCore: 1)), .admitShared(1),
                        "timing-sensitive cells are still admitted beside a one-core cell")
+        XCTAssertEqual(policy.decide(State(waitingShared: 5, runningShared: 4, waitingOneCore: 1, lateness: 0.001)),
+                       .startOneCore, "the next one-core cell does not wait behind admissions")
         XCTAssertEqual(policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 1, lateness: 0.050)),
                        .wait, "not while wake-ups are late")
         XCTAssertEqual(policy.decide(State(waitingShared: 0, waitingOneCore: 1, lateness: 0.050)), .startOneCore,

@@ -14,17 +14,25 @@
 ///   wake up. They are *admitted* while the measured wake-up lateness (`WakeupProbe`)
 ///   stays under `latenessLimit`: a slice of cells per tick, the slice doubling while
 ///   wake-ups stay punctual, halving as soon as one is late (and admission pausing until
-///   the remembered lateness decays), then growing by one per punctual tick. The cells
-///   running at once are bounded by a window that grows only as cells finish punctually
-///   and halves at each late episode (as TCP paces what it cannot yet see acknowledged):
-///   a batch ramps up as fast as the machine keeps up and no faster. Under load nbrun
-///   does not cause (lateness that stays high whatever runs), `minimumRunning` cells
-///   still run, so the batch always progresses.
+///   the remembered lateness decays), then growing by one per punctual tick.
+///
+/// What an admitted cell costs shows up only later, when its threads wake up together
+/// with those of the cells admitted beside it, so admission must not outrun what it has
+/// seen. Two bounds see to that:
+/// - a **window** on the cells running at once. It starts at `initialWindow`, halves at
+///   each late episode, and grows by one for each window's worth of cells that finished
+///   punctually, never faster: a window that doubled as cells finished (TCP's slow start)
+///   let 1000 copies reach 3000 cells at once, and their wake-ups then came 0.25–0.5 s late.
+/// - **pacing**: while one-core cells are still to run, the one-core lane sets the batch's
+///   pace anyway, so the timing-sensitive cells are spread over the time it still needs
+///   (by the durations their last runs recorded) instead of crowding its start.
+/// Under load nbrun does not cause (lateness that stays high whatever runs),
+/// `minimumRunning` cells still run, so the batch always progresses.
 ///
 /// Timing-sensitive cells go first (longest first), one-core cells beside them, exclusive
 /// ones after they have all finished; a batch therefore takes about its longest
-/// timing-sensitive cell plus its exclusive cells one after another, its floor. `--jobs N`
-/// caps the cells running at once.
+/// timing-sensitive cell, or its one-core cells one after another if longer, plus its
+/// exclusive cells one after another: its floor. `--jobs N` caps the cells running at once.
 struct AdmissionPolicy: Sendable {
     /// What the scheduler knows when it asks.
     struct State: Sendable {
@@ -38,6 +46,12 @@ struct AdmissionPolicy: Sendable {
         var lateness = 0.0
         /// Timing-sensitive cells finished so far (the window grows as they finish).
         var finishedShared = 0
+        /// Seconds since the batch began.
+        var elapsed = 0.0
+        /// Recorded seconds of the one-core cells not yet started (0 when unknown).
+        var oneCoreSecondsLeft = 0.0
+        /// Recorded seconds of the next (longest) waiting timing-sensitive cell.
+        var nextSharedSeconds = 0.0
     }
 
     enum Decision: Sendable, Equatable {
@@ -67,17 +81,18 @@ struct AdmissionPolicy: Sendable {
     let memory = 0.9
     /// Set by the first late wake-up: from then on the slice grows by one, not twice.
     private(set) var hasBeenLate = false
-    /// The most timing-sensitive cells allowed to run at once. What an admitted cell costs
-    /// shows up later (its wake-ups, its end), so the window grows only as cells finish
-    /// punctually: by one per finished cell until the first late wake-up (doubling once per
-    /// cell duration), then by one per window's worth of finished cells; each late episode
-    /// halves it to half of what was running.
+    /// The most timing-sensitive cells allowed to run at once: grows by one per window's
+    /// worth of cells finished punctually; each late episode halves it to half of what was
+    /// running.
     private(set) var window: Int
     private var wasLate = false
     private var finishedSeen = 0
     private var growthCredit = 0
+    /// Admissions the one-core lane's pace allows and not yet used (fractional).
+    private var pacingCredit = 0.0
+    private var pacedAt: Double?
 
-    init(jobs: Int?, latenessLimit: Double = 0.005, minimumRunning: Int = 2, maximumSlice: Int = 64,
+    init(jobs: Int?, latenessLimit: Double = 0.005, minimumRunning: Int = 2, maximumSlice: Int = 16,
          initialWindow: Int = 1024) {
         self.jobs = jobs
         self.window = max(1, initialWindow)
@@ -92,11 +107,12 @@ struct AdmissionPolicy: Sendable {
         guard state.runningExclusive == 0, room > 0 else { return .wait }
         recentLateness = max(state.lateness, recentLateness * memory)
         let punctual = recentLateness <= latenessLimit
-        if state.waitingShared > 0, let admitted = admitShared(state, room: room, punctual: punctual) {
-            return admitted
-        }
+        // The one-core lane first: it paces the batch, so it never waits on an admission.
         if state.waitingOneCore > 0, state.runningOneCore == 0, state.runningShared == 0 || punctual {
             return .startOneCore
+        }
+        if state.waitingShared > 0, let admitted = admitShared(state, room: room, punctual: punctual) {
+            return admitted
         }
         if state.waitingShared == 0, state.waitingOneCore == 0, state.waitingExclusive > 0,
            state.runningShared == 0, state.runningOneCore == 0 {
@@ -118,21 +134,35 @@ struct AdmissionPolicy: Sendable {
         }
         wasLate = false
         growWindow(finished: state.finishedShared)
-        let count = min(slice, state.waitingShared, room, window - state.runningShared)
+        let paced = pacedAdmissions(state)
+        let count = min(slice, state.waitingShared, room, window - state.runningShared, paced ?? .max)
         guard count > 0 else { return nil }
+        if paced != nil { pacingCredit -= Double(count) }
         // Doubling until the first late wake-up, then one more per punctual tick: the
         // cost of admitted cells shows up later (their wake-ups), so approach it slowly.
         slice = min(hasBeenLate ? slice + 1 : slice * 2, maximumSlice)
         return .admitShared(count)
     }
 
+    /// How many cells the one-core lane's pace allows now, or `nil` when there is no such
+    /// lane to keep pace with: the waiting cells spread evenly over the lane's remaining
+    /// work, less the next cell's own duration, so the last ones end with the lane.
+    private mutating func pacedAdmissions(_ state: State) -> Int? {
+        let since = state.elapsed - (pacedAt ?? state.elapsed)
+        pacedAt = state.elapsed
+        let horizon = state.oneCoreSecondsLeft - state.nextSharedSeconds
+        guard horizon > 0 else {
+            pacingCredit = 0
+            return nil
+        }
+        // Unused credit is not banked beyond one slice: that would be a burst.
+        pacingCredit = min(pacingCredit + Double(state.waitingShared) * since / horizon, Double(maximumSlice))
+        return Int(pacingCredit)
+    }
+
     private mutating func growWindow(finished: Int) {
         let newlyFinished = max(0, finished - finishedSeen)
         finishedSeen = finished
-        guard hasBeenLate else {
-            window += newlyFinished
-            return
-        }
         growthCredit += newlyFinished
         if growthCredit >= window {
             growthCredit -= window

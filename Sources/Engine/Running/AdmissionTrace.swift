@@ -1,7 +1,8 @@
 import Foundation
 
 /// `NBRUN_ADMISSION_TRACE=1`: a line on stderr every 250 ms of what admission saw and did
-/// (cells waiting and running, the worst wake-up lateness, the slice), to tune the policy
+/// (cells waiting and running, the worst wake-up lateness, the slice, the window, the
+/// one-core work that paces admission), to tune the policy
 /// on a given machine. Off by default; costs nothing then.
 final class AdmissionTrace {
     private let start = Date()
@@ -20,9 +21,9 @@ final class AdmissionTrace {
         let elapsed = Date().timeIntervalSince(start)
         guard elapsed >= nextLine else { return }
         nextLine = elapsed + 0.25
-        let line = String(format: "admission: %6.2f s  waiting %5d+%-5d running %5d+%d  admitted %5d  worst late %6.2f ms  slice %d  window %d\n",
+        let line = String(format: "admission: %6.2f s  waiting %5d+%-5d running %5d+%d  admitted %5d  worst late %6.2f ms  slice %d  window %d  one-core work left %.1f s\n",
                           elapsed, state.waitingShared, state.waitingExclusive, state.runningShared,
-                          state.runningExclusive, admitted, worst * 1e3, slice, window)
+                          state.runningExclusive, admitted, worst * 1e3, slice, window, state.oneCoreSecondsLeft)
         FileHandle.standardError.write(Data(line.utf8))
         worst = 0
     }

@@ -17,6 +17,8 @@ final class CellScheduler: Sendable {
         let exclusive: Bool
         /// A one-core CPU-bound cell (`Demo.usesOneCore`), which may run beside others.
         var oneCore = false
+        /// How long the cell took when it last ran (recorded in the notebook), if known.
+        var recordedSeconds: Double?
 
         var kind: Kind { exclusive ? .exclusive : oneCore ? .oneCore : .shared }
     }
@@ -34,6 +36,9 @@ final class CellScheduler: Sendable {
     private let running = Locked<(shared: Int, exclusive: Int, oneCore: Int, finishedShared: Int)>((0, 0, 0, 0))
     /// Signalled whenever a cell finishes, so the loop decides again at once.
     private let finished = DispatchSemaphore(value: 0)
+    /// Signalled when a one-core cell finishes: the lane's next cell starts without waiting
+    /// out the tick that follows an admission.
+    private let oneCoreFinished = DispatchSemaphore(value: 0)
     private let jobs: Int?
 
     init(sharedCells: Int, options: EngineOptions) {
@@ -62,13 +67,18 @@ final class CellScheduler: Sendable {
                                      initialWindow: 1024)
 
         let trace = AdmissionTrace(baseline: baseline)
+        let began = DispatchTime.now().uptimeNanoseconds
+        // Pacing needs to know how much one-core work is left (see `AdmissionPolicy`).
+        var oneCoreSecondsLeft = oneCore.reduce(0.0) { $0 + (batch[$1].recordedSeconds ?? 0) }
         while nextShared < shared.count || nextExclusive < exclusive.count || nextOneCore < oneCore.count {
             let now = running.withLock { $0 }
             let state = AdmissionPolicy.State(
                 waitingShared: shared.count - nextShared, waitingExclusive: exclusive.count - nextExclusive,
                 runningShared: now.shared, runningExclusive: now.exclusive,
                 waitingOneCore: oneCore.count - nextOneCore, runningOneCore: now.oneCore,
-                lateness: probe?.takeWorst() ?? 0, finishedShared: now.finishedShared)
+                lateness: probe?.takeWorst() ?? 0, finishedShared: now.finishedShared,
+                elapsed: Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9, oneCoreSecondsLeft: oneCoreSecondsLeft,
+                nextSharedSeconds: nextShared < shared.count ? batch[shared[nextShared]].recordedSeconds ?? 0 : 0)
             let decision = policy.decide(state)
             trace?.record(state, decision, slice: policy.slice, window: policy.window)
             switch decision {
@@ -81,7 +91,7 @@ final class CellScheduler: Sendable {
                 // Its wake-ups (1000 a second) would preempt the CPU-bound cells' threads.
                 if nextShared == shared.count { probe?.stop() }
                 // Let the probe see what these cells' start-up costs before admitting more.
-                Thread.sleep(forTimeInterval: Self.tick)
+                _ = oneCoreFinished.wait(timeout: .now() + Self.tick)
             case .startExclusive:
                 let index = exclusive[nextExclusive]
                 futures[index] = launch(batch[index], as: .exclusive, observe: observe)
@@ -89,6 +99,7 @@ final class CellScheduler: Sendable {
             case .startOneCore:
                 let index = oneCore[nextOneCore]
                 futures[index] = launch(batch[index], as: .oneCore, observe: observe)
+                oneCoreSecondsLeft -= batch[index].recordedSeconds ?? 0
                 nextOneCore += 1
             case .wait:
                 _ = finished.wait(timeout: .now() + Self.tick)
@@ -123,6 +134,7 @@ final class CellScheduler: Sendable {
                 }
             }
             finished.signal()
+            if kind == .oneCore { oneCoreFinished.signal() }
             observe(outcome)
             return outcome
         }

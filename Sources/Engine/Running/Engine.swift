@@ -63,7 +63,8 @@ public enum Engine {
             return CellScheduler.Job(demo: demo, seed: cellSeed(options.seed, demo: demo),
                                      timeout: options.timeout ?? options.cellTimeouts[plans[planIndex].path]?[cellIndex],
                                      exclusive: (demo.cpuBound && !demo.usesOneCore) || options.jobs == 1,
-                                     oneCore: demo.usesOneCore)
+                                     oneCore: demo.usesOneCore,
+                                     recordedSeconds: recordedSeconds(plans[planIndex], step: stepIndex))
         }
         let scheduler = CellScheduler(sharedCells: batch.count { $0.kind == .shared }, options: options)
         let counter = ProgressCounter(total: total, report: progress)
@@ -111,12 +112,15 @@ public enum Engine {
     static func submissionOrder(_ plans: [RunPlan], jobs: Int?) -> [(Int, Int)] {
         let documentOrder = plans.indices.flatMap { plan in plans[plan].steps.indices.map { (plan, $0) } }
         guard jobs != 1 else { return documentOrder }
-        let expected = documentOrder.map { plan, step in
-            CellTiming.recordedSeconds(in: plans[plan].notebook.cells[plans[plan].steps[step].cellIndex].metadata) ?? .infinity
-        }
+        let expected = documentOrder.map { plan, step in recordedSeconds(plans[plan], step: step) ?? .infinity }
         return documentOrder.indices
             .sorted { expected[$0] != expected[$1] ? expected[$0] > expected[$1] : $0 < $1 }
             .map { documentOrder[$0] }
+    }
+
+    /// How long a planned cell took when it last ran, as its notebook recorded it.
+    static func recordedSeconds(_ plan: RunPlan, step: Int) -> Double? {
+        CellTiming.recordedSeconds(in: plan.notebook.cells[plan.steps[step].cellIndex].metadata)
     }
 
     private static func finished(_ notebook: Notebook) -> Notebook {
