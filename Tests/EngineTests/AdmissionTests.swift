@@ -95,6 +95,28 @@ final class AdmissionPolicyTests: XCTestCase {
                        "cells as long as the lane's work start at once, to end with it")
     }
 
+    func testCellsThatComputeAreAdmittedOnlyAsFarAsTheCoresServeThem() {
+        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 256, cores: 2)
+        let needing = { (reserved: Double, running: Int) in
+            State(waitingShared: 1000, runningShared: running, reservedCores: reserved, nextSharedCores: 0.15,
+                  nextSharedCPUSeconds: 0.08)
+        }
+        XCTAssertEqual(policy.decide(needing(1.4, 9)), .wait, "1.4 of the 1.5 cores they may keep busy are taken")
+        XCTAssertEqual(policy.decide(needing(0.0, 0)), .admitShared(1),
+                       "with room for ten, they still start one by one")
+        XCTAssertEqual(policy.decide(needing(0.15, 1)), .wait, "the next when the cores have served its CPU time")
+        var late = needing(1.5, 10)
+        late.lateness = 0.050
+        XCTAssertEqual(policy.decide(late), .wait, "the floor of cells always running does not override the cores")
+        var unknown = State(waitingShared: 1000, runningShared: 2, nextSharedCores: nil, nextSharedDemoRunning: 2)
+        XCTAssertEqual(policy.decide(unknown), .wait, "a demo's need not known yet: one cell per core learns it")
+        unknown.nextSharedDemoRunning = 1
+        XCTAssertEqual(policy.decide(unknown), .admitShared(1))
+        let negligible = State(waitingShared: 1000, runningShared: 2, reservedCores: 1.5, nextSharedCores: 0.001,
+                               nextSharedCPUSeconds: 0.0005)
+        guard case .admitShared = policy.decide(negligible) else { return XCTFail("cells that only wait are not held back") }
+    }
+
     func testTheBatchProgressesUnderLoadNbrunDidNotCause() {
         var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 2)
         let late = { (running: Int) in State(waitingShared: 10, runningShared: running, lateness: 0.050) }

@@ -52,6 +52,14 @@ struct AdmissionPolicy: Sendable {
         var oneCoreSecondsLeft = 0.0
         /// Recorded seconds of the next (longest) waiting timing-sensitive cell.
         var nextSharedSeconds = 0.0
+        /// Cores the running timing-sensitive cells are known to keep busy (`CellCosts`).
+        var reservedCores = 0.0
+        /// Cores a cell of the next waiting one's demo needs; `nil` while not known yet.
+        var nextSharedCores: Double? = 0
+        /// Cells of the next waiting one's demo running now.
+        var nextSharedDemoRunning = 0
+        /// CPU seconds a cell of the next waiting one's demo takes; `nil` until one has finished.
+        var nextSharedCPUSeconds: Double?
     }
 
     enum Decision: Sendable, Equatable {
@@ -73,6 +81,14 @@ struct AdmissionPolicy: Sendable {
     let minimumRunning: Int
     /// The largest slice admitted in one tick.
     let maximumSlice: Int
+    /// The machine's cores, for `busyShare`.
+    let cores: Double
+    /// The share of the cores left to them that timing-sensitive cells may keep busy: the
+    /// rest is headroom, so the wake-ups of cells started together are served at once.
+    let busyShare = 0.75
+    /// Cells of a demo whose need is not known yet that may run at once: the first to
+    /// finish teaches it.
+    var learningCells: Int { Int(cores) }
     /// Cells to admit on the next punctual tick.
     private(set) var slice = 1
     /// Lateness as admission remembers it: a late wake-up holds admission back for a few
@@ -91,10 +107,14 @@ struct AdmissionPolicy: Sendable {
     /// Admissions the one-core lane's pace allows and not yet used (fractional).
     private var pacingCredit = 0.0
     private var pacedAt: Double?
+    /// Starts of CPU-needy cells the cores can serve now (at most one).
+    private var cpuCredit = 1.0
+    private var cpuPacedAt: Double?
 
     init(jobs: Int?, latenessLimit: Double = 0.005, minimumRunning: Int = 2, maximumSlice: Int = 16,
-         initialWindow: Int = 1024) {
+         initialWindow: Int = 1024, cores: Int = 2) {
         self.jobs = jobs
+        self.cores = Double(max(1, cores))
         self.window = max(1, initialWindow)
         self.latenessLimit = latenessLimit
         self.minimumRunning = max(1, minimumRunning)
@@ -121,8 +141,38 @@ struct AdmissionPolicy: Sendable {
         return .wait
     }
 
+    /// How many cells of the next waiting one's demo the cores can take beside those
+    /// running (`nil`: its need is negligible). The timing-sensitive cells' needs must stay
+    /// within `busyShare` of the cores the one-core lane leaves them; one always may run.
+    func cellsTheCoresTake(_ state: State) -> Int? {
+        guard let need = state.nextSharedCores else { return max(0, learningCells - state.nextSharedDemoRunning) }
+        guard need >= 0.01 else { return nil }
+        let lane = Double(min(state.runningOneCore, 1))
+        let room = Int(((busyShare * (cores - lane) - state.reservedCores) / need).rounded(.down))
+        return state.runningShared == 0 ? max(1, room) : max(0, room)
+    }
+
+    /// How many CPU-needy cells may start now (`nil`: the next cell's CPU is negligible or
+    /// unknown). They start one by one, each when the cores could have served the CPU time
+    /// of the one before: started together, their first bursts of work would queue for
+    /// the cores at the moment each measures.
+    private mutating func cpuPacedStarts(_ state: State) -> Int? {
+        let since = state.elapsed - (cpuPacedAt ?? state.elapsed)
+        cpuPacedAt = state.elapsed
+        guard let cpu = state.nextSharedCPUSeconds, cpu >= 0.005 else {
+            cpuCredit = 1
+            return nil
+        }
+        let lane = Double(min(state.runningOneCore, 1))
+        cpuCredit = min(cpuCredit + since * busyShare * (cores - lane) / cpu, 1)
+        return Int(cpuCredit)
+    }
+
     /// The timing-sensitive cells to start now, or `nil` when none may start this tick.
     private mutating func admitShared(_ state: State, room: Int, punctual: Bool) -> Decision? {
+        // CPU the cells themselves need: not even the floor below overrides it.
+        let cpuRoom = min(cellsTheCoresTake(state) ?? .max, cpuPacedStarts(state) ?? .max)
+        guard cpuRoom > 0 else { return nil }
         if !punctual {
             finishedSeen = state.finishedShared  // cells that finished late earn no growth
             slice = max(1, slice / 2)
@@ -130,14 +180,15 @@ struct AdmissionPolicy: Sendable {
             hasBeenLate = true
             wasLate = true
             guard state.runningShared < minimumRunning else { return nil }
-            return .admitShared(min(slice, minimumRunning - state.runningShared, state.waitingShared, room))
+            return .admitShared(min(slice, minimumRunning - state.runningShared, state.waitingShared, room, cpuRoom))
         }
         wasLate = false
         growWindow(finished: state.finishedShared)
         let paced = pacedAdmissions(state)
-        let count = min(slice, state.waitingShared, room, window - state.runningShared, paced ?? .max)
+        let count = min(slice, state.waitingShared, room, window - state.runningShared, paced ?? .max, cpuRoom)
         guard count > 0 else { return nil }
         if paced != nil { pacingCredit -= Double(count) }
+        if state.nextSharedCPUSeconds != nil { cpuCredit -= Double(count) }
         // Doubling until the first late wake-up, then one more per punctual tick: the
         // cost of admitted cells shows up later (their wake-ups), so approach it slowly.
         slice = min(hasBeenLate ? slice + 1 : slice * 2, maximumSlice)

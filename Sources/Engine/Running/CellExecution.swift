@@ -16,6 +16,8 @@ public struct CellOutcome: Sendable {
     public let streams: [(name: StreamName, text: String)]
     public let failure: Failure?
     public let timing: CellTiming
+    /// CPU time of the thread the demo ran on (its event loop's, for asyncio cells).
+    var cpuSeconds = 0.0
 }
 
 /// Runs one demo with its own context (output capture and generator), timing it the way
@@ -27,19 +29,24 @@ enum CellExecution {
         let busy = Timestamp.now()
         let context = DemoContext(seed: seed)
         let (start, end, failure): (Timestamp, Timestamp, CellOutcome.Failure?)
+        let cpu = Locked(0.0)
         if let timeout {
-            (start, end, failure) = runAbandonable(demo, context: context, timeout: timeout)
+            (start, end, failure) = runAbandonable(demo, context: context, timeout: timeout, cpu: cpu)
         } else {
             let began = Timestamp.now()
-            let raised = attempt(demo, context)
+            let raised = attempt(demo, context, cpu: cpu)
             (start, end, failure) = (began, Timestamp.now(), raised)
         }
         let streams = context.capturedStreams()
-        return CellOutcome(streams: streams, failure: failure,
-                           timing: CellTiming(busy: busy, executeInput: start, executeReply: end, idle: Timestamp.now()))
+        var outcome = CellOutcome(streams: streams, failure: failure,
+                                  timing: CellTiming(busy: busy, executeInput: start, executeReply: end, idle: Timestamp.now()))
+        outcome.cpuSeconds = cpu.withLock { $0 }
+        return outcome
     }
 
-    private static func attempt(_ demo: Demo, _ context: DemoContext) -> CellOutcome.Failure? {
+    private static func attempt(_ demo: Demo, _ context: DemoContext, cpu: Locked<Double>) -> CellOutcome.Failure? {
+        let before = threadCPUSeconds()
+        defer { cpu.withLock { $0 = threadCPUSeconds() - before } }
         do {
             try demo.run(context)
             return nil
@@ -50,20 +57,27 @@ enum CellExecution {
         }
     }
 
+    private static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
     /// The demo's thread reports here; the pool thread waits for it at most `timeout`.
     private final class Report: Sendable {
         let finished = DispatchSemaphore(value: 0)
         let state = Locked<(start: Timestamp?, failure: CellOutcome.Failure?)>((nil, nil))
     }
 
-    private static func runAbandonable(_ demo: Demo, context: DemoContext, timeout: TimeInterval)
+    private static func runAbandonable(_ demo: Demo, context: DemoContext, timeout: TimeInterval,
+                                       cpu: Locked<Double>)
         -> (Timestamp, Timestamp, CellOutcome.Failure?) {
         let report = Report()
         let requested = Timestamp.now()
         // A cached thread: an abandoned demo keeps it until it returns, then it is reused.
         ThreadCache.shared.run(name: "nbrun-cell") {
             report.state.withLock { $0.start = Timestamp.now() }
-            let failure = attempt(demo, context)
+            let failure = attempt(demo, context, cpu: cpu)
             report.state.withLock { $0.failure = failure }
             report.finished.signal()
         }

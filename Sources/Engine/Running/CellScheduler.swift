@@ -40,6 +40,8 @@ final class CellScheduler: Sendable {
     /// out the tick that follows an admission.
     private let oneCoreFinished = DispatchSemaphore(value: 0)
     private let jobs: Int?
+    /// What each demo's timing-sensitive cells need of the cores, learned as they finish.
+    private let costs = CellCosts()
 
     init(sharedCells: Int, options: EngineOptions) {
         jobs = options.jobs
@@ -62,9 +64,10 @@ final class CellScheduler: Sendable {
         let baseline = probe?.baseline() ?? 0
         // Sleeping cells cost the cores next to nothing: 128 per core always run, so other
         // programs' load (which no admission can remove) slows a batch but never starves it.
-        var policy = AdmissionPolicy(jobs: jobs, latenessLimit: 0.005 + baseline,
-                                     minimumRunning: 128 * ProcessInfo.processInfo.activeProcessorCount,
-                                     initialWindow: 1024)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var policy = AdmissionPolicy(jobs: jobs, latenessLimit: 0.005 + baseline, minimumRunning: 128 * cores,
+                                     initialWindow: 1024, cores: cores)
+
 
         let trace = AdmissionTrace(baseline: baseline)
         let began = DispatchTime.now().uptimeNanoseconds
@@ -72,13 +75,19 @@ final class CellScheduler: Sendable {
         var oneCoreSecondsLeft = oneCore.reduce(0.0) { $0 + (batch[$1].recordedSeconds ?? 0) }
         while nextShared < shared.count || nextExclusive < exclusive.count || nextOneCore < oneCore.count {
             let now = running.withLock { $0 }
+            let nextNeed: (cores: Double?, cpu: Double?, running: Int, provisional: Bool) =
+                nextShared < shared.count ? costs.need(of: batch[shared[nextShared]].demo) : (nil, nil, 0, false)
+            // Cells started on a provisional need reserved nothing: count them at that need.
+            let unreserved = nextNeed.provisional ? Double(nextNeed.running) * (nextNeed.cores ?? 0) : 0
             let state = AdmissionPolicy.State(
                 waitingShared: shared.count - nextShared, waitingExclusive: exclusive.count - nextExclusive,
                 runningShared: now.shared, runningExclusive: now.exclusive,
                 waitingOneCore: oneCore.count - nextOneCore, runningOneCore: now.oneCore,
                 lateness: probe?.takeWorst() ?? 0, finishedShared: now.finishedShared,
                 elapsed: Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9, oneCoreSecondsLeft: oneCoreSecondsLeft,
-                nextSharedSeconds: nextShared < shared.count ? batch[shared[nextShared]].recordedSeconds ?? 0 : 0)
+                nextSharedSeconds: nextShared < shared.count ? batch[shared[nextShared]].recordedSeconds ?? 0 : 0,
+                reservedCores: costs.reservedCores + unreserved, nextSharedCores: nextNeed.cores,
+                nextSharedDemoRunning: nextNeed.running, nextSharedCPUSeconds: nextNeed.cpu)
             let decision = policy.decide(state)
             trace?.record(state, decision, slice: policy.slice, window: policy.window)
             switch decision {
@@ -122,8 +131,17 @@ final class CellScheduler: Sendable {
         case .oneCore: oneCoreLane
         case .exclusive: lane
         }
+        let reserved = kind == .shared ? costs.started(job.demo) : 0
         let future = executor.submit { [self] in
+            if kind == .shared { costs.begins(job.demo) }
             let outcome = CellExecution.run(job.demo, seed: job.seed, timeout: job.timeout)
+            if kind == .shared {
+                // Its quiet duration when the notebook recorded one: a cell slowed by the
+                // batch would make its need look smaller than it is.
+                let wall = outcome.timing.executeReply.seconds(since: outcome.timing.executeInput)
+                costs.finished(job.demo, reserved: reserved, cpu: outcome.cpuSeconds,
+                               wall: min(wall, job.recordedSeconds ?? wall))
+            }
             running.withLock { counts in
                 switch kind {
                 case .shared:
