@@ -18,7 +18,7 @@
 ///
 /// What an admitted cell costs shows up only later, when its threads wake up together
 /// with those of the cells admitted beside it, so admission must not outrun what it has
-/// seen. Two bounds see to that:
+/// seen. Three bounds see to that:
 /// - a **window** on the cells running at once. It starts at `initialWindow`, halves at
 ///   each late episode, and grows by one for each window's worth of cells that finished
 ///   punctually, never faster: a window that doubled as cells finished (TCP's slow start)
@@ -26,6 +26,12 @@
 /// - **pacing**: while one-core cells are still to run, the one-core lane sets the batch's
 ///   pace anyway, so the timing-sensitive cells are spread over the time it still needs
 ///   (by the durations their last runs recorded) instead of crowding its start.
+/// - **the cells' own CPU**: some timing-sensitive cells also compute (10,000 asyncio
+///   tasks on one loop: ~80 ms of CPU in 0.55 s), and by the hundred they would share the
+///   cores too thinly while the probe, a sleeper the kernel favours, still wakes on time.
+///   Each demo's need is learned from its cells (`CellCosts`); the running cells' needs
+///   stay within `busyShare` of the cores the one-core lane leaves, and such cells start
+///   one by one, as fast as the cores serve their CPU time. Nothing overrides this bound.
 /// Under load nbrun does not cause (lateness that stays high whatever runs),
 /// `minimumRunning` cells still run, so the batch always progresses.
 ///
