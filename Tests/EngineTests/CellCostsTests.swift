@@ -1,0 +1,52 @@
+import Demos
+import Foundation
+import XCTest
+
+@testable import Engine
+
+/// What admission learns of each demo's CPU need, and what the running cells reserve.
+final class CellCostsTests: XCTestCase {
+    private func demo(_ name: String) -> Demo {
+        Demo(notebook: "fixture", name: name, fingerprint: name) { _ in }
+    }
+
+    func testANeedIsLearnedFromFinishedCellsAndReservedWhileTheyRun() {
+        let costs = CellCosts()
+        let loop = demo("many-waits")
+        XCTAssertNil(costs.need(of: loop).cores, "nothing known before a cell has run")
+        XCTAssertEqual(costs.started(loop), 0, "an unknown need reserves nothing")
+        XCTAssertEqual(costs.need(of: loop).running, 1)
+        costs.finished(loop, reserved: 0, cpu: 0.08, wall: 0.55)
+        let need = costs.need(of: loop)
+        XCTAssertEqual(need.cores ?? 0, 0.08 / 0.55, accuracy: 1e-9, "CPU time over wall time")
+        XCTAssertEqual(need.cpu ?? 0, 0.08, accuracy: 1e-9)
+        XCTAssertEqual(need.running, 0)
+        XCTAssertFalse(need.provisional)
+
+        let reserved = costs.started(loop)
+        XCTAssertEqual(reserved, 0.08 / 0.55, accuracy: 1e-9)
+        XCTAssertEqual(costs.reservedCores, reserved, accuracy: 1e-9, "a running cell holds its need")
+        costs.finished(loop, reserved: reserved, cpu: 0.08, wall: 1.10)
+        XCTAssertEqual(costs.reservedCores, 0, accuracy: 1e-9, "and gives it back when it ends")
+        XCTAssertEqual(costs.need(of: loop).cores ?? 0, 0.08 / 0.55, accuracy: 1e-9,
+                       "a run slowed by the batch does not make the need look smaller")
+        XCTAssertNil(costs.need(of: demo("other")).cores, "needs are per demo")
+    }
+
+    func testAFirstCellThatOnlyWaitsGivesAProvisionalNeedOfAlmostNothing() {
+        let costs = CellCosts()
+        let sleeper = demo("sleeper")
+        _ = costs.started(sleeper)
+        let measured = expectation(description: "a provisional need while the first cell runs")
+        let thread = Thread {
+            costs.begins(sleeper)
+            Thread.sleep(forTimeInterval: CellCosts.glimpse * 3)  // waits, computes nothing
+            let need = costs.need(of: sleeper)
+            XCTAssertTrue(need.provisional)
+            XCTAssertLessThan(need.cores ?? 1, 0.2, "sleeping uses no CPU")
+            measured.fulfill()
+        }
+        thread.start()
+        wait(for: [measured], timeout: 30)
+    }
+}
