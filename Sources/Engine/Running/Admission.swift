@@ -153,9 +153,14 @@ struct AdmissionPolicy: Sendable {
     func cellsTheCoresTake(_ state: State) -> Int? {
         guard let need = state.nextSharedCores else { return max(0, learningCells - state.nextSharedDemoRunning) }
         guard need >= 0.01 else { return nil }
-        let lane = Double(min(state.runningOneCore, 1))
-        let room = Int(((busyShare * (cores - lane) - state.reservedCores) / need).rounded(.down))
+        let room = Int(((cpuBudget(state) - state.reservedCores) / need).rounded(.down))
         return state.runningShared == 0 ? max(1, room) : max(0, room)
+    }
+
+    /// The cores timing-sensitive cells may keep busy: `busyShare` of what the one-core
+    /// lane leaves them.
+    private func cpuBudget(_ state: State) -> Double {
+        busyShare * (cores - Double(min(state.runningOneCore, 1)))
     }
 
     /// How many CPU-needy cells may start now (`nil`: the next cell's CPU is negligible or
@@ -169,15 +174,15 @@ struct AdmissionPolicy: Sendable {
             cpuCredit = 1
             return nil
         }
-        let lane = Double(min(state.runningOneCore, 1))
-        cpuCredit = min(cpuCredit + since * busyShare * (cores - lane) / cpu, 1)
+        cpuCredit = min(cpuCredit + since * cpuBudget(state) / cpu, 1)
         return Int(cpuCredit)
     }
 
     /// The timing-sensitive cells to start now, or `nil` when none may start this tick.
     private mutating func admitShared(_ state: State, room: Int, punctual: Bool) -> Decision? {
         // CPU the cells themselves need: not even the floor below overrides it.
-        let cpuRoom = min(cellsTheCoresTake(state) ?? .max, cpuPacedStarts(state) ?? .max)
+        let cpuPaced = cpuPacedStarts(state)
+        let cpuRoom = min(cellsTheCoresTake(state) ?? .max, cpuPaced ?? .max)
         guard cpuRoom > 0 else { return nil }
         if !punctual {
             finishedSeen = state.finishedShared  // cells that finished late earn no growth
@@ -186,7 +191,9 @@ struct AdmissionPolicy: Sendable {
             hasBeenLate = true
             wasLate = true
             guard state.runningShared < minimumRunning else { return nil }
-            return .admitShared(min(slice, minimumRunning - state.runningShared, state.waitingShared, room, cpuRoom))
+            let count = min(slice, minimumRunning - state.runningShared, state.waitingShared, room, cpuRoom)
+            if cpuPaced != nil { cpuCredit -= Double(count) }
+            return .admitShared(count)
         }
         wasLate = false
         growWindow(finished: state.finishedShared)
@@ -194,7 +201,7 @@ struct AdmissionPolicy: Sendable {
         let count = min(slice, state.waitingShared, room, window - state.runningShared, paced ?? .max, cpuRoom)
         guard count > 0 else { return nil }
         if paced != nil { pacingCredit -= Double(count) }
-        if state.nextSharedCPUSeconds != nil { cpuCredit -= Double(count) }
+        if cpuPaced != nil { cpuCredit -= Double(count) }
         // Doubling until the first late wake-up, then one more per punctual tick: the
         // cost of admitted cells shows up later (their wake-ups), so approach it slowly.
         slice = min(hasBeenLate ? slice + 1 : slice * 2, maximumSlice)

@@ -94,7 +94,7 @@ final class CellCosts: Sendable {
     }
 
     /// A clock's reading in seconds; `nil` if it cannot be read (a thread that is gone).
-    private static func seconds(on clock: clockid_t) -> Double? {
+    static func seconds(on clock: clockid_t) -> Double? {
         var time = timespec()
         guard clock_gettime(clock, &time) == 0 else { return nil }
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9

@@ -45,8 +45,8 @@ enum CellExecution {
     }
 
     private static func attempt(_ demo: Demo, _ context: DemoContext, cpu: Locked<Double>) -> CellOutcome.Failure? {
-        let before = threadCPUSeconds()
-        defer { cpu.withLock { $0 = threadCPUSeconds() - before } }
+        let before = CellCosts.seconds(on: CLOCK_THREAD_CPUTIME_ID) ?? 0
+        defer { cpu.withLock { $0 = (CellCosts.seconds(on: CLOCK_THREAD_CPUTIME_ID) ?? before) - before } }
         do {
             try demo.run(context)
             return nil
@@ -57,11 +57,6 @@ enum CellExecution {
         }
     }
 
-    private static func threadCPUSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
 
     /// The demo's thread reports here; the pool thread waits for it at most `timeout`.
     private final class Report: Sendable {
