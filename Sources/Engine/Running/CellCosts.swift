@@ -19,6 +19,9 @@ final class CellCosts: Sendable {
         var finished = 0
         var shortestWall = Double.infinity
         var running = 0
+        /// Running cells started before the need was known: they reserved nothing, and
+        /// count at the need once it is known.
+        var startedUnknown = 0
         /// Cores a cell of this demo keeps busy, once one has finished.
         var cores: Double? {
             cpu.map { $0 / max(shortestWall, 0.001) }
@@ -35,7 +38,11 @@ final class CellCosts: Sendable {
     private let state = Locked<(demos: [String: Entry], reserved: Double)>(([:], 0))
 
     /// The cores the running cells are known to keep busy.
-    var reservedCores: Double { state.withLock { $0.reserved } }
+    var reservedCores: Double {
+        state.withLock { s in
+            s.demos.values.reduce(s.reserved) { $0 + Double($1.startedUnknown) * ($1.cores ?? 0) }
+        }
+    }
 
     /// What a cell of `demo` needs, in cores and in CPU seconds (`nil` until one has
     /// finished), and how many of its cells run now (reserving nothing while its need is
@@ -69,21 +76,23 @@ final class CellCosts: Sendable {
         }
     }
 
-    /// A cell of `demo` starts: its need is reserved. Returns what was reserved.
-    func started(_ demo: Demo) -> Double {
+    /// A cell of `demo` starts: its need is reserved. Returns what was reserved, `nil` when
+    /// the need is not known yet.
+    func started(_ demo: Demo) -> Double? {
         state.withLock { s in
-            let need = s.demos[Self.key(demo)]?.cores ?? 0
-            s.demos[Self.key(demo), default: Entry()].running += 1
-            s.reserved += need
+            let key = Self.key(demo)
+            let need = s.demos[key]?.cores
+            s.demos[key, default: Entry()].running += 1
+            if let need { s.reserved += need } else { s.demos[key, default: Entry()].startedUnknown += 1 }
             return need
         }
     }
 
     /// A cell of `demo` ended after `wall` seconds, `cpu` of them on the cores.
-    func finished(_ demo: Demo, reserved: Double, cpu: Double, wall: Double) {
+    func finished(_ demo: Demo, reserved: Double?, cpu: Double, wall: Double) {
         state.withLock { s in
-            s.reserved = max(0, s.reserved - reserved)
             var entry = s.demos[Self.key(demo), default: Entry()]
+            if let reserved { s.reserved = max(0, s.reserved - reserved) } else { entry.startedUnknown -= 1 }
             entry.running -= 1
             entry.cpuSeconds += cpu
             entry.finished += 1

@@ -87,7 +87,9 @@ final class CellScheduler: Sendable {
                 elapsed: Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9, oneCoreSecondsLeft: oneCoreSecondsLeft,
                 nextSharedSeconds: nextShared < shared.count ? batch[shared[nextShared]].recordedSeconds ?? 0 : 0,
                 reservedCores: costs.reservedCores + unreserved, nextSharedCores: nextNeed.cores,
-                nextSharedDemoRunning: nextNeed.running, nextSharedCPUSeconds: nextNeed.cpu)
+                nextSharedDemoRunning: nextNeed.running,
+                nextSharedCPUSeconds: nextNeed.cpu ?? provisionalCPU(nextNeed.provisional ? nextNeed.cores : nil,
+                                                                    next: nextShared < shared.count ? batch[shared[nextShared]] : nil))
             let decision = policy.decide(state)
             trace?.record(state, decision, slice: policy.slice, window: policy.window)
             switch decision {
@@ -131,7 +133,7 @@ final class CellScheduler: Sendable {
         case .oneCore: oneCoreLane
         case .exclusive: lane
         }
-        let reserved = kind == .shared ? costs.started(job.demo) : 0
+        let reserved = kind == .shared ? costs.started(job.demo) : nil
         let future = executor.submit { [self] in
             if kind == .shared { costs.begins(job.demo) }
             let outcome = CellExecution.run(job.demo, seed: job.seed, timeout: job.timeout)
@@ -157,6 +159,13 @@ final class CellScheduler: Sendable {
             return outcome
         }
         return future
+    }
+
+    /// A cell's CPU time from a provisional need: over its recorded duration (or 0.1 s), so
+    /// cells that compute start one by one from the first glimpse of them.
+    private func provisionalCPU(_ cores: Double?, next: Job?) -> Double? {
+        guard let cores, let next else { return nil }
+        return cores * (next.recordedSeconds ?? 0.1)
     }
 
     /// Never expected: every job is started before `start` returns. Reported, not lost.
