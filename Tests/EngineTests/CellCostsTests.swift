@@ -22,7 +22,6 @@ final class CellCostsTests: XCTestCase {
         XCTAssertEqual(need.cores ?? 0, 0.08 / 0.55, accuracy: 1e-9, "CPU time over wall time")
         XCTAssertEqual(need.cpu ?? 0, 0.08, accuracy: 1e-9)
         XCTAssertEqual(need.running, 1)
-        XCTAssertFalse(need.provisional)
         XCTAssertEqual(costs.reservedCores, 0.08 / 0.55, accuracy: 1e-9,
                        "a cell started before the need was known counts at it once it is")
         costs.finished(loop, reserved: early, cpu: 0.08, wall: 0.55)
@@ -38,17 +37,33 @@ final class CellCostsTests: XCTestCase {
         XCTAssertNil(costs.need(of: demo("other")).cores, "needs are per demo")
     }
 
-    func testAFirstCellThatOnlyWaitsGivesAProvisionalNeedOfAlmostNothing() {
+    func testAFirstCellThatOnlyWaitsMarksItsDemoAsNeedingNothingBeforeItEnds() {
         let costs = CellCosts()
         let sleeper = demo("sleeper")
         _ = costs.started(sleeper)
-        let measured = expectation(description: "a provisional need while the first cell runs")
+        XCTAssertNil(costs.need(of: sleeper).cores)
+        let measured = expectation(description: "a need while the first cell still runs")
         let thread = Thread {
             costs.begins(sleeper)
             Thread.sleep(forTimeInterval: CellCosts.glimpse * 3)  // waits, computes nothing
-            let need = costs.need(of: sleeper)
-            XCTAssertTrue(need.provisional)
-            XCTAssertLessThan(need.cores ?? 1, 0.2, "sleeping uses no CPU")
+            XCTAssertEqual(costs.need(of: sleeper).cores, 0, "sleeping uses no CPU")
+            measured.fulfill()
+        }
+        thread.start()
+        wait(for: [measured], timeout: 30)
+    }
+
+    func testAFirstCellThatComputesLeavesItsDemoUnknownUntilItEnds() {
+        let costs = CellCosts()
+        let busy = demo("busy")
+        _ = costs.started(busy)
+        let measured = expectation(description: "no need while the first cell still runs")
+        let thread = Thread {
+            costs.begins(busy)
+            let until = Date().addingTimeInterval(CellCosts.glimpse * 3)
+            var spins = 0
+            while Date() < until { spins &+= 1 }  // computes, waits for nothing
+            XCTAssertNil(costs.need(of: busy).cores, "a glimpse of a busy cell is not trusted")
             measured.fulfill()
         }
         thread.start()

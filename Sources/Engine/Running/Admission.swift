@@ -29,9 +29,11 @@
 /// - **the cells' own CPU**: some timing-sensitive cells also compute (10,000 asyncio
 ///   tasks on one loop: ~80 ms of CPU in 0.55 s), and by the hundred they would share the
 ///   cores too thinly while the probe, a sleeper the kernel favours, still wakes on time.
-///   Each demo's need is learned from its cells (`CellCosts`); the running cells' needs
-///   stay within `busyShare` of the cores the one-core lane leaves, and such cells start
-///   one by one, as fast as the cores serve their CPU time. Nothing overrides this bound.
+///   Each demo's need is learned from its cells (`CellCosts`: one cell per core runs until
+///   one has finished, unless the first shows within 20 ms that it only waits); the
+///   running cells' needs stay within `busyShare` of the cores the one-core lane leaves,
+///   and such cells start one by one, as fast as the cores serve their CPU time. Nothing
+///   overrides this bound.
 /// Under load nbrun does not cause (lateness that stays high whatever runs),
 /// `minimumRunning` cells still run, so the batch always progresses.
 ///
@@ -152,7 +154,7 @@ struct AdmissionPolicy: Sendable {
     /// within `busyShare` of the cores the one-core lane leaves them; one always may run.
     func cellsTheCoresTake(_ state: State) -> Int? {
         guard let need = state.nextSharedCores else { return max(0, learningCells - state.nextSharedDemoRunning) }
-        guard need >= 0.01 else { return nil }
+        guard need >= CellCosts.lightNeed else { return nil }
         let room = Int(((cpuBudget(state) - state.reservedCores) / need).rounded(.down))
         return state.runningShared == 0 ? max(1, room) : max(0, room)
     }

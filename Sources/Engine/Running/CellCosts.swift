@@ -32,8 +32,10 @@ final class CellCosts: Sendable {
         var learner: (clock: clockid_t, began: Double, cpuThen: Double)?
     }
 
-    /// How long a first cell must have run before its CPU so far stands for its need.
+    /// How long a first cell must have run before its CPU so far can show it only waits.
     static let glimpse = 0.02
+    /// Cores below which a demo's need is negligible.
+    static let lightNeed = 0.01
 
     private let state = Locked<(demos: [String: Entry], reserved: Double)>(([:], 0))
 
@@ -45,26 +47,27 @@ final class CellCosts: Sendable {
     }
 
     /// What a cell of `demo` needs, in cores and in CPU seconds (`nil` until one has
-    /// finished), and how many of its cells run now (reserving nothing while its need is
-    /// provisional).
+    /// finished), and how many of its cells run now.
     ///
-    /// Before any has finished, a first cell that has run for `glimpse` gives a provisional
-    /// need, its CPU so far over its time so far: an overestimate for cells that compute
-    /// first and wait after, and enough to tell the many cells that only wait, so they
-    /// are not held back for a whole cell's duration.
-    func need(of demo: Demo) -> (cores: Double?, cpu: Double?, running: Int, provisional: Bool) {
+    /// Before any has finished, a first cell that has run for `glimpse` and used next to
+    /// no CPU so far (`lightNeed`) marks the demo as one that only waits, so its many cells
+    /// are not held back a whole cell's duration; that glimpse is not trusted the other
+    /// way (a first cell sharing busy cores looks lighter than it is), so a demo that
+    /// computes stays unknown until a cell has finished.
+    func need(of demo: Demo) -> (cores: Double?, cpu: Double?, running: Int) {
         let entry = state.withLock { $0.demos[Self.key(demo)] ?? Entry() }
         if entry.cores == nil, let learner = entry.learner {
             let elapsed = (Self.seconds(on: CLOCK_MONOTONIC) ?? learner.began) - learner.began
-            if elapsed >= Self.glimpse, let cpu = Self.seconds(on: learner.clock) {
-                return ((cpu - learner.cpuThen) / elapsed, nil, entry.running, true)
+            if elapsed >= Self.glimpse, let cpu = Self.seconds(on: learner.clock),
+               (cpu - learner.cpuThen) / elapsed < Self.lightNeed {
+                return (0, 0, entry.running)
             }
         }
-        return (entry.cores, entry.cpu, entry.running, false)
+        return (entry.cores, entry.cpu, entry.running)
     }
 
     /// Called on the thread that runs a cell of `demo` as it begins: the first one of a
-    /// demo not learned yet lends its thread's CPU clock for a provisional need.
+    /// demo not learned yet lends its thread's CPU clock, for a glimpse of its need.
     func begins(_ demo: Demo) {
         var clock = clockid_t()
         guard pthread_getcpuclockid(pthread_self(), &clock) == 0, let cpu = Self.seconds(on: clock),

@@ -75,10 +75,8 @@ final class CellScheduler: Sendable {
         var oneCoreSecondsLeft = oneCore.reduce(0.0) { $0 + (batch[$1].recordedSeconds ?? 0) }
         while nextShared < shared.count || nextExclusive < exclusive.count || nextOneCore < oneCore.count {
             let now = running.withLock { $0 }
-            let nextNeed: (cores: Double?, cpu: Double?, running: Int, provisional: Bool) =
-                nextShared < shared.count ? costs.need(of: batch[shared[nextShared]].demo) : (nil, nil, 0, false)
-            // Cells started on a provisional need reserved nothing: count them at that need.
-            let unreserved = nextNeed.provisional ? Double(nextNeed.running) * (nextNeed.cores ?? 0) : 0
+            let nextNeed: (cores: Double?, cpu: Double?, running: Int) =
+                nextShared < shared.count ? costs.need(of: batch[shared[nextShared]].demo) : (nil, nil, 0)
             let state = AdmissionPolicy.State(
                 waitingShared: shared.count - nextShared, waitingExclusive: exclusive.count - nextExclusive,
                 runningShared: now.shared, runningExclusive: now.exclusive,
@@ -86,10 +84,8 @@ final class CellScheduler: Sendable {
                 lateness: probe?.takeWorst() ?? 0, finishedShared: now.finishedShared,
                 elapsed: Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9, oneCoreSecondsLeft: oneCoreSecondsLeft,
                 nextSharedSeconds: nextShared < shared.count ? batch[shared[nextShared]].recordedSeconds ?? 0 : 0,
-                reservedCores: costs.reservedCores + unreserved, nextSharedCores: nextNeed.cores,
-                nextSharedDemoRunning: nextNeed.running,
-                nextSharedCPUSeconds: nextNeed.cpu ?? provisionalCPU(nextNeed.provisional ? nextNeed.cores : nil,
-                                                                    next: nextShared < shared.count ? batch[shared[nextShared]] : nil))
+                reservedCores: costs.reservedCores, nextSharedCores: nextNeed.cores,
+                nextSharedDemoRunning: nextNeed.running, nextSharedCPUSeconds: nextNeed.cpu)
             let decision = policy.decide(state)
             trace?.record(state, decision, slice: policy.slice, window: policy.window)
             switch decision {
@@ -159,13 +155,6 @@ final class CellScheduler: Sendable {
             return outcome
         }
         return future
-    }
-
-    /// A cell's CPU time from a provisional need: over its recorded duration (or 0.1 s), so
-    /// cells that compute start one by one from the first glimpse of them.
-    private func provisionalCPU(_ cores: Double?, next: Job?) -> Double? {
-        guard let cores, let next else { return nil }
-        return cores * (next.recordedSeconds ?? 0.1)
     }
 
     /// Never expected: every job is started before `start` returns. Reported, not lost.
