@@ -67,7 +67,12 @@ final class AmbientTests: XCTestCase {
     func testTaskRunsBetweenEnterAndExitOnItsWorker() throws {
         let context = RecordingContext("cell")
         let pool = ThreadPoolExecutor(maxWorkers: 1)
+        // The only worker is held until the submitter has left its context, so the worker's
+        // enter cannot come before the submitter's exit (it could, and did, under TSan).
+        let gate = DispatchSemaphore(value: 0)
+        _ = pool.submit { gate.wait() }
         let future = Ambient.run(in: context) { pool.submit { context.events } }
+        gate.signal()
         pool.shutdown(wait: true)  // outside the context: no block hooks
         // Seen from inside the task: the submitter's enter/exit, then the worker's enter.
         XCTAssertEqual(try future.result(), ["enter", "exit", "enter"])
