@@ -90,8 +90,11 @@ final class CellScheduler: Sendable {
             trace?.record(state, decision, slice: policy.slice, window: policy.window)
             switch decision {
             case .admitShared(let count):
+                // The policy judged the next cell's demo: a slice stops where another begins.
+                let demo = batch[shared[nextShared]].demo
                 for _ in 0..<count {
                     let index = shared[nextShared]
+                    guard Self.sameDemo(batch[index].demo, demo) else { break }
                     futures[index] = launch(batch[index], as: .shared, observe: observe)
                     nextShared += 1
                 }
@@ -155,6 +158,10 @@ final class CellScheduler: Sendable {
             return outcome
         }
         return future
+    }
+
+    private static func sameDemo(_ one: Demo, _ other: Demo) -> Bool {
+        one.notebook == other.notebook && one.name == other.name
     }
 
     /// Never expected: every job is started before `start` returns. Reported, not lost.
