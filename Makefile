@@ -7,7 +7,7 @@ PYTHON       ?= python3
 VENV         ?= .venv
 FUZZ_SECONDS ?= 60
 
-.PHONY: build test tsan run check fmt bench fuzz leaks deps pyenv clean
+.PHONY: build test tsan run check fmt format lint bench fuzz leaks deps pyenv clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -36,6 +36,13 @@ check: build
 
 fmt: build
 	$(NBRUN) fmt notebooks/
+
+# The Swift sources in the house style (.swift-format); `lint` is what CI runs.
+format:
+	$(SWIFT) format -i -r Sources Tests Fuzz
+
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Fuzz
 
 pyenv:
 	@scripts/pyenv.sh $(VENV) nbformat

@@ -1,16 +1,25 @@
 // swift-tools-version:6.0
 // nbrun: runs the `no-run` cells of Jupyter notebooks through registered Swift ports.
 // Linux only (glibc, pthreads, /proc). The module graph, one way, no cycles:
-//   CJansson (system library) -> Notebook --.
-//                                            +--> Engine -> nbrun (CLI, swift-argument-parser)
-//   Futures -> Demos -------------------------'
-// Notebook (the file format) and Futures/Demos (the ports) know nothing of each other;
-// Engine joins them. Each module has its own test target.
+//
+//   CJansson (system library) -> Notebook ------------------------------.
+//                                                                        +--> Engine -> NBRunCLI -> nbrun
+//   CProcess -> Futures -> PythonRuntime -> (a course's ports: Demos) --'                  ^          |
+//                                                                                           '----------'
+// Notebook (the file format) and Futures/PythonRuntime (what ports are written against)
+// know nothing of each other; Engine joins them; NBRunCLI is the whole command line as a
+// library, given a course's ports; `nbrun` is that command line for the course in
+// notebooks/ (its ports are `Demos`), and a course in its own repository is the same thin
+// `main` over its own ports. Each module has its own test target.
 import PackageDescription
 
 let package = Package(
     name: "nbrun",
     products: [
+        // What a course depends on: the runtime its ports are written against, and the
+        // command line its executable runs.
+        .library(name: "PythonRuntime", targets: ["PythonRuntime"]),
+        .library(name: "NBRunCLI", targets: ["NBRunCLI"]),
         .library(name: "Notebook", targets: ["Notebook"]),
         .library(name: "Futures", targets: ["Futures"]),
         .executable(name: "nbrun", targets: ["nbrun"]),
@@ -29,20 +38,25 @@ let package = Package(
         .target(name: "Futures", dependencies: ["CProcess"]),
         // Registers test functions and serves as worker and orphan-test parent for FuturesTests.
         .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures"]),
-        .target(name: "Demos", dependencies: ["Futures"]),
-        .target(name: "Engine", dependencies: ["Notebook", "Futures", "Demos"]),
-        .executableTarget(
-            name: "nbrun",
+        .target(name: "PythonRuntime", dependencies: ["Futures"]),
+        .target(name: "Demos", dependencies: ["PythonRuntime", "Futures"]),
+        .target(name: "Engine", dependencies: ["Notebook", "Futures", "PythonRuntime"]),
+        .target(
+            name: "NBRunCLI",
             dependencies: [
-                "Engine", "Notebook", "Demos", "Futures",
+                "Engine", "Notebook", "PythonRuntime", "Futures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "nbrun", dependencies: ["NBRunCLI", "Demos"]),
+        // What the test targets share (a rendezvous for threads, thread counts).
+        .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Corpus"]),
-        .testTarget(name: "FuturesTests", dependencies: ["Futures", "FuturesWorkerFixture"]),
+        .testTarget(name: "FuturesTests", dependencies: ["Futures", "FuturesWorkerFixture", "TestKit"]),
+        .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "Futures", "TestKit"]),
         // nbrun is the worker executable of the process-pool ports.
-        .testTarget(name: "DemosTests", dependencies: ["Demos", "Futures", "nbrun"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "Futures"]),
+        .testTarget(name: "DemosTests", dependencies: ["Demos", "PythonRuntime", "Futures", "nbrun", "TestKit"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "TestKit"]),
         .testTarget(name: "nbrunTests", dependencies: ["Notebook"]),
     ]
 )

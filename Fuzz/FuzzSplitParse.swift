@@ -37,8 +37,9 @@ public func fuzzSplitParse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard split == whole else { fail("the split parse read a different value than the whole parse") }
     let splitBytes = JSONWriter.bytes(split), wholeBytes = JSONWriter.bytes(whole)
     guard splitBytes == wholeBytes else {
-        fail("the split and whole parses write different bytes",
-             String(decoding: splitBytes.prefix(1000), as: UTF8.self) + "\n---\n"
+        fail(
+            "the split and whole parses write different bytes",
+            String(decoding: splitBytes.prefix(1000), as: UTF8.self) + "\n---\n"
                 + String(decoding: wholeBytes.prefix(1000), as: UTF8.self))
     }
     return 0
@@ -51,8 +52,9 @@ private func checkSplitWrite(_ bytes: [UInt8]) {
         let plain = notebook.canonicalBytes()
         let halves = notebook.canonicalBytes(sizeHint: SplitParse.threshold)
         guard halves == plain else {
-            fail("canonicalBytes written in two halves differ from one writer (pass \(pass))",
-                 String(decoding: halves.prefix(1500), as: UTF8.self) + "\n---\n"
+            fail(
+                "canonicalBytes written in two halves differ from one writer (pass \(pass))",
+                String(decoding: halves.prefix(1500), as: UTF8.self) + "\n---\n"
                     + String(decoding: plain.prefix(1500), as: UTF8.self))
         }
         notebook.assignMissingCellIDs()  // the second pass: as fmt writes it

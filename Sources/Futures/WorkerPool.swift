@@ -19,10 +19,10 @@ import Foundation
 final class WorkerPool: Sendable {
     private struct State: Sendable {
         var queue = WorkQueue()
-        var threads = 0        // started and not yet exited
-        var idle = 0           // waiting on `workAvailable` (or just woken, not yet dequeued)
+        var threads = 0  // started and not yet exited
+        var idle = 0  // waiting on `workAvailable` (or just woken, not yet dequeued)
         var isShutdown = false
-        var started = 0        // for thread names
+        var started = 0  // for thread names
     }
 
     let maxWorkers: Int

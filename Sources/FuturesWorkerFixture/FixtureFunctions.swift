@@ -2,7 +2,7 @@ import Foundation
 import Futures
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The functions FuturesTests runs in worker processes (this executable is their worker).

@@ -18,8 +18,10 @@ enum MapMeasurement {
                 let seconds = elapsed(since: start)
                 precondition(sum == total)
                 let messages = pool.messagesSent - sentBefore
-                print(String(format: "pool, chunksize=%-5d %.3fs  (%d messages, %.1f µs each)",
-                             chunksize, seconds, messages, seconds / Double(messages) * 1e6))
+                print(
+                    String(
+                        format: "pool, chunksize=%-5d %.3fs  (%d messages, %.1f µs each)",
+                        chunksize, seconds, messages, seconds / Double(messages) * 1e6))
             }
         }
     }

@@ -1,6 +1,8 @@
 import Demos
 import Foundation
 import Futures
+import PythonRuntime
+import TestKit
 import XCTest
 
 /// Runs the ports of `04-asyncio` and checks what they print against CPython 3.11's
@@ -14,10 +16,12 @@ final class Asyncio04Tests: XCTestCase, PortTests {
 
     func testEightDemosWithUniqueNamesAndFingerprints() {
         let demos = Asyncio04.demos
-        XCTAssertEqual(demos.map(\.name), [
-            "one-fetch", "gather", "create-task", "as-completed", "wait-for", "semaphore", "blocking", "many-waits",
-        ])
-        XCTAssertTrue(demos.allSatisfy { $0.notebook == "04-asyncio" && !$0.cpuBound })
+        XCTAssertEqual(
+            demos.map(\.name),
+            [
+                "one-fetch", "gather", "create-task", "as-completed", "wait-for", "semaphore", "blocking", "many-waits",
+            ])
+        XCTAssertTrue(demos.allSatisfy { $0.notebook == "04-asyncio" && !$0.isCPUBound })
         XCTAssertEqual(Set(demos.map(\.fingerprint)).count, 8)
         for demo in demos {
             XCTAssertNotNil(demo.fingerprint.range(of: "^[0-9a-f]{16}$", options: .regularExpression), demo.name)
@@ -64,10 +68,11 @@ final class Asyncio04Tests: XCTestCase, PortTests {
             let ctx = DemoContext(seed: seed)
             return (0..<8).map { _ in ctx.uniform(0.1, 0.6) }
         }
-        let seed = try XCTUnwrap((1...200).map(UInt64.init).first { seed in
-            let sorted = draws(seed).sorted()
-            return zip(sorted, sorted.dropFirst()).allSatisfy { $1 - $0 > 0.04 }
-        })
+        let seed = try XCTUnwrap(
+            (1...200).map(UInt64.init).first { seed in
+                let sorted = draws(seed).sorted()
+                return zip(sorted, sorted.dropFirst()).allSatisfy { $1 - $0 > 0.04 }
+            })
         let sleeps = draws(seed)
         let expected = sleeps.indices.sorted { sleeps[$0] < sleeps[$1] }.map { "https://site/\($0) done" }
         let first = try run("as-completed", seed: seed)
@@ -96,7 +101,7 @@ final class Asyncio04Tests: XCTestCase, PortTests {
     /// The port's 10,000 waits while it runs on a thread of its own: the process gains
     /// that thread, not one per wait.
     func testTenThousandWaitsKeepTheThreadCountSmall() throws {
-        let before = AsyncIOTests.threadCount()
+        let before = osThreadCount()
         let ctx = DemoContext(seed: 1)
         let finished = DispatchSemaphore(value: 0)
         Thread {
@@ -104,7 +109,7 @@ final class Asyncio04Tests: XCTestCase, PortTests {
             finished.signal()
         }.start()
         Thread.sleep(forTimeInterval: 0.25)  // the waits are all pending now (0.5 s each)
-        let during = AsyncIOTests.threadCount()
+        let during = osThreadCount()
         finished.wait()
         XCTAssertLessThanOrEqual(during, before + 3, "threads before: \(before)")
         XCTAssertEqual(folded(lines(of: ctx, "many-waits")), folded(["10,000 concurrent waits: 0.67s"]))

@@ -1,5 +1,6 @@
 import Demos
 import Foundation
+import PythonRuntime
 import XCTest
 
 /// What the tests of every notebook's ports share: find a demo by name, run it with a fresh

@@ -1,10 +1,11 @@
-import Foundation
-import XCTest
 import Demos
+import Foundation
 import Futures
+import PythonRuntime
+import XCTest
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The ports of `03-processes` against CPython 3.11's reference outputs
@@ -22,17 +23,21 @@ final class Processes03Tests: XCTestCase, PortTests {
 
     func testSevenDemosAndTheirRegisteredFunctions() throws {
         let demos = Processes03.demos
-        XCTAssertEqual(demos.map(\.name), [
-            "burn", "two-processes", "whoami", "bump", "check-positive", "chunksize", "deposit",
-        ])
-        XCTAssertEqual(demos.filter(\.cpuBound).map(\.name), ["burn", "two-processes", "chunksize", "deposit"])
+        XCTAssertEqual(
+            demos.map(\.name),
+            [
+                "burn", "two-processes", "whoami", "bump", "check-positive", "chunksize", "deposit",
+            ])
+        XCTAssertEqual(demos.filter(\.isCPUBound).map(\.name), ["burn", "two-processes", "chunksize", "deposit"])
         XCTAssertEqual(Set(demos.map(\.fingerprint)).count, 7)
         XCTAssertEqual(Self.demo("burn").fingerprint, "4543073ba303e8ce")
         XCTAssertEqual(Catalog.demos.filter { $0.notebook == "03-processes" }.count, 7)
-        XCTAssertEqual(Processes03.remoteFunctions.map(\.name), [
-            "03-processes.burn", "03-processes.whoami", "03-processes.bump",
-            "03-processes.check_positive", "03-processes.square", "03-processes.deposit",
-        ])
+        XCTAssertEqual(
+            Processes03.remoteFunctions.map(\.name),
+            [
+                "03-processes.burn", "03-processes.whoami", "03-processes.bump",
+                "03-processes.check_positive", "03-processes.square", "03-processes.deposit",
+            ])
         XCTAssertEqual(Set(Catalog.remoteFunctions.map(\.name)).count, Catalog.remoteFunctions.count)
     }
 
@@ -73,8 +78,9 @@ final class Processes03Tests: XCTestCase, PortTests {
     }
 
     func testErrorsCrossAndLambdasDoNot() throws {
-        XCTAssertEqual(try run("check-positive"),
-                       ["3 -> 3", "-1 failed: -1 is negative", "5 -> 5", "lambda: PicklingError"])
+        XCTAssertEqual(
+            try run("check-positive"),
+            ["3 -> 3", "-1 failed: -1 is negative", "5 -> 5", "lambda: PicklingError"])
     }
 
     /// Reference: `plain map: 0.001s  total=333283335000`, `chunksize=1: 1.691s`,
@@ -82,11 +88,13 @@ final class Processes03Tests: XCTestCase, PortTests {
     /// how many times more is measured by `make bench`.
     func testChunksizeSavesTrips() throws {
         let lines = try run("chunksize")
-        XCTAssertEqual(folded(lines), [
-            "plain map:            <t>s  total=333283335000",
-            "pool, chunksize=1:    <t>s",
-            "pool, chunksize=1000: <t>s",
-        ])
+        XCTAssertEqual(
+            folded(lines),
+            [
+                "plain map:            <t>s  total=333283335000",
+                "pool, chunksize=1:    <t>s",
+                "pool, chunksize=1000: <t>s",
+            ])
         guard lines.count == 3 else { return }
         XCTAssertGreaterThan(try timing(lines[1]), try timing(lines[2]), "\(lines)")
     }
@@ -144,7 +152,8 @@ enum NBRunWorker {
             candidates.append(explicit)
         }
         if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("nbrun").path)
+            candidates.append(
+                URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("nbrun").path)
         }
         if let executable = Bundle.main.executableURL {
             candidates.append(executable.deletingLastPathComponent().appendingPathComponent("nbrun").path)
@@ -153,7 +162,9 @@ enum NBRunWorker {
     }()
 
     struct Missing: Error, CustomStringConvertible {
-        var description: String { "the nbrun executable was not found next to the tests (build it, or set NBRUN_BINARY)" }
+        var description: String {
+            "the nbrun executable was not found next to the tests (build it, or set NBRUN_BINARY)"
+        }
     }
 
     /// The binary, or an error that fails (never skips) the test.
@@ -165,7 +176,7 @@ enum NBRunWorker {
     /// Gone, or a zombie waiting to be reaped.
     static func isDead(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
+            let close = stat.lastIndex(of: ")")
         else { return true }
         let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
         return state == "Z" || state == "X"

@@ -1,7 +1,8 @@
-import Foundation
-import XCTest
 import Demos
+import Foundation
 import Futures
+import PythonRuntime
+import XCTest
 
 /// Runs the ports of `02-threads` and checks what they print against CPython 3.11's
 /// reference outputs (the course's `reference/02-threads.cpython-3.11.ipynb`), embedded
@@ -13,10 +14,12 @@ final class Threads02Tests: XCTestCase, PortTests {
 
     func testNineDemosWithUniqueNamesAndFingerprints() {
         let demos = Threads02.demos
-        XCTAssertEqual(demos.map(\.name), [
-            "raw-thread", "three-threads", "submit-one", "submit-many", "map",
-            "as-completed", "flaky", "race", "lock",
-        ])
+        XCTAssertEqual(
+            demos.map(\.name),
+            [
+                "raw-thread", "three-threads", "submit-one", "submit-many", "map",
+                "as-completed", "flaky", "race", "lock",
+            ])
         XCTAssertTrue(demos.allSatisfy { $0.notebook == "02-threads" })
         XCTAssertEqual(Set(demos.map(\.fingerprint)).count, 9)
         for demo in demos {

@@ -1,7 +1,7 @@
-import Demos
 import Foundation
 import Futures
 import Notebook
+import PythonRuntime
 import XCTest
 
 @testable import Engine
@@ -13,13 +13,16 @@ final class AdmissionPolicyTests: XCTestCase {
     func testTimingSensitiveCellsGoFirstAndCPUBoundOnesOnlyRunAlone() {
         var policy = AdmissionPolicy(jobs: nil)
         XCTAssertEqual(policy.decide(State(waitingShared: 3, waitingExclusive: 2)), .admitShared(1))
-        XCTAssertEqual(policy.decide(State(waitingShared: 0, waitingExclusive: 2, runningShared: 1)), .wait,
-                       "a CPU-bound cell waits until no timing-sensitive cell runs")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 0, waitingExclusive: 2, runningShared: 1)), .wait,
+            "a CPU-bound cell waits until no timing-sensitive cell runs")
         XCTAssertEqual(policy.decide(State(waitingShared: 0, waitingExclusive: 2)), .startExclusive)
-        XCTAssertEqual(policy.decide(State(waitingShared: 0, waitingExclusive: 1, runningExclusive: 1)), .wait,
-                       "one CPU-bound cell at a time")
-        XCTAssertEqual(policy.decide(State(waitingShared: 5, waitingExclusive: 0, runningExclusive: 1)), .wait,
-                       "nothing is admitted beside a CPU-bound cell")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 0, waitingExclusive: 1, runningExclusive: 1)), .wait,
+            "one CPU-bound cell at a time")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 5, waitingExclusive: 0, runningExclusive: 1)), .wait,
+            "nothing is admitted beside a CPU-bound cell")
         XCTAssertEqual(policy.decide(State()), .wait, "nothing left")
     }
 
@@ -47,8 +50,9 @@ final class AdmissionPolicyTests: XCTestCase {
     }
 
     func testAfterALateWakeUpTheWindowBoundsTheCellsRunningAtOnce() {
-        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 2, maximumSlice: 64,
-                                     initialWindow: 1000)
+        var policy = AdmissionPolicy(
+            jobs: nil, latenessLimit: 0.002, minimumRunning: 2, maximumSlice: 64,
+            initialWindow: 1000)
         _ = policy.decide(State(waitingShared: 1000, runningShared: 400, lateness: 0.050))
         XCTAssertEqual(policy.window, 200)
         var quiet = State(waitingShared: 1000, runningShared: 210, lateness: 0)
@@ -62,15 +66,18 @@ final class AdmissionPolicyTests: XCTestCase {
     }
 
     func testTheWindowGrowsByOnePerWindowOfCellsFinishedPunctuallyNeverDoubling() {
-        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 1, maximumSlice: 64,
-                                     initialWindow: 4)
+        var policy = AdmissionPolicy(
+            jobs: nil, latenessLimit: 0.002, minimumRunning: 1, maximumSlice: 64,
+            initialWindow: 4)
         for _ in 0..<3 { _ = policy.decide(State(waitingShared: 100, runningShared: 0)) }  // grow the slice
         XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 4)), .wait, "the window is full")
-        XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 1, finishedShared: 3)), .admitShared(3),
-                       "three finished: their places are free, the window stays")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 100, runningShared: 1, finishedShared: 3)), .admitShared(3),
+            "three finished: their places are free, the window stays")
         XCTAssertEqual(policy.window, 4)
-        XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 3, finishedShared: 4)), .admitShared(2),
-                       "a window's worth finished on time: one place more")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 100, runningShared: 3, finishedShared: 4)), .admitShared(2),
+            "a window's worth finished on time: one place more")
         XCTAssertEqual(policy.window, 5)
         _ = policy.decide(State(waitingShared: 100, runningShared: 0, finishedShared: 104))
         XCTAssertEqual(policy.window, 6, "a hundred finishing at once earn one place, not a hundred")
@@ -82,28 +89,33 @@ final class AdmissionPolicyTests: XCTestCase {
             var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 1)
             var admitted = 0
             for tick in 0...500 {
-                let state = State(waitingShared: 1000 - admitted, runningOneCore: 1, elapsed: Double(tick) * 0.002,
-                                  oneCoreSecondsLeft: oneCoreSecondsLeft, nextSharedSeconds: nextSharedSeconds)
+                let state = State(
+                    waitingShared: 1000 - admitted, runningOneCore: 1, elapsed: Double(tick) * 0.002,
+                    oneCoreSecondsLeft: oneCoreSecondsLeft, nextSharedSeconds: nextSharedSeconds)
                 if case .admitShared(let count) = policy.decide(state) { admitted += count }
             }
             return admitted
         }
-        XCTAssertEqual(Double(admittedInOneSecond(oneCoreSecondsLeft: 10)), 95, accuracy: 10,
-                       "a tenth of the lane's work: about a tenth of the cells")
+        XCTAssertEqual(
+            Double(admittedInOneSecond(oneCoreSecondsLeft: 10)), 95, accuracy: 10,
+            "a tenth of the lane's work: about a tenth of the cells")
         XCTAssertEqual(admittedInOneSecond(oneCoreSecondsLeft: 0), 1000, "no one-core work: no pacing")
-        XCTAssertEqual(admittedInOneSecond(oneCoreSecondsLeft: 10, nextSharedSeconds: 10), 1000,
-                       "cells as long as the lane's work start at once, to end with it")
+        XCTAssertEqual(
+            admittedInOneSecond(oneCoreSecondsLeft: 10, nextSharedSeconds: 10), 1000,
+            "cells as long as the lane's work start at once, to end with it")
     }
 
     func testCellsThatComputeAreAdmittedOnlyAsFarAsTheCoresServeThem() {
         var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 256, cores: 2)
         let needing = { (reserved: Double, running: Int) in
-            State(waitingShared: 1000, runningShared: running, reservedCores: reserved, nextSharedCores: 0.15,
-                  nextSharedCPUSeconds: 0.08)
+            State(
+                waitingShared: 1000, runningShared: running, reservedCores: reserved, nextSharedCores: 0.15,
+                nextSharedCPUSeconds: 0.08)
         }
         XCTAssertEqual(policy.decide(needing(1.4, 9)), .wait, "1.4 of the 1.5 cores they may keep busy are taken")
-        XCTAssertEqual(policy.decide(needing(0.0, 0)), .admitShared(1),
-                       "with room for ten, they still start one by one")
+        XCTAssertEqual(
+            policy.decide(needing(0.0, 0)), .admitShared(1),
+            "with room for ten, they still start one by one")
         XCTAssertEqual(policy.decide(needing(0.15, 1)), .wait, "the next when the cores have served its CPU time")
         var late = needing(1.5, 10)
         late.lateness = 0.050
@@ -112,9 +124,12 @@ final class AdmissionPolicyTests: XCTestCase {
         XCTAssertEqual(policy.decide(unknown), .wait, "a demo's need not known yet: one cell per core learns it")
         unknown.nextSharedDemoRunning = 1
         XCTAssertEqual(policy.decide(unknown), .admitShared(1))
-        let negligible = State(waitingShared: 1000, runningShared: 2, reservedCores: 1.5, nextSharedCores: 0.001,
-                               nextSharedCPUSeconds: 0.0005)
-        guard case .admitShared = policy.decide(negligible) else { return XCTFail("cells that only wait are not held back") }
+        let negligible = State(
+            waitingShared: 1000, runningShared: 2, reservedCores: 1.5, nextSharedCores: 0.001,
+            nextSharedCPUSeconds: 0.0005)
+        guard case .admitShared = policy.decide(negligible) else {
+            return XCTFail("cells that only wait are not held back")
+        }
     }
 
     func testTheBatchProgressesUnderLoadNbrunDidNotCause() {
@@ -127,28 +142,36 @@ final class AdmissionPolicyTests: XCTestCase {
 
     func testOneCoreCellsRunBesideTimingSensitiveOnesOnlyWhilePunctual() {
         var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.005, minimumRunning: 2)
-        XCTAssertEqual(policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 2, lateness: 0.001)),
-                       .startOneCore, "beside running timing-sensitive cells while wake-ups are punctual")
-        XCTAssertEqual(policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 1, runningOneCore: 1)),
-                       .wait, "one at a time")
-        XCTAssertEqual(policy.decide(State(waitingShared: 5, runningShared: 4, runningOneCore: 1)), .admitShared(1),
-                       "timing-sensitive cells are still admitted beside a one-core cell")
-        XCTAssertEqual(policy.decide(State(waitingShared: 5, runningShared: 4, waitingOneCore: 1, lateness: 0.001)),
-                       .startOneCore, "the next one-core cell does not wait behind admissions")
-        XCTAssertEqual(policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 1, lateness: 0.050)),
-                       .wait, "not while wake-ups are late")
-        XCTAssertEqual(policy.decide(State(waitingShared: 0, waitingOneCore: 1, lateness: 0.050)), .startOneCore,
-                       "alone, lateness does not matter")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 2, lateness: 0.001)),
+            .startOneCore, "beside running timing-sensitive cells while wake-ups are punctual")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 1, runningOneCore: 1)),
+            .wait, "one at a time")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 5, runningShared: 4, runningOneCore: 1)), .admitShared(1),
+            "timing-sensitive cells are still admitted beside a one-core cell")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 5, runningShared: 4, waitingOneCore: 1, lateness: 0.001)),
+            .startOneCore, "the next one-core cell does not wait behind admissions")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 1, lateness: 0.050)),
+            .wait, "not while wake-ups are late")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 0, waitingOneCore: 1, lateness: 0.050)), .startOneCore,
+            "alone, lateness does not matter")
     }
 
     func testExclusiveCellsRunBesideNothingNotEvenAOneCoreCell() {
         var policy = AdmissionPolicy(jobs: nil)
         XCTAssertEqual(policy.decide(State(waitingExclusive: 1, runningOneCore: 1)), .wait)
-        XCTAssertEqual(policy.decide(State(waitingExclusive: 1, waitingOneCore: 1)), .startOneCore,
-                       "one-core cells first, exclusive ones last")
+        XCTAssertEqual(
+            policy.decide(State(waitingExclusive: 1, waitingOneCore: 1)), .startOneCore,
+            "one-core cells first, exclusive ones last")
         XCTAssertEqual(policy.decide(State(waitingExclusive: 1)), .startExclusive)
-        XCTAssertEqual(policy.decide(State(waitingShared: 3, runningExclusive: 1, waitingOneCore: 1)), .wait,
-                       "nothing starts beside an exclusive cell")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 3, runningExclusive: 1, waitingOneCore: 1)), .wait,
+            "nothing starts beside an exclusive cell")
     }
 
     func testJobsCapsCellsRunningAtOnce() {
@@ -165,7 +188,9 @@ final class AdmissionPolicyTests: XCTestCase {
 final class AdmissionEngineTests: XCTestCase {
     /// Counts the cells running at once, by kind, and what overlapped.
     final class Overlap: Sendable {
-        private let state = Locked<(shared: Int, exclusive: Int, peakShared: Int, peakAll: Int, overlaps: Int, runs: [String: Int])>(
+        private let state = Locked<
+            (shared: Int, exclusive: Int, peakShared: Int, peakAll: Int, overlaps: Int, runs: [String: Int])
+        >(
             (0, 0, 0, 0, 0, [:]))
 
         func during(_ name: String, exclusive: Bool, _ body: () -> Void) {
@@ -194,21 +219,27 @@ final class AdmissionEngineTests: XCTestCase {
             let source = cpuBound ? "spin(\(index))" : "sleep(\(index))"
             let fingerprint = SourceFingerprint(source: source)
             cells.append(Fixture.codeCell(source))
-            demos.append(Demo(notebook: "fixture", name: source, fingerprint: fingerprint.digest, cpuBound: cpuBound) { ctx in
-                meter.during(source, exclusive: cpuBound) {
-                    if cpuBound {
-                        var x = 0
-                        for i in 0..<20_000 { x &+= i }
-                        ctx.print("spun \(x)")
-                    } else {
-                        // An executor per cell, as the course's cells open one.
-                        let value = try? ThreadPoolExecutor.with(maxWorkers: 2) { pool in
-                            try pool.submit { Thread.sleep(forTimeInterval: 0.02); return 1 }.result()
+            demos.append(
+                Demo(
+                    notebook: "fixture", name: source, fingerprint: fingerprint.digest,
+                    load: cpuBound ? .allCores : .timingSensitive
+                ) { ctx in
+                    meter.during(source, exclusive: cpuBound) {
+                        if cpuBound {
+                            var x = 0
+                            for i in 0..<20_000 { x &+= i }
+                            ctx.print("spun \(x)")
+                        } else {
+                            // An executor per cell, as the course's cells open one.
+                            let value = try? ThreadPoolExecutor.with(maxWorkers: 2) { pool in
+                                try pool.submit {
+                                    Thread.sleep(forTimeInterval: 0.02); return 1
+                                }.result()
+                            }
+                            ctx.print("slept \(value ?? 0)")
                         }
-                        ctx.print("slept \(value ?? 0)")
                     }
-                }
-            })
+                })
         }
         return (Fixture.notebook(cells), DemoRegistry(demos))
     }
@@ -248,9 +279,13 @@ final class AdmissionEngineTests: XCTestCase {
             let source = "cell(\(index))"
             let fingerprint = SourceFingerprint(source: source)
             cells.append(Fixture.codeCell(source))
-            demos.append(Demo(notebook: "fixture", name: source, fingerprint: fingerprint.digest, cpuBound: cpuBound) { _ in
-                order.withLock { $0.append(source) }
-            })
+            demos.append(
+                Demo(
+                    notebook: "fixture", name: source, fingerprint: fingerprint.digest,
+                    load: cpuBound ? .allCores : .timingSensitive
+                ) { _ in
+                    order.withLock { $0.append(source) }
+                })
         }
         let plan = try Fixture.plan(Fixture.notebook(cells), DemoRegistry(demos))
         _ = Engine.run([plan], options: EngineOptions(jobs: 1))
@@ -267,6 +302,7 @@ final class AdmissionEngineTests: XCTestCase {
         // 120 cells, each on a pool thread and each opening an executor with a worker.
         XCTAssertEqual(meter.runs.values.reduce(0, +), 240)
         XCTAssertGreaterThan(ThreadCache.shared.reusedCount - reused, 120, "the second batch took parked threads")
-        XCTAssertLessThan(ThreadCache.shared.createdCount - created, 120, "and created fewer than half of what it started")
+        XCTAssertLessThan(
+            ThreadCache.shared.createdCount - created, 120, "and created fewer than half of what it started")
     }
 }

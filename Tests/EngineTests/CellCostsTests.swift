@@ -1,5 +1,5 @@
-import Demos
 import Foundation
+import PythonRuntime
 import XCTest
 
 @testable import Engine
@@ -22,8 +22,9 @@ final class CellCostsTests: XCTestCase {
         XCTAssertEqual(need.cores ?? 0, 0.08 / 0.55, accuracy: 1e-9, "CPU time over wall time")
         XCTAssertEqual(need.cpu ?? 0, 0.08, accuracy: 1e-9)
         XCTAssertEqual(need.running, 1)
-        XCTAssertEqual(costs.reservedCores, 0.08 / 0.55, accuracy: 1e-9,
-                       "a cell started before the need was known counts at it once it is")
+        XCTAssertEqual(
+            costs.reservedCores, 0.08 / 0.55, accuracy: 1e-9,
+            "a cell started before the need was known counts at it once it is")
         costs.finished(loop, reserved: early, cpu: 0.08, wall: 0.55)
         XCTAssertEqual(costs.reservedCores, 0, accuracy: 1e-9)
 
@@ -32,8 +33,9 @@ final class CellCostsTests: XCTestCase {
         XCTAssertEqual(costs.reservedCores, 0.08 / 0.55, accuracy: 1e-9, "a running cell holds its need")
         costs.finished(loop, reserved: reserved, cpu: 0.08, wall: 1.10)
         XCTAssertEqual(costs.reservedCores, 0, accuracy: 1e-9, "and gives it back when it ends")
-        XCTAssertEqual(costs.need(of: loop).cores ?? 0, 0.08 / 0.55, accuracy: 1e-9,
-                       "a run slowed by the batch does not make the need look smaller")
+        XCTAssertEqual(
+            costs.need(of: loop).cores ?? 0, 0.08 / 0.55, accuracy: 1e-9,
+            "a run slowed by the batch does not make the need look smaller")
         XCTAssertNil(costs.need(of: demo("other")).cores, "needs are per demo")
     }
 

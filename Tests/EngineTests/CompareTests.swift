@@ -36,8 +36,11 @@ final class CompareTests: XCTestCase {
         XCTAssertFalse(same(map, "https://site/0 -> 200 OK\n"), "a dropped line")
         XCTAssertFalse(same(map, "https://site/0 -> 404 OK\nhttps://site/1 -> 200 OK\n"))
         XCTAssertFalse(same("A done\n", "A finished\n"), "a changed word")
-        XCTAssertFalse(CellComparison(expected: lines("x\n"), actual: lines("x\n", error: ("ValueError", "boom")),
-                                      rules: CompareRules()).matches, "a new error output")
+        XCTAssertFalse(
+            CellComparison(
+                expected: lines("x\n"), actual: lines("x\n", error: ("ValueError", "boom")),
+                rules: CompareRules()
+            ).matches, "a new error output")
     }
 
     func testUnorderedCellsCompareAsAMultiset() throws {
@@ -47,8 +50,10 @@ final class CompareTests: XCTestCase {
         XCTAssertFalse(same("T0 done\nT1 done\n", "T1 done\n", all), "a missing line fails")
         // Only the lines a pattern names may move; the rest keep their order.
         let some = try rules(#"{"unordered": "^T\\d (starting|done)$"}"#)
-        XCTAssertTrue(same("T0 starting\nT1 starting\nT1 done\nT0 done\nelapsed: 0.50s\n",
-                           "T1 starting\nT0 starting\nT0 done\nT1 done\nelapsed: 0.51s\n", some))
+        XCTAssertTrue(
+            same(
+                "T0 starting\nT1 starting\nT1 done\nT0 done\nelapsed: 0.50s\n",
+                "T1 starting\nT0 starting\nT0 done\nT1 done\nelapsed: 0.51s\n", some))
         XCTAssertFalse(same("a\nb\nT0 done\n", "b\na\nT0 done\n", some))
     }
 
@@ -64,18 +69,25 @@ final class CompareTests: XCTestCase {
     }
 
     func testBadRulesAreRefusedWithWhereTheyCameFrom() {
-        XCTAssertThrowsError(try rules(#"{"unorderd": true}"#)) { XCTAssertTrue("\($0)".contains("unknown rule"), "\($0)") }
-        XCTAssertThrowsError(try rules(#"{"mask": ["("]}"#)) { XCTAssertTrue("\($0)".contains("invalid regular expression"), "\($0)") }
+        XCTAssertThrowsError(try rules(#"{"unorderd": true}"#)) {
+            XCTAssertTrue("\($0)".contains("unknown rule"), "\($0)")
+        }
+        XCTAssertThrowsError(try rules(#"{"mask": ["("]}"#)) {
+            XCTAssertTrue("\($0)".contains("invalid regular expression"), "\($0)")
+        }
         XCTAssertThrowsError(try rules(#"{"tolerance": {"relative": -1}}"#))
     }
 
     func testStreamChunkingDoesNotMatter() {
-        let chunked = OutputLines([.stream(name: "stdout", text: "A starting\nmain"), .stream(name: "stdout", text: " thread\n")])
+        let chunked = OutputLines([
+            .stream(name: "stdout", text: "A starting\nmain"), .stream(name: "stdout", text: " thread\n"),
+        ])
         XCTAssertEqual(chunked.stdout, ["A starting", "main thread"])
     }
 
     func testDiffShowsExpectedAndActualLines() {
-        let comparison = CellComparison(expected: lines("keep\nold\n"), actual: lines("keep\nnew\n"), rules: CompareRules())
+        let comparison = CellComparison(
+            expected: lines("keep\nold\n"), actual: lines("keep\nnew\n"), rules: CompareRules())
         XCTAssertEqual(comparison.differences, ["stdout:", "   keep", "  -old", "  +new"])
     }
 }

@@ -1,6 +1,6 @@
-import Demos
 import Engine
 import Notebook
+import PythonRuntime
 import XCTest
 
 final class MatchingTests: XCTestCase {

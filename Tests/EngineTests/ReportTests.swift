@@ -7,13 +7,17 @@ final class ReportTests: XCTestCase {
     func testJUnitEscapesMarkupAndControlCharacters() {
         var report = JUnitReport()
         report.cases = [
-            .init(notebook: "a&b.ipynb", name: #"cell 1 [nb/"x"<y>]"#, seconds: 0.25, failure: "-\u{1B}[31mred\n+ok\tfine\u{0}"),
+            .init(
+                notebook: "a&b.ipynb", name: #"cell 1 [nb/"x"<y>]"#, seconds: 0.25,
+                failure: "-\u{1B}[31mred\n+ok\tfine\u{0}"),
             .init(notebook: "a&b.ipynb", name: "cell 2", seconds: 1, failure: nil),
         ]
         let xml = report.xml
         XCTAssertTrue(xml.contains(#"<testsuite name="a&amp;b.ipynb" tests="2" failures="1">"#), xml)
         XCTAssertTrue(xml.contains(#"name="cell 1 [nb/&quot;x&quot;&lt;y&gt;]" time="0.250">"#), xml)
-        XCTAssertTrue(xml.contains("-\\u{1b}[31mred\n+ok\tfine\\u{0}</failure>"), "controls XML cannot hold are shown, not written: \(xml)")
+        XCTAssertTrue(
+            xml.contains("-\\u{1b}[31mred\n+ok\tfine\\u{0}</failure>"),
+            "controls XML cannot hold are shown, not written: \(xml)")
         XCTAssertTrue(xml.contains(#"<testcase classname="a&amp;b.ipynb" name="cell 2" time="1.000"/>"#), xml)
         XCTAssertFalse(xml.unicodeScalars.contains { $0.value < 0x20 && !["\n", "\t"].contains($0) })
     }
@@ -22,18 +26,26 @@ final class ReportTests: XCTestCase {
         let stamp = try XCTUnwrap(Timestamp(parsing: "2026-11-24T17:39:05.229153Z"))
         XCTAssertEqual(stamp.description, "2026-11-24T17:39:05.229153Z")
         XCTAssertEqual(stamp.microseconds, 229_153)
-        for wrong in ["2026/11/24T17:39:05.229153Z", "2026-11-24 17:39:05.229153Z", "2026-11-24T17-39-05.229153Z",
-                      "2026-11-24T17:39:05,229153Z", "2026-11-24T17:39:05.229153+", "2026-11-24T17:39:05.22915Z",
-                      "2026-11-2xT17:39:05.229153Z", ""] {
+        for wrong in [
+            "2026/11/24T17:39:05.229153Z", "2026-11-24 17:39:05.229153Z", "2026-11-24T17-39-05.229153Z",
+            "2026-11-24T17:39:05,229153Z", "2026-11-24T17:39:05.229153+", "2026-11-24T17:39:05.22915Z",
+            "2026-11-2xT17:39:05.229153Z", "",
+        ] {
             XCTAssertNil(Timestamp(parsing: wrong), wrong)
         }
     }
 
     func testRecordedSecondsComeFromExecuteInputToReply() {
-        let metadata = JSONObject([("execution", .object(JSONObject([
-            ("iopub.execute_input", .string("2026-11-24T17:39:05.750000Z")),
-            ("shell.execute_reply", .string("2026-11-24T17:39:07.000000Z")),
-        ])))])
+        let metadata = JSONObject([
+            (
+                "execution",
+                .object(
+                    JSONObject([
+                        ("iopub.execute_input", .string("2026-11-24T17:39:05.750000Z")),
+                        ("shell.execute_reply", .string("2026-11-24T17:39:07.000000Z")),
+                    ]))
+            )
+        ])
         XCTAssertEqual(CellTiming.recordedSeconds(in: metadata), 1.25)
         XCTAssertNil(CellTiming.recordedSeconds(in: JSONObject()))
     }
@@ -44,16 +56,22 @@ final class ReportTests: XCTestCase {
     func testDiffPairsCodeCellsByIdElseByPosition() throws {
         let a = Notebook(cells: [prose(), code("x"), code("y")])
         let moved = Notebook(cells: [code("y"), prose(), prose(), code("x")])
-        XCTAssertEqual(try XCTUnwrap(NotebookComparison.pairCodeCells(a, moved)).map { [$0.0, $0.1] }, [[1, 3], [2, 0]],
-                       "by id, wherever the cells moved")
+        XCTAssertEqual(
+            try XCTUnwrap(NotebookComparison.pairCodeCells(a, moved)).map { [$0.0, $0.1] }, [[1, 3], [2, 0]],
+            "by id, wherever the cells moved")
         let renamed = Notebook(cells: [code("p"), code("q"), prose()])
-        XCTAssertEqual(try XCTUnwrap(NotebookComparison.pairCodeCells(a, renamed)).map { [$0.0, $0.1] }, [[1, 0], [2, 1]],
-                       "ids that disagree: by position")
+        XCTAssertEqual(
+            try XCTUnwrap(NotebookComparison.pairCodeCells(a, renamed)).map { [$0.0, $0.1] }, [[1, 0], [2, 1]],
+            "ids that disagree: by position")
         let noIDs = Notebook(nbformatMinor: 4, cells: [code(nil), prose(), code(nil)])
-        XCTAssertEqual(try XCTUnwrap(NotebookComparison.pairCodeCells(a, noIDs)).map { [$0.0, $0.1] }, [[1, 0], [2, 2]])
+        XCTAssertEqual(
+            try XCTUnwrap(NotebookComparison.pairCodeCells(a, noIDs)).map { [$0.0, $0.1] }, [[1, 0], [2, 2]])
         let duplicated = Notebook(cells: [code("x"), code("x")])
-        XCTAssertEqual(try XCTUnwrap(NotebookComparison.pairCodeCells(duplicated, duplicated)).map { [$0.0, $0.1] }, [[0, 0], [1, 1]],
-                       "repeated ids: by position")
-        XCTAssertNil(NotebookComparison.pairCodeCells(a, Notebook(cells: [code("p")])), "different counts, no shared ids")
+        XCTAssertEqual(
+            try XCTUnwrap(NotebookComparison.pairCodeCells(duplicated, duplicated)).map { [$0.0, $0.1] },
+            [[0, 0], [1, 1]],
+            "repeated ids: by position")
+        XCTAssertNil(
+            NotebookComparison.pairCodeCells(a, Notebook(cells: [code("p")])), "different counts, no shared ids")
     }
 }

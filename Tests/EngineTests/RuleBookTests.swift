@@ -6,7 +6,8 @@ import XCTest
 /// `nbrun.json`: read once, every entry checked at load, applied per demo and per cell.
 final class RuleBookTests: XCTestCase {
     /// Demos named as the rule files below name them (`nb/race`, `nb/other`, `nb/x`).
-    let registry = DemoRegistry(["race", "other", "x"].map { Fixture.demo("pass", name: $0, notebook: "nb", run: { _ in }) })
+    let registry = DemoRegistry(
+        ["race", "other", "x"].map { Fixture.demo("pass", name: $0, notebook: "nb", run: { _ in }) })
 
     func write(_ text: String) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nbrun-rules-\(UUID().uuidString)")
@@ -33,17 +34,23 @@ final class RuleBookTests: XCTestCase {
         let book = try RuleBook.load(write(#"{"demos": {"nb/race": {"mask": ["got: +(\\d+)"]}}}"#), registry: registry)
         let cell = Cell(type: .code, source: "x")
         let masked = try book.rules(for: cell, demo: "nb/race"), plain = try book.rules(for: cell, demo: "nb/other")
-        let (a, b) = (OutputLines([.stream(name: "stdout", text: "got: 1\n")]), OutputLines([.stream(name: "stdout", text: "got: 2\n")]))
+        let (a, b) = (
+            OutputLines([.stream(name: "stdout", text: "got: 1\n")]),
+            OutputLines([.stream(name: "stdout", text: "got: 2\n")])
+        )
         XCTAssertTrue(CellComparison(expected: a, actual: b, rules: masked).matches)
         XCTAssertFalse(CellComparison(expected: a, actual: b, rules: plain).matches)
     }
 
     func testCellMetadataOverridesTheFile() throws {
-        let book = try RuleBook.load(write(#"{"defaults": {"skip": false}}"#))
+        let book = try RuleBook.load(write(#"{"defaults": {"skip": false}}"#), registry: registry)
         var cell = Cell(type: .code, source: "x")
         cell.metadata["nbrun"] = .object(JSONObject([("unordered", .bool(true))]))
         let rules = try book.rules(for: cell, demo: nil)
-        let (a, b) = (OutputLines([.stream(name: "stdout", text: "a\nb\n")]), OutputLines([.stream(name: "stdout", text: "b\na\n")]))
+        let (a, b) = (
+            OutputLines([.stream(name: "stdout", text: "a\nb\n")]),
+            OutputLines([.stream(name: "stdout", text: "b\na\n")])
+        )
         XCTAssertTrue(CellComparison(expected: a, actual: b, rules: rules).matches)
         cell.metadata["nbrun"] = .string("unordered")
         XCTAssertThrowsError(try book.rules(for: cell, demo: nil), "metadata.nbrun must be an object")
@@ -53,14 +60,17 @@ final class RuleBookTests: XCTestCase {
         XCTAssertTrue(try loadError(#"{"default": {}}"#).contains(#"unknown key "default""#))
         XCTAssertTrue(try loadError(#"[1]"#).contains("must hold a JSON object"))
         XCTAssertTrue(try loadError(#"{"demos": {"nb/x": []}}"#).contains("demos.nb/x must be an object"))
-        XCTAssertTrue(try loadError(#"{"demos": {"nb/x": {"mask": ["("]}}}"#).contains("demos.nb/x"), "a bad regular expression")
-        XCTAssertTrue(try loadError(#"{"demos": {"nb/x": {"tolerance": {"relative": 0.1, "typo": 1}}}}"#).contains("demos.nb/x"))
+        XCTAssertTrue(
+            try loadError(#"{"demos": {"nb/x": {"mask": ["("]}}}"#).contains("demos.nb/x"), "a bad regular expression")
+        XCTAssertTrue(
+            try loadError(#"{"demos": {"nb/x": {"tolerance": {"relative": 0.1, "typo": 1}}}}"#).contains("demos.nb/x"))
         XCTAssertTrue(try loadError(#"{"demos": "#).contains("JSON ends early"), "not JSON")
     }
 
     func testAMissingFileIsAnErrorNamingIt() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString).json").path
-        XCTAssertThrowsError(try RuleBook.load(path)) { error in
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString).json")
+            .path
+        XCTAssertThrowsError(try RuleBook.load(path, registry: registry)) { error in
             XCTAssertEqual("\(error)", "\(path): no such file or directory")
         }
     }

@@ -1,9 +1,11 @@
-import Demos
-@testable import Engine
 import Foundation
 import Futures
 import Notebook
+import PythonRuntime
+import TestKit
 import XCTest
+
+@testable import Engine
 
 final class RunningTests: XCTestCase {
     /// Three cells that each sleep, print from several threads, and say who they are.
@@ -13,19 +15,20 @@ final class RunningTests: XCTestCase {
         for index in 0..<count {
             let source = "sleeper(\(index))"
             cells.append(Fixture.codeCell(source))
-            demos.append(Fixture.demo(source, name: "sleeper-\(index)") { ctx in
-                let group = DispatchGroup()
-                for thread in 0..<4 {
-                    group.enter()
-                    Thread {
-                        for line in 0..<50 { ctx.print("cell \(index) thread \(thread) line \(line)") }
-                        group.leave()
-                    }.start()
-                }
-                Thread.sleep(forTimeInterval: sleep)
-                group.wait()
-                ctx.printError("cell \(index) warns")
-            })
+            demos.append(
+                Fixture.demo(source, name: "sleeper-\(index)") { ctx in
+                    let group = DispatchGroup()
+                    for thread in 0..<4 {
+                        group.enter()
+                        Thread {
+                            for line in 0..<50 { ctx.print("cell \(index) thread \(thread) line \(line)") }
+                            group.leave()
+                        }.start()
+                    }
+                    Thread.sleep(forTimeInterval: sleep)
+                    group.wait()
+                    ctx.printError("cell \(index) warns")
+                })
         }
         return (Fixture.notebook(cells), DemoRegistry(demos))
     }
@@ -38,13 +41,15 @@ final class RunningTests: XCTestCase {
             let cell = result.notebook.cells[index + 1]
             let lines = Fixture.streamLines(cell)
             XCTAssertEqual(lines.count, 200)
-            XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("cell \(index) thread ") }, "cell \(index) got another cell's output")
+            XCTAssertTrue(
+                lines.allSatisfy { $0.hasPrefix("cell \(index) thread ") }, "cell \(index) got another cell's output")
             for thread in 0..<4 {  // each thread's lines keep their order
                 let own = lines.filter { $0.hasPrefix("cell \(index) thread \(thread) ") }
                 XCTAssertEqual(own, (0..<50).map { "cell \(index) thread \(thread) line \($0)" })
             }
             XCTAssertEqual(Fixture.streamLines(cell, "stderr"), ["cell \(index) warns"])
-            XCTAssertEqual(cell.outputs?.map { $0.stream?.name }, ["stdout", "stderr"], "one output per run of a stream")
+            XCTAssertEqual(
+                cell.outputs?.map { $0.stream?.name }, ["stdout", "stderr"], "one output per run of a stream")
             XCTAssertEqual(cell.outputs?.first?.stream?.text.hasSuffix("\n"), true)
         }
     }
@@ -72,13 +77,16 @@ final class RunningTests: XCTestCase {
         let pattern = try NSRegularExpression(pattern: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$"#)
         for cell in result.notebook.cells.dropFirst() {
             XCTAssertEqual(cell.tags, ["no-run"])
-            guard case .object(let execution)? = cell.metadata["execution"] else { return XCTFail("no execution metadata") }
+            guard case .object(let execution)? = cell.metadata["execution"] else {
+                return XCTFail("no execution metadata")
+            }
             let keys = ["iopub.status.busy", "iopub.execute_input", "shell.execute_reply", "iopub.status.idle"]
             XCTAssertEqual(Set(execution.keys), Set(keys))
             let stamps = keys.compactMap { execution[$0]?.stringValue }
             XCTAssertEqual(stamps.count, 4)
             for stamp in stamps {
-                XCTAssertEqual(pattern.numberOfMatches(in: stamp, range: NSRange(stamp.startIndex..., in: stamp)), 1, stamp)
+                XCTAssertEqual(
+                    pattern.numberOfMatches(in: stamp, range: NSRange(stamp.startIndex..., in: stamp)), 1, stamp)
             }
             XCTAssertEqual(stamps, stamps.sorted(), "busy <= execute_input <= execute_reply <= idle")
             // Measured around the real run: the cell sleeps 50 ms.
@@ -94,9 +102,10 @@ final class RunningTests: XCTestCase {
         for index in 0..<count {
             let source = "meet(\(index))"
             cells.append(Fixture.codeCell(source))
-            demos.append(Fixture.demo(source, name: "meet-\(index)") { ctx in
-                ctx.print(meeting.arrive() ? "met" : "alone")
-            })
+            demos.append(
+                Fixture.demo(source, name: "meet-\(index)") { ctx in
+                    ctx.print(meeting.arrive() ? "met" : "alone")
+                })
         }
         return (Fixture.notebook(cells), DemoRegistry(demos))
     }
@@ -104,16 +113,18 @@ final class RunningTests: XCTestCase {
     func testCellsRunSideBySideByDefaultAndOneAtATimeWithJobsOne() throws {
         let (notebook, registry) = makeMeeting(count: 4)
         let parallel = Engine.run([try Fixture.plan(notebook, registry)])[0]
-        XCTAssertEqual(parallel.notebook.cells.dropFirst().map { Fixture.streamLines($0) }, Array(repeating: ["met"], count: 4),
-                       "all four cells were running at once")
+        XCTAssertEqual(
+            parallel.notebook.cells.dropFirst().map { Fixture.streamLines($0) }, Array(repeating: ["met"], count: 4),
+            "all four cells were running at once")
 
         let (sleepers, sleeperRegistry) = makeSleepers(count: 4, sleep: 0.05)
         let serial = Engine.run([try Fixture.plan(sleepers, sleeperRegistry)], options: EngineOptions(jobs: 1))[0]
         // With one job, each cell starts after the previous one replied.
         let stamps = serial.notebook.cells.dropFirst().compactMap { cell -> (String, String)? in
             guard case .object(let execution)? = cell.metadata["execution"],
-                  let input = execution["iopub.execute_input"]?.stringValue,
-                  let reply = execution["shell.execute_reply"]?.stringValue else { return nil }
+                let input = execution["iopub.execute_input"]?.stringValue,
+                let reply = execution["shell.execute_reply"]?.stringValue
+            else { return nil }
             return (input, reply)
         }
         XCTAssertEqual(stamps.count, 4)
@@ -124,10 +135,12 @@ final class RunningTests: XCTestCase {
 
     func testThrowingCellGetsAnErrorOutputAfterWhatItPrinted() throws {
         let source = "raise ValueError('bad')"
-        let registry = DemoRegistry([Fixture.demo(source, name: "raiser") { ctx in
-            ctx.print("before")
-            throw PythonError("ValueError", "bad input 3")
-        }])
+        let registry = DemoRegistry([
+            Fixture.demo(source, name: "raiser") { ctx in
+                ctx.print("before")
+                throw PythonError("ValueError", "bad input 3")
+            }
+        ])
         let result = Engine.run([try Fixture.plan(Fixture.notebook([Fixture.codeCell(source)]), registry)])[0]
         XCTAssertEqual(result.failures.count, 1)
         XCTAssertTrue(result.failures[0].description.contains("cell 1"))
@@ -136,7 +149,9 @@ final class RunningTests: XCTestCase {
         XCTAssertEqual(outputs.map(\.outputType), [.stream, .error])
         XCTAssertEqual(outputs[1].fields["ename"], .string("ValueError"))
         XCTAssertEqual(outputs[1].fields["evalue"], .string("bad input 3"))
-        XCTAssertEqual(outputs[1].fields["traceback"]?.arrayValue?.last?.stringValue?.hasSuffix("ValueError\u{1B}[0m: bad input 3"), true)
+        XCTAssertEqual(
+            outputs[1].fields["traceback"]?.arrayValue?.last?.stringValue?.hasSuffix(
+                "ValueError\u{1B}[0m: bad input 3"), true)
         XCTAssertEqual(result.notebook.cells[0].executionCount, .int(1))
     }
 
@@ -153,7 +168,8 @@ final class RunningTests: XCTestCase {
             Fixture.demo(quick, name: "quick") { $0.print("quick") },
         ])
         let notebook = Fixture.notebook([Fixture.codeCell(slow), Fixture.codeCell(quick)])
-        let result = Engine.run([try Fixture.plan(notebook, registry)], options: EngineOptions(jobs: 1, timeout: 0.2))[0]
+        let result = Engine.run([try Fixture.plan(notebook, registry)], options: EngineOptions(jobs: 1, timeout: 0.2))[
+            0]
         XCTAssertFalse(slowFinished.withLock { $0 }, "the run ended while the overrunning cell still ran")
         release.signal()
         XCTAssertEqual(result.failures.map(\.isTimedOut), [true])
@@ -170,16 +186,21 @@ final class RunningTests: XCTestCase {
         XCTAssertEqual(results.map(\.path), (0..<5).map { "copy\($0).ipynb" })
         XCTAssertTrue(results.allSatisfy { $0.notebook.cells[1].executionCount == .int(1) })
         let lines = results.flatMap { $0.notebook.cells.dropFirst().map { Fixture.streamLines($0) } }
-        XCTAssertEqual(lines, Array(repeating: ["met"], count: 15), "all 15 cells of the 5 notebooks were running at once")
+        XCTAssertEqual(
+            lines, Array(repeating: ["met"], count: 15), "all 15 cells of the 5 notebooks were running at once")
     }
 
     func testSeedGivesEachCellTheSameDrawsOnEveryRun() throws {
         let source = "random.random()"
-        let registry = DemoRegistry([Fixture.demo(source, name: "draw") { ctx in
-            ctx.print((0..<3).map { _ in String(ctx.uniform(0.1, 0.6)) }.joined(separator: " "))
-        }])
+        let registry = DemoRegistry([
+            Fixture.demo(source, name: "draw") { ctx in
+                ctx.print((0..<3).map { _ in String(ctx.uniform(0.1, 0.6)) }.joined(separator: " "))
+            }
+        ])
         let plan = try Fixture.plan(Fixture.notebook([Fixture.codeCell(source)]), registry)
-        let draws = { (seed: UInt64?) in Fixture.streamLines(Engine.run([plan], options: EngineOptions(seed: seed))[0].notebook.cells[0]) }
+        let draws = { (seed: UInt64?) in
+            Fixture.streamLines(Engine.run([plan], options: EngineOptions(seed: seed))[0].notebook.cells[0])
+        }
         XCTAssertEqual(draws(7), draws(7))
         XCTAssertNotEqual(draws(7), draws(8))
         XCTAssertNotEqual(draws(nil), draws(nil))
@@ -194,28 +215,31 @@ final class RunningTests: XCTestCase {
             let source = "spin(\(index))"
             cells.append(Fixture.codeCell(source))
             let fingerprint = SourceFingerprint(source: source)
-            demos.append(Demo(notebook: "fixture", name: source, fingerprint: fingerprint.digest, cpuBound: true) { _ in
-                events.withLock { $0.append("cpu start") }
-                busy.withLock { count in
-                    count += 1
-                    let now = count
-                    peak.withLock { $0 = max($0, now) }
-                }
-                Thread.sleep(forTimeInterval: 0.05)
-                busy.withLock { $0 -= 1 }
-            })
+            demos.append(
+                Demo(notebook: "fixture", name: source, fingerprint: fingerprint.digest, load: .allCores) { _ in
+                    events.withLock { $0.append("cpu start") }
+                    busy.withLock { count in
+                        count += 1
+                        let now = count
+                        peak.withLock { $0 = max($0, now) }
+                    }
+                    Thread.sleep(forTimeInterval: 0.05)
+                    busy.withLock { $0 -= 1 }
+                })
         }
         let sleeper = "sleep(0.2)"
         cells.append(Fixture.codeCell(sleeper))
-        demos.append(Fixture.demo(sleeper, name: "sleeper") { _ in
-            Thread.sleep(forTimeInterval: 0.2)
-            events.withLock { $0.append("sleeper done") }
-        })
+        demos.append(
+            Fixture.demo(sleeper, name: "sleeper") { _ in
+                Thread.sleep(forTimeInterval: 0.2)
+                events.withLock { $0.append("sleeper done") }
+            })
         let result = Engine.run([try Fixture.plan(Fixture.notebook(cells), DemoRegistry(demos))])[0]
         XCTAssertTrue(result.failures.isEmpty)
         XCTAssertEqual(peak.withLock { $0 }, 1, "CPU-bound cells never run at the same time")
-        XCTAssertEqual(events.withLock { $0 }, ["sleeper done", "cpu start", "cpu start", "cpu start"],
-                       "CPU-bound cells start once the timing-sensitive cell is done")
+        XCTAssertEqual(
+            events.withLock { $0 }, ["sleeper done", "cpu start", "cpu start", "cpu start"],
+            "CPU-bound cells start once the timing-sensitive cell is done")
     }
 
     func testOneCoreCellsRunBesideTheTimingSensitiveOnes() throws {
@@ -224,7 +248,8 @@ final class RunningTests: XCTestCase {
         let spin = "spin()", sleeper = "sleep(0.2)"
         let fingerprint = SourceFingerprint(source: spin)
         let demos = [
-            Demo(notebook: "fixture", name: spin, fingerprint: fingerprint.digest, cpuBound: true, usesOneCore: true) { _ in
+            Demo(notebook: "fixture", name: spin, fingerprint: fingerprint.digest, load: .oneCore) {
+                _ in
                 oneCoreDone.signal()
             },
             Fixture.demo(sleeper, name: "sleeper") { ctx in
@@ -241,17 +266,20 @@ final class RunningTests: XCTestCase {
         func recorded(_ source: String, seconds: Int?) -> Cell {
             var cell = Fixture.codeCell(source)
             if let seconds {
-                cell.metadata["execution"] = .object(JSONObject([
-                    ("iopub.execute_input", .string("2026-11-24T17:39:05.000000Z")),
-                    ("shell.execute_reply", .string("2026-11-24T17:39:0\(5 + seconds).250000Z")),
-                ]))
+                cell.metadata["execution"] = .object(
+                    JSONObject([
+                        ("iopub.execute_input", .string("2026-11-24T17:39:05.000000Z")),
+                        ("shell.execute_reply", .string("2026-11-24T17:39:0\(5 + seconds).250000Z")),
+                    ]))
             }
             return cell
         }
         let sources = ["short()", "long()", "unknown()", "middle()"]
         let registry = DemoRegistry(sources.map { source in Fixture.demo(source, name: source) { _ in } })
-        let notebook = Fixture.notebook([recorded("short()", seconds: 0), recorded("long()", seconds: 3),
-                                         recorded("unknown()", seconds: nil), recorded("middle()", seconds: 1)])
+        let notebook = Fixture.notebook([
+            recorded("short()", seconds: 0), recorded("long()", seconds: 3),
+            recorded("unknown()", seconds: nil), recorded("middle()", seconds: 1),
+        ])
         let plan = try Fixture.plan(notebook, registry)
         let names = { (jobs: Int?) in Engine.submissionOrder([plan], jobs: jobs).map { plan.steps[$0.1].demo.name } }
         XCTAssertEqual(names(nil), ["unknown()", "long()", "middle()", "short()"])

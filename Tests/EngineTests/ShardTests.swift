@@ -1,7 +1,7 @@
-import Demos
 import Engine
 import Foundation
 import Notebook
+import PythonRuntime
 import XCTest
 
 /// `--shard I/N`: every notebook in exactly one shard, the same split on every run, and
@@ -63,19 +63,19 @@ final class ShardTests: XCTestCase {
     func testCostComesFromTheRecordedTimings() throws {
         let path = CourseGoldenTests.path
         let notebook = try NotebookFile.read(path)
-        let cost = try XCTUnwrap(Shards.cost(of: notebook, path: path))
+        let cost = try XCTUnwrap(Shards.cost(of: notebook, path: path, registry: .course))
         var longest = 0.0, cpu = 0.0
         for cell in notebook.cells where cell.tags.contains(noRunTag) {
             guard let seconds = CellTiming.recordedSeconds(in: cell.metadata) else { continue }
             guard case .matched(let demo) = DemoRegistry.course.match(cell, notebookName: "02-threads") else {
                 return XCTFail("the golden notebook's cells all have ports")
             }
-            if demo.cpuBound { cpu += seconds } else { longest = max(longest, seconds) }
+            if demo.isCPUBound { cpu += seconds } else { longest = max(longest, seconds) }
         }
         XCTAssertEqual(cost, longest + cpu, accuracy: 1e-9)
         XCTAssertGreaterThan(cpu, 0, "the race and the lock are CPU-bound")
         var bare = notebook
         for index in bare.cells.indices { _ = bare.cells[index].metadata.removeValue(forKey: "execution") }
-        XCTAssertNil(Shards.cost(of: bare, path: path))
+        XCTAssertNil(Shards.cost(of: bare, path: path, registry: .course))
     }
 }

@@ -38,7 +38,9 @@ final class AsCompletedTests: XCTestCase {
         let pool = ThreadPoolExecutor(maxWorkers: 2)
         defer { pool.shutdown() }
         let gate = Gate()
-        let slow = pool.submit { gate.pass(); return 1 }
+        let slow = pool.submit {
+            gate.pass(); return 1
+        }
         let fast = pool.submit { 2 }
         _ = try fast.result()
         let cancelled = Future<Int>()
@@ -59,7 +61,9 @@ final class AsCompletedTests: XCTestCase {
         let gate = Gate()
         let done = pool.submit { 1 }
         _ = try done.result()
-        let stuck = pool.submit { gate.pass(); return 2 }
+        let stuck = pool.submit {
+            gate.pass(); return 2
+        }
         let start = DispatchTime.now()
         let completed = asCompleted([done, stuck], timeout: 0.15)
         XCTAssertEqual(try completed.next(), done)
@@ -73,7 +77,11 @@ final class AsCompletedTests: XCTestCase {
     func testTimeoutVariantYieldsAllWhenInTime() throws {
         let pool = ThreadPoolExecutor(maxWorkers: 3)
         defer { pool.shutdown() }
-        let futures = (0..<6).map { i in pool.submit { sleep(seconds: 0.01); return i } }
+        let futures = (0..<6).map { i in
+            pool.submit {
+                sleep(seconds: 0.01); return i
+            }
+        }
         let completed = asCompleted(futures, timeout: 5)
         var values: [Int] = []
         while let f = try completed.next() { values.append(try f.result()) }

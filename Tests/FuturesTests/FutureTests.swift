@@ -9,7 +9,9 @@ final class FutureTests: XCTestCase {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         defer { pool.shutdown() }
         let gate = Gate()
-        let slow = pool.submit { gate.pass(); return "late" }
+        let slow = pool.submit {
+            gate.pass(); return "late"
+        }
         let start = DispatchTime.now()
         XCTAssertThrowsError(try slow.result(timeout: 0.1)) { XCTAssertEqual($0 as? FuturesError, .timeout) }
         let elapsed = seconds(since: start)
@@ -26,10 +28,14 @@ final class FutureTests: XCTestCase {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let gate = Gate()
         let started = DispatchSemaphore(value: 0)
-        let running = pool.submit { started.signal(); gate.pass(); return 1 }
+        let running = pool.submit {
+            started.signal(); gate.pass(); return 1
+        }
         started.wait()
         let ran = Counter()
-        let queued = pool.submit { ran.increment(); return 2 }
+        let queued = pool.submit {
+            ran.increment(); return 2
+        }
 
         XCTAssertTrue(running.running)
         XCTAssertFalse(running.cancel(), "a running task can't be cancelled")
@@ -53,7 +59,9 @@ final class FutureTests: XCTestCase {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         defer { pool.shutdown() }
         let gate = Gate()
-        let future = pool.submit { gate.pass(); return 3 }
+        let future = pool.submit {
+            gate.pass(); return 3
+        }
         let calls = Counter()
         let seen = Counter()
         future.addDoneCallback { f in

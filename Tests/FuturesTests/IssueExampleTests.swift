@@ -1,7 +1,6 @@
 import Foundation
-import XCTest
-
 import Futures  // not @testable: the public API alone must be enough
+import XCTest
 
 // The usage from the issue, outside any type, so `wait` is used unqualified as users would.
 private func work() throws -> Int { 21 }

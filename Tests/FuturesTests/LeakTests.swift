@@ -27,7 +27,9 @@ final class LeakTests: XCTestCase {
             let gate = Gate()
             let futures = (0..<100).map { i in
                 let captured = Tracked(live, i)
-                return pool.submit { gate.pass(); return Tracked(live, captured.value) }
+                return pool.submit {
+                    gate.pass(); return Tracked(live, captured.value)
+                }
             }
             let capturedByCancelled = Tracked(live, -1)
             let cancelled = pool.submit { capturedByCancelled.value }
@@ -50,7 +52,9 @@ final class LeakTests: XCTestCase {
         do {
             let pool = ThreadPoolExecutor(maxWorkers: 4)
             let captured = Tracked(live, 9)
-            future = pool.submit { sleep(seconds: 0.05); return captured.value }
+            future = pool.submit {
+                sleep(seconds: 0.05); return captured.value
+            }
             for _ in 0..<7 { pool.submit { sleep(seconds: 0.01) } }
         }
         // deinit acted like shutdown(wait: false): the work still finishes, then workers exit.

@@ -4,7 +4,7 @@ import FuturesWorkerFixture
 import XCTest
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Workers that die, pools that are terminated, parents that are killed: nothing hangs and
@@ -29,10 +29,11 @@ final class ProcessFailureTests: XCTestCase {
         let pids = pool.workerPIDs
         XCTAssertEqual(kill(pids[0], SIGKILL), 0)
         for future in futures {
-            XCTAssertPythonError(try future.result(timeout: 10), "BrokenProcessPool",
+            assertPythonError(
+                try future.result(timeout: 10), "BrokenProcessPool",
                 "A process in the process pool was terminated abruptly while the future was running or pending.")
         }
-        XCTAssertPythonError(try pool.submit(FixtureFunctions.square, 2).result(timeout: 10), "BrokenProcessPool")
+        assertPythonError(try pool.submit(FixtureFunctions.square, 2).result(timeout: 10), "BrokenProcessPool")
         pool.shutdown(wait: true)
         XCTAssertEqual(survivors(of: pids), [], "the other worker was not killed")
     }
@@ -42,8 +43,8 @@ final class ProcessFailureTests: XCTestCase {
         let pids = pool.workerPIDs
         pool.terminate()
         XCTAssertEqual(survivors(of: pids, within: 0), [], "terminate(wait:) returned before reaping")
-        XCTAssertPythonError(try futures[0].result(timeout: 10), "BrokenProcessPool")
-        XCTAssertPythonError(try futures[1].result(timeout: 10), "BrokenProcessPool")
+        assertPythonError(try futures[0].result(timeout: 10), "BrokenProcessPool")
+        assertPythonError(try futures[1].result(timeout: 10), "BrokenProcessPool")
         XCTAssertTrue(futures[2].cancelled, "the queued task should be cancelled")
     }
 
@@ -56,7 +57,7 @@ final class ProcessFailureTests: XCTestCase {
         XCTAssertTrue(eventually { running.allSatisfy(\.running) })
         let pids = first.workerPIDs + second.workerPIDs + [child.pid ?? 0]
         ProcessPoolExecutor.terminateAllWorkers()
-        for future in running { XCTAssertPythonError(try future.result(timeout: 10), "BrokenProcessPool") }
+        for future in running { assertPythonError(try future.result(timeout: 10), "BrokenProcessPool") }
         child.join(timeout: 10)
         XCTAssertEqual(child.exitcode, -SIGKILL)
         first.shutdown()
@@ -66,10 +67,10 @@ final class ProcessFailureTests: XCTestCase {
 
     func testAMissingExecutableFailsTheFutureInsteadOfHanging() throws {
         let pool = ProcessPoolExecutor(maxWorkers: 1, executable: "/nonexistent/worker")
-        XCTAssertPythonError(try pool.submit(FixtureFunctions.square, 2).result(timeout: 10), "OSError")
+        assertPythonError(try pool.submit(FixtureFunctions.square, 2).result(timeout: 10), "OSError")
         pool.shutdown()
         let child = Multiprocessing.Process(target: FixtureFunctions.bump, executable: "/nonexistent/worker")
-        XCTAssertPythonError(try child.start(), "OSError")
+        assertPythonError(try child.start(), "OSError")
         XCTAssertNil(child.pid)
     }
 

@@ -4,7 +4,7 @@ import FuturesWorkerFixture
 import XCTest
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 final class ProcessPoolTests: XCTestCase {
@@ -44,11 +44,12 @@ final class ProcessPoolTests: XCTestCase {
         try ProcessPoolExecutor.with(maxWorkers: 2) { pool in
             let futures = [3, -1, 5].map { pool.submit(FixtureFunctions.checkPositive, $0) }
             XCTAssertEqual(try futures[0].result(), 3)
-            XCTAssertPythonError(try futures[1].result(), "ValueError", "-1 is negative")
+            assertPythonError(try futures[1].result(), "ValueError", "-1 is negative")
             XCTAssertEqual(try futures[2].result(), 5)
-            XCTAssertPythonError(try pool.submit(FixtureFunctions.swiftFailure, 7).result(),
-                                 "FixtureFailure", "fixture failure 7")
-            XCTAssertPythonError(try pool.submit(FixtureFunctions.unregistered, 1).result(), "AttributeError")
+            assertPythonError(
+                try pool.submit(FixtureFunctions.swiftFailure, 7).result(),
+                "FixtureFailure", "fixture failure 7")
+            assertPythonError(try pool.submit(FixtureFunctions.unregistered, 1).result(), "AttributeError")
             let failed = pool.submit(FixtureFunctions.checkPositive, -2)
             XCTAssertEqual(try failed.exception().map(pythonExceptionName(of:)), "ValueError")
         }
@@ -57,9 +58,10 @@ final class ProcessPoolTests: XCTestCase {
     func testClosureFailsWithPicklingErrorAndThePoolStaysUsable() throws {
         try ProcessPoolExecutor.with(maxWorkers: 1) { pool in
             let lambda = pool.submit({ (x: Int) in x * 2 }, 21)
-            XCTAssertPythonError(try lambda.result(), "PicklingError",
-                                 "Can't pickle <closure>: it is not a registered function")
-            XCTAssertPythonError(try pool.submit { 42 }.result(), "PicklingError")
+            assertPythonError(
+                try lambda.result(), "PicklingError",
+                "Can't pickle <closure>: it is not a registered function")
+            assertPythonError(try pool.submit { 42 }.result(), "PicklingError")
             XCTAssertEqual(try pool.submit(FixtureFunctions.square, 12).result(), 144)
         }
     }
@@ -67,7 +69,7 @@ final class ProcessPoolTests: XCTestCase {
     func testSharedValueCannotBeSentToAPool() throws {
         try ProcessPoolExecutor.with(maxWorkers: 1) { pool in
             let job = FixtureFunctions.Deposit(balance: try Multiprocessing.Value<Int32>(0), times: 1)
-            XCTAssertPythonError(try pool.submit(FixtureFunctions.deposit, job).result(), "RuntimeError")
+            assertPythonError(try pool.submit(FixtureFunctions.deposit, job).result(), "RuntimeError")
             XCTAssertEqual(try pool.submit(FixtureFunctions.square, 2).result(), 4)
         }
     }
@@ -78,15 +80,17 @@ final class ProcessPoolTests: XCTestCase {
             XCTAssertEqual(pool.messagesSent, 4)
             XCTAssertEqual(try pool.map(FixtureFunctions.square, 0..<10), (0..<10).map { $0 * $0 })
             XCTAssertEqual(pool.messagesSent, 14, "chunksize 1: one message per item")
-            XCTAssertEqual(try pool.map(FixtureFunctions.checkPositive, [1, 2, 3, 4, 5], chunksize: 5), [1, 2, 3, 4, 5])
+            XCTAssertEqual(
+                try pool.map(FixtureFunctions.checkPositive, [1, 2, 3, 4, 5], chunksize: 5), [1, 2, 3, 4, 5])
             XCTAssertEqual(pool.messagesSent, 15)
         }
     }
 
     func testMapRaisesTheFirstErrorInInputOrder() throws {
         try ProcessPoolExecutor.with(maxWorkers: 2) { pool in
-            XCTAssertPythonError(try pool.map(FixtureFunctions.checkPositive, [1, -2, 3, -4], chunksize: 2),
-                                 "ValueError", "-2 is negative")
+            assertPythonError(
+                try pool.map(FixtureFunctions.checkPositive, [1, -2, 3, -4], chunksize: 2),
+                "ValueError", "-2 is negative")
         }
     }
 

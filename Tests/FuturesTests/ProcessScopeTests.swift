@@ -26,7 +26,7 @@ final class ProcessScopeTests: XCTestCase {
         XCTAssertEqual(survivors(of: scopedPIDs), [])
         XCTAssertFalse(otherPIDs.contains(where: processIsDead))
         XCTAssertEqual(try unscoped.submit(FixtureFunctions.square, 6).result(), 36)
-        XCTAssertPythonError(try scoped.submit(FixtureFunctions.square, 2).result(), "BrokenProcessPool")
+        assertPythonError(try scoped.submit(FixtureFunctions.square, 2).result(), "BrokenProcessPool")
         // Work that goes on in a terminated scope starts nothing new.
         let late = Ambient.run(in: scope) { Multiprocessing.Process(target: FixtureFunctions.bump) }
         XCTAssertThrowsError(try late.start())

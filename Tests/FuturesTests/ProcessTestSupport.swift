@@ -4,7 +4,7 @@ import FuturesWorkerFixture
 import XCTest
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The worker binary for process tests: `FuturesWorkerFixture`, built next to the test bundle.
@@ -41,7 +41,7 @@ enum WorkerFixture {
 /// Whether `pid` is gone or a zombie (dead, waiting for some parent to reap it).
 func processIsDead(_ pid: Int32) -> Bool {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")")
+        let close = stat.lastIndex(of: ")")
     else { return true }
     let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
     return state == "Z" || state == "X"
@@ -68,7 +68,7 @@ func eventually(within limit: TimeInterval = 10, _ condition: () -> Bool) -> Boo
     return true
 }
 
-func XCTAssertPythonError<T>(
+func assertPythonError<T>(
     _ expression: @autoclosure () throws -> T, _ ename: String, _ evalue: String? = nil,
     file: StaticString = #filePath, line: UInt = #line
 ) {

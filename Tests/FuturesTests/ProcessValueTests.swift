@@ -4,7 +4,7 @@ import FuturesWorkerFixture
 import XCTest
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 final class ProcessValueTests: XCTestCase {

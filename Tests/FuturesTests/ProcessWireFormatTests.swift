@@ -10,7 +10,9 @@ final class ProcessWireFormatTests: XCTestCase {
         let label: String
     }
 
-    private func roundTrip<T: Codable & Equatable>(_ values: [T], file: StaticString = #filePath, line: UInt = #line) throws {
+    private func roundTrip<T: Codable & Equatable>(_ values: [T], file: StaticString = #filePath, line: UInt = #line)
+        throws
+    {
         let bytes = try WireFormat.encode(values)
         XCTAssertEqual(try WireFormat.decode([T].self, from: bytes), values, file: file, line: line)
     }

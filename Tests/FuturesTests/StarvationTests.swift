@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import TestKit
 import XCTest
 
 @testable import Futures
@@ -14,10 +15,10 @@ final class StarvationTests: XCTestCase {
         let meters = executors.map { _ in ConcurrencyMeter() }
         // Every task blocks until all 800 are running: that only happens if none queues
         // behind another. No clock is read; a busy machine only makes them meet later.
-        let everyone = Meeting(parties: 800)
+        let everyone = Rendezvous(parties: 800)
         var futures: [Future<Bool>] = []
         for (pool, meter) in zip(executors, meters) {
-            for _ in 0..<4 { futures.append(pool.submit { meter.measure { everyone.arrive() } }) }
+            for _ in 0..<4 { futures.append(pool.submit { meter.measure { everyone.arrive(limit: 60) } }) }
         }
         let met = try futures.map { try $0.result() }
 
@@ -27,28 +28,5 @@ final class StarvationTests: XCTestCase {
 
         for pool in executors { pool.shutdown(wait: true) }
         XCTAssertLessThanOrEqual(threadsSettle(to: baseline), baseline, "all 800 workers exited")
-    }
-}
-
-/// A barrier: `arrive` blocks until `parties` threads have arrived. The limit only keeps a
-/// starving pool from hanging the suite (it then returns false and the test fails).
-private final class Meeting: @unchecked Sendable {
-    // @unchecked: `arrived` is only touched with `condition` locked.
-    private let condition = NSCondition()
-    private var arrived = 0
-    private let parties: Int
-
-    init(parties: Int) {
-        self.parties = parties
-    }
-
-    func arrive(limit: TimeInterval = 60) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        arrived += 1
-        condition.broadcast()
-        let deadline = Date(timeIntervalSinceNow: limit)
-        while arrived < parties, condition.wait(until: deadline) {}
-        return arrived >= parties
     }
 }

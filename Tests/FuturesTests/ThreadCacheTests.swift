@@ -8,7 +8,9 @@ import XCTest
 /// an executor's `maxWorkers` and lazy start are unchanged.
 final class ThreadCacheTests: XCTestCase {
     /// The calling thread's identity (`pthread_self`), comparable across tasks.
-    private static func threadID() -> UInt { UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(bitPattern: UInt(pthread_self())))) }
+    private static func threadID() -> UInt {
+        UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(bitPattern: UInt(pthread_self()))))
+    }
 
     /// Runs `count` tasks on `pool` that are all running at once, and returns their threads.
     private func threadsOfTasksRunningTogether(_ pool: ThreadPoolExecutor, count: Int) throws -> Set<UInt> {

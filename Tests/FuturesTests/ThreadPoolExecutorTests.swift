@@ -11,7 +11,11 @@ final class ThreadPoolExecutorTests: XCTestCase {
         let meter = ConcurrencyMeter()
         let start = DispatchTime.now()
         let futures = (0..<16).map { i in
-            pool.submit { meter.measure { sleep(seconds: 0.05); return i } }
+            pool.submit {
+                meter.measure {
+                    sleep(seconds: 0.05); return i
+                }
+            }
         }
         XCTAssertEqual(try futures.map { try $0.result() }, Array(0..<16))
         let elapsed = seconds(since: start)
@@ -70,7 +74,11 @@ final class ThreadPoolExecutorTests: XCTestCase {
     func testShutdownWaitReturnsAfterEverySubmittedTaskRan() {
         let pool = ThreadPoolExecutor(maxWorkers: 2)
         let ran = Counter()
-        for _ in 0..<10 { pool.submit { sleep(seconds: 0.02); ran.increment() } }
+        for _ in 0..<10 {
+            pool.submit {
+                sleep(seconds: 0.02); ran.increment()
+            }
+        }
         pool.shutdown(wait: true)
         XCTAssertEqual(ran.count, 10)
         XCTAssertEqual(pool.pool.threadCount, 0)
@@ -90,7 +98,9 @@ final class ThreadPoolExecutorTests: XCTestCase {
     func testShutdownWithoutWaitReturnsAtOnceAndQueuedWorkStillRuns() throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let gate = Gate()
-        let first = pool.submit { gate.pass(); return 1 }
+        let first = pool.submit {
+            gate.pass(); return 1
+        }
         let second = pool.submit { 2 }
         let start = DispatchTime.now()
         pool.shutdown(wait: false)
@@ -106,7 +116,9 @@ final class ThreadPoolExecutorTests: XCTestCase {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let gate = Gate()
         let started = DispatchSemaphore(value: 0)
-        let running = pool.submit { started.signal(); gate.pass(); return 1 }
+        let running = pool.submit {
+            started.signal(); gate.pass(); return 1
+        }
         started.wait()
         let ran = Counter()
         let queued = (0..<3).map { _ in pool.submit { ran.increment() } }
@@ -123,7 +135,11 @@ final class ThreadPoolExecutorTests: XCTestCase {
         var escaped: ThreadPoolExecutor?
         let total = try ThreadPoolExecutor.with(maxWorkers: 3) { pool in
             escaped = pool
-            for _ in 0..<6 { pool.submit { sleep(seconds: 0.02); ran.increment() } }
+            for _ in 0..<6 {
+                pool.submit {
+                    sleep(seconds: 0.02); ran.increment()
+                }
+            }
             return try pool.submit { 5 }.result()
         }
         XCTAssertEqual(total, 5)
@@ -137,7 +153,11 @@ final class ThreadPoolExecutorTests: XCTestCase {
         let ran = Counter()
         XCTAssertThrowsError(
             try ThreadPoolExecutor.with(maxWorkers: 2) { pool in
-                for _ in 0..<4 { pool.submit { sleep(seconds: 0.02); ran.increment() } }
+                for _ in 0..<4 {
+                    pool.submit {
+                        sleep(seconds: 0.02); ran.increment()
+                    }
+                }
                 throw TestError(code: 1)
             }
         ) { XCTAssertEqual($0 as? TestError, TestError(code: 1)) }

@@ -9,8 +9,12 @@ final class WaitTests: XCTestCase {
         let pool = ThreadPoolExecutor(maxWorkers: 2)
         defer { pool.shutdown() }
         let gate = Gate()
-        let slow = pool.submit { gate.pass(); return 1 }
-        let fast = pool.submit { sleep(seconds: 0.02); return 2 }
+        let slow = pool.submit {
+            gate.pass(); return 1
+        }
+        let fast = pool.submit {
+            sleep(seconds: 0.02); return 2
+        }
         let (done, notDone) = Futures.wait([slow, fast], timeout: 5, returnWhen: .firstCompleted)
         XCTAssertEqual(done, [fast])
         XCTAssertEqual(notDone, [slow])
@@ -21,9 +25,13 @@ final class WaitTests: XCTestCase {
         let pool = ThreadPoolExecutor(maxWorkers: 3)
         defer { pool.shutdown() }
         let gate = Gate()
-        let slow = pool.submit { gate.pass(); return 1 }
+        let slow = pool.submit {
+            gate.pass(); return 1
+        }
         let ok = pool.submit { 2 }
-        let failing: Future<Int> = pool.submit { sleep(seconds: 0.03); throw TestError(code: 3) }
+        let failing: Future<Int> = pool.submit {
+            sleep(seconds: 0.03); throw TestError(code: 3)
+        }
         let (done, notDone) = Futures.wait([slow, ok, failing], timeout: 5, returnWhen: .firstException)
         XCTAssertEqual(done, [ok, failing])
         XCTAssertEqual(notDone, [slow])
@@ -33,7 +41,11 @@ final class WaitTests: XCTestCase {
     func testFirstExceptionWithoutErrorsWaitsForAll() throws {
         let pool = ThreadPoolExecutor(maxWorkers: 3)
         defer { pool.shutdown() }
-        let futures = (0..<3).map { i in pool.submit { sleep(seconds: 0.01 * Double(i)); return i } }
+        let futures = (0..<3).map { i in
+            pool.submit {
+                sleep(seconds: 0.01 * Double(i)); return i
+            }
+        }
         let (done, notDone) = Futures.wait(futures, timeout: 5, returnWhen: .firstException)
         XCTAssertEqual(done, futures)
         XCTAssertTrue(notDone.isEmpty)
@@ -70,7 +82,9 @@ final class WaitTests: XCTestCase {
         defer { pool.shutdown() }
         let gate = Gate()
         let quick = pool.submit { 1 }
-        let stuck = pool.submit { gate.pass(); return 2 }
+        let stuck = pool.submit {
+            gate.pass(); return 2
+        }
         _ = try quick.result()
         let start = DispatchTime.now()
         let (done, notDone) = Futures.wait([quick, stuck], timeout: 0.1)

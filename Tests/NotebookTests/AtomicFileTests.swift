@@ -42,7 +42,8 @@ final class AtomicFileTests: XCTestCase {
     }
 
     func testSymlinkStaysALinkAndItsTargetGetsTheContent() throws {
-        let target = directory.appendingPathComponent("real.ipynb"), link = directory.appendingPathComponent("link.ipynb")
+        let target = directory.appendingPathComponent("real.ipynb"),
+            link = directory.appendingPathComponent("link.ipynb")
         try Data("old".utf8).write(to: target)
         try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "real.ipynb")
         try AtomicFile.write(Array("new".utf8), to: link.path)
@@ -53,7 +54,9 @@ final class AtomicFileTests: XCTestCase {
     func testUnwritableDirectoryFailsClearlyAndKeepsTheOriginal() throws {
         guard getuid() != 0 else {
             // root ignores directory permissions; a missing directory fails the same path instead.
-            XCTAssertThrowsError(try AtomicFile.write([1], to: directory.appendingPathComponent("no/such/dir/x.ipynb").path)) { error in
+            XCTAssertThrowsError(
+                try AtomicFile.write([1], to: directory.appendingPathComponent("no/such/dir/x.ipynb").path)
+            ) { error in
                 XCTAssertTrue("\(error)".contains("cannot write in"), "\(error)")
             }
             return

@@ -46,8 +46,9 @@ final class BadInputTests: XCTestCase {
 
     func testEachBadInputClassGivesItsOwnClearError() throws {
         let files = try Corpus.files("bad")
-        XCTAssertEqual(Set(files.map { $0.deletingPathExtension().lastPathComponent }), Set(expectations.keys),
-                       "every bad file has an expectation here")
+        XCTAssertEqual(
+            Set(files.map { $0.deletingPathExtension().lastPathComponent }), Set(expectations.keys),
+            "every bad file has an expectation here")
         for file in files {
             let name = file.deletingPathExtension().lastPathComponent
             guard let expectation = expectations[name] else { continue }
@@ -91,7 +92,8 @@ final class BadInputTests: XCTestCase {
     }
 
     func testNbformat3MessageSaysHowToUpgrade() throws {
-        XCTAssertThrowsError(try NotebookFile.read(Corpus.root.appendingPathComponent("bad/nbformat-3.ipynb").path)) { error in
+        XCTAssertThrowsError(try NotebookFile.read(Corpus.root.appendingPathComponent("bad/nbformat-3.ipynb").path)) {
+            error in
             XCTAssertTrue("\(error)".contains("upgrade"), "\(error)")
         }
     }

@@ -4,13 +4,15 @@ import XCTest
 
 final class CellIDTests: XCTestCase {
     func idless(minor: Int64) -> Notebook {
-        Notebook(nbformat: 4, nbformatMinor: minor, cells: [
-            Cell(type: .markdown, source: "# same"),
-            Cell(type: .markdown, source: "# same"),
-            Cell(type: .code, id: "kept-id", source: "x = 1"),
-            Cell(type: .code, source: ""),
-            Cell(type: .raw, source: ""),
-        ])
+        Notebook(
+            nbformat: 4, nbformatMinor: minor,
+            cells: [
+                Cell(type: .markdown, source: "# same"),
+                Cell(type: .markdown, source: "# same"),
+                Cell(type: .code, id: "kept-id", source: "x = 1"),
+                Cell(type: .code, source: ""),
+                Cell(type: .raw, source: ""),
+            ])
     }
 
     func testIdsAreDeterministicUniqueAndValid() throws {

@@ -36,8 +36,9 @@ final class FileErrorTests: XCTestCase {
         let directory = try folder().appendingPathComponent("gone").path
         let path = directory + "/nb.ipynb"
         XCTAssertThrowsError(try AtomicFile.write(Array("{}".utf8), to: path)) { error in
-            XCTAssertEqual(error as? NotebookError,
-                           .io(path: path, operation: .createTemporary(in: directory), errno: .noSuchFileOrDirectory))
+            XCTAssertEqual(
+                error as? NotebookError,
+                .io(path: path, operation: .createTemporary(in: directory), errno: .noSuchFileOrDirectory))
             XCTAssertEqual("\(error)", "cannot write in \(directory): No such file or directory")
         }
     }

@@ -15,7 +15,9 @@ final class FuzzRegressionTests: XCTestCase {
     }
 
     func testFuzzSeedCorpusReadWriteReadAgrees() throws {
-        let files = try inputs(Corpus.root.appendingPathComponent("roundtrip")) + inputs(Corpus.root.appendingPathComponent("bad"))
+        let files =
+            try inputs(Corpus.root.appendingPathComponent("roundtrip"))
+            + inputs(Corpus.root.appendingPathComponent("bad"))
         XCTAssertGreaterThan(files.count, 40, "the seed corpus is missing")
         for file in files { try check(file) }
     }

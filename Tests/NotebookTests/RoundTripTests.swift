@@ -10,12 +10,15 @@ final class RoundTripTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(inputs.count, 20)
         var compared = 0
         for input in inputs {
-            let expectedURL = Corpus.root.appendingPathComponent("expected").appendingPathComponent(input.lastPathComponent)
+            let expectedURL = Corpus.root.appendingPathComponent("expected").appendingPathComponent(
+                input.lastPathComponent)
             guard FileManager.default.fileExists(atPath: expectedURL.path) else { continue }  // needs-ids.txt
             let notebook = try NotebookFile.decode(Corpus.bytes(input))
             let written = notebook.canonicalBytes()
             let expected = try Corpus.bytes(expectedURL)
-            XCTAssertEqual(written, expected, "\(input.lastPathComponent): first difference at byte \(firstDifference(written, expected))")
+            XCTAssertEqual(
+                written, expected,
+                "\(input.lastPathComponent): first difference at byte \(firstDifference(written, expected))")
             compared += 1
         }
         XCTAssertGreaterThanOrEqual(compared, 20)
@@ -56,9 +59,12 @@ final class RoundTripTests: XCTestCase {
         XCTAssertGreaterThan(notebook.assignMissingCellIDs(), 0)
         let directory = try Corpus.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let ours = directory.appendingPathComponent("ours.ipynb"), theirs = directory.appendingPathComponent("theirs.ipynb")
+        let ours = directory.appendingPathComponent("ours.ipynb"),
+            theirs = directory.appendingPathComponent("theirs.ipynb")
         try NotebookFile.write(notebook, to: ours.path)
-        let result = try Corpus.run(python, [Corpus.repository.appendingPathComponent("scripts/nbformat-rewrite.py").path, ours.path, theirs.path])
+        let result = try Corpus.run(
+            python,
+            [Corpus.repository.appendingPathComponent("scripts/nbformat-rewrite.py").path, ours.path, theirs.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(try Corpus.bytes(ours), try Corpus.bytes(theirs))
     }

@@ -9,18 +9,28 @@ final class SplitParseTests: XCTestCase {
     /// A notebook of about `cells` x 1.2 KB, canonical layout.
     /// `extraCell`: one more element of the cells array, as JSON text, after the others.
     func bigNotebook(cells: Int = 1200, extra: String = "", extraCell: String? = nil) -> [UInt8] {
-        let cell = #"{"cell_type": "code", "execution_count": 1, "id": "ID", "metadata": {"tags": ["no-run"], "deep": [[[{"a": [1.5, -0.0, null, true]}]]]}, "outputs": [{"name": "stdout", "output_type": "stream", "text": ["\u001b[31mline é ✓\n", "two \"quoted\" \\ back\n"]}], "source": ["print('x')\n", "y = [1, 2, 3]  # PAD"]}"#
+        let cell =
+            #"{"cell_type": "code", "execution_count": 1, "id": "ID", "metadata": {"tags": ["no-run"], "deep": [[[{"a": [1.5, -0.0, null, true]}]]]}, "outputs": [{"name": "stdout", "output_type": "stream", "text": ["\u001b[31mline é ✓\n", "two \"quoted\" \\ back\n"]}], "source": ["print('x')\n", "y = [1, 2, 3]  # PAD"]}"#
         let padding = String(repeating: "p", count: 900)
-        let list = (0..<cells).map { cell.replacingOccurrences(of: "ID", with: "c\($0)").replacingOccurrences(of: "PAD", with: padding) }
+        let list =
+            (0..<cells).map {
+                cell.replacingOccurrences(of: "ID", with: "c\($0)").replacingOccurrences(of: "PAD", with: padding)
+            }
             + (extraCell.map { [$0] } ?? [])
-        return Array(#"{"metadata": {"kernelspec": {"name": "python3"}}, \#(extra)"cells": [\#n \#(list.joined(separator: ",\n "))], "nbformat": 4, "nbformat_minor": 5}"#.utf8)
+        return Array(
+            #"{"metadata": {"kernelspec": {"name": "python3"}}, \#(extra)"cells": [\#n \#(list.joined(separator: ",\n "))], "nbformat": 4, "nbformat_minor": 5}"#
+                .utf8)
     }
 
-    func parseBoth(_ bytes: [UInt8]) -> (split: Result<JSONValue, NotebookError>, whole: Result<JSONValue, NotebookError>) {
+    func parseBoth(_ bytes: [UInt8]) -> (
+        split: Result<JSONValue, NotebookError>, whole: Result<JSONValue, NotebookError>
+    ) {
         let split: Result<JSONValue, NotebookError>
         do { split = .success(try JSONReader.parse(bytes)) } catch { split = .failure(error) }
         let whole = bytes.withUnsafeBytes { buffer -> Result<JSONValue, NotebookError> in
-            do throws(NotebookError) { return .success(try JSONReader.parseWhole(buffer)) } catch { return .failure(error) }
+            do throws(NotebookError) { return .success(try JSONReader.parseWhole(buffer)) } catch {
+                return .failure(error)
+            }
         }
         return (split, whole)
     }
@@ -46,8 +56,8 @@ final class SplitParseTests: XCTestCase {
 
     func testUnusualLayoutsFallBackAndStillAgree() throws {
         let cases = [
-            bigNotebook(extra: #""cell\u0073": [], "#),   // a second "cells", spelled with an escape
-            bigNotebook(extra: #""cells": [], "#),         // a plain duplicate
+            bigNotebook(extra: #""cell\u0073": [], "#),  // a second "cells", spelled with an escape
+            bigNotebook(extra: #""cells": [], "#),  // a plain duplicate
         ]
         for bytes in cases {
             XCTAssertNil(bytes.withUnsafeBytes { SplitParse.parse($0) })
@@ -59,15 +69,20 @@ final class SplitParseTests: XCTestCase {
     func testErrorsInsideACellAreTheWholeParsesErrors() throws {
         var bytes = bigNotebook()
         let needle = Array(#""id": "c900""#.utf8)
-        let at = try XCTUnwrap((0..<bytes.count - needle.count).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) })
+        let at = try XCTUnwrap(
+            (0..<bytes.count - needle.count).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) })
         // A stray comma after the id's string; a raw 0xFF inside it.
-        for (damage, offset, kind) in [([UInt8(ascii: ",")], needle.count, NotebookError.JSONErrorKind.syntax),
-                                       ([0xFF], needle.count - 1, .invalidUTF8)] {
+        for (damage, offset, kind) in [
+            ([UInt8(ascii: ",")], needle.count, NotebookError.JSONErrorKind.syntax),
+            ([0xFF], needle.count - 1, .invalidUTF8),
+        ] {
             var broken = bytes
             broken.insert(contentsOf: damage, at: at + offset)
             let (split, whole) = parseBoth(broken)
             XCTAssertThrowsError(try split.get()) { error in
-                guard case let .invalidJSON(actual, line, _, _)? = error as? NotebookError else { return XCTFail("\(error)") }
+                guard case let .invalidJSON(actual, line, _, _)? = error as? NotebookError else {
+                    return XCTFail("\(error)")
+                }
                 XCTAssertEqual(actual, kind)
                 XCTAssertGreaterThan(line, 1, "the line is counted in the whole file")
             }
@@ -90,7 +105,9 @@ final class SplitParseTests: XCTestCase {
         let (split, whole) = parseBoth(tooDeep)
         for result in [split, whole] {
             XCTAssertThrowsError(try result.get()) { error in
-                guard case .invalidJSON(.tooDeep, _, _, _)? = error as? NotebookError else { return XCTFail("\(error)") }
+                guard case .invalidJSON(.tooDeep, _, _, _)? = error as? NotebookError else {
+                    return XCTFail("\(error)")
+                }
             }
         }
         if case .failure(let splitError) = split, case .failure(let wholeError) = whole {

@@ -8,9 +8,11 @@ enum Corpus {
     static let repository = root.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func files(_ folder: String) throws -> [URL] {
-        try FileManager.default.contentsOfDirectory(at: root.appendingPathComponent(folder), includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "ipynb" }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        try FileManager.default.contentsOfDirectory(
+            at: root.appendingPathComponent(folder), includingPropertiesForKeys: nil
+        )
+        .filter { $0.pathExtension == "ipynb" }
+        .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
     static func bytes(_ url: URL) throws -> [UInt8] {

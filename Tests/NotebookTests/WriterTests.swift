@@ -11,7 +11,8 @@ final class WriterTests: XCTestCase {
         let cases: [(Double, String)] = [
             (2e-07, "2e-07"), (1e+300, "1e+300"), (0.1, "0.1"), (-0.0, "-0.0"), (1.0, "1.0"),
             (1e16, "1e+16"), (1e15, "1000000000000000.0"), (0.0001, "0.0001"), (1e-05, "1e-05"),
-            (123456789.123, "123456789.123"), (Double.leastNonzeroMagnitude, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (123456789.123, "123456789.123"), (Double.leastNonzeroMagnitude, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
             (100.0, "100.0"), (1e22, "1e+22"), (-2.5, "-2.5"), (0.30000000000000004, "0.30000000000000004"),
             (1.5e-10, "1.5e-10"), (12345678901234567.0, "1.2345678901234568e+16"),
         ]
@@ -27,7 +28,8 @@ final class WriterTests: XCTestCase {
     }
 
     func testLayoutIsIndentOneSortedKeys() {
-        let value = JSONValue.object(JSONObject([("b", .array([.int(1), .null])), ("a", .object(JSONObject())), ("B", .array([]))]))
+        let value = JSONValue.object(
+            JSONObject([("b", .array([.int(1), .null])), ("a", .object(JSONObject())), ("B", .array([]))]))
         XCTAssertEqual(write(value), "{\n \"B\": [],\n \"a\": {},\n \"b\": [\n  1,\n  null\n ]\n}")
     }
 
@@ -39,9 +41,11 @@ final class WriterTests: XCTestCase {
         let reread = try NotebookFile.decode(notebook.canonicalBytes())
         XCTAssertEqual(reread, notebook)
         guard case .object(let top) = notebook.json, case .array(let cells)? = top["cells"],
-              case .object(let written)? = cells.first else { return XCTFail("shape") }
+            case .object(let written)? = cells.first
+        else { return XCTFail("shape") }
         let lines = written["source"]?.arrayValue?.compactMap(\.stringValue)
-        XCTAssertEqual(lines, ["a\n", "b\r\n", "c\r", "d\u{0b}", "e\u{0c}", "f\u{1c}", "g\u{85}", "h\u{2028}", "i\u{2029}", "j"])
+        XCTAssertEqual(
+            lines, ["a\n", "b\r\n", "c\r", "d\u{0b}", "e\u{0c}", "f\u{1c}", "g\u{85}", "h\u{2028}", "i\u{2029}", "j"])
         XCTAssertEqual(written["outputs"]?.arrayValue?.first?.objectValue?["text"]?.arrayValue?.count, 10)
     }
 

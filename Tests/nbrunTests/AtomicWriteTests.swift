@@ -1,7 +1,6 @@
 import Foundation
-import XCTest
-
 import Glibc
+import XCTest
 
 /// End-to-end: how the built `nbrun` replaces notebooks on disk. A rewrite keeps symlinks
 /// and modes, and whatever happens to the process (`kill -9` at any moment, a second
@@ -22,7 +21,8 @@ final class AtomicWriteTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.summary)
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link2.path), link.path)
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link.path), "real/nb.ipynb")
-        XCTAssertEqual(try Data(contentsOf: target), try canonicalNotebookBytes(), "the link's target was not formatted")
+        XCTAssertEqual(
+            try Data(contentsOf: target), try canonicalNotebookBytes(), "the link's target was not formatted")
         var info = stat()
         XCTAssertEqual(lstat(target.path, &info), 0)
         XCTAssertEqual(info.st_mode & S_IFMT, S_IFREG)
@@ -72,9 +72,12 @@ final class AtomicWriteTests: XCTestCase {
             let now = [UInt8](try Data(contentsOf: notebook))
             let state = now == old ? "old" : now == new ? "new" : "TORN (\(now.count) bytes)"
             outcomes.append(String(format: "%.3fs: %@", delay, state))
-            XCTAssertTrue(now == old || now == new, "kill #\(attempt) after \(delay)s left a torn notebook of \(now.count) bytes")
+            XCTAssertTrue(
+                now == old || now == new, "kill #\(attempt) after \(delay)s left a torn notebook of \(now.count) bytes")
         }
-        print("AtomicWriteTests: full rewrite \(String(format: "%.2f", duration))s; kills: \(outcomes.joined(separator: ", "))")
+        print(
+            "AtomicWriteTests: full rewrite \(String(format: "%.2f", duration))s; kills: \(outcomes.joined(separator: ", "))"
+        )
 
         // Whatever the kills left behind is hidden and does not end in .ipynb...
         for stray in strayTemporaryFiles(directory.url) {
@@ -91,8 +94,9 @@ final class AtomicWriteTests: XCTestCase {
         let fmt = try CLI.run(["fmt", "."], cwd: directory.url, timeout: 60)
         XCTAssertEqual(fmt.status, 0, fmt.summary)
         XCTAssertEqual([UInt8](try Data(contentsOf: notebook)), new)
-        XCTAssertEqual(strayTemporaryFiles(directory.url).map { FileSnapshot(directory.path($0)) }, strays,
-                       "fmt DIR touched a stray temporary file")
+        XCTAssertEqual(
+            strayTemporaryFiles(directory.url).map { FileSnapshot(directory.path($0)) }, strays,
+            "fmt DIR touched a stray temporary file")
         let list = try CLI.run(["list", "."], cwd: directory.url, timeout: 60)
         XCTAssertEqual(list.status, 0, list.summary)
         XCTAssertFalse(list.stdout.contains("nbrun-"), list.summary)
@@ -141,16 +145,19 @@ enum BigNotebook {
         var size = 0, index = 0
         let stream = String(repeating: "[step] worker finished\\n", count: 200)
         while size < megabytes * 1_000_000 {
-            let markdown = "{\"source\":\"# Part \(index)\\nSome text.\\n\",\"cell_type\":\"markdown\",\"metadata\":{},"
+            let markdown =
+                "{\"source\":\"# Part \(index)\\nSome text.\\n\",\"cell_type\":\"markdown\",\"metadata\":{},"
                 + "\"attachments\":{\"figure\(index).png\":{\"image/png\":\"\(index % 10)\(base64.dropFirst())\"}}}"
-            let code = "{\"outputs\":[{\"text\":\"\(stream)\",\"output_type\":\"stream\",\"name\":\"stdout\"}],"
+            let code =
+                "{\"outputs\":[{\"text\":\"\(stream)\",\"output_type\":\"stream\",\"name\":\"stdout\"}],"
                 + "\"cell_type\":\"code\",\"execution_count\":\(index + 1),\"metadata\":{},\"source\":\"print(\(index))\\nx = 1\\n\"}"
             cells.append(markdown)
             cells.append(code)
             size += markdown.utf8.count + code.utf8.count
             index += 1
         }
-        let text = "{\"nbformat\":4,\"nbformat_minor\":4,\"metadata\":{\"kernelspec\":{\"name\":\"python3\"}},\"cells\":["
+        let text =
+            "{\"nbformat\":4,\"nbformat_minor\":4,\"metadata\":{\"kernelspec\":{\"name\":\"python3\"}},\"cells\":["
             + cells.joined(separator: ",") + "]}"
         return Array(text.utf8)
     }

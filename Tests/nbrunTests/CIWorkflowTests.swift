@@ -57,10 +57,13 @@ final class CIWorkflowTests: XCTestCase {
         XCTAssertEqual(run.stderrLines.count, 1, run.summary)
         XCTAssertTrue(run.stderr.hasPrefix("nbrun: 1 notebook, 9 cells in "), run.summary)
         // How many cells changed depends on the racy cells; that the line says so does not.
-        XCTAssertTrue(run.stderr.contains(" s; 1 notebook rewritten, ") && run.stderr.hasSuffix(" changed\n"), run.summary)
+        XCTAssertTrue(
+            run.stderr.contains(" s; 1 notebook rewritten, ") && run.stderr.hasSuffix(" changed\n"), run.summary)
         let check = try CLI.run(["check", "notebooks"], cwd: repo.url)
         XCTAssertEqual(check.status, 0, check.summary)
-        XCTAssertTrue(check.stderr.hasPrefix("nbrun: 1 notebook, 9 cells in ") && check.stderr.hasSuffix("; 0 cells differ\n"), check.summary)
+        XCTAssertTrue(
+            check.stderr.hasPrefix("nbrun: 1 notebook, 9 cells in ") && check.stderr.hasSuffix("; 0 cells differ\n"),
+            check.summary)
         for arguments in [["-q", "notebooks"], ["check", "--quiet", "notebooks"]] {
             let quiet = try CLI.run(arguments, cwd: repo.url)
             XCTAssertEqual(quiet.status, 0, quiet.summary)
@@ -82,8 +85,10 @@ final class CIWorkflowTests: XCTestCase {
         XCTAssertEqual(check.status, 1, check.summary)
         let annotations = check.stdout.split(separator: "\n").filter { $0.hasPrefix("::error ") }
         XCTAssertEqual(annotations.count, 1, check.summary)
-        XCTAssertTrue(annotations[0].hasPrefix(
-            "::error file=notebooks/02-threads.ipynb,line=\(Self.rawThreadSourceLine),title=nbrun%3A outputs differ%2C cell 3"), check.summary)
+        XCTAssertTrue(
+            annotations[0].hasPrefix(
+                "::error file=notebooks/02-threads.ipynb,line=\(Self.rawThreadSourceLine),title=nbrun%3A outputs differ%2C cell 3"
+            ), check.summary)
         XCTAssertTrue(annotations[0].hasSuffix("%0A  -A is done%0A  +A has finished"), check.summary)
         let table = try String(contentsOf: summaryFile, encoding: .utf8)
         XCTAssertTrue(table.contains("| notebooks/02-threads.ipynb | 9 | 1 | 0 |"), table)
@@ -99,10 +104,14 @@ final class CIWorkflowTests: XCTestCase {
         let annotations = run.stdout.split(separator: "\n").filter { $0.hasPrefix("::error ") }
         XCTAssertEqual(annotations.count, 1, run.summary)
         // The line is where cell 3's source is in the file as written (its outputs changed).
-        let lines = try String(contentsOf: repo.notebook, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        let sourceLine = try XCTUnwrap(lines.indices.filter { lines[$0].hasPrefix("   \"source\": ") }.dropFirst(2).first) + 1
-        XCTAssertTrue(annotations[0].hasPrefix(
-            "::error file=notebooks/02-threads.ipynb,line=\(sourceLine),title=nbrun%3A cell timed out%2C cell 3"), run.summary)
+        let lines = try String(contentsOf: repo.notebook, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        let sourceLine =
+            try XCTUnwrap(lines.indices.filter { lines[$0].hasPrefix("   \"source\": ") }.dropFirst(2).first) + 1
+        XCTAssertTrue(
+            annotations[0].hasPrefix(
+                "::error file=notebooks/02-threads.ipynb,line=\(sourceLine),title=nbrun%3A cell timed out%2C cell 3"),
+            run.summary)
         XCTAssertTrue(run.stderr.contains("cell 3 (id 18564342) (raw-thread) timed out after 0.05 s"), run.summary)
         try repo.git("checkout", "--", ".")
         let overridden = try CLI.run(["--timeout", "30", "notebooks"], cwd: repo.url)
@@ -112,15 +121,18 @@ final class CIWorkflowTests: XCTestCase {
     func testStalePortIsAnnotatedOnTheEditedCell() throws {
         let repo = try CourseRepository()
         try repo.edit { $0.replacingOccurrences(of: "    return n * 10", with: "    return n * 100") }
-        let lines = try String(contentsOf: repo.notebook, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try String(contentsOf: repo.notebook, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         let sourceLines = lines.indices.filter { lines[$0].hasPrefix("   \"source\": ") }.map { $0 + 1 }
         for verb in [["run"], ["check"]] {
             let result = try CLI.run(verb + ["--format", "github", "notebooks"], cwd: repo.url)
             XCTAssertEqual(result.status, 1, result.summary)
             let annotations = result.stdout.split(separator: "\n").filter { $0.hasPrefix("::error ") }
             XCTAssertEqual(annotations.count, 1, result.summary)
-            XCTAssertTrue(annotations[0].hasPrefix(
-                "::error file=notebooks/02-threads.ipynb,line=\(sourceLines[16]),title=nbrun%3A stale port%2C cell 17"), result.summary)
+            XCTAssertTrue(
+                annotations[0].hasPrefix(
+                    "::error file=notebooks/02-threads.ipynb,line=\(sourceLines[16]),title=nbrun%3A stale port%2C cell 17"
+                ), result.summary)
         }
     }
 
@@ -141,7 +153,9 @@ final class CIWorkflowTests: XCTestCase {
             let before = names.map { FileSnapshot(directory.path($0)) }
             let run = try CLI.run(["--shard", "\(index)/3", "-q", directory.url.path])
             XCTAssertEqual(run.status, 0, run.summary)
-            let written = names.indices.filter { FileSnapshot(directory.path(names[$0])) != before[$0] }.map { names[$0] }
+            let written = names.indices.filter { FileSnapshot(directory.path(names[$0])) != before[$0] }.map {
+                names[$0]
+            }
             XCTAssertFalse(written.isEmpty, "shard \(index)/3 ran nothing")
             seen += written
         }
@@ -168,7 +182,8 @@ final class CIWorkflowTests: XCTestCase {
         XCTAssertEqual(FileSnapshot(notebook), before)
 
         // Unusable contents: exit 1 before anything runs, like a bad notebook.
-        let unknown = try directory.write(Array(#"{"demos": {"02-threads/rcae": {"unordered": true}}}"#.utf8), to: "unknown.json")
+        let unknown = try directory.write(
+            Array(#"{"demos": {"02-threads/rcae": {"unordered": true}}}"#.utf8), to: "unknown.json")
         let notJSON = try directory.write(Array(#"{"demos": "#.utf8), to: "broken.json")
         for (file, words) in [(unknown, "no registered demo is named 02-threads/rcae"), (notJSON, "broken.json")] {
             for verb in [["check"], ["run", "--keep-unchanged"], ["diff"]] {
@@ -176,7 +191,8 @@ final class CIWorkflowTests: XCTestCase {
                 let result = try CLI.run(verb + ["--config", file.path] + inputs)
                 XCTAssertEqual(result.status, 1, result.summary)
                 XCTAssertEqual(result.stderrLines.count, 1, result.summary)
-                XCTAssertTrue(result.stderr.hasPrefix("nbrun: \(file.path): ") && result.stderr.contains(words), result.summary)
+                XCTAssertTrue(
+                    result.stderr.hasPrefix("nbrun: \(file.path): ") && result.stderr.contains(words), result.summary)
                 XCTAssertEqual(FileSnapshot(notebook), before)
             }
         }

@@ -1,7 +1,6 @@
 import Foundation
-import XCTest
-
 import Glibc
+import XCTest
 
 /// What one run of the `nbrun` binary did.
 struct CLIResult {
@@ -31,7 +30,8 @@ enum CLI {
             candidates.append(explicit)
         }
         if let exe = try? manager.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("nbrun").path)
+            candidates.append(
+                URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("nbrun").path)
         }
         let bundle = Bundle(for: CLIBundleMarker.self).bundleURL
         candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("nbrun").path)
@@ -62,14 +62,18 @@ enum CLI {
     }
 
     struct MissingBinary: Error, CustomStringConvertible {
-        var description: String { "the nbrun executable was not found next to the tests (build it, or set NBRUN_BINARY)" }
+        var description: String {
+            "the nbrun executable was not found next to the tests (build it, or set NBRUN_BINARY)"
+        }
     }
 
     /// Runs `nbrun ARGS` in `cwd` and waits at most `timeout` seconds; a process still
     /// running then is killed and the result says `timedOut` (callers assert on it).
     /// Output goes through files, so a chatty child can never block on a full pipe.
-    static func run(_ arguments: [String], cwd: URL? = nil, timeout: TimeInterval = 30,
-                    environment: [String: String]? = nil) throws -> CLIResult {
+    static func run(
+        _ arguments: [String], cwd: URL? = nil, timeout: TimeInterval = 30,
+        environment: [String: String]? = nil
+    ) throws -> CLIResult {
         try runProgram(requireBinary(), arguments, cwd: cwd, timeout: timeout, environment: environment)
     }
 
@@ -86,15 +90,18 @@ enum CLI {
         return process
     }
 
-    static func runProgram(_ program: String, _ arguments: [String], cwd: URL? = nil, timeout: TimeInterval = 30,
-                           environment: [String: String]? = nil) throws -> CLIResult {
+    static func runProgram(
+        _ program: String, _ arguments: [String], cwd: URL? = nil, timeout: TimeInterval = 30,
+        environment: [String: String]? = nil
+    ) throws -> CLIResult {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("nbrun-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
         guard FileManager.default.createFile(atPath: outURL.path, contents: nil),
-              FileManager.default.createFile(atPath: errURL.path, contents: nil) else {
+            FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        else {
             throw CocoaError(.fileWriteUnknown)
         }
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)

@@ -1,7 +1,6 @@
 import Foundation
-import XCTest
-
 import Glibc
+import XCTest
 
 /// End-to-end: every verb of the built `nbrun`, given input that is not a notebook it can
 /// use, must fail cleanly: exit 1 (2 for usage errors), a short `nbrun: PATH: ...` message
@@ -28,10 +27,14 @@ final class HostileInputTests: XCTestCase {
     ]
 
     /// Verbs that take directories (`scaffold` and `diff` take single files).
-    static var directoryVerbs: [Verb] { verbs.filter { !$0.label.hasPrefix("scaffold") && !$0.label.hasPrefix("diff") } }
+    static var directoryVerbs: [Verb] {
+        verbs.filter { !$0.label.hasPrefix("scaffold") && !$0.label.hasPrefix("diff") }
+    }
 
-    static let crashMarkers = ["Fatal error", "Stack dump", "Backtrace", "Segmentation fault", "Illegal instruction",
-                               "*** Signal", "Current stack trace", "AddressSanitizer", "Assertion failed"]
+    static let crashMarkers = [
+        "Fatal error", "Stack dump", "Backtrace", "Segmentation fault", "Illegal instruction",
+        "*** Signal", "Current stack trace", "AddressSanitizer", "Assertion failed",
+    ]
 
     // MARK: - The bad-input corpus, every verb
 
@@ -46,20 +49,24 @@ final class HostileInputTests: XCTestCase {
             let input = try directory.copy(file)
             try directory.write(Array(try canonicalNotebookBytes()), to: "good.ipynb")
             for verb in verbs {
-                try assertFailsCleanly(verb.arguments(input.lastPathComponent, "good.ipynb"), in: directory,
-                                       naming: input.lastPathComponent, watching: [input],
-                                       context: "\(verb.label) on bad/\(file.lastPathComponent)")
+                try assertFailsCleanly(
+                    verb.arguments(input.lastPathComponent, "good.ipynb"), in: directory,
+                    naming: input.lastPathComponent, watching: [input],
+                    context: "\(verb.label) on bad/\(file.lastPathComponent)")
             }
         }
     }
 
     /// The classes the corpus covers, spelled out, so a corpus change cannot drop one silently.
     func testTheBadCorpusCoversEveryHostileClass() throws {
-        for name in ["not-json", "empty", "truncated", "trailing-garbage", "invalid-utf8", "deep-nesting",
-                     "huge-integer", "source-wrong-type", "cells-not-array", "metadata-not-object",
-                     "top-level-array", "nbformat-3"] {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: CLI.badCorpus.appendingPathComponent("\(name).ipynb").path),
-                          "bad/\(name).ipynb is missing")
+        for name in [
+            "not-json", "empty", "truncated", "trailing-garbage", "invalid-utf8", "deep-nesting",
+            "huge-integer", "source-wrong-type", "cells-not-array", "metadata-not-object",
+            "top-level-array", "nbformat-3",
+        ] {
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: CLI.badCorpus.appendingPathComponent("\(name).ipynb").path),
+                "bad/\(name).ipynb is missing")
         }
     }
 
@@ -68,23 +75,65 @@ final class HostileInputTests: XCTestCase {
     func testGeneratedHostileInputsFailCleanly() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         let cases: [(String, [UInt8])] = [
-            ("deep-arrays.ipynb", Array("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {\"x\": \(deep)}, \"cells\": []}".utf8)),
+            (
+                "deep-arrays.ipynb",
+                Array("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {\"x\": \(deep)}, \"cells\": []}".utf8)
+            ),
             ("deep-top.ipynb", Array(deep.utf8)),
-            ("huge-nbformat.ipynb", Array("{\"nbformat\": \(String(repeating: "9", count: 5000)), \"cells\": []}".utf8)),
-            ("negative-huge.ipynb", Array("{\"nbformat\": 4, \"nbformat_minor\": -99999999999999999999999, \"cells\": []}".utf8)),
-            ("nbformat-real.ipynb", Array("{\"nbformat\": 4.0, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": []}".utf8)),
-            ("minor-string.ipynb", Array("{\"nbformat\": 4, \"nbformat_minor\": \"5\", \"metadata\": {}, \"cells\": []}".utf8)),
-            ("cells-null.ipynb", Array("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": null}".utf8)),
-            ("cell-type-number.ipynb", Array("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": [{\"cell_type\": 7, \"source\": \"\", \"metadata\": {}}]}".utf8)),
-            ("id-number.ipynb", Array("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": [{\"cell_type\": \"raw\", \"id\": 1, \"source\": \"\", \"metadata\": {}}]}".utf8)),
-            ("execution-count-string.ipynb", Array("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": [{\"cell_type\": \"code\", \"execution_count\": \"1\", \"source\": \"\", \"metadata\": {}, \"outputs\": []}]}".utf8)),
-            ("attachment-not-object.ipynb", Array("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": [{\"cell_type\": \"markdown\", \"attachments\": {\"a.png\": 3}, \"source\": \"\", \"metadata\": {}}]}".utf8)),
+            (
+                "huge-nbformat.ipynb",
+                Array("{\"nbformat\": \(String(repeating: "9", count: 5000)), \"cells\": []}".utf8)
+            ),
+            (
+                "negative-huge.ipynb",
+                Array("{\"nbformat\": 4, \"nbformat_minor\": -99999999999999999999999, \"cells\": []}".utf8)
+            ),
+            (
+                "nbformat-real.ipynb",
+                Array("{\"nbformat\": 4.0, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": []}".utf8)
+            ),
+            (
+                "minor-string.ipynb",
+                Array("{\"nbformat\": 4, \"nbformat_minor\": \"5\", \"metadata\": {}, \"cells\": []}".utf8)
+            ),
+            (
+                "cells-null.ipynb",
+                Array("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": null}".utf8)
+            ),
+            (
+                "cell-type-number.ipynb",
+                Array(
+                    "{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": [{\"cell_type\": 7, \"source\": \"\", \"metadata\": {}}]}"
+                        .utf8)
+            ),
+            (
+                "id-number.ipynb",
+                Array(
+                    "{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": [{\"cell_type\": \"raw\", \"id\": 1, \"source\": \"\", \"metadata\": {}}]}"
+                        .utf8)
+            ),
+            (
+                "execution-count-string.ipynb",
+                Array(
+                    "{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": [{\"cell_type\": \"code\", \"execution_count\": \"1\", \"source\": \"\", \"metadata\": {}, \"outputs\": []}]}"
+                        .utf8)
+            ),
+            (
+                "attachment-not-object.ipynb",
+                Array(
+                    "{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": [{\"cell_type\": \"markdown\", \"attachments\": {\"a.png\": 3}, \"source\": \"\", \"metadata\": {}}]}"
+                        .utf8)
+            ),
             ("string-top.ipynb", Array("\"just a string\"".utf8)),
             ("null-top.ipynb", Array("null".utf8)),
             ("binary.ipynb", (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }),
             ("nul-bytes.ipynb", [UInt8](repeating: 0, count: 100)),
             ("utf16.ipynb", [0xFF, 0xFE] + Array("{}".utf8).flatMap { [$0, 0] }),
-            ("overlong-utf8.ipynb", Array("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {\"a\": \"".utf8) + [0xC0, 0xAF] + Array("\"}, \"cells\": []}".utf8)),
+            (
+                "overlong-utf8.ipynb",
+                Array("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {\"a\": \"".utf8) + [0xC0, 0xAF]
+                    + Array("\"}, \"cells\": []}".utf8)
+            ),
             ("truncated-escape.ipynb", Array("{\"nbformat\": 4, \"metadata\": {\"a\": \"\\u12".utf8)),
         ]
         let verbs = Self.verbs
@@ -93,8 +142,9 @@ final class HostileInputTests: XCTestCase {
         for (name, bytes) in cases {
             let input = try directory.write(bytes, to: name)
             for verb in verbs {
-                try assertFailsCleanly(verb.arguments(name, "good.ipynb"), in: directory, naming: name,
-                                       watching: [input], context: "\(verb.label) on generated \(name)")
+                try assertFailsCleanly(
+                    verb.arguments(name, "good.ipynb"), in: directory, naming: name,
+                    watching: [input], context: "\(verb.label) on generated \(name)")
             }
         }
     }
@@ -133,8 +183,9 @@ final class HostileInputTests: XCTestCase {
         try directory.write(Array(try canonicalNotebookBytes()), to: "good.ipynb")
         for verb in Self.verbs {
             for name in ["missing.ipynb", "no/such/dir/missing.ipynb"] {
-                try assertFailsCleanly(verb.arguments(name, "good.ipynb"), in: directory, naming: name,
-                                       watching: [], context: "\(verb.label) on missing \(name)")
+                try assertFailsCleanly(
+                    verb.arguments(name, "good.ipynb"), in: directory, naming: name,
+                    watching: [], context: "\(verb.label) on missing \(name)")
             }
         }
     }
@@ -145,8 +196,9 @@ final class HostileInputTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory.path("empty"), withIntermediateDirectories: false)
         try directory.write(Array(try canonicalNotebookBytes()), to: "good.ipynb")
         for verb in Self.verbs {
-            try assertFailsCleanly(verb.arguments("empty", "good.ipynb"), in: directory, naming: "empty",
-                                   watching: [], context: "\(verb.label) on an empty directory")
+            try assertFailsCleanly(
+                verb.arguments("empty", "good.ipynb"), in: directory, naming: "empty",
+                watching: [], context: "\(verb.label) on an empty directory")
         }
     }
 
@@ -156,13 +208,16 @@ final class HostileInputTests: XCTestCase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
         let readme = try directory.write(Array("not a notebook\n".utf8), to: "notes/README.md")
         let hidden = try directory.write(Array(try nonCanonicalNotebookBytes()), to: "notes/.hidden.ipynb")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent(".ipynb_checkpoints"), withIntermediateDirectories: false)
-        let checkpoint = try directory.write(Array(try nonCanonicalNotebookBytes()), to: "notes/.ipynb_checkpoints/a-checkpoint.ipynb")
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent(".ipynb_checkpoints"), withIntermediateDirectories: false)
+        let checkpoint = try directory.write(
+            Array(try nonCanonicalNotebookBytes()), to: "notes/.ipynb_checkpoints/a-checkpoint.ipynb")
         try directory.write(Array(try canonicalNotebookBytes()), to: "good.ipynb")
         for verb in Self.verbs {
-            try assertFailsCleanly(verb.arguments("notes", "good.ipynb"), in: directory, naming: "notes",
-                                   watching: [readme, hidden, checkpoint],
-                                   context: "\(verb.label) on a directory holding no notebook")
+            try assertFailsCleanly(
+                verb.arguments("notes", "good.ipynb"), in: directory, naming: "notes",
+                watching: [readme, hidden, checkpoint],
+                context: "\(verb.label) on a directory holding no notebook")
         }
     }
 
@@ -171,7 +226,8 @@ final class HostileInputTests: XCTestCase {
     func testDirectoryWithABadNotebookNamesIt() throws {
         let directory = try TemporaryDirectory()
         try FileManager.default.createDirectory(at: directory.path("nbs/sub"), withIntermediateDirectories: true)
-        let bad = try directory.copy(CLI.badCorpus.appendingPathComponent("truncated.ipynb"), as: "nbs/sub/truncated.ipynb")
+        let bad = try directory.copy(
+            CLI.badCorpus.appendingPathComponent("truncated.ipynb"), as: "nbs/sub/truncated.ipynb")
         let good = try directory.write(Array(try canonicalNotebookBytes()), to: "nbs/good.ipynb")
         let messy = try directory.write(Array(try nonCanonicalNotebookBytes()), to: "nbs/messy.ipynb")
         let badBefore = FileSnapshot(bad), goodBefore = FileSnapshot(good)
@@ -183,7 +239,9 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(result.stderr.hasPrefix("nbrun: nbs/sub/truncated.ipynb: "), result.summary)
         XCTAssertEqual(FileSnapshot(bad), badBefore, "the bad notebook was touched")
         XCTAssertEqual(FileSnapshot(good), goodBefore, "a canonical notebook was rewritten")
-        XCTAssertEqual(try Data(contentsOf: messy), try canonicalNotebookBytes(), "the good, non-canonical notebook was not formatted")
+        XCTAssertEqual(
+            try Data(contentsOf: messy), try canonicalNotebookBytes(),
+            "the good, non-canonical notebook was not formatted")
         XCTAssertEqual(strayTemporaryFiles(directory.url), [])
     }
 
@@ -199,10 +257,13 @@ final class HostileInputTests: XCTestCase {
             // One hang is enough to know; don't spend the timeout on every verb.
             let probe = try CLI.run(arguments, cwd: directory.url, timeout: 5)
             guard !probe.timedOut else {
-                return XCTFail("nbrun \(arguments.joined(separator: " ")) hangs on a FIFO named like a notebook (killed after 5 s)")
+                return XCTFail(
+                    "nbrun \(arguments.joined(separator: " ")) hangs on a FIFO named like a notebook (killed after 5 s)"
+                )
             }
-            try assertFailsCleanly(arguments, in: directory, naming: "pipe.ipynb", watching: [fifo], timeout: 5,
-                                   context: "\(verb.label) on a FIFO")
+            try assertFailsCleanly(
+                arguments, in: directory, naming: "pipe.ipynb", watching: [fifo], timeout: 5,
+                context: "\(verb.label) on a FIFO")
         }
     }
 
@@ -320,11 +381,13 @@ final class HostileInputTests: XCTestCase {
         guard getuid() == 0 else { return { try CLI.run($0, cwd: directory.url) } }
         let setpriv = "/usr/bin/setpriv"
         guard FileManager.default.isExecutableFile(atPath: setpriv) else {
-            throw XCTSkip("running as root, which writes into a chmod 555 folder anyway, and no setpriv to drop to nobody")
+            throw XCTSkip(
+                "running as root, which writes into a chmod 555 folder anyway, and no setpriv to drop to nobody")
         }
         let binary = try CLI.requireBinary()
         let run: ([String]) throws -> CLIResult = {
-            try CLI.runProgram(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + $0, cwd: directory.url)
+            try CLI.runProgram(
+                setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + $0, cwd: directory.url)
         }
         let probe = try run(["--help"])
         guard probe.status == 0 else {
@@ -339,8 +402,10 @@ final class HostileInputTests: XCTestCase {
         let notebook = try directory.write(Array(try nonCanonicalNotebookBytes()), to: "nb.ipynb")
         let blocker = try directory.write(Array("a file, not a folder\n".utf8), to: "blocker")
         let before = FileSnapshot(notebook), blockerBefore = FileSnapshot(blocker)
-        for arguments in [["fmt", "-o", "blocker/out.ipynb", "nb.ipynb"], ["-o", "blocker/out.ipynb", "nb.ipynb"],
-                          ["run", "-o", "blocker/out.ipynb", "nb.ipynb"]] {
+        for arguments in [
+            ["fmt", "-o", "blocker/out.ipynb", "nb.ipynb"], ["-o", "blocker/out.ipynb", "nb.ipynb"],
+            ["run", "-o", "blocker/out.ipynb", "nb.ipynb"],
+        ] {
             let result = try CLI.run(arguments, cwd: directory.url)
             let context = "nbrun \(arguments.joined(separator: " "))"
             assertNoCrash(result, context: context)
@@ -358,7 +423,8 @@ final class HostileInputTests: XCTestCase {
     func testWriteFailingPartWayKeepsTheOldNotebookAndNoTemporaryFile() throws {
         if let sanitizer = ProcessInfo.processInfo.environment["NBRUN_SANITIZER"] {
             // The sanitizer runtime maps its shadow memory through files and dies under `ulimit -f`.
-            throw XCTSkip("a \(sanitizer)-sanitized nbrun cannot start under a file-size limit; covered by the plain suite")
+            throw XCTSkip(
+                "a \(sanitizer)-sanitized nbrun cannot start under a file-size limit; covered by the plain suite")
         }
         let directory = try TemporaryDirectory()
         // A notebook of about 250 KB, so the write fails in the middle, well past the limit.
@@ -367,14 +433,17 @@ final class HostileInputTests: XCTestCase {
         let before = FileSnapshot(notebook)
         let binary = try CLI.requireBinary()
         for arguments in [["fmt", "big.ipynb"], ["big.ipynb"], ["fmt", "-o", "copy.ipynb", "big.ipynb"]] {
-            let result = try CLI.runProgram("/bin/sh", ["-c", "trap '' XFSZ; ulimit -f 64 && exec \"$0\" \"$@\"", binary] + arguments,
-                                            cwd: directory.url)
+            let result = try CLI.runProgram(
+                "/bin/sh", ["-c", "trap '' XFSZ; ulimit -f 64 && exec \"$0\" \"$@\"", binary] + arguments,
+                cwd: directory.url)
             let context = "nbrun \(arguments.joined(separator: " ")) with a 32-64 KB file size limit"
             assertNoCrash(result, context: context)
             XCTAssertEqual(result.status, 1, "\(context): \(result.summary)")
             XCTAssertLessThanOrEqual(result.stderrLines.count, 3, "\(context): \(result.summary)")
             XCTAssertTrue(result.stderr.hasPrefix("nbrun: "), "\(context): \(result.summary)")
-            XCTAssertTrue(result.stderr.contains(arguments.contains("-o") ? "copy.ipynb" : "big.ipynb"), "\(context): \(result.summary)")
+            XCTAssertTrue(
+                result.stderr.contains(arguments.contains("-o") ? "copy.ipynb" : "big.ipynb"),
+                "\(context): \(result.summary)")
             XCTAssertEqual(FileSnapshot(notebook), before, context)
             XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path("copy.ipynb").path), context)
             XCTAssertEqual(strayTemporaryFiles(directory.url), [], context)
@@ -387,9 +456,11 @@ final class HostileInputTests: XCTestCase {
     // MARK: - Helpers
 
     /// Runs `nbrun ARGS` in `directory` and checks the clean-failure contract.
-    private func assertFailsCleanly(_ arguments: [String], in directory: TemporaryDirectory, naming name: String,
-                                    watching files: [URL], timeout: TimeInterval = 30, context: String,
-                                    file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertFailsCleanly(
+        _ arguments: [String], in directory: TemporaryDirectory, naming name: String,
+        watching files: [URL], timeout: TimeInterval = 30, context: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let before = files.map(FileSnapshot.init), entries = allEntries(directory.url)
         let result = try CLI.run(arguments, cwd: directory.url, timeout: timeout)
         let context = "\(context) [nbrun \(arguments.joined(separator: " "))]"
@@ -398,19 +469,25 @@ final class HostileInputTests: XCTestCase {
         XCTAssertFalse(result.stderrLines.isEmpty, "\(context): no message", file: file, line: line)
         XCTAssertLessThanOrEqual(result.stderrLines.count, 3, "\(context): \(result.summary)", file: file, line: line)
         XCTAssertTrue(result.stderr.hasPrefix("nbrun: "), "\(context): \(result.summary)", file: file, line: line)
-        XCTAssertTrue(result.stderr.contains(name), "\(context): the message does not name \(name): \(result.summary)",
-                      file: file, line: line)
+        XCTAssertTrue(
+            result.stderr.contains(name), "\(context): the message does not name \(name): \(result.summary)",
+            file: file, line: line)
         for (url, snapshot) in zip(files, before) {
-            XCTAssertEqual(FileSnapshot(url), snapshot, "\(context): \(url.lastPathComponent) changed", file: file, line: line)
+            XCTAssertEqual(
+                FileSnapshot(url), snapshot, "\(context): \(url.lastPathComponent) changed", file: file, line: line)
         }
-        XCTAssertEqual(allEntries(directory.url), entries, "\(context): files appeared or vanished", file: file, line: line)
+        XCTAssertEqual(
+            allEntries(directory.url), entries, "\(context): files appeared or vanished", file: file, line: line)
     }
 
-    private func assertNoCrash(_ result: CLIResult, context: String, file: StaticString = #filePath, line: UInt = #line) {
+    private func assertNoCrash(_ result: CLIResult, context: String, file: StaticString = #filePath, line: UInt = #line)
+    {
         XCTAssertFalse(result.timedOut, "\(context): hung, killed after the timeout", file: file, line: line)
-        XCTAssertFalse(result.signaled, "\(context): died of signal \(result.status): \(result.summary)", file: file, line: line)
+        XCTAssertFalse(
+            result.signaled, "\(context): died of signal \(result.status): \(result.summary)", file: file, line: line)
         for marker in Self.crashMarkers {
-            XCTAssertFalse(result.stderr.contains(marker), "\(context): \(marker): \(result.summary)", file: file, line: line)
+            XCTAssertFalse(
+                result.stderr.contains(marker), "\(context): \(marker): \(result.summary)", file: file, line: line)
         }
     }
 }

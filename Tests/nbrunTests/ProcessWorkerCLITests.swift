@@ -1,7 +1,6 @@
 import Foundation
-import XCTest
-
 import Glibc
+import XCTest
 
 /// End to end, on a copy of `03-processes`: whatever stops a run (a cell abandoned by
 /// `--timeout`, SIGTERM, SIGINT), no worker process nbrun started outlives it, and a
@@ -114,7 +113,7 @@ enum ProcessTable {
     /// The fields after `(comm)` in /proc/PID/stat: state, ppid, ...
     private static func statFields(_ pid: Int32) -> [Substring]? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
+            let close = stat.lastIndex(of: ")")
         else { return nil }
         return stat[stat.index(after: close)...].split(separator: " ")
     }

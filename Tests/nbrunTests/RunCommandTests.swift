@@ -12,7 +12,9 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.summary)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: notebook)) as? [String: Any])
         let cells = try XCTUnwrap(json["cells"] as? [[String: Any]])
-        let ran = cells.filter { (($0["metadata"] as? [String: Any])?["tags"] as? [String])?.contains("no-run") == true }
+        let ran = cells.filter {
+            (($0["metadata"] as? [String: Any])?["tags"] as? [String])?.contains("no-run") == true
+        }
         XCTAssertEqual(ran.count, 9)
         XCTAssertEqual(ran.compactMap { $0["execution_count"] as? Int }, Array(1...9))
         for cell in ran {
@@ -44,7 +46,8 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(run.stdout.hasPrefix("{\n \"cells\": [") && run.stdout.contains("iopub.status.idle"), run.summary)
         let formatted = try CLI.run(["fmt", notebook.path, "-o", "-"])
         XCTAssertEqual(formatted.status, 0, formatted.summary)
-        XCTAssertEqual(formatted.stdout, try String(contentsOf: notebook, encoding: .utf8), "the golden notebook is canonical")
+        XCTAssertEqual(
+            formatted.stdout, try String(contentsOf: notebook, encoding: .utf8), "the golden notebook is canonical")
         XCTAssertEqual(FileSnapshot(notebook), before)
         XCTAssertEqual(allEntries(directory.url), ["in.ipynb"], "no file named -")
     }
@@ -52,7 +55,8 @@ final class RunCommandTests: XCTestCase {
     func testSeveralNotebooksInOneCallShareThePool() throws {
         let directory = try TemporaryDirectory()
         for index in 0..<4 { try directory.copy(Self.course, as: "copy\(index).ipynb") }
-        try FileManager.default.createDirectory(at: directory.path(".ipynb_checkpoints"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.path(".ipynb_checkpoints"), withIntermediateDirectories: true)
         let checkpoint = try directory.copy(Self.course, as: ".ipynb_checkpoints/copy0-checkpoint.ipynb")
         let before = FileSnapshot(checkpoint)
         let start = Date()

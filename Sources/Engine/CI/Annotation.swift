@@ -18,21 +18,24 @@ public struct Annotation: Sendable, Equatable {
     /// A cell whose fresh outputs differ from the committed ones; `diff` as `check` prints it.
     public static func differs(_ path: String, _ entry: NotebookComparison.Entry, diff: String) -> Annotation {
         let name = entry.label.description + (entry.demo.map { " [\($0)]" } ?? "")
-        return Annotation(path: path, cellIndex: entry.label.position - 1, title: "nbrun: outputs differ, \(name)",
-                          message: "outputs differ from the committed notebook (-committed, +fresh run)\n" + diff)
+        return Annotation(
+            path: path, cellIndex: entry.label.position - 1, title: "nbrun: outputs differ, \(name)",
+            message: "outputs differ from the committed notebook (-committed, +fresh run)\n" + diff)
     }
 
     /// A cell that raised or timed out.
     public static func failed(_ path: String, _ failure: RunResult.CellFailure) -> Annotation {
         let what = if case .timedOut = failure.failure { "cell timed out" } else { "cell raised an error" }
-        return Annotation(path: path, cellIndex: failure.cell.position - 1, title: "nbrun: \(what), \(failure.cell)",
-                          message: failure.description)
+        return Annotation(
+            path: path, cellIndex: failure.cell.position - 1, title: "nbrun: \(what), \(failure.cell)",
+            message: failure.description)
     }
 
     /// A `no-run` cell no registered port matches any more.
     public static func stale(_ path: String, _ problem: DriftError.Problem) -> Annotation {
-        Annotation(path: path, cellIndex: problem.cell.position - 1, title: "nbrun: stale port, \(problem.cell)",
-                   message: problem.description)
+        Annotation(
+            path: path, cellIndex: problem.cell.position - 1, title: "nbrun: stale port, \(problem.cell)",
+            message: problem.description)
     }
 
     /// The workflow command; `sourceLines` are the file's (`CellSourceLines.lines`).

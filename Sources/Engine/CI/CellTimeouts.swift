@@ -8,7 +8,7 @@ extension RuleBook {
         var timeouts: [Int: TimeInterval] = [:]
         for step in plan.steps {
             let cell = plan.notebook.cells[step.cellIndex]
-            let rules = try rules(for: cell, demo: "\(step.demo.notebook)/\(step.demo.name)")
+            let rules = try rules(for: cell, demo: step.demo.id)
             if let seconds = rules.timeout { timeouts[step.cellIndex] = seconds }
         }
         return timeouts

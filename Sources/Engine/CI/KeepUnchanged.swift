@@ -17,11 +17,14 @@ public enum KeepUnchanged {
     }
 
     /// Merges the fresh run of `plan` with the committed notebook it was planned from.
-    public static func merge(_ plan: RunPlan, fresh: Notebook, registry: DemoRegistry = .course,
-                             rules: RuleBook) throws(RuleError) -> Merge {
+    public static func merge(
+        _ plan: RunPlan, fresh: Notebook, registry: DemoRegistry,
+        rules: RuleBook
+    ) throws(RuleError) -> Merge {
         let cells = plan.steps.map(\.cellIndex)
-        let entries = try NotebookComparison.compare(expected: plan.notebook, actual: fresh, pairs: cells.map { ($0, $0) },
-                                                     path: plan.path, registry: registry, rules: rules)
+        let entries = try NotebookComparison.compare(
+            expected: plan.notebook, actual: fresh, pairs: cells.map { ($0, $0) },
+            path: plan.path, registry: registry, rules: rules)
         var merged = fresh
         var changed: [Int] = []
         for entry in entries {

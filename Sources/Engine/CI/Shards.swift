@@ -11,7 +11,8 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     public init?(parsing text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]),
-              count >= 1, (1...count).contains(index) else { return nil }
+            count >= 1, (1...count).contains(index)
+        else { return nil }
         self.index = index
         self.count = count
     }
@@ -23,13 +24,13 @@ public enum Shards {
     /// What a notebook costs to run, from the timing metadata it carries: its longest cell
     /// (the others run beside it), plus its CPU-bound cells, which take turns on one lane.
     /// nil when none of its `no-run` cells recorded a timing.
-    public static func cost(of notebook: Notebook, path: String, registry: DemoRegistry = .course) -> Double? {
+    public static func cost(of notebook: Notebook, path: String, registry: DemoRegistry) -> Double? {
         let name = RunPlan.notebookName(of: path)
         var longest = 0.0, cpuBound = 0.0, timed = false
         for cell in notebook.cells where cell.type == .code && cell.tags.contains(noRunTag) {
             guard let seconds = CellTiming.recordedSeconds(in: cell.metadata) else { continue }
             timed = true
-            if case .matched(let demo) = registry.match(cell, notebookName: name), demo.cpuBound {
+            if case .matched(let demo) = registry.match(cell, notebookName: name), demo.isCPUBound {
                 cpuBound += seconds
             } else {
                 longest = max(longest, seconds)
@@ -44,8 +45,11 @@ public enum Shards {
     /// shard keeps its paths in the order given.
     public static func partition(_ costs: [(path: String, cost: Double?)], count: Int) -> [[String]] {
         let known = costs.compactMap(\.cost).sorted()
-        let median = known.isEmpty ? 1 : known.count % 2 == 1
-            ? known[known.count / 2] : (known[known.count / 2 - 1] + known[known.count / 2]) / 2
+        let median =
+            known.isEmpty
+            ? 1
+            : known.count % 2 == 1
+                ? known[known.count / 2] : (known[known.count / 2 - 1] + known[known.count / 2]) / 2
         let items = costs.map { (path: $0.path, cost: $0.cost ?? median) }
             .sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.path < $1.path }
         var loads = [Double](repeating: 0, count: max(count, 1))
@@ -62,7 +66,7 @@ public enum Shards {
 
     /// The paths of `shard`: reads every notebook for its cost (an unreadable one counts
     /// as the median; the shard it lands in reports it).
-    public static func select(_ paths: [String], shard: Shard, registry: DemoRegistry = .course) -> [String] {
+    public static func select(_ paths: [String], shard: Shard, registry: DemoRegistry) -> [String] {
         let costs = paths.map { path in
             (path: path, cost: (try? NotebookFile.read(path)).flatMap { cost(of: $0, path: path, registry: registry) })
         }

@@ -14,10 +14,12 @@ public struct CellComparison: Sendable {
         let matcher = LineMatcher(rules: rules)
         var report: [String] = []
         for (expectedChannel, actualChannel) in zip(expected.channels, actual.channels) {
-            let ordered = Self.compareOrdered(expectedChannel.lines.filter { !matcher.isUnordered($0) },
-                                              actualChannel.lines.filter { !matcher.isUnordered($0) }, matcher)
-            let unordered = Self.compareUnordered(expectedChannel.lines.filter(matcher.isUnordered),
-                                                  actualChannel.lines.filter(matcher.isUnordered), matcher)
+            let ordered = Self.compareOrdered(
+                expectedChannel.lines.filter { !matcher.isUnordered($0) },
+                actualChannel.lines.filter { !matcher.isUnordered($0) }, matcher)
+            let unordered = Self.compareUnordered(
+                expectedChannel.lines.filter(matcher.isUnordered),
+                actualChannel.lines.filter(matcher.isUnordered), matcher)
             guard !ordered.isEmpty || !unordered.isEmpty else { continue }
             report.append("\(expectedChannel.name):")
             report += ordered
@@ -37,7 +39,9 @@ public struct CellComparison: Sendable {
         var table = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
         for i in stride(from: n - 1, through: 0, by: -1) {
             for j in stride(from: m - 1, through: 0, by: -1) {
-                table[i][j] = matcher.matches(expected[i], actual[j]) ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+                table[i][j] =
+                    matcher.matches(expected[i], actual[j])
+                    ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
             }
         }
         var lines: [String] = []

@@ -41,7 +41,9 @@ public struct CompareRules: Sendable {
         for (key, value) in object.members {
             switch key {
             case "tolerance":
-                guard case .object(let tolerance) = value else { throw RuleError(origin, "\"tolerance\" must be an object") }
+                guard case .object(let tolerance) = value else {
+                    throw RuleError(origin, "\"tolerance\" must be an object")
+                }
                 for (name, number) in tolerance.members {
                     guard let amount = Self.number(number), amount >= 0 else {
                         throw RuleError(origin, "tolerance \"\(name)\" must be a non-negative number")
@@ -85,7 +87,8 @@ public struct CompareRules: Sendable {
         let sources: [String]
         switch value {
         case .string(let source): sources = [source]
-        case .array(let items) where items.allSatisfy({ $0.stringValue != nil }): sources = items.compactMap(\.stringValue)
+        case .array(let items) where items.allSatisfy({ $0.stringValue != nil }):
+            sources = items.compactMap(\.stringValue)
         default: throw RuleError(origin, "\"\(key)\" must be a regular expression or a list of them")
         }
         var compiled: [Pattern] = []

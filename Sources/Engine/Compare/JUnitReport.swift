@@ -34,10 +34,13 @@ public struct JUnitReport {
             let failed = group.filter { $0.failure != nil }.count
             lines.append(#"  <testsuite name="\#(escape(notebook))" tests="\#(group.count)" failures="\#(failed)">"#)
             for testCase in group {
-                let head = #"    <testcase classname="\#(escape(notebook))" name="\#(escape(testCase.name))" time="\#(String(format: "%.3f", testCase.seconds))""#
+                let head =
+                    #"    <testcase classname="\#(escape(notebook))" name="\#(escape(testCase.name))" time="\#(String(format: "%.3f", testCase.seconds))""#
                 if let failure = testCase.failure {
                     lines.append(head + ">")
-                    lines.append(#"      <failure message="outputs differ from the committed notebook">\#(escape(failure))</failure>"#)
+                    lines.append(
+                        #"      <failure message="outputs differ from the committed notebook">\#(escape(failure))</failure>"#
+                    )
                     lines.append("    </testcase>")
                 } else {
                     lines.append(head + "/>")

@@ -17,7 +17,8 @@ struct LineMatcher: Sendable {
         for mask in rules.masks {
             let matches = mask.expression.matches(in: text, range: NSRange(text.startIndex..., in: text))
             for match in matches.reversed() {
-                let ranges = match.numberOfRanges > 1 ? (1..<match.numberOfRanges).map { match.range(at: $0) } : [match.range]
+                let ranges =
+                    match.numberOfRanges > 1 ? (1..<match.numberOfRanges).map { match.range(at: $0) } : [match.range]
                 for range in ranges.reversed() where range.location != NSNotFound {
                     guard let swiftRange = Range(range, in: text) else { continue }
                     text.replaceSubrange(swiftRange, with: "<masked>")
@@ -66,7 +67,9 @@ struct LineMatcher: Sendable {
         case .none: false
         case .all: true
         case .matching(let patterns):
-            patterns.contains { $0.expression.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil }
+            patterns.contains {
+                $0.expression.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
+            }
         }
     }
 }

@@ -11,17 +11,23 @@ public enum NotebookComparison {
     }
 
     /// Compares cells pairwise: each pair is (index in `expected`, index in `actual`).
-    public static func compare(expected: Notebook, actual: Notebook, pairs: [(Int, Int)], path: String,
-                               registry: DemoRegistry, rules: RuleBook) throws(RuleError) -> [Entry] {
+    public static func compare(
+        expected: Notebook, actual: Notebook, pairs: [(Int, Int)], path: String,
+        registry: DemoRegistry, rules: RuleBook
+    ) throws(RuleError) -> [Entry] {
         let name = RunPlan.notebookName(of: path)
         var entries: [Entry] = []
-        for (index, other) in pairs where expected.cells.indices.contains(index) && actual.cells.indices.contains(other) {
+        for (index, other) in pairs where expected.cells.indices.contains(index) && actual.cells.indices.contains(other)
+        {
             let cell = expected.cells[index]
             var demo: String?
-            if case .matched(let found) = registry.match(cell, notebookName: name) { demo = "\(found.notebook)/\(found.name)" }
+            if case .matched(let found) = registry.match(cell, notebookName: name) {
+                demo = found.id
+            }
             let cellRules = try rules.rules(for: cell, demo: demo)
-            let comparison = CellComparison(expected: OutputLines(cell.outputs ?? []),
-                                            actual: OutputLines(actual.cells[other].outputs ?? []), rules: cellRules)
+            let comparison = CellComparison(
+                expected: OutputLines(cell.outputs ?? []),
+                actual: OutputLines(actual.cells[other].outputs ?? []), rules: cellRules)
             entries.append(Entry(label: CellLabel(index: index, cell: cell), demo: demo, comparison: comparison))
         }
         return entries
@@ -33,7 +39,9 @@ public enum NotebookComparison {
         let left = a.cells.indices.filter { a.cells[$0].type == .code }
         let right = b.cells.indices.filter { b.cells[$0].type == .code }
         let leftIDs = left.compactMap { a.cells[$0].id }, rightIDs = right.compactMap { b.cells[$0].id }
-        if leftIDs.count == left.count, rightIDs.count == right.count, Set(leftIDs) == Set(rightIDs), Set(leftIDs).count == left.count {
+        if leftIDs.count == left.count, rightIDs.count == right.count, Set(leftIDs) == Set(rightIDs),
+            Set(leftIDs).count == left.count
+        {
             let positions = Dictionary(uniqueKeysWithValues: right.map { (b.cells[$0].id ?? "", $0) })
             return left.compactMap { index in positions[a.cells[index].id ?? ""].map { (index, $0) } }
         }

@@ -21,7 +21,7 @@ public struct RuleBook: Sendable {
     public static let empty = RuleBook(path: nil, defaults: JSONObject(), demos: JSONObject())
 
     /// Finds and reads the `nbrun.json` that governs `notebookPath`, if any.
-    public static func governing(_ notebookPath: String, registry: DemoRegistry = .course) throws(RuleError) -> RuleBook {
+    public static func governing(_ notebookPath: String, registry: DemoRegistry) throws(RuleError) -> RuleBook {
         var directory = URL(fileURLWithPath: notebookPath).standardizedFileURL.deletingLastPathComponent()
         while true {
             let candidate = directory.appendingPathComponent(fileName).path
@@ -34,7 +34,7 @@ public struct RuleBook: Sendable {
     }
 
     /// Reads and checks `path`; a demo entry that no demo of `registry` is named is an error.
-    public static func load(_ path: String, registry: DemoRegistry = .course) throws(RuleError) -> RuleBook {
+    public static func load(_ path: String, registry: DemoRegistry) throws(RuleError) -> RuleBook {
         let json: JSONValue
         do {
             json = try JSONReader.parse(NotebookFile.readBytes(path))
@@ -51,9 +51,11 @@ public struct RuleBook: Sendable {
         // Check every entry now, so a typo fails at once rather than on the cell it names.
         var probe = CompareRules()
         try probe.apply(defaults, origin: "\(path): defaults")
-        let known = Set(registry.demos.map { "\($0.notebook)/\($0.name)" })
+        let known = Set(registry.demos.map(\.id))
         for (name, value) in demos.members {
-            guard known.contains(name) else { throw RuleError(path, "demos.\(name): no registered demo is named \(name) (see nbrun list)") }
+            guard known.contains(name) else {
+                throw RuleError(path, "demos.\(name): no registered demo is named \(name) (see nbrun list)")
+            }
             guard case .object(let rules) = value else { throw RuleError(path, "demos.\(name) must be an object") }
             try probe.apply(rules, origin: "\(path): demos.\(name)")
         }

@@ -1,5 +1,5 @@
-import Demos
 import Notebook
+import PythonRuntime
 
 /// The demos a run may use, looked up by the fingerprint of a cell's source.
 public struct DemoRegistry: Sendable {
@@ -8,9 +8,6 @@ public struct DemoRegistry: Sendable {
     public init(_ demos: [Demo]) {
         self.demos = demos
     }
-
-    /// Every course demo the binary was built with.
-    public static let course = DemoRegistry(Catalog.demos)
 
     /// How one `no-run` cell relates to the registered demos.
     public enum Match: Sendable {

@@ -1,4 +1,4 @@
-import Demos
+import PythonRuntime
 
 /// `no-run` cells that no registered demo ports (or that several do).
 public struct DriftError: Error, Sendable, CustomStringConvertible {
@@ -11,12 +11,13 @@ public struct DriftError: Error, Sendable, CustomStringConvertible {
         public var description: String {
             let line = cell.firstLine.count > 60 ? String(cell.firstLine.prefix(57)) + "..." : cell.firstLine
             if !ambiguous.isEmpty {
-                let names = ambiguous.map { "\($0.notebook)/\($0.name)" }.joined(separator: ", ")
+                let names = ambiguous.map(\.id).joined(separator: ", ")
                 return "\(cell) \"\(line)\": several demos match (\(names))"
             }
             var text = "\(cell) \"\(line)\": no registered demo matches this no-run cell"
             if let nearest {
-                text += "; nearest is \(nearest.notebook)/\(nearest.name) (\(Int((similarity * 100).rounded()))% of lines alike): its port is stale"
+                text +=
+                    "; nearest is \(nearest.id) (\(Int((similarity * 100).rounded()))% of lines alike): its port is stale"
             }
             return text
         }

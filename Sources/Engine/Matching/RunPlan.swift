@@ -1,5 +1,5 @@
-import Demos
 import Notebook
+import PythonRuntime
 
 /// The tag that marks a code cell whose output nbrun produces offline.
 public let noRunTag = "no-run"
@@ -33,9 +33,13 @@ public struct RunPlan: Sendable {
             case .matched(let demo):
                 steps.append(Step(cellIndex: index, demo: demo))
             case let .unmatched(nearest, similarity):
-                problems.append(.init(cell: CellLabel(index: index, cell: cell), nearest: nearest, similarity: similarity, ambiguous: []))
+                problems.append(
+                    .init(
+                        cell: CellLabel(index: index, cell: cell), nearest: nearest, similarity: similarity,
+                        ambiguous: []))
             case .ambiguous(let demos):
-                problems.append(.init(cell: CellLabel(index: index, cell: cell), nearest: nil, similarity: 0, ambiguous: demos))
+                problems.append(
+                    .init(cell: CellLabel(index: index, cell: cell), nearest: nil, similarity: 0, ambiguous: demos))
             }
         }
         guard problems.isEmpty else { throw DriftError(problems: problems) }

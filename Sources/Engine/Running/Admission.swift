@@ -2,10 +2,10 @@
 /// it would measure on a quiet machine, whatever the size of the batch.
 ///
 /// Three kinds of cells distort each other differently:
-/// - **CPU-bound** cells (`Demo.cpuBound`: a race, CPU burned across processes) need the
+/// - **CPU-bound** cells (`Demo.Load.allCores`: a race, CPU burned across processes) need the
 ///   cores to themselves: their output or their times depend on having them. They run
 ///   *exclusively*: one at a time, and only while no other cell runs.
-/// - **One-core** CPU-bound cells (`Demo.usesOneCore`: threads that take turns on their
+/// - **One-core** CPU-bound cells (`Demo.Load.oneCore`: threads that take turns on their
 ///   cell's GIL, like the lock cell) keep one core busy. One at a time, they may run beside
 ///   timing-sensitive cells while wake-ups are punctual, leaving those the other core; never
 ///   beside an exclusive cell.
@@ -119,8 +119,10 @@ struct AdmissionPolicy: Sendable {
     private var cpuCredit = 1.0
     private var cpuPacedAt: Double?
 
-    init(jobs: Int?, latenessLimit: Double = 0.005, minimumRunning: Int = 2, maximumSlice: Int = 16,
-         initialWindow: Int = 1024, cores: Int = 2) {
+    init(
+        jobs: Int?, latenessLimit: Double = 0.005, minimumRunning: Int = 2, maximumSlice: Int = 16,
+        initialWindow: Int = 1024, cores: Int = 2
+    ) {
         self.jobs = jobs
         self.cores = Double(max(1, cores))
         self.window = max(1, initialWindow)
@@ -143,7 +145,8 @@ struct AdmissionPolicy: Sendable {
             return admitted
         }
         if state.waitingShared == 0, state.waitingOneCore == 0, state.waitingExclusive > 0,
-           state.runningShared == 0, state.runningOneCore == 0 {
+            state.runningShared == 0, state.runningOneCore == 0
+        {
             return .startExclusive
         }
         return .wait

@@ -12,7 +12,8 @@ final class AdmissionTrace {
 
     init?(baseline: Double) {
         guard ProcessInfo.processInfo.environment["NBRUN_ADMISSION_TRACE"] == "1" else { return nil }
-        FileHandle.standardError.write(Data(String(format: "admission: baseline lateness %.2f ms\n", baseline * 1e3).utf8))
+        FileHandle.standardError.write(
+            Data(String(format: "admission: baseline lateness %.2f ms\n", baseline * 1e3).utf8))
     }
 
     func record(_ state: AdmissionPolicy.State, _ decision: AdmissionPolicy.Decision, slice: Int, window: Int) {
@@ -21,9 +22,11 @@ final class AdmissionTrace {
         let elapsed = Date().timeIntervalSince(start)
         guard elapsed >= nextLine else { return }
         nextLine = elapsed + 0.25
-        let line = String(format: "admission: %6.2f s  waiting %5d+%-5d running %5d+%d  admitted %5d  worst late %6.2f ms  slice %d  window %d  one-core work left %.1f s  reserved %.2f cores\n",
-                          elapsed, state.waitingShared, state.waitingExclusive, state.runningShared,
-                          state.runningExclusive, admitted, worst * 1e3, slice, window, state.oneCoreSecondsLeft, state.reservedCores)
+        let line = String(
+            format:
+                "admission: %6.2f s  waiting %5d+%-5d running %5d+%d  admitted %5d  worst late %6.2f ms  slice %d  window %d  one-core work left %.1f s  reserved %.2f cores\n",
+            elapsed, state.waitingShared, state.waitingExclusive, state.runningShared,
+            state.runningExclusive, admitted, worst * 1e3, slice, window, state.oneCoreSecondsLeft, state.reservedCores)
         FileHandle.standardError.write(Data(line.utf8))
         worst = 0
     }

@@ -1,6 +1,6 @@
-import Demos
 import Foundation
 import Futures
+import PythonRuntime
 
 /// What each demo's cells cost the cores, learned as they finish, and what the running
 /// timing-sensitive cells are known to need right now.
@@ -59,7 +59,8 @@ final class CellCosts: Sendable {
         if entry.cores == nil, let learner = entry.learner {
             let elapsed = (Self.seconds(on: CLOCK_MONOTONIC) ?? learner.began) - learner.began
             if elapsed >= Self.glimpse, let cpu = Self.seconds(on: learner.clock),
-               (cpu - learner.cpuThen) / elapsed < Self.lightNeed {
+                (cpu - learner.cpuThen) / elapsed < Self.lightNeed
+            {
                 return (0, 0, entry.running)
             }
         }
@@ -71,7 +72,8 @@ final class CellCosts: Sendable {
     func begins(_ demo: Demo) {
         var clock = clockid_t()
         guard pthread_getcpuclockid(pthread_self(), &clock) == 0, let cpu = Self.seconds(on: clock),
-              let began = Self.seconds(on: CLOCK_MONOTONIC) else { return }
+            let began = Self.seconds(on: CLOCK_MONOTONIC)
+        else { return }
         state.withLock { s in
             let key = Self.key(demo)
             guard s.demos[key]?.finished ?? 0 == 0, s.demos[key]?.learner == nil else { return }
@@ -112,5 +114,5 @@ final class CellCosts: Sendable {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
-    private static func key(_ demo: Demo) -> String { "\(demo.notebook)/\(demo.name)" }
+    private static func key(_ demo: Demo) -> String { demo.id }
 }

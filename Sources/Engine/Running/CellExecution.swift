@@ -1,8 +1,8 @@
-import Demos
 import Dispatch
 import Foundation
-import Notebook
 import Futures
+import Notebook
+import PythonRuntime
 
 /// What running one demo produced.
 public struct CellOutcome: Sendable {
@@ -38,8 +38,9 @@ enum CellExecution {
             (start, end, failure) = (began, Timestamp.now(), raised)
         }
         let streams = context.capturedStreams()
-        var outcome = CellOutcome(streams: streams, failure: failure,
-                                  timing: CellTiming(busy: busy, executeInput: start, executeReply: end, idle: Timestamp.now()))
+        var outcome = CellOutcome(
+            streams: streams, failure: failure,
+            timing: CellTiming(busy: busy, executeInput: start, executeReply: end, idle: Timestamp.now()))
         outcome.cpuSeconds = cpu.withLock { $0 }
         return outcome
     }
@@ -57,16 +58,18 @@ enum CellExecution {
         }
     }
 
-
     /// The demo's thread reports here; the pool thread waits for it at most `timeout`.
     private final class Report: Sendable {
         let finished = DispatchSemaphore(value: 0)
         let state = Locked<(start: Timestamp?, failure: CellOutcome.Failure?)>((nil, nil))
     }
 
-    private static func runAbandonable(_ demo: Demo, context: DemoContext, timeout: TimeInterval,
-                                       cpu: Locked<Double>)
-        -> (Timestamp, Timestamp, CellOutcome.Failure?) {
+    private static func runAbandonable(
+        _ demo: Demo, context: DemoContext, timeout: TimeInterval,
+        cpu: Locked<Double>
+    )
+        -> (Timestamp, Timestamp, CellOutcome.Failure?)
+    {
         let report = Report()
         let requested = Timestamp.now()
         // A cached thread: an abandoned demo keeps it until it returns, then it is reused.

@@ -1,7 +1,7 @@
-import Demos
 import Dispatch
 import Foundation
 import Futures
+import PythonRuntime
 
 /// Starts a batch's cells when `AdmissionPolicy` lets them: timing-sensitive cells on a
 /// shared pool, CPU-bound ones on a lane of one, one-core ones on a lane of their own. The calling thread runs the admission
@@ -15,7 +15,7 @@ final class CellScheduler: Sendable {
         let timeout: TimeInterval?
         /// `--jobs 1` runs every cell alone, in the order given.
         let exclusive: Bool
-        /// A one-core CPU-bound cell (`Demo.usesOneCore`), which may run beside others.
+        /// A one-core CPU-bound cell (`Demo.Load.oneCore`), which may run beside others.
         var oneCore = false
         /// How long the cell took when it last ran (recorded in the notebook), if known.
         var recordedSeconds: Double?
@@ -45,8 +45,9 @@ final class CellScheduler: Sendable {
 
     init(sharedCells: Int, options: EngineOptions) {
         jobs = options.jobs
-        pool = ThreadPoolExecutor(maxWorkers: max(1, min(options.jobs ?? sharedCells, sharedCells)),
-                                  threadNamePrefix: "nbrun-cell")
+        pool = ThreadPoolExecutor(
+            maxWorkers: max(1, min(options.jobs ?? sharedCells, sharedCells)),
+            threadNamePrefix: "nbrun-cell")
     }
 
     /// Starts every job as the policy allows and returns their futures, in `jobs` order.
@@ -65,9 +66,9 @@ final class CellScheduler: Sendable {
         // Sleeping cells cost the cores next to nothing: 128 per core always run, so other
         // programs' load (which no admission can remove) slows a batch but never starves it.
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        var policy = AdmissionPolicy(jobs: jobs, latenessLimit: 0.005 + baseline, minimumRunning: 128 * cores,
-                                     initialWindow: 1024, cores: cores)
-
+        var policy = AdmissionPolicy(
+            jobs: jobs, latenessLimit: 0.005 + baseline, minimumRunning: 128 * cores,
+            initialWindow: 1024, cores: cores)
 
         let trace = AdmissionTrace(baseline: baseline)
         let began = DispatchTime.now().uptimeNanoseconds
@@ -82,7 +83,8 @@ final class CellScheduler: Sendable {
                 runningShared: now.shared, runningExclusive: now.exclusive,
                 waitingOneCore: oneCore.count - nextOneCore, runningOneCore: now.oneCore,
                 lateness: probe?.takeWorst() ?? 0, finishedShared: now.finishedShared,
-                elapsed: Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9, oneCoreSecondsLeft: oneCoreSecondsLeft,
+                elapsed: Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9,
+                oneCoreSecondsLeft: oneCoreSecondsLeft,
                 nextSharedSeconds: nextShared < shared.count ? batch[shared[nextShared]].recordedSeconds ?? 0 : 0,
                 reservedCores: costs.reservedCores, nextSharedCores: nextNeed.cores,
                 nextSharedDemoRunning: nextNeed.running, nextSharedCPUSeconds: nextNeed.cpu)
@@ -119,7 +121,8 @@ final class CellScheduler: Sendable {
     }
 
     private func launch(_ job: Job, as kind: Kind, observe: @escaping @Sendable (CellOutcome) -> Void)
-        -> Future<CellOutcome> {
+        -> Future<CellOutcome>
+    {
         running.withLock { counts in
             switch kind {
             case .shared: counts.shared += 1
@@ -127,11 +130,12 @@ final class CellScheduler: Sendable {
             case .exclusive: counts.exclusive += 1
             }
         }
-        let executor = switch kind {
-        case .shared: pool
-        case .oneCore: oneCoreLane
-        case .exclusive: lane
-        }
+        let executor =
+            switch kind {
+            case .shared: pool
+            case .oneCore: oneCoreLane
+            case .exclusive: lane
+            }
         let reserved = kind == .shared ? costs.started(job.demo) : nil
         let future = executor.submit { [self] in
             if kind == .shared { costs.begins(job.demo) }
@@ -140,8 +144,9 @@ final class CellScheduler: Sendable {
                 // Its quiet duration when the notebook recorded one: a cell slowed by the
                 // batch would make its need look smaller than it is.
                 let wall = outcome.timing.executeReply.seconds(since: outcome.timing.executeInput)
-                costs.finished(job.demo, reserved: reserved, cpu: outcome.cpuSeconds,
-                               wall: min(wall, job.recordedSeconds ?? wall))
+                costs.finished(
+                    job.demo, reserved: reserved, cpu: outcome.cpuSeconds,
+                    wall: min(wall, job.recordedSeconds ?? wall))
             }
             running.withLock { counts in
                 switch kind {

@@ -1,5 +1,5 @@
-import Demos
 import Notebook
+import PythonRuntime
 
 /// Writes a cell's run into the cell the way nbclient does: outputs replaced, the execution
 /// count set, timing stamps under `metadata.execution`, the rest of the metadata kept.
@@ -24,11 +24,13 @@ enum CellUpdate {
             (ename, evalue) = ("TimeoutError", "Cell execution timed out after \(PythonFloat.repr(seconds)) seconds")
         }
         let rule = String(repeating: "-", count: 75)
-        return .error(ename: ename, evalue: evalue, traceback: [
-            "\u{1B}[0;31m\(rule)\u{1B}[0m",
-            "\u{1B}[0;31m\(ename)\u{1B}[0m                                Traceback (most recent call last)",
-            "In \(label), run by the Swift port \(demo.notebook)/\(demo.name)",
-            "\u{1B}[0;31m\(ename)\u{1B}[0m: \(evalue)",
-        ])
+        return .error(
+            ename: ename, evalue: evalue,
+            traceback: [
+                "\u{1B}[0;31m\(rule)\u{1B}[0m",
+                "\u{1B}[0;31m\(ename)\u{1B}[0m                                Traceback (most recent call last)",
+                "In \(label), run by the Swift port \(demo.id)",
+                "\u{1B}[0;31m\(ename)\u{1B}[0m: \(evalue)",
+            ])
     }
 }

@@ -1,7 +1,7 @@
-import Demos
 import Foundation
 import Futures
 import Notebook
+import PythonRuntime
 import Synchronization
 
 /// How a run behaves; the command line's options.
@@ -48,8 +48,10 @@ public struct RunResult: Sendable {
 public enum Engine {
     /// Runs all `plans` and returns them updated, in the same order. `progress` is called
     /// (from pool threads) with the number of cells finished and the total.
-    public static func run(_ plans: [RunPlan], options: EngineOptions = EngineOptions(),
-                           progress: (@Sendable (Int, Int) -> Void)? = nil) -> [RunResult] {
+    public static func run(
+        _ plans: [RunPlan], options: EngineOptions = EngineOptions(),
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) -> [RunResult] {
         let total = plans.reduce(0) { $0 + $1.steps.count }
         guard total > 0 else {
             return plans.map { RunResult(path: $0.path, notebook: finished($0.notebook), failures: []) }
@@ -60,16 +62,19 @@ public enum Engine {
         let batch = order.map { planIndex, stepIndex in
             let demo = plans[planIndex].steps[stepIndex].demo
             let cellIndex = plans[planIndex].steps[stepIndex].cellIndex
-            return CellScheduler.Job(demo: demo, seed: cellSeed(options.seed, demo: demo),
-                                     timeout: options.timeout ?? options.cellTimeouts[plans[planIndex].path]?[cellIndex],
-                                     exclusive: (demo.cpuBound && !demo.usesOneCore) || options.jobs == 1,
-                                     oneCore: demo.usesOneCore,
-                                     recordedSeconds: recordedSeconds(plans[planIndex], step: stepIndex))
+            return CellScheduler.Job(
+                demo: demo, seed: cellSeed(options.seed, demo: demo),
+                timeout: options.timeout ?? options.cellTimeouts[plans[planIndex].path]?[cellIndex],
+                exclusive: demo.load == .allCores || options.jobs == 1,
+                oneCore: demo.load == .oneCore,
+                recordedSeconds: recordedSeconds(plans[planIndex], step: stepIndex))
         }
         let scheduler = CellScheduler(sharedCells: batch.count { $0.kind == .shared }, options: options)
         let counter = ProgressCounter(total: total, report: progress)
         let started = scheduler.start(batch) { _ in counter.increment() }
-        var futures: [[Future<CellOutcome>?]] = plans.map { [Future<CellOutcome>?](repeating: nil, count: $0.steps.count) }
+        var futures: [[Future<CellOutcome>?]] = plans.map {
+            [Future<CellOutcome>?](repeating: nil, count: $0.steps.count)
+        }
         for ((planIndex, stepIndex), future) in zip(order, started) {
             futures[planIndex][stepIndex] = future
         }
@@ -86,18 +91,21 @@ public enum Engine {
                 } catch {
                     // CellExecution never throws; a pool failure is still reported, not lost.
                     let now = Timestamp.now()
-                    outcome = CellOutcome(streams: [], failure: .raised(ename: "RuntimeError", evalue: "\(error)"),
-                                          timing: CellTiming(busy: now, executeInput: now, executeReply: now, idle: now))
+                    outcome = CellOutcome(
+                        streams: [], failure: .raised(ename: "RuntimeError", evalue: "\(error)"),
+                        timing: CellTiming(busy: now, executeInput: now, executeReply: now, idle: now))
                 }
                 let label = CellLabel(index: step.cellIndex, cell: notebook.cells[step.cellIndex])
-                CellUpdate.apply(outcome, demo: step.demo, executionCount: number + 1, label: label,
-                                 to: &notebook.cells[step.cellIndex])
+                CellUpdate.apply(
+                    outcome, demo: step.demo, executionCount: number + 1, label: label,
+                    to: &notebook.cells[step.cellIndex])
                 seconds[step.cellIndex] = outcome.timing.executeReply.seconds(since: outcome.timing.executeInput)
                 if let failure = outcome.failure {
                     failures.append(.init(cell: label, demo: step.demo.name, failure: failure))
                 }
             }
-            results.append(RunResult(path: plan.path, notebook: finished(notebook), failures: failures, seconds: seconds))
+            results.append(
+                RunResult(path: plan.path, notebook: finished(notebook), failures: failures, seconds: seconds))
         }
         // An abandoned (timed-out) cell must not be waited for.
         scheduler.shutdown(wait: options.timeout == nil && options.cellTimeouts.isEmpty)

@@ -24,7 +24,9 @@ public struct Timestamp: Sendable, Comparable, CustomStringConvertible {
         let bytes = Array(text.utf8)
         guard bytes.count == 27 else { return nil }
         // The separators are checked too: `2026/11/24 17-39-05` is not nbclient's form.
-        let separators: [(Int, Unicode.Scalar)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (26, "Z")]
+        let separators: [(Int, Unicode.Scalar)] = [
+            (4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (26, "Z"),
+        ]
         for (index, separator) in separators where bytes[index] != UInt8(ascii: separator) { return nil }
         let digits = bytes.map { Int($0) - 48 }
         func number(_ range: Range<Int>) -> Int? {
@@ -36,8 +38,9 @@ public struct Timestamp: Sendable, Comparable, CustomStringConvertible {
             return value
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              let micros = number(20..<26) else { return nil }
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            let micros = number(20..<26)
+        else { return nil }
         var parts = tm()
         parts.tm_year = Int32(year - 1900)
         parts.tm_mon = Int32(month - 1)
@@ -52,9 +55,10 @@ public struct Timestamp: Sendable, Comparable, CustomStringConvertible {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-                      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), microseconds)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), microseconds)
     }
 
     public func seconds(since earlier: Timestamp) -> Double {
@@ -81,17 +85,19 @@ public struct CellTiming: Sendable {
     /// or nbrun; nil when the cell holds no such record.
     public static func recordedSeconds(in metadata: JSONObject) -> Double? {
         guard case .object(let execution)? = metadata["execution"],
-              let input = execution["iopub.execute_input"]?.stringValue.flatMap(Timestamp.init(parsing:)),
-              let reply = execution["shell.execute_reply"]?.stringValue.flatMap(Timestamp.init(parsing:))
+            let input = execution["iopub.execute_input"]?.stringValue.flatMap(Timestamp.init(parsing:)),
+            let reply = execution["shell.execute_reply"]?.stringValue.flatMap(Timestamp.init(parsing:))
         else { return nil }
         return reply.seconds(since: input)
     }
 
     /// nbclient's `metadata.execution` object.
     public var metadata: [(key: String, value: String)] {
-        [("iopub.execute_input", executeInput.description),
-         ("iopub.status.busy", busy.description),
-         ("iopub.status.idle", idle.description),
-         ("shell.execute_reply", executeReply.description)]
+        [
+            ("iopub.execute_input", executeInput.description),
+            ("iopub.status.busy", busy.description),
+            ("iopub.status.idle", idle.description),
+            ("shell.execute_reply", executeReply.description),
+        ]
     }
 }

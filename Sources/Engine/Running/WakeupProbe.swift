@@ -10,9 +10,9 @@ import Synchronization
 /// wake-up that is overdue right now, so a probe starved of the cores still reports it.
 final class WakeupProbe: Sendable {
     let period: Duration
-    private let worst = Atomic<Int64>(0)           // nanoseconds, since the last `takeWorst`
-    private let waitingSince = Atomic<Int64>(0)    // monotonic ns; 0 while awake
-    private let expectedWait = Atomic<Int64>(0)    // ns the current wait should take
+    private let worst = Atomic<Int64>(0)  // nanoseconds, since the last `takeWorst`
+    private let waitingSince = Atomic<Int64>(0)  // monotonic ns; 0 while awake
+    private let expectedWait = Atomic<Int64>(0)  // ns the current wait should take
     private let stopped = Atomic<Bool>(false)
     private let exited = DispatchSemaphore(value: 0)
 

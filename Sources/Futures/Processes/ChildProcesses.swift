@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every child this library started and has not reaped yet, and the one thread that starts them.
@@ -20,8 +20,10 @@ enum ChildProcesses {
 
     /// Starts `executable` in worker mode with `descriptors` as its fds 3, 4, ..., as a child
     /// of `scope` (refused once the scope is terminated).
-    static func spawn(executable: String, arguments: [String], descriptors: [Int32],
-                      scope: ProcessScope?) throws -> pid_t {
+    static func spawn(
+        executable: String, arguments: [String], descriptors: [Int32],
+        scope: ProcessScope?
+    ) throws -> pid_t {
         try scope?.checkOpen(starting: executable)
         let pid = try spawner.run {
             var pid: pid_t = 0
@@ -79,7 +81,7 @@ enum ChildProcesses {
     static func exitCodeIfExited(_ pid: pid_t) -> Int32? {
         var info = siginfo_t()
         guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT | WNOHANG) == 0,
-              info._sifields._sigchld.si_pid == pid
+            info._sifields._sigchld.si_pid == pid
         else { return nil }
         return waitForExit(pid)
     }
@@ -105,7 +107,11 @@ private final class SpawnerThread: Sendable {
     func run<R: Sendable>(_ body: @escaping @Sendable () throws -> R) throws -> R {
         let outcome = Locked<Result<R, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        requests.withLock { $0.append { outcome.withLock { $0 = Result(catching: body) }; done.signal() } }
+        requests.withLock {
+            $0.append {
+                outcome.withLock { $0 = Result(catching: body) }; done.signal()
+            }
+        }
         available.signal()
         done.wait()
         guard let result = outcome.withLock({ $0 }) else { preconditionFailure("spawn request not run") }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Length-prefixed frames over a Unix socket: a little-endian UInt32 byte count, then the body.

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Python's `multiprocessing` names, kept apart from Foundation's `Process`.

@@ -2,7 +2,7 @@ import CProcess
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Multiprocessing {
@@ -27,8 +27,9 @@ extension Multiprocessing {
         /// Creates the shared memory holding `initial`.
         public init(_ initial: T) throws {
             precondition(cprocess_mutex_size() <= UInt(Self.valueOffset), "pthread_mutex_t larger than expected")
-            precondition(MemoryLayout<T>.size <= Self.mappingSize - Self.valueOffset
-                && MemoryLayout<T>.alignment <= Self.valueOffset, "type too large for a shared Value")
+            precondition(
+                MemoryLayout<T>.size <= Self.mappingSize - Self.valueOffset
+                    && MemoryLayout<T>.alignment <= Self.valueOffset, "type too large for a shared Value")
             let fd = cprocess_memfd("Futures.Value")
             guard fd >= 0 else { throw Self.systemError("memfd_create") }
             guard ftruncate(fd, off_t(Self.mappingSize)) == 0, let mapping = Self.map(fd) else {
@@ -74,8 +75,9 @@ extension Multiprocessing {
         /// pool call) it throws, as Python does: a Value is shared only by inheritance.
         public func encode(to encoder: any Encoder) throws {
             guard let descriptors = encoder.userInfo[SharedDescriptors.key] as? SharedDescriptors else {
-                throw PythonError("RuntimeError",
-                                  "Synchronized objects should only be shared between processes through inheritance")
+                throw PythonError(
+                    "RuntimeError",
+                    "Synchronized objects should only be shared between processes through inheritance")
             }
             var container = encoder.singleValueContainer()
             try container.encode(descriptors.inherit(descriptor))

@@ -22,8 +22,9 @@ public final class ProcessPoolExecutor: Sendable {
         let workers = maxWorkers ?? ProcessInfo.processInfo.activeProcessorCount
         precondition(workers > 0, "maxWorkers must be greater than 0")
         self.maxWorkers = workers
-        self.pool = ProcessPool(maxWorkers: workers, executable: executable ?? ProcessWorker.defaultExecutable,
-                                scope: ProcessScope.current)
+        self.pool = ProcessPool(
+            maxWorkers: workers, executable: executable ?? ProcessWorker.defaultExecutable,
+            scope: ProcessScope.current)
     }
 
     deinit {
@@ -150,20 +151,24 @@ public final class ProcessPoolExecutor: Sendable {
             future.setException(Self.picklingError(error))
             return
         }
-        pool.enqueue(PoolCall(
-            function: function.name,
-            payload: payload,
-            start: { future.setRunningOrNotifyCancel() },
-            finish: { result in
-                _ = future.finish(Result {
-                    let outputs: [Output]
-                    do { outputs = try function.decodeOutputs(try result.get()) } catch let error as DecodingError {
-                        throw PythonError("UnpicklingError", String(describing: error))
-                    }
-                    return try collect(outputs)
-                })
-            },
-            cancel: { future.cancel() }))
+        pool.enqueue(
+            PoolCall(
+                function: function.name,
+                payload: payload,
+                start: { future.setRunningOrNotifyCancel() },
+                finish: { result in
+                    _ = future.finish(
+                        Result {
+                            let outputs: [Output]
+                            do { outputs = try function.decodeOutputs(try result.get()) } catch let error
+                                as DecodingError
+                            {
+                                throw PythonError("UnpicklingError", String(describing: error))
+                            }
+                            return try collect(outputs)
+                        })
+                },
+                cancel: { future.cancel() }))
     }
 
     private static func picklingError(_ error: any Error) -> any Error {

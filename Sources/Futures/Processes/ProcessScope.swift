@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The child processes started on behalf of one piece of work (a notebook cell, a request),

@@ -2,7 +2,7 @@ import CProcess
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The worker side of process pools and `Multiprocessing.Process`: multiprocessing's *spawn*.
@@ -90,8 +90,9 @@ public enum ProcessWorker {
 
     static func call(_ request: CallRequest, descriptors: SharedDescriptors?) -> CallReply.Outcome {
         guard let function = RemoteFunctionRegistry.lookUp(request.function) else {
-            return .raised(ename: "AttributeError",
-                           evalue: "Can't get attribute '\(request.function)' on <module '__main__'>")
+            return .raised(
+                ename: "AttributeError",
+                evalue: "Can't get attribute '\(request.function)' on <module '__main__'>")
         }
         do {
             return .value(try function.invoke(request.payload, descriptors))

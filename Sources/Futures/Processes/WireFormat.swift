@@ -12,7 +12,8 @@ enum WireFormat {
     private static let binary: UInt8 = 1
 
     static func encode<T: Encodable>(_ values: [T], userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws
-        -> [UInt8] {
+        -> [UInt8]
+    {
         if let scalar = T.self as? any WireScalar.Type, let bytes = encodeScalars(scalar, values) {
             return bytes
         }
@@ -21,12 +22,16 @@ enum WireFormat {
         return [json] + Array(try encoder.encode(values))
     }
 
-    static func decode<T: Decodable>(_: [T].Type, from bytes: [UInt8],
-                                     userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> [T] {
+    static func decode<T: Decodable>(
+        _: [T].Type, from bytes: [UInt8],
+        userInfo: [CodingUserInfoKey: any Sendable] = [:]
+    ) throws -> [T] {
         guard let tag = bytes.first else { throw malformed("empty payload") }
         if tag == binary {
             guard let scalar = T.self as? any WireScalar.Type else { throw malformed("binary payload for \(T.self)") }
-            guard let values = decodeScalars(scalar, as: T.self, bytes) else { throw malformed("bad \(T.self) payload") }
+            guard let values = decodeScalars(scalar, as: T.self, bytes) else {
+                throw malformed("bad \(T.self) payload")
+            }
             return values
         }
         let decoder = JSONDecoder()
@@ -88,7 +93,7 @@ extension WireScalar {
 }
 
 #if !_endian(little)
-#error("WireFormat copies numbers in memory order; it assumes a little-endian host")
+    #error("WireFormat copies numbers in memory order; it assumes a little-endian host")
 #endif
 
 /// Numbers whose memory is their wire form: a whole array is one copy.

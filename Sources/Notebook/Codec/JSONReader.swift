@@ -26,7 +26,7 @@ public enum JSONReader {
     static func parseWhole(_ bytes: UnsafeRawBufferPointer) throws(NotebookError) -> JSONValue {
         var error = json_error_t()
         guard let base = bytes.baseAddress,
-              let root = json_loadb(base.assumingMemoryBound(to: CChar.self), bytes.count, flags, &error)
+            let root = json_loadb(base.assumingMemoryBound(to: CChar.self), bytes.count, flags, &error)
         else { throw decodeError(error) }
         defer { json_decref(root) }
         return convert(root)

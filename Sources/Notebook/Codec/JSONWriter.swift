@@ -60,7 +60,9 @@ public enum JSONWriter {
             for index in 0..<bytes.count {
                 let byte = bytes[index]
                 guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                if runStart < index {
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                }
                 runStart = index + 1
                 output.append(UInt8(ascii: "\\"))
                 switch byte {
@@ -77,7 +79,9 @@ public enum JSONWriter {
                     output.append(hexDigits[Int(byte & 0x0F)])
                 }
             }
-            if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+            if runStart < bytes.count {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+            }
         }
         output.append(UInt8(ascii: "\""))
     }

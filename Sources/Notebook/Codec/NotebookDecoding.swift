@@ -13,8 +13,11 @@ extension Notebook {
             throw .unsupportedFormat("\"nbformat\" is \(major.typeName), not an integer")
         }
         guard majorVersion == 4 else {
-            let hint = majorVersion < 4 ? " (open and save it in Jupyter, or `jupyter nbconvert --to notebook`, to upgrade it)" : ""
-            throw .unsupportedFormat("nbformat \(majorVersion) notebooks are not supported: nbrun reads nbformat 4\(hint)")
+            let hint =
+                majorVersion < 4
+                ? " (open and save it in Jupyter, or `jupyter nbconvert --to notebook`, to upgrade it)" : ""
+            throw .unsupportedFormat(
+                "nbformat \(majorVersion) notebooks are not supported: nbrun reads nbformat 4\(hint)")
         }
         guard case .int(let minor)? = top.removeValue(forKey: "nbformat_minor") else {
             throw .unsupportedFormat("\"nbformat_minor\" is missing or not an integer")
@@ -52,7 +55,8 @@ extension Cell {
         }
         guard let typeName = typeValue.stringValue, let type = CellType(rawValue: typeName) else {
             let shown = typeValue.stringValue.map { "\"\($0)\"" } ?? typeValue.typeName
-            throw .invalidNotebook(location: location, problem: "unknown cell_type \(shown) (expected code, markdown or raw)")
+            throw .invalidNotebook(
+                location: location, problem: "unknown cell_type \(shown) (expected code, markdown or raw)")
         }
         var id: String?
         if let idValue = object.removeValue(forKey: "id") {
@@ -78,10 +82,12 @@ extension Cell {
         if type == .code {
             executionCount = object.removeValue(forKey: "execution_count")
             if let count = executionCount, count != .null, count.intValue == nil {
-                throw .invalidNotebook(location: location, problem: "execution_count is \(count.typeName), not an integer or null")
+                throw .invalidNotebook(
+                    location: location, problem: "execution_count is \(count.typeName), not an integer or null")
             }
             guard let value = object.removeValue(forKey: "outputs") else {
-                throw .invalidNotebook(location: location, problem: "a code cell needs \"outputs\" (an array, possibly empty)")
+                throw .invalidNotebook(
+                    location: location, problem: "a code cell needs \"outputs\" (an array, possibly empty)")
             }
             guard case .array(let items) = value else {
                 throw .invalidNotebook(location: location, problem: "outputs is \(value.typeName), not an array")
@@ -95,13 +101,15 @@ extension Cell {
         var attachments = object.removeValue(forKey: "attachments")
         if case .object(var bundles)? = attachments {
             for (name, bundle) in bundles.members where bundle.objectValue == nil {
-                throw .invalidNotebook(location: location, problem: "attachment \"\(name)\" is \(bundle.typeName), not an object")
+                throw .invalidNotebook(
+                    location: location, problem: "attachment \"\(name)\" is \(bundle.typeName), not an object")
             }
             bundles.updateValues { _, bundle in bundle.objectValue.map { .object(MimeBundle.rejoined($0)) } ?? bundle }
             attachments = .object(bundles)
         }
-        self.init(type: type, id: id, metadata: metadata, source: source, outputs: outputs,
-                  executionCount: executionCount, attachments: attachments, extra: object)
+        self.init(
+            type: type, id: id, metadata: metadata, source: source, outputs: outputs,
+            executionCount: executionCount, attachments: attachments, extra: object)
         // The initialiser fills an absent execution_count; keep it absent, as it was read.
         if type == .code { self.executionCount = executionCount }
     }
@@ -115,13 +123,15 @@ extension Cell {
             var joined = ""
             for item in items {
                 guard let piece = item.stringValue else {
-                    throw .invalidNotebook(location: location, problem: "\(what) list holds \(item.typeName), not only strings")
+                    throw .invalidNotebook(
+                        location: location, problem: "\(what) list holds \(item.typeName), not only strings")
                 }
                 joined += piece
             }
             return joined
         default:
-            throw .invalidNotebook(location: location, problem: "\(what) is \(value.typeName), not a string or a list of strings")
+            throw .invalidNotebook(
+                location: location, problem: "\(what) is \(value.typeName), not a string or a list of strings")
         }
     }
 }
@@ -136,7 +146,9 @@ extension Output {
         }
         let type = OutputType(name)
         guard type.isKnown else {
-            throw .invalidNotebook(location: location, problem: "unknown output_type \"\(name)\" (expected stream, display_data, execute_result or error)")
+            throw .invalidNotebook(
+                location: location,
+                problem: "unknown output_type \"\(name)\" (expected stream, display_data, execute_result or error)")
         }
         if type.carriesMimeBundle {
             if case .object(let data)? = object["data"] {
@@ -146,7 +158,8 @@ extension Output {
             object["text"] = .string(try Cell.joinedText(text, what: "text", location: location))
         }
         if type == .stream, object["text"]?.stringValue == nil {
-            throw .invalidNotebook(location: location, problem: "a stream output needs \"text\" as a string or a list of strings")
+            throw .invalidNotebook(
+                location: location, problem: "a stream output needs \"text\" as a string or a list of strings")
         }
         self.init(outputType: type, fields: object)
     }

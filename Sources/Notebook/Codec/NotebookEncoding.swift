@@ -34,8 +34,9 @@ extension Notebook {
             return bytes
         }
         let half = cells.count / 2
-        let (first, second) = Parallel.both({ Self.cellBytes(cells[..<half], capacity: capacity / 2) },
-                                            { [cells] in Self.cellBytes(cells[half...], capacity: capacity / 2) })
+        let (first, second) = Parallel.both(
+            { Self.cellBytes(cells[..<half], capacity: capacity / 2) },
+            { [cells] in Self.cellBytes(cells[half...], capacity: capacity / 2) })
         var bytes: [UInt8] = []
         bytes.reserveCapacity(capacity)
         bytes.append(contentsOf: frame[..<(at + marker.count - 1)])  // up to and including `[`

@@ -19,7 +19,8 @@ enum PythonLines {
                     continue
                 }
                 position += breakLength
-                lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<position]), as: UTF8.self))
+                lines.append(
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<position]), as: UTF8.self))
                 lineStart = position
             }
             if lineStart < count {

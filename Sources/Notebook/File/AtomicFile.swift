@@ -62,7 +62,8 @@ public enum AtomicFile {
         for entry in Syscall.directoryEntries(directory)
         where entry.hasPrefix(prefix) && entry.count == prefix.count + 6 {
             let path = "\(directory)/\(entry)"
-            if let info = Syscall.status(path, followingLinks: false), info.isRegularFile, info.st_mtim.tv_sec < cutoff {
+            if let info = Syscall.status(path, followingLinks: false), info.isRegularFile, info.st_mtim.tv_sec < cutoff
+            {
                 Syscall.unlink(path)
             }
         }
@@ -73,7 +74,8 @@ public enum AtomicFile {
         var current = path
         for _ in 0..<40 {  // as many hops as the kernel allows before ELOOP
             guard let info = Syscall.status(current, followingLinks: false), info.isSymbolicLink,
-                  let link = Syscall.readLink(current) else { return current }
+                let link = Syscall.readLink(current)
+            else { return current }
             current = link.hasPrefix("/") ? link : "\(split(current).directory)/\(link)"
         }
         return current

@@ -45,11 +45,13 @@ private final class JoinableThread: @unchecked Sendable {
 
     func start() -> Bool {
         let context = Unmanaged.passRetained(self).toOpaque()
-        let status = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            Unmanaged<JoinableThread>.fromOpaque(context).takeRetainedValue().work()
-            return nil
-        }, context)
+        let status = pthread_create(
+            &thread, nil,
+            { context in
+                guard let context else { return nil }
+                Unmanaged<JoinableThread>.fromOpaque(context).takeRetainedValue().work()
+                return nil
+            }, context)
         if status != 0 { Unmanaged<JoinableThread>.fromOpaque(context).release() }
         return status == 0
     }

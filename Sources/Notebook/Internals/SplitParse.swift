@@ -17,22 +17,27 @@ enum SplitParse {
     static func parse(_ bytes: UnsafeRawBufferPointer) -> JSONValue? {
         let buffer = bytes.bindMemory(to: UInt8.self)
         guard let layout = CellSplitter.layout(of: buffer), layout.deepestElement < deepestCell,
-              layout.elements.count >= 2 else { return nil }
+            layout.elements.count >= 2
+        else { return nil }
         // The document with an empty cells array: its bytes up to `[`, then from `]` on.
         let skeleton = Array(buffer[...layout.arrayOpen]) + Array(buffer[layout.arrayClose...])
         // Parsed first, on this thread: jansson seeds its hash tables on the first object.
         guard case .object(var top)? = skeleton.withUnsafeBytes(parsePiece),
-              case .array(let empty)? = top["cells"], empty.isEmpty else { return nil }
+            case .array(let empty)? = top["cells"], empty.isEmpty
+        else { return nil }
 
         let half = Parallel.halfway(layout.elements.map(\.count))
-        let (first, rest) = Parallel.both({ parseElements(layout.elements[..<half], in: bytes) },
-                                          { parseElements(layout.elements[half...], in: bytes) })
+        let (first, rest) = Parallel.both(
+            { parseElements(layout.elements[..<half], in: bytes) },
+            { parseElements(layout.elements[half...], in: bytes) })
         guard let first, let rest else { return nil }
         top["cells"] = .array(first + rest)
         return .object(top)
     }
 
-    private static func parseElements(_ ranges: ArraySlice<Range<Int>>, in bytes: UnsafeRawBufferPointer) -> [JSONValue]? {
+    private static func parseElements(_ ranges: ArraySlice<Range<Int>>, in bytes: UnsafeRawBufferPointer)
+        -> [JSONValue]?
+    {
         var values: [JSONValue] = []
         values.reserveCapacity(ranges.count)
         for range in ranges {

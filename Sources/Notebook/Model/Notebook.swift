@@ -8,8 +8,10 @@ public struct Notebook: Sendable, Equatable {
     /// Top-level keys other than `nbformat`, `nbformat_minor`, `metadata` and `cells`.
     public var extra: JSONObject
 
-    public init(nbformat: Int64 = 4, nbformatMinor: Int64 = 5, metadata: JSONObject = JSONObject(),
-                cells: [Cell] = [], extra: JSONObject = JSONObject()) {
+    public init(
+        nbformat: Int64 = 4, nbformatMinor: Int64 = 5, metadata: JSONObject = JSONObject(),
+        cells: [Cell] = [], extra: JSONObject = JSONObject()
+    ) {
         self.nbformat = nbformat
         self.nbformatMinor = nbformatMinor
         self.metadata = metadata
@@ -40,9 +42,11 @@ public struct Cell: Sendable, Equatable {
     /// Any other key of the cell object.
     public var extra: JSONObject
 
-    public init(type: CellType, id: String? = nil, metadata: JSONObject = JSONObject(), source: String,
-                outputs: [Output]? = nil, executionCount: JSONValue? = nil, attachments: JSONValue? = nil,
-                extra: JSONObject = JSONObject()) {
+    public init(
+        type: CellType, id: String? = nil, metadata: JSONObject = JSONObject(), source: String,
+        outputs: [Output]? = nil, executionCount: JSONValue? = nil, attachments: JSONValue? = nil,
+        extra: JSONObject = JSONObject()
+    ) {
         self.type = type
         self.id = id
         self.metadata = metadata
@@ -82,17 +86,20 @@ public struct Output: Sendable, Equatable {
 
     /// An `error` output, as a kernel reports an uncaught exception.
     public static func error(ename: String, evalue: String, traceback: [String]) -> Output {
-        Output(outputType: .error, fields: JSONObject([
-            ("ename", .string(ename)),
-            ("evalue", .string(evalue)),
-            ("traceback", .array(traceback.map(JSONValue.string))),
-        ]))
+        Output(
+            outputType: .error,
+            fields: JSONObject([
+                ("ename", .string(ename)),
+                ("evalue", .string(evalue)),
+                ("traceback", .array(traceback.map(JSONValue.string))),
+            ]))
     }
 
     /// Stream outputs: the stream's name and text.
     public var stream: (name: String, text: String)? {
         guard outputType == .stream, let name = fields["name"]?.stringValue,
-              let text = fields["text"]?.stringValue else { return nil }
+            let text = fields["text"]?.stringValue
+        else { return nil }
         return (name, text)
     }
 }

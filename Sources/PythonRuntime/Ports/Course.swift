@@ -1,0 +1,19 @@
+import Futures
+
+/// Everything a course hands to nbrun: the ports of its notebooks' `no-run` cells and the
+/// functions those ports run in worker processes (process pools, `Process`).
+///
+/// A course's executable passes one to `NBRun.main(course:)`; nbrun's own course is
+/// `Catalog.course` in the `Demos` module.
+public struct Course: Sendable {
+    /// Every port, of every notebook of the course.
+    public let demos: [Demo]
+    /// Every function a port sends to a worker process. The course's executable is also its
+    /// worker: it registers these before it serves a process pool.
+    public let remoteFunctions: [any RemoteFunctionProtocol]
+
+    public init(demos: [Demo], remoteFunctions: [any RemoteFunctionProtocol] = []) {
+        self.demos = demos
+        self.remoteFunctions = remoteFunctions
+    }
+}

@@ -1,0 +1,61 @@
+/// A Swift port of one Jupyter code cell, registered against that cell's source.
+///
+/// The engine runs a demo only for a `no-run` cell whose source fingerprint equals
+/// `fingerprint`; a cell whose Python changed no longer matches and is refused, so a
+/// stale port is never run. `sketch` holds one short hash per source line: it lets the
+/// engine name the nearest demo when a cell has drifted, without keeping the Python here.
+public struct Demo: Sendable {
+    /// The notebook's file name without `.ipynb`, e.g. `02-threads`.
+    public let notebook: String
+    /// A short, unique, human name for the cell, e.g. `raw-thread`.
+    public let name: String
+    /// The cell source's fingerprint (see `nbrun list NOTEBOOK` or `nbrun scaffold`).
+    public let fingerprint: String
+    /// Per-line hashes of the cell source, used only to suggest the nearest demo.
+    public let sketch: String
+    /// What running the port asks of the machine (see `Load`); the engine schedules by it.
+    public let load: Load
+    /// The port itself. It prints through the context and may throw like the cell would.
+    /// It runs inside the context's interpreter, holding that cell's GIL (see `PyInterpreter`).
+    public let run: @Sendable (DemoContext) throws -> Void
+
+    public init(
+        notebook: String,
+        name: String,
+        fingerprint: String,
+        sketch: String = "",
+        load: Load = .timingSensitive,
+        run: @escaping @Sendable (DemoContext) throws -> Void
+    ) {
+        self.notebook = notebook
+        self.name = name
+        self.fingerprint = fingerprint
+        self.sketch = sketch
+        self.load = load
+        self.run = { context in try context.interpreter.run { try run(context) } }
+    }
+}
+
+extension Demo {
+    /// What a port asks of the machine while it runs, which decides what may run beside it.
+    public enum Load: Sendable, Equatable {
+        /// Sleeps, joins, waits, executors: what it prints depends on waking up on time. The
+        /// engine runs many of these side by side while wake-ups stay punctual.
+        case timingSensitive
+        /// Keeps one core busy: all its computing threads take turns on the cell's GIL, as
+        /// CPython's do (a contended lock, threads that burn CPU). It may run beside
+        /// timing-sensitive cells, which keep the other cores, one such cell at a time.
+        case oneCore
+        /// Keeps every core busy and its output depends on having them (a race between its
+        /// own threads, CPU burned across processes): it runs alone, one at a time.
+        case allCores
+    }
+
+    /// `"NOTEBOOK/NAME"`, e.g. `"02-threads/race"`: how `nbrun.json`, reports and errors
+    /// name the demo.
+    public var id: String { "\(notebook)/\(name)" }
+
+    /// Whether the port computes rather than waits (`oneCore` or `allCores`): such cells
+    /// take turns on the CPU-bound lane, so a notebook of them costs their sum.
+    public var isCPUBound: Bool { load != .timingSensitive }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import Futures
+import PythonRuntime
+import Synchronization
+import XCTest
+
+/// The per-cell GIL behind the ports: one thread at a time per interpreter, handed over at
+/// the switch interval, released by blocking calls, and one GIL per interpreter. Nothing
+/// here bounds wall time from above; waits that would hang without the behaviour give up
+/// after `patience` and fail.
+final class GILTests: XCTestCase {
+    static var patience: DispatchTime { .now() + 30 }
+
+    /// Runs `body` on a new thread inside `interpreter`; the group is left when it returns.
+    func spawn(in interpreter: PyInterpreter, _ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+        group.enter()
+        Thread {
+            interpreter.run(body)
+            group.leave()
+        }.start()
+    }
+
+    func testAtMostOneThreadHoldsTheGIL() {
+        let interpreter = PyInterpreter()
+        let inside = Shared(0)
+        let mostInside = Shared(0)
+        let group = DispatchGroup()
+        for index in 0..<4 {
+            spawn(in: interpreter, group) {
+                for round in 0..<300 {
+                    let now = inside.add(1)
+                    if now > 1 { mostInside.set(now) }
+                    let end = threadTime() + 0.0002  // compute between two eval-breaker checks
+                    while threadTime() < end {}
+                    _ = inside.add(-1)
+                    if round % 50 == index { sleep(0.001) } else { evalBreaker() }
+                }
+            }
+        }
+        XCTAssertEqual(group.wait(timeout: Self.patience), .success)
+        XCTAssertEqual(mostInside.value, 0, "threads inside at once")
+    }
+
+    /// Threads that take turns cannot use more CPU time, together, than the time that
+    /// passes (bar the waiters' brief wake-ups). Without the GIL, on two cores, the four
+    /// burns would finish in about half their CPU time.
+    func testBurningThreadsTakeTurns() throws {
+        let interpreter = PyInterpreter()
+        let cpuTimes = Locked<[Double]>([])
+        let group = DispatchGroup()
+        let start = perfCounter()
+        for _ in 0..<4 {
+            spawn(in: interpreter, group) {
+                let began = threadTime()
+                let end = began + 0.15
+                while threadTime() < end { evalBreaker() }
+                let used = threadTime() - began
+                cpuTimes.withLock { $0.append(used) }
+            }
+        }
+        XCTAssertEqual(group.wait(timeout: Self.patience), .success)
+        let wall = perfCounter() - start
+        let cpu = cpuTimes.withLock { $0.reduce(0, +) }
+        XCTAssertGreaterThanOrEqual(cpu, 0.6)
+        XCTAssertGreaterThanOrEqual(wall, 0.97 * cpu, "4 threads used \(cpu) s of CPU in \(wall) s")
+    }
+
+    /// A thread holding one cell's GIL waits (without releasing it) for a thread of another
+    /// cell to get inside its own interpreter: with a single GIL that would never happen.
+    func testTwoInterpretersDoNotSerialiseEachOther() {
+        let (first, second) = (PyInterpreter(), PyInterpreter())
+        let secondInside = DispatchSemaphore(value: 0)
+        let sawIt = Shared(0)
+        let group = DispatchGroup()
+        spawn(in: first, group) {
+            XCTAssertTrue(first.holdsGIL)
+            let seen = secondInside.wait(timeout: .now() + 10) == .success  // not a Python wait: GIL kept
+            sawIt.set(seen ? 1 : 0)
+        }
+        spawn(in: second, group) {
+            XCTAssertTrue(second.holdsGIL)
+            XCTAssertFalse(first.holdsGIL)  // the GIL is per interpreter and per thread
+            secondInside.signal()
+        }
+        XCTAssertEqual(group.wait(timeout: Self.patience), .success)
+        XCTAssertEqual(sawIt.value, 1)
+    }
+
+    /// A thread sleeps in short naps until a second thread of the same interpreter has run:
+    /// possible only if sleeping releases the GIL.
+    func testSleepReleasesTheGIL() {
+        let interpreter = PyInterpreter()
+        let sleeperAsleep = DispatchSemaphore(value: 0)
+        let otherRan = Shared(0)
+        let ranWhileSleeping = Shared(0)
+        let sleeperDone = Shared(0)
+        let group = DispatchGroup()
+        spawn(in: interpreter, group) {
+            sleeperAsleep.signal()
+            for _ in 0..<400 where otherRan.value == 0 { sleep(0.025) }
+            sleeperDone.set(1)
+        }
+        group.enter()
+        Thread {
+            sleeperAsleep.wait()
+            interpreter.run {
+                ranWhileSleeping.set(1 - sleeperDone.value)
+                otherRan.set(1)
+            }
+            group.leave()
+        }.start()
+        XCTAssertEqual(group.wait(timeout: Self.patience), .success)
+        XCTAssertEqual(ranWhileSleeping.value, 1)
+    }
+
+    /// Joining a thread, or waiting on a pool task's result, from inside the interpreter:
+    /// the thread and the task need the GIL to run, so without a release both would hang.
+    func testJoinAndResultReleaseTheGIL() {
+        let interpreter = PyInterpreter()
+        let answers = Locked<[String]>([])
+        let group = DispatchGroup()
+        spawn(in: interpreter, group) {
+            let thread = PyThread { answers.withLock { $0.append("thread ran holding: \(interpreter.holdsGIL)") } }
+            thread.start()
+            thread.join()
+            let pool = ThreadPoolExecutor(maxWorkers: 1)
+            let future = pool.submit { "task ran holding: \(interpreter.holdsGIL)" }
+            answers.withLock { $0.append((try? future.result()) ?? "no result") }
+            pool.shutdown(wait: true)
+            answers.withLock { $0.append("back holding: \(interpreter.holdsGIL)") }
+        }
+        XCTAssertEqual(group.wait(timeout: Self.patience), .success)
+        XCTAssertEqual(
+            answers.withLock { $0 },
+            [
+                "thread ran holding: true", "task ran holding: true", "back holding: true",
+            ])
+    }
+
+    /// Two threads that never block, only call the eval breaker: each sees the other make
+    /// progress, again and again, so the switch interval hands the GIL over both ways.
+    func testSwitchIntervalHandsOverBothWays() {
+        let interpreter = PyInterpreter()
+        let counts = [Shared(0), Shared(0)]
+        let handovers = Locked<[Int]>([0, 0])
+        let group = DispatchGroup()
+        for me in 0..<2 {
+            spawn(in: interpreter, group) {
+                let other = 1 - me
+                var lastSeen = counts[other].value
+                var seenChanges = 0
+                let giveUp = threadTime() + 5  // CPU seconds: never spin forever
+                while seenChanges < 10 && threadTime() < giveUp {
+                    _ = counts[me].add(1)
+                    let now = counts[other].value
+                    if now != lastSeen { seenChanges += 1; lastSeen = now }
+                    evalBreaker()
+                }
+                handovers.withLock { $0[me] = seenChanges }
+            }
+        }
+        XCTAssertEqual(group.wait(timeout: Self.patience), .success)
+        XCTAssertEqual(handovers.withLock { $0 }, [10, 10])
+    }
+
+    func testReleasingGILLetsOthersRunAlongside() {
+        let interpreter = PyInterpreter()
+        let otherInside = DispatchSemaphore(value: 0)
+        let sawIt = Shared(0)
+        let group = DispatchGroup()
+        spawn(in: interpreter, group) {
+            releasingGIL {
+                XCTAssertFalse(interpreter.holdsGIL)
+                sawIt.set(otherInside.wait(timeout: .now() + 10) == .success ? 1 : 0)
+            }
+            XCTAssertTrue(interpreter.holdsGIL)
+        }
+        spawn(in: interpreter, group) { otherInside.signal() }
+        XCTAssertEqual(group.wait(timeout: Self.patience), .success)
+        XCTAssertEqual(sawIt.value, 1)
+    }
+
+    /// Code outside any cell (a process-pool worker process running a task) runs in the
+    /// process-wide interpreter, which its pool tasks inherit like a cell's.
+    func testProcessWideInterpreterIsOneAndSeparateFromCells() throws {
+        XCTAssertTrue(PyInterpreter.processWide === PyInterpreter.processWide)
+        XCTAssertFalse(DemoContext(seed: 1).interpreter === PyInterpreter.processWide)
+        let inherited = try PyInterpreter.processWide.run {
+            try ThreadPoolExecutor.with(maxWorkers: 1) { pool in
+                try pool.submit {
+                    PyInterpreter.current === PyInterpreter.processWide && PyInterpreter.processWide.holdsGIL
+                }
+                .result()
+            }
+        }
+        XCTAssertTrue(inherited)
+    }
+
+    func testADemoRunsInsideItsCellsInterpreter() throws {
+        let ctx = DemoContext(seed: 1)
+        let demo = Demo(notebook: "t", name: "t", fingerprint: "0") { ctx in
+            ctx.print(ctx.interpreter.holdsGIL, PyInterpreter.current === ctx.interpreter)
+        }
+        try demo.run(ctx)
+        XCTAssertEqual(ctx.capturedStreams().map(\.text), ["true true\n"])
+        XCTAssertFalse(ctx.interpreter.holdsGIL)
+        XCTAssertNil(PyInterpreter.current)
+    }
+}
+
+/// An integer shared between test threads (an atomic in a class, so closures can hold it).
+final class Shared: Sendable {
+    private let storage: Atomic<Int>
+
+    init(_ value: Int) {
+        storage = Atomic(value)
+    }
+
+    var value: Int { storage.load(ordering: .sequentiallyConsistent) }
+
+    func set(_ newValue: Int) { storage.store(newValue, ordering: .sequentiallyConsistent) }
+
+    /// Adds `delta`; returns the new value.
+    func add(_ delta: Int) -> Int { storage.add(delta, ordering: .sequentiallyConsistent).newValue }
+}
