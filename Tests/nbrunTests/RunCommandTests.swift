@@ -131,7 +131,9 @@ final class RunCommandTests: XCTestCase {
         let check = try CLI.run(["check", broken.path, "--junit", junit.path])
         XCTAssertEqual(check.status, 1, check.summary)
         XCTAssertTrue(check.stdout.contains("[02-threads/lock]"), check.summary)
-        XCTAssertTrue(check.stdout.contains("9 cells checked, 1 differs"), check.summary)
+        // One summary line, on stderr: "nbrun: 1 notebook, 9 cells in 1.2 s; 1 cell differs".
+        XCTAssertTrue(check.stderr.contains(", 9 cells in ") && check.stderr.contains("; 1 cell differs\n"), check.summary)
+        XCTAssertFalse(check.stdout.contains("cells checked"), "check says its summary once, on stderr")
         XCTAssertTrue(check.stdout.contains("-got: 399999") && check.stdout.contains("+got: 400000"), check.summary)
         XCTAssertTrue(try String(contentsOf: junit, encoding: .utf8).contains("<failure"))
         let diff = try CLI.run(["diff", Self.course.path, broken.path])
