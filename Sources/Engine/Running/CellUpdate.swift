@@ -1,4 +1,5 @@
 import Notebook
+import PythonRepr
 import PythonRuntime
 
 /// Writes a cell's run into the cell the way nbclient does: outputs replaced, the execution

@@ -1,6 +1,7 @@
 import Foundation
 import Futures
 import Notebook
+import PythonRepr
 import PythonRuntime
 import Synchronization
 

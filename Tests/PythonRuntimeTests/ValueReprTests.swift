@@ -1,0 +1,44 @@
+import PythonRuntime
+import TestKit
+import XCTest
+
+/// A cell's value is shown as Python's `repr`: every case here is compared with what the
+/// real `python3` prints for the same Python value, not with strings typed by hand.
+final class ValueReprTests: XCTestCase {
+    /// (the port's value, the same value written in Python)
+    static let cases: [(PyValue, String)] = [
+        (.none, "None"), (true, "True"), (false, "False"),
+        (0, "0"), (-42, "-42"), (.int(Int.max), "9223372036854775807"), (.int(Int.min), "-9223372036854775808"),
+        (0.1, "0.1"), (-0.0, "-0.0"), (1e16, "1e16"), (1e-5, "1e-5"), (123456789.125, "123456789.125"),
+        (2.0, "2.0"), (.float(.nan), "float('nan')"), (.float(.infinity), "float('inf')"),
+        (.float(-.infinity), "float('-inf')"), (.float(0.1 + 0.2), "0.1 + 0.2"),
+        ("", "''"), ("plain", "'plain'"), ("it's", #""it's""#), (#"say "hi""#, #"'say \"hi\"'"#),
+        (#"both ' and ""#, #"'both \' and \"'"#), ("back\\slash", #"'back\\slash'"#),
+        ("tab\tnew\nret\r", #"'tab\tnew\nret\r'"#), ("\u{0}\u{1}\u{1F}\u{7F}", #"'\x00\x01\x1f\x7f'"#),
+        ("é ü ß 日本 😀", "'é ü ß 日本 😀'"), ("\u{A0}\u{AD}\u{200B}", #"'\xa0\xad\u200b'"#),
+        ("\u{2028}\u{E000}\u{10FFFF}", #"'\u2028\ue000\U0010ffff'"#), ("\u{85}\u{9F}", #"'\x85\x9f'"#),
+        ([], "[]"), ([1, "a", 2.5, .none], "[1, 'a', 2.5, None]"),
+        (.tuple([]), "()"), (.tuple([1]), "(1,)"), (.tuple([2000, false, false]), "(2000, False, False)"),
+        ([:], "{}"), (["a": 700, "b": 1300], "{'a': 700, 'b': 1300}"),
+        (["b": 1, "a": 2], "{'b': 1, 'a': 2}"), ([1: "x", .tuple([1, 2]): [true]], "{1: 'x', (1, 2): [True]}"),
+        ([.list([.tuple([.list([])])]), ["k": ["n": .tuple([1])]]], "[[([],)], {'k': {'n': (1,)}}]"),
+        (["W0", "W1", "W2"], "['W0', 'W1', 'W2']"),
+    ]
+
+    func testReprMatchesCPython() throws {
+        guard PythonReference.executable != nil else { throw XCTSkip("no python3") }
+        let script = Self.cases.map { "print(repr(\($0.1)))" }.joined(separator: "\n")
+        let expected = try PythonReference.lines(script)
+        XCTAssertEqual(expected.count, Self.cases.count)
+        for ((value, python), line) in zip(Self.cases, expected) {
+            XCTAssertEqual(value.repr, line, "repr(\(python))")
+        }
+    }
+
+    func testLiteralsBuildThePythonValues() {
+        XCTAssertEqual(["a": 1] as PyValue, .dict([(key: .str("a"), value: .int(1))]))
+        XCTAssertEqual([1, 2] as PyValue, .list([.int(1), .int(2)]))
+        XCTAssertNotEqual(PyValue.list([1]), .tuple([1]))
+        XCTAssertNotEqual(["a": 1, "b": 2] as PyValue, ["b": 2, "a": 1] as PyValue)
+    }
+}
