@@ -28,7 +28,7 @@ let package = Package(
         .executable(name: "nbrun", targets: ["nbrun"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -62,8 +62,7 @@ let package = Package(
         .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "PythonRepr", "Futures", "TestKit"]),
         // nbrun is the worker executable of the process-pool ports.
         .testTarget(name: "DemosTests", dependencies: ["Demos", "PythonRuntime", "Futures", "nbrun", "TestKit"]),
-        .testTarget(
-            name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "TestKit"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "TestKit"]),
         .testTarget(name: "nbrunTests", dependencies: ["Notebook"]),
     ]
 )
