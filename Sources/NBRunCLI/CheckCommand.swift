@@ -39,6 +39,7 @@ struct CheckCommand: ParsableCommand {
         var report = JUnitReport()
         var checked = 0, differing = 0
         for (plan, result) in zip(plans, results) {
+            Terminal.reportLingering(result)
             let entries: [NotebookComparison.Entry]
             do {
                 let rules = try session.rules(for: plan.path)

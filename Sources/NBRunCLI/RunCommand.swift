@@ -24,7 +24,10 @@ struct RunCommand: ParsableCommand {
     )
     var keepUnchanged = false
 
-    @Flag(help: "Exit 0 even when a cell raised (like nbclient's --allow-errors).")
+    @Flag(
+        help:
+            "Exit 0 even when a cell raised, and let a notebook written step by step go on after it (like nbclient's --allow-errors)."
+    )
     var allowErrors = false
 
     @Option(
@@ -46,13 +49,15 @@ struct RunCommand: ParsableCommand {
         var failed = false
         let paths = session.shard(Inputs.paths(notebooks, failed: &failed))
         try Inputs.requireOne(paths, for: output, argument: notebooks[0])
-        let (plans, engineOptions) = session.admit(
+        var (plans, engineOptions) = session.admit(
             Inputs.plans(for: paths, registry: NBRun.registry, failed: &failed, drift: session.stale),
             engine: options.engineOptions, failed: &failed)
+        engineOptions.continueAfterErrors = allowErrors
         let results = Engine.run(plans, options: engineOptions, progress: Progress.reporter())
         Progress.finish()
         defer { session.finishRun() }
         for (plan, result) in zip(plans, results) {
+            Terminal.reportLingering(result)
             for failure in result.failures {
                 Terminal.report(result.path, failure)
                 session.cellFailed(result.path, failure)

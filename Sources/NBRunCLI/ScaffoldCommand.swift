@@ -14,6 +14,12 @@ struct ScaffoldCommand: ParsableCommand {
     @Argument(help: "The notebook to scaffold.")
     var notebook: String
 
+    @Flag(
+        help:
+            "The notebook is written step by step (its cells use what earlier cells made): stub a Session class the cells share."
+    )
+    var session = false
+
     func run() throws {
         var failed = false
         guard let notebookValue = Inputs.notebook(at: notebook, failed: &failed) else { throw ExitCode.failure }
@@ -29,6 +35,6 @@ struct ScaffoldCommand: ParsableCommand {
                     fingerprint: fingerprint.digest, sketch: fingerprint.sketch
                 ))
         }
-        print(ScaffoldTemplate(notebook: name, stubs: stubs).text, terminator: "")
+        print(ScaffoldTemplate(notebook: name, stubs: stubs, session: session).text, terminator: "")
     }
 }
