@@ -3,6 +3,7 @@ import Foundation
 import Futures
 import Notebook
 import PythonRuntime
+import TestKit
 import XCTest
 
 /// Notebooks written step by step: cells sharing a session run in document order, one after
@@ -178,5 +179,42 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(result.failures.map { $0.cellsNotRun }, [1])
         XCTAssertEqual(Fixture.streamLines(result.notebook.cells[0]), ["started"])
         XCTAssertNil(result.notebook.cells[1].outputs?.first, "the later cell was not run")
+    }
+
+    /// Values and displays are written as nbformat writes them: the real nbformat reads the
+    /// notebook and writes back the very same bytes.
+    func testValuesAndDisplaysAreWrittenAsNbformatWritesThem() throws {
+        let source = "display(HTML(...)); display(Image(...))\n['W0', 'W1']"
+        let registry = DemoRegistry([
+            Fixture.sessionDemo(source, name: "rich") { ctx, _ in
+                ctx.print("text first")
+                ctx.display(DisplayData(plain: "<IPython.core.display.HTML object>", html: "<b>hi</b>\n<i>x</i>"))
+                ctx.display(
+                    DisplayData(
+                        plain: "<IPython.core.display.Image object>", markdown: "# T", svg: "<svg>\n</svg>",
+                        png: [0x89, 0x50, 0x4E, 0x47]))
+                return ["W0", "W1"]
+            }
+        ])
+        let result = Engine.run([try Fixture.plan(Fixture.notebook([Fixture.codeCell(source)]), registry)])[0]
+        let outputs = result.notebook.cells[0].outputs ?? []
+        XCTAssertEqual(outputs.map(\.outputType), [.stream, .displayData, .displayData, .executeResult])
+        XCTAssertEqual(outputs[2].fields["data"]?.objectValue?["image/png"], .string("iVBORw=="))
+        let bytes = result.notebook.canonicalBytes()
+        guard PythonReference.executable != nil else { throw XCTSkip("no python3") }
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let script = """
+            import sys
+            try:
+                import nbformat
+            except ImportError:
+                print('no nbformat'); sys.exit(0)
+            text = bytes.fromhex('\(hex)').decode()
+            nb = nbformat.reads(text, as_version=4)
+            print('same' if nbformat.writes(nb) + '\\n' == text else 'differs')
+            """
+        let verdict = try PythonReference.run(script).trimmingCharacters(in: .whitespacesAndNewlines)
+        if verdict == "no nbformat" { throw XCTSkip("nbformat is not installed (make pyenv)") }
+        XCTAssertEqual(verdict, "same", String(decoding: bytes, as: UTF8.self))
     }
 }
