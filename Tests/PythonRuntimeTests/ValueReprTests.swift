@@ -42,3 +42,38 @@ final class ValueReprTests: XCTestCase {
         XCTAssertNotEqual(["a": 1, "b": 2] as PyValue, ["b": 2, "a": 1] as PyValue)
     }
 }
+
+/// A session's context captures cell by cell: what is written goes to the cell running at
+/// that moment, and what is written while no cell runs is dropped, as nbclient drops it.
+final class SessionCaptureTests: XCTestCase {
+    func testWritesGoToTheRunningCellAndNowhereBetweenCells() {
+        let ctx = DemoContext(seed: 1)
+        ctx.beginCell(seed: 1)
+        ctx.print("one")
+        ctx.print("two")
+        ctx.recordValue(.none)
+        ctx.recordValue(["a": 1])
+        XCTAssertEqual(ctx.endCell(), [.stream(.stdout, "one\ntwo\n"), .value(["a": 1])])
+        ctx.print("between cells")
+        ctx.display(DisplayData(plain: "between"))
+        ctx.beginCell(seed: 2)
+        ctx.printError("err")
+        ctx.display(DisplayData(plain: "<HTML object>", html: "<b>x</b>"))
+        ctx.print("three")
+        XCTAssertEqual(
+            ctx.endCell(),
+            [
+                .stream(.stderr, "err\n"), .display(DisplayData(plain: "<HTML object>", html: "<b>x</b>")),
+                .stream(.stdout, "three\n"),
+            ])
+        XCTAssertEqual(ctx.endCell(), [], "nothing after the cell ended")
+    }
+
+    func testEachCellDrawsFromItsOwnSeed() {
+        let ctx = DemoContext(seed: 1)
+        ctx.beginCell(seed: 7)
+        let first = ctx.random()
+        ctx.beginCell(seed: 7)
+        XCTAssertEqual(ctx.random(), first)
+    }
+}
