@@ -77,3 +77,63 @@ final class SessionCaptureTests: XCTestCase {
         XCTAssertEqual(ctx.random(), first)
     }
 }
+
+/// `Out[n]` is what IPython's pretty printer writes: `repr` within 79 columns, lines broken
+/// beyond. Checked against the real `IPython.lib.pretty` when the python3 in use has IPython
+/// (`NBRUN_PYTHON` pointing at a venv with ipykernel), and always against lines IPython 9.18
+/// wrote for a cell of the same value under nbclient.
+final class PrettyValueTests: XCTestCase {
+    static func ints(_ range: Range<Int>) -> PyValue { .list(range.map { .int($0) }) }
+
+    static let cases: [(PyValue, String)] = [
+        (ints(0..<12), "list(range(12))"), (ints(0..<30), "list(range(30))"), (ints(0..<1001), "list(range(1001))"),
+        (
+            .list([ints(0..<30), ["a": .str(String(repeating: "x", count: 70)), "b": .tuple([1])]]),
+            "[list(range(30)), {'a': 'x'*70, 'b': (1,)}]"
+        ),
+        (.tuple([.str(String(repeating: "q", count: 90))]), "('q'*90,)"),
+        (
+            .dict((0..<12).map { (key: .str("key\($0)"), value: .list([.int($0), .float(Double($0) / 4)])) }),
+            "{f'key{i}': [i, i / 4] for i in range(12)}"
+        ),
+        (
+            .list((0..<6).map { i in .list((0..<(i * 4)).map { .str("é\($0)") }) }),
+            "[[f'é{j}' for j in range(i * 4)] for i in range(6)]"
+        ),
+        (
+            .tuple((0..<20).map { .tuple([.int($0), .bool($0 % 2 == 0), .none]) }),
+            "tuple((i, i % 2 == 0, None) for i in range(20))"
+        ),
+        (["x": ["y": ["z": ints(0..<25)]]], "{'x': {'y': {'z': list(range(25))}}}"),
+    ]
+
+    func testPrettyMatchesIPython() throws {
+        guard PythonReference.executable != nil else { throw XCTSkip("no python3") }
+        let probe = try PythonReference.run(
+            "try:\n import IPython.lib.pretty\n print('yes')\nexcept ImportError:\n print('no')")
+        guard probe.hasPrefix("yes") else { throw XCTSkip("IPython is not installed in this python3") }
+        let script =
+            "from IPython.lib.pretty import pretty\n"
+            + Self.cases.map { "print(repr(pretty(\($0.1))))" }.joined(separator: "\n")
+        let expected = try PythonReference.lines(script)
+        XCTAssertEqual(expected.count, Self.cases.count)
+        for ((value, python), line) in zip(Self.cases, expected) {
+            XCTAssertEqual(PyValue.str(value.pretty).repr, line, "pretty(\(python))")
+        }
+    }
+
+    /// IPython 9.18.1's `Out[4]` for `[list(range(30)), {'a': 'x'*70, 'b': (1,)}, ('q'*90,)]`
+    /// under nbclient 0.11 (the `text/plain` lines nbformat wrote).
+    func testPrettyMatchesAnIPythonRun() {
+        let value: PyValue = .list([
+            Self.ints(0..<30), ["a": .str(String(repeating: "x", count: 70)), "b": .tuple([1])],
+            .tuple([.str(String(repeating: "q", count: 90))]),
+        ])
+        let expected =
+            "[[0,\n" + (1..<29).map { "  \($0),\n" }.joined() + "  29],\n"
+            + " {'a': '\(String(repeating: "x", count: 70))',\n  'b': (1,)},\n"
+            + " ('\(String(repeating: "q", count: 90))',)]"
+        XCTAssertEqual(value.pretty, expected)
+        XCTAssertEqual(Self.ints(0..<12).pretty, Self.ints(0..<12).repr, "within 79 columns: repr")
+    }
+}

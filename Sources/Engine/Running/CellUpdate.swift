@@ -16,8 +16,9 @@ enum CellUpdate {
         cell.metadata["execution"] = .object(JSONObject(outcome.timing.metadata.map { ($0.key, .string($0.value)) }))
     }
 
-    /// A stream, a `display_data` or the cell's `execute_result` (`Out[n]`), as ipykernel
-    /// sends them and nbformat writes them.
+    /// A stream, a `display_data` or the cell's `execute_result` (`Out[n]`, its `text/plain`
+    /// as IPython's pretty printer writes the value), as ipykernel sends them and nbformat
+    /// writes them.
     static func output(_ captured: CapturedOutput, executionCount: Int) -> Output {
         switch captured {
         case let .stream(name, text):
@@ -31,7 +32,7 @@ enum CellUpdate {
             return Output(
                 outputType: .executeResult,
                 fields: JSONObject([
-                    ("data", .object(JSONObject([("text/plain", .string(value.repr))]))),
+                    ("data", .object(JSONObject([("text/plain", .string(value.pretty))]))),
                     ("execution_count", .int(Int64(executionCount))), ("metadata", .object(JSONObject())),
                 ]))
         }
