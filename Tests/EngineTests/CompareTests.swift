@@ -90,4 +90,47 @@ final class CompareTests: XCTestCase {
             expected: lines("keep\nold\n"), actual: lines("keep\nnew\n"), rules: CompareRules())
         XCTAssertEqual(comparison.differences, ["stdout:", "   keep", "  -old", "  +new"])
     }
+
+    /// An `execute_result` (`Out[n]`) with this `text/plain`.
+    func value(_ text: String, count: Int64 = 1) -> Output {
+        Output(
+            outputType: .executeResult,
+            fields: JSONObject([
+                ("data", .object(JSONObject([("text/plain", .string(text))]))), ("execution_count", .int(count)),
+            ]))
+    }
+
+    func display(_ bundle: [(String, String)]) -> Output {
+        Output(
+            outputType: .displayData,
+            fields: JSONObject([("data", .object(JSONObject(bundle.map { ($0.0, JSONValue.string($0.1)) })))]))
+    }
+
+    func testValuesCompareByTheirTextUnderTheStreamRules() throws {
+        func same(_ a: [Output], _ b: [Output], _ rules: CompareRules = CompareRules()) -> Bool {
+            CellComparison(expected: OutputLines(a), actual: OutputLines(b), rules: rules).matches
+        }
+        XCTAssertTrue(same([value("{'a': 700, 'b': 1300}")], [value("{'a': 700, 'b': 1300}", count: 4)]))
+        XCTAssertFalse(same([value("{'a': 700, 'b': 1300}")], [value("{'a': 1300, 'b': 700}")]), "ints are exact")
+        XCTAssertTrue(same([value("(0.20, 3)")], [value("(0.21, 3)")]), "measured numbers within tolerance")
+        XCTAssertFalse(same([value("R0\nR1")], [value("R1\nR0")]), "lines in order")
+        XCTAssertTrue(same([value("R0\nR1")], [value("R1\nR0")], try rules(#"{"unordered": true}"#)))
+        XCTAssertTrue(same([value("id 17")], [value("id 93")], try rules(#"{"mask": ["id (\\d+)"]}"#)))
+        XCTAssertFalse(same([value("True")], []), "a value that went away")
+        XCTAssertFalse(same([.stream(name: "stdout", text: "True\n")], [value("True")]), "printed is not a value")
+    }
+
+    func testDisplaysCompareByTheirMimeTypesAndPlainText() {
+        func same(_ a: [(String, String)], _ b: [(String, String)]) -> Bool {
+            CellComparison(
+                expected: OutputLines([display(a)]), actual: OutputLines([display(b)]), rules: CompareRules()
+            )
+            .matches
+        }
+        let html = [("text/plain", "<HTML object>"), ("text/html", "<b>1</b>")]
+        XCTAssertTrue(
+            same(html, [("text/html", "<b>2</b>"), ("text/plain", "<HTML object>")]), "the HTML itself is free")
+        XCTAssertFalse(same(html, [("text/plain", "<HTML object>"), ("text/markdown", "**1**")]), "another form")
+        XCTAssertFalse(same(html, [("text/plain", "<Other object>"), ("text/html", "<b>1</b>")]), "another text")
+    }
 }

@@ -19,6 +19,8 @@ final class CellScheduler: Sendable {
         var oneCore = false
         /// How long the cell took when it last ran (recorded in the notebook), if known.
         var recordedSeconds: Double?
+        /// A session's cells, run in order as one job (`SessionRun`), instead of `demo` alone.
+        var chain: (@Sendable () -> CellOutcome)?
 
         var kind: Kind { exclusive ? .exclusive : oneCore ? .oneCore : .shared }
     }
@@ -139,7 +141,7 @@ final class CellScheduler: Sendable {
         let reserved = kind == .shared ? costs.started(job.demo) : nil
         let future = executor.submit { [self] in
             if kind == .shared { costs.begins(job.demo) }
-            let outcome = CellExecution.run(job.demo, seed: job.seed, timeout: job.timeout)
+            let outcome = job.chain?() ?? CellExecution.run(job.demo, seed: job.seed, timeout: job.timeout)
             if kind == .shared {
                 // Its quiet duration when the notebook recorded one: a cell slowed by the
                 // batch would make its need look smaller than it is.

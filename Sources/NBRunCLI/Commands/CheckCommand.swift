@@ -38,6 +38,7 @@ struct CheckCommand: ParsableCommand {
         defer { session.finishCheck() }
         var report = JUnitReport()
         for (plan, result) in zip(plans, results) {
+            Terminal.reportLingering(result)
             let entries: [NotebookComparison.Entry]
             do {
                 let rules = try session.rules(for: plan.path)

@@ -24,7 +24,10 @@ struct RunCommand: ParsableCommand {
     )
     var keepUnchanged = false
 
-    @Flag(help: "Exit 0 even when a cell raised (like nbclient's --allow-errors).")
+    @Flag(
+        help:
+            "Exit 0 even when a cell raised, and let a notebook written step by step go on after it (like nbclient's --allow-errors)."
+    )
     var allowErrors = false
 
     @Option(
@@ -46,13 +49,16 @@ struct RunCommand: ParsableCommand {
         let problems = Problems()
         let paths = session.shard(Inputs.paths(notebooks, problems: problems))
         try Inputs.requireOne(paths, for: output, argument: notebooks[0])
+        var engine = options.engineOptions
+        engine.continueAfterErrors = allowErrors
         let (plans, engineOptions) = session.admit(
             Inputs.plans(for: paths, registry: NBRun.registry, problems: problems, drift: session.stale),
-            engine: options.engineOptions, problems: problems)
+            engine: engine, problems: problems)
         let results = Engine.run(plans, options: engineOptions, progress: Progress.reporter())
         Progress.finish()
         defer { session.finishRun() }
         for (plan, result) in zip(plans, results) {
+            Terminal.reportLingering(result)
             for failure in result.failures {
                 problems.report(result.path, failure, as: .cell, fails: !allowErrors || failure.isTimeout)
                 session.cellFailed(result.path, failure)

@@ -14,6 +14,12 @@ struct ScaffoldCommand: ParsableCommand {
     @Argument(help: "The notebook to scaffold.")
     var notebook: String
 
+    @Flag(
+        help:
+            "The notebook is written step by step (its cells use what earlier cells made): stub a Session class the cells share."
+    )
+    var session = false
+
     func run() throws {
         let problems = Problems()
         guard let notebookValue = Inputs.notebook(at: notebook, problems: problems) else { throw problems.exitStatus }
@@ -29,6 +35,6 @@ struct ScaffoldCommand: ParsableCommand {
                     fingerprint: fingerprint.digest, sketch: fingerprint.sketch
                 ))
         }
-        print(ScaffoldTemplate(notebook: name, stubs: stubs).text, terminator: "")
+        print(ScaffoldTemplate(notebook: name, stubs: stubs, session: session).text, terminator: "")
     }
 }

@@ -16,6 +16,9 @@ struct ScaffoldTemplate {
     /// The notebook's file name without `.ipynb`, e.g. `03-processes`.
     let notebook: String
     let stubs: [Stub]
+    /// Stub a notebook written step by step: a `Session` class its cells share, and cells
+    /// that get it and return their value (`Out[n]`).
+    var session = false
 
     var text: String {
         let names = stubs.map { "cell\($0.position)" }
@@ -23,6 +26,7 @@ struct ScaffoldTemplate {
         return """
             import Foundation
             import Futures
+            import PythonRuntime
 
             /// Ports of the `no-run` cells of `notebooks/\(notebook).ipynb`, one demo per cell, in
             /// notebook order. The Python look-alikes (`PyThread`, `sleep`, `perfCounter`,
@@ -33,7 +37,7 @@ struct ScaffoldTemplate {
                 public static let demos: [Demo] = [\(list)]
 
                 // MARK: Shared helpers (defined in one cell, reused by later ones)
-
+            \(session ? sessionText : "")
             \(stubs.map(stubText).joined(separator: "\n"))}
 
             """
@@ -49,6 +53,20 @@ struct ScaffoldTemplate {
         return first.isNumber ? "Notebook" + joined : joined
     }
 
+    private var sessionText: String {
+        """
+
+            /// What the notebook's cells define and share (a name assigned at the top level of
+            /// a cell becomes a property here), made fresh for each run of the notebook.
+            final class Session: NotebookSession, @unchecked Sendable {
+                // @unchecked: touched only by the notebook's cells and their threads, holding
+                // its GIL, as Python code touches its globals.
+                init() {}
+            }
+
+        """
+    }
+
     private func stubText(_ stub: Stub) -> String {
         let python = stub.source.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             let trimmed = line.reversed().drop { $0.isWhitespace }.reversed()
@@ -60,8 +78,8 @@ struct ScaffoldTemplate {
             \(python.joined(separator: "\n"))
                 static let cell\(stub.position) = Demo(notebook: notebook, name: "cell-\(stub.position)",
                     fingerprint: "\(stub.fingerprint)",
-                    sketch: \(sketchLiteral(stub.sketch))
-                ) { ctx in
+                    sketch: \(sketchLiteral(stub.sketch))\(session ? ",\n            session: Session.self" : "")
+                ) { ctx\(session ? ", s" : "") in
                     throw PythonError("NotImplementedError", \(swiftLiteral("port \(stub.label) of \(notebook)")))
                 }
 
