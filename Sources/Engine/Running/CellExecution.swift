@@ -11,6 +11,9 @@ public struct CellOutcome: Sendable {
         case raised(ename: String, evalue: String)
         /// The port ran past `--timeout`; it was abandoned, not waited for.
         case timedOut(seconds: TimeInterval)
+        /// One thread kept the cell's GIL for the watchdog's seconds while others waited for
+        /// it (a hand-written blocking wait that keeps the GIL); abandoned like a timeout.
+        case gilHeld(String)
     }
 
     public let streams: [(name: StreamName, text: String)]
@@ -23,15 +26,25 @@ public struct CellOutcome: Sendable {
 /// Runs one demo with its own context (output capture and generator), timing it the way
 /// nbclient does.
 enum CellExecution {
-    /// Runs `demo` on the calling (pool) thread. With a timeout, the demo runs on a thread of
-    /// its own instead, so an overrunning demo can be left behind while the pool moves on.
-    static func run(_ demo: Demo, seed: UInt64, timeout: TimeInterval?) -> CellOutcome {
+    /// Seconds a thread may keep a cell's GIL while others wait for it before the cell is
+    /// failed by name instead of hanging (`NBRUN_GIL_WATCHDOG`, default 5; 0 turns it off).
+    static let defaultGILWatchdog: TimeInterval? = {
+        guard let text = ProcessInfo.processInfo.environment["NBRUN_GIL_WATCHDOG"] else { return 5 }
+        guard let seconds = Double(text), seconds.isFinite, seconds > 0 else { return nil }
+        return seconds
+    }()
+
+    /// Runs `demo` on the calling (pool) thread. With a timeout or the GIL watchdog, the
+    /// demo runs on a thread of its own instead, so a demo that overruns or hangs on its GIL
+    /// can be left behind while the pool moves on.
+    static func run(_ demo: Demo, seed: UInt64, timeout: TimeInterval?, gilWatchdog: TimeInterval?) -> CellOutcome {
         let busy = Timestamp.now()
         let context = DemoContext(seed: seed)
         let (start, end, failure): (Timestamp, Timestamp, CellOutcome.Failure?)
         let cpu = Locked(0.0)
-        if let timeout {
-            (start, end, failure) = runAbandonable(demo, context: context, timeout: timeout, cpu: cpu)
+        if timeout != nil || gilWatchdog != nil {
+            (start, end, failure) = runAbandonable(
+                demo, context: context, timeout: timeout, gilWatchdog: gilWatchdog, cpu: cpu)
         } else {
             let began = Timestamp.now()
             let raised = attempt(demo, context, cpu: cpu)
@@ -58,14 +71,15 @@ enum CellExecution {
         }
     }
 
-    /// The demo's thread reports here; the pool thread waits for it at most `timeout`.
+    /// The demo's thread reports here; the pool thread waits for it at most `timeout`, and
+    /// while the GIL watchdog sees no stall.
     private final class Report: Sendable {
         let finished = DispatchSemaphore(value: 0)
         let state = Locked<(start: Timestamp?, failure: CellOutcome.Failure?)>((nil, nil))
     }
 
     private static func runAbandonable(
-        _ demo: Demo, context: DemoContext, timeout: TimeInterval,
+        _ demo: Demo, context: DemoContext, timeout: TimeInterval?, gilWatchdog: TimeInterval?,
         cpu: Locked<Double>
     )
         -> (Timestamp, Timestamp, CellOutcome.Failure?)
@@ -79,12 +93,21 @@ enum CellExecution {
             report.state.withLock { $0.failure = failure }
             report.finished.signal()
         }
-        let deadline = DispatchTime.now() + .nanoseconds(Int(min(timeout, 1e9) * 1e9))
-        if report.finished.wait(timeout: deadline) == .timedOut {
+        let deadline = timeout.map { DispatchTime.now() + .nanoseconds(Int(min($0, 1e9) * 1e9)) } ?? .distantFuture
+        // Wait in slices, asking the watchdog about the cell's GIL between them.
+        let slice = DispatchTimeInterval.milliseconds(250)
+        while report.finished.wait(timeout: min(deadline, .now() + slice)) == .timedOut {
+            var failure: CellOutcome.Failure?
+            if let timeout, DispatchTime.now() >= deadline {
+                failure = .timedOut(seconds: timeout)
+            } else if let watchdog = gilWatchdog, let stall = context.interpreter.gilStall(after: watchdog) {
+                failure = .gilHeld(stall)
+            }
+            guard let failure else { continue }
             context.seal()  // whatever it prints from now on is not this run's output
             context.terminateChildProcesses()  // and no worker process of it outlives the cell
             let start = report.state.withLock { $0.start } ?? requested
-            return (start, Timestamp.now(), .timedOut(seconds: timeout))
+            return (start, Timestamp.now(), failure)
         }
         let (start, failure) = report.state.withLock { ($0.start ?? requested, $0.failure) }
         return (start, Timestamp.now(), failure)

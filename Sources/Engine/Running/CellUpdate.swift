@@ -22,6 +22,8 @@ enum CellUpdate {
         case let .raised(name, value): (ename, evalue) = (name, value)
         case .timedOut(let seconds):
             (ename, evalue) = ("TimeoutError", "Cell execution timed out after \(PythonFloat.repr(seconds)) seconds")
+        case .gilHeld(let stall):
+            (ename, evalue) = ("RuntimeError", "nbrun stopped the cell: \(stall)")
         }
         let rule = String(repeating: "-", count: 75)
         return .error(

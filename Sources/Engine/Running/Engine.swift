@@ -14,6 +14,10 @@ public struct EngineOptions: Sendable {
     public var seed: UInt64?
     /// Per-cell `timeout` rules, by notebook path and cell index; `timeout` overrides them.
     public var cellTimeouts: [String: [Int: TimeInterval]] = [:]
+    /// Seconds a thread may keep a cell's GIL while other threads wait for it before the
+    /// cell is failed by name instead of hanging; `nil` turns the watchdog off. Default 5,
+    /// or `NBRUN_GIL_WATCHDOG` (seconds; 0 turns it off).
+    public var gilWatchdog: TimeInterval? = CellExecution.defaultGILWatchdog
 
     public init(jobs: Int? = nil, timeout: TimeInterval? = nil, seed: UInt64? = nil) {
         self.jobs = jobs
@@ -33,6 +37,7 @@ public struct RunResult: Sendable {
             switch failure {
             case let .raised(ename, evalue): "\(cell) (\(demo)) raised \(ename): \(evalue)"
             case .timedOut(let seconds): "\(cell) (\(demo)) timed out after \(PythonFloat.repr(seconds)) s"
+            case .gilHeld(let stall): "\(cell) (\(demo)): \(stall)"
             }
         }
     }
@@ -65,6 +70,7 @@ public enum Engine {
             return CellScheduler.Job(
                 demo: demo, seed: cellSeed(options.seed, demo: demo),
                 timeout: options.timeout ?? options.cellTimeouts[plans[planIndex].path]?[cellIndex],
+                gilWatchdog: options.gilWatchdog,
                 exclusive: demo.load == .allCores || options.jobs == 1,
                 oneCore: demo.load == .oneCore,
                 recordedSeconds: recordedSeconds(plans[planIndex], step: stepIndex))

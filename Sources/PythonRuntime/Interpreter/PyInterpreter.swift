@@ -44,6 +44,12 @@ public final class PyInterpreter: ProcessScopeCarrying {
         gil.isHeldByCurrentThread
     }
 
+    /// nbrun's GIL watchdog: a description of the stall when a thread has held this
+    /// interpreter's GIL for `seconds` while others wait for it (see `GIL.Stall`), else nil.
+    package func gilStall(after seconds: Double) -> String? {
+        gil.stall(after: seconds)?.description
+    }
+
     // MARK: AmbientContext
 
     public func enter() { gil.acquire() }
