@@ -18,6 +18,10 @@ public struct EngineOptions: Sendable {
     /// cell is failed by name instead of hanging; `nil` turns the watchdog off. Default 5,
     /// or `NBRUN_GIL_WATCHDOG` (seconds; 0 turns it off).
     public var gilWatchdog: TimeInterval? = CellExecution.defaultGILWatchdog
+    /// For a cell with neither `timeout` nor a `timeout` rule: give up after this many times
+    /// its recorded duration (at least a minute; ten minutes when none is recorded), so that
+    /// nothing hangs silently. `check` sets it; `nil` (the default, `run`'s) waits forever.
+    public var defaultTimeoutFactor: Double?
 
     public init(jobs: Int? = nil, timeout: TimeInterval? = nil, seed: UInt64? = nil) {
         self.jobs = jobs
@@ -67,13 +71,17 @@ public enum Engine {
         let batch = order.map { planIndex, stepIndex in
             let demo = plans[planIndex].steps[stepIndex].demo
             let cellIndex = plans[planIndex].steps[stepIndex].cellIndex
+            let recorded = recordedSeconds(plans[planIndex], step: stepIndex)
+            let defaultTimeout = options.defaultTimeoutFactor.map { factor in
+                recorded.map { max(60, factor * $0) } ?? 600
+            }
             return CellScheduler.Job(
                 demo: demo, seed: cellSeed(options.seed, demo: demo),
-                timeout: options.timeout ?? options.cellTimeouts[plans[planIndex].path]?[cellIndex],
+                timeout: options.timeout ?? options.cellTimeouts[plans[planIndex].path]?[cellIndex] ?? defaultTimeout,
                 gilWatchdog: options.gilWatchdog,
                 exclusive: demo.load == .allCores || options.jobs == 1,
                 oneCore: demo.load == .oneCore,
-                recordedSeconds: recordedSeconds(plans[planIndex], step: stepIndex))
+                recordedSeconds: recorded)
         }
         let scheduler = CellScheduler(sharedCells: batch.count { $0.kind == .shared }, options: options)
         let counter = ProgressCounter(total: total, report: progress)

@@ -19,6 +19,15 @@ public struct Demo: Sendable {
     /// It runs inside the context's interpreter, holding that cell's GIL (see `PyInterpreter`).
     public let run: @Sendable (DemoContext) throws -> Void
 
+    /// Registers a port of one cell.
+    ///
+    /// - Parameters:
+    ///   - notebook: the notebook's file name without `.ipynb`.
+    ///   - name: the demo's name, unique in the notebook; `nbrun.json` keys it `NOTEBOOK/NAME`.
+    ///   - fingerprint: the cell source's fingerprint, as `nbrun scaffold` or `nbrun list` print it.
+    ///   - sketch: per-line hashes of the source (`nbrun scaffold` fills them in).
+    ///   - load: what the port asks of the machine; `.timingSensitive` unless it computes.
+    ///   - run: the port: what the cell does, printing through the context it is given.
     public init(
         notebook: String,
         name: String,

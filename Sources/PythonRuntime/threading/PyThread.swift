@@ -14,11 +14,13 @@ public final class PyThread {
     private let target: @Sendable () -> Void
     private let finished = DispatchGroup()
 
+    /// `threading.Thread(target=target)`: not started yet.
     public init(target: @escaping @Sendable () -> Void) {
         self.target = target
         finished.enter()
     }
 
+    /// `Thread.start()`: runs `target` on its own OS thread, in the caller's interpreter.
     public func start() {
         let (target, finished) = (target, finished)
         let context = Ambient.current
@@ -28,6 +30,7 @@ public final class PyThread {
         }
     }
 
+    /// `Thread.join()`: waits until `target` has returned, with the GIL released meanwhile.
     public func join() {
         Ambient.blocking { finished.wait() }
     }
@@ -39,17 +42,21 @@ public final class PyThread {
 public final class PyLock: Sendable {
     private let lock = NSLock()
 
+    /// `threading.Lock()`: unlocked.
     public init() {}
 
+    /// `Lock.acquire()`: waits (GIL released) until the lock is free, then takes it.
     public func acquire() {
         if lock.try() { return }
         Ambient.blocking { lock.lock() }
     }
 
+    /// `Lock.release()`: frees the lock; only the thread that took it may.
     public func release() {
         lock.unlock()
     }
 
+    /// `with lock:`: runs `body` holding the lock, released however `body` exits.
     public func withLock<R>(_ body: () throws -> R) rethrows -> R {
         acquire()
         defer { release() }
