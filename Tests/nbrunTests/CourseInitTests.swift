@@ -90,6 +90,13 @@ final class CourseInitTests: XCTestCase {
                 "\"main thread waits\\n\",\n      \"hello from a thread\\n\",\n      \"joined\\n\""),
             "the example's outputs are CPython's")
 
+        // The course's own test of its example port.
+        let courseTests = try CLI.runProgram(
+            swift, ["test", "--scratch-path", course.appendingPathComponent(".build").path], cwd: course,
+            timeout: 1200, environment: Self.buildEnvironment)
+        XCTAssertEqual(courseTests.status, 0, courseTests.summary)
+        XCTAssertTrue(courseTests.stdout.contains("Executed 2 tests, with 0 failures"), courseTests.summary)
+
         // A second notebook: scaffolded into the layout init made, registered by the
         // regenerated catalog, then ported.
         let counter = course.appendingPathComponent("notebooks/02-counter.ipynb")
@@ -125,6 +132,44 @@ final class CourseInitTests: XCTestCase {
         let regression = try CLI.runProgram(binary, ["check", "notebooks/"], cwd: course, timeout: 120)
         XCTAssertEqual(regression.status, 1, regression.summary)
         XCTAssertTrue(regression.stdout.contains("01-hello/greet"), regression.summary)
+    }
+
+    /// Scaffold names demos from their cells (a readable id, else the first name the source
+    /// defines, assigns or calls, else `cell-N` over code cells only), unique in the notebook.
+    func testScaffoldNamesDemosFromTheirCells() throws {
+        func cell(_ id: String, _ source: String, type: String = "code") -> String {
+            let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let joined = lines.enumerated().map { index, line in
+                let text = index < lines.count - 1 ? line + "\\n" : line
+                return "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            }.joined(separator: ", ")
+            let code = type == "code" ? "\"execution_count\": null, \"outputs\": [], " : ""
+            return """
+                {"cell_type": "\(type)", \(code)"id": "\(id)", "metadata": {"tags": ["no-run"]}, "source": [\(joined)]}
+                """
+        }
+        let cells = [
+            cell("intro", "# Title", type: "markdown"),
+            cell("barrier-demo", "b = threading.Barrier(3)"),
+            cell("9c0dea3a", "import time\ndef fetch_all(urls):\n    pass"),
+            cell("0d1e2f3a-4b5c", "results = [1, 2]\nprint(results)"),
+            cell("a1b2c3d4", "print('hi')"),
+            cell("c0ffee00", "results = 3"),
+            cell("feedface", "asyncio.run(main())"),
+        ]
+        let text =
+            "{\"cells\": [\(cells.joined(separator: ", "))], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}"
+        let directory = try TemporaryDirectory()
+        let notebook = try directory.write(Array(text.utf8), to: "07-names.ipynb")
+        let result = try CLI.run(["scaffold", notebook.path])
+        XCTAssertEqual(result.status, 0, result.summary)
+        let names = result.stdout.split(separator: "\n").compactMap { line -> String? in
+            guard let range = line.range(of: "Demo(notebook: notebook, name: \"") else { return nil }
+            return String(line[range.upperBound...].prefix { $0 != "\"" })
+        }
+        XCTAssertEqual(names, ["barrier-demo", "fetch-all", "results", "cell-4", "results-2", "asyncio-run"])
+        XCTAssertTrue(result.stdout.contains("static let barrierDemo = Demo("), result.summary)
+        XCTAssertTrue(result.stdout.contains("public enum Names07"), result.summary)
     }
 
     /// `swift build` of the course's executable, debug, in the course's own `.build`.

@@ -32,7 +32,7 @@ struct ScaffoldTemplate {
             /// order. The Python look-alikes (`PyThread`, `PyLock`, `sleep`, `perfCounter`, `f2`,
             /// `evalBreaker`, `releasingGIL`, ...) are in the `PythonRuntime` library.
             public enum \(typeName) {
-                static let notebook = \(swiftLiteral(notebook))
+                static let notebook = \(literal(notebook))
 
                 public static let demos: [Demo] = [\(list)]
 
@@ -66,7 +66,7 @@ struct ScaffoldTemplate {
         let body =
             stub.body
                 ?? """
-                throw PythonError("NotImplementedError", \(swiftLiteral("port \(stub.label) of \(notebook)")))
+                throw PythonError("NotImplementedError", \(literal("port \(stub.label) of \(notebook)")))
                 """
         let indentedBody = body.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.isEmpty ? "" : "        " + $0 }.joined(separator: "\n")
@@ -74,7 +74,7 @@ struct ScaffoldTemplate {
                 // \(stub.label)
                 //
             \(python.joined(separator: "\n"))
-                static let \(DemoNaming.identifier(stub.name)) = Demo(notebook: notebook, name: \(swiftLiteral(stub.name)),
+                static let \(DemoNaming.identifier(stub.name)) = Demo(notebook: notebook, name: \(literal(stub.name)),
                     fingerprint: "\(stub.fingerprint)",
                     sketch: \(sketchLiteral(stub.sketch))
                 ) { ctx in
@@ -93,9 +93,5 @@ struct ScaffoldTemplate {
             rest = rest.dropFirst(80)
         } while !rest.isEmpty
         return pieces.joined(separator: "\n            + ")
-    }
-
-    private func swiftLiteral(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }

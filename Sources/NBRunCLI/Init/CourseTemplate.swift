@@ -221,7 +221,18 @@ struct CourseTemplate {
     }
 }
 
-/// A Swift string literal of `text`.
+/// A one-line Swift string literal of `text`.
 func literal(_ text: String) -> String {
-    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    var escaped = ""
+    for character in text {
+        switch character {
+        case "\\": escaped += "\\\\"
+        case "\"": escaped += "\\\""
+        case "\n": escaped += "\\n"
+        case "\r": escaped += "\\r"
+        case "\t": escaped += "\\t"
+        default: escaped.append(character)
+        }
+    }
+    return "\"" + escaped + "\""
 }
