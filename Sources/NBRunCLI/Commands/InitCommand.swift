@@ -6,11 +6,10 @@ struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Write a new course package: Package.swift, an example notebook and its port, a test, CI.",
-        discussion: """
-            The course's executable is nbrun with the course's ports: `swift build -c release`, then
-            `.build/release/NAME notebooks/`. Package.swift names nbrun by --nbrun PATH (a local
-            checkout) or else by --nbrun-url and --nbrun-version.
-            """
+        discussion:
+            "The course's executable is nbrun with the course's ports: `swift build -c release`, then "
+            + "`.build/release/NAME notebooks/`. Package.swift names nbrun by --nbrun PATH (a local "
+            + "checkout) or else by --nbrun-url and --nbrun-version."
     )
 
     static let defaultURL = "https://github.com/nbrun/nbrun.git"
@@ -18,13 +17,16 @@ struct InitCommand: ParsableCommand {
     @Argument(help: "The folder to create; it must not exist or be empty.")
     var directory: String
 
-    @Option(help: "Depend on the nbrun checkout at this path (works offline).")
+    @Option(help: ArgumentHelp("Depend on the nbrun checkout at this path (works offline).", valueName: "path"))
     var nbrun: String?
 
-    @Option(help: "The URL Package.swift fetches nbrun from, when --nbrun is not given.")
+    @Option(
+        help: ArgumentHelp("The URL Package.swift fetches nbrun from, when --nbrun is not given.", valueName: "url"))
     var nbrunURL: String = defaultURL
 
-    @Option(help: "The lowest nbrun version Package.swift accepts, when --nbrun is not given.")
+    @Option(
+        help: ArgumentHelp(
+            "The lowest nbrun version Package.swift accepts, when --nbrun is not given.", valueName: "version"))
     var nbrunVersion: String = RootCommand.configuration.version
 
     @Option(help: "The course executable's name (default: the folder's name).")
@@ -32,7 +34,8 @@ struct InitCommand: ParsableCommand {
 
     func validate() throws {
         if let name, !Self.isExecutableName(name) {
-            throw ValidationError("--name must be letters, digits, '-' or '_', starting with a letter")
+            throw ValidationError(
+                "--name must be letters, digits, '-' or '_', starting with a letter, and not one of nbrun's modules")
         }
     }
 
@@ -49,6 +52,12 @@ struct InitCommand: ParsableCommand {
             }
         }
         let template = CourseTemplate(name: try executableName(for: folder), nbrun: try nbrunSource())
+        guard folder.lastPathComponent.lowercased() != template.nbrun.identity else {
+            // SwiftPM names packages by folder: the course and nbrun would be one identity.
+            Terminal.printError(
+                "nbrun: \(directory): a course folder cannot be named like nbrun's (\(template.nbrun.identity))")
+            throw ExitCode.usage
+        }
         do {
             for file in template.files {
                 let url = folder.appendingPathComponent(file.path)
@@ -93,6 +102,14 @@ struct InitCommand: ParsableCommand {
 
     private static func isExecutableName(_ name: String) -> Bool {
         name.range(of: #"^[A-Za-z][A-Za-z0-9_-]*$"#, options: .regularExpression) != nil
-            && name != CourseTemplate.portsTarget
+            && !reservedNames.contains(name.lowercased())
     }
+
+    /// Target names must be unique across a package graph: nbrun's own, and the course's
+    /// ports target, cannot name the course's executable.
+    private static let reservedNames: Set<String> = [
+        "nbrun", "nbruncli", "engine", "notebook", "futures", "pythonruntime", "demos", "cjansson", "cprocess",
+        "testkit", "futuresworkerfixture", CourseTemplate.portsTarget.lowercased(),
+        CourseTemplate.portsTarget.lowercased() + "tests",
+    ]
 }

@@ -10,17 +10,16 @@ struct ScaffoldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scaffold",
         abstract: "Print (or write) a Swift skeleton for each no-run cell of a notebook that no demo ports yet.",
-        discussion: """
-            With --into DIR (a course's ports folder, e.g. Sources/CoursePorts) the file goes to
-            DIR/NN-name/TypeName.swift and DIR/Notebooks.swift, if nbrun generated it, is rewritten
-            to list the new notebook; otherwise add `TypeName.demos` to your catalog.
-            """
+        discussion:
+            "With --into DIR (a course's ports folder, e.g. Sources/CoursePorts) the file goes to "
+            + "DIR/NN-name/TypeName.swift, and DIR/Notebooks.swift, if nbrun generated it, is rewritten "
+            + "to list the new notebook; otherwise add `TypeName.demos` to your catalog."
     )
 
     @Argument(help: "The notebook to scaffold.")
     var notebook: String
 
-    @Option(help: "Write the file under this ports folder instead of printing it.")
+    @Option(help: ArgumentHelp("Write the file under this ports folder instead of printing it.", valueName: "dir"))
     var into: String?
 
     func run() throws {
