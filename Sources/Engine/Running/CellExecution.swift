@@ -94,8 +94,8 @@ enum CellExecution {
             report.finished.signal()
         }
         let deadline = timeout.map { DispatchTime.now() + .nanoseconds(Int(min($0, 1e9) * 1e9)) } ?? .distantFuture
-        // Wait in slices, asking the watchdog about the cell's GIL between them.
-        let slice = DispatchTimeInterval.milliseconds(250)
+        // Wait in slices (a deadline is still met exactly), asking the watchdog about the GIL between them.
+        let slice = DispatchTimeInterval.milliseconds(500)
         while report.finished.wait(timeout: min(deadline, .now() + slice)) == .timedOut {
             var failure: CellOutcome.Failure?
             if let timeout, DispatchTime.now() >= deadline {
