@@ -18,8 +18,10 @@ import PackageDescription
 let package = Package(
     name: "nbrun",
     products: [
-        // What a course depends on: the runtime its ports are written against, and the
-        // command line its executable runs.
+        // What a course depends on, the public and versioned API: the runtime its ports are
+        // written against (PythonRuntime, with Futures for executors, process pools and
+        // PythonError), and the command line its executable runs (NBRunCLI: `NBRun.main`).
+        // Engine is internal to nbrun and not a product.
         .library(name: "PythonRuntime", targets: ["PythonRuntime"]),
         .library(name: "NBRunCLI", targets: ["NBRunCLI"]),
         .library(name: "Notebook", targets: ["Notebook"]),
@@ -29,6 +31,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation --target PythonRuntime`: the port author's API
+        // (Sources/PythonRuntime/PythonRuntime.docc). A command plugin only: nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(

@@ -49,6 +49,8 @@ enum CellUpdate {
         case let .raised(name, value): (ename, evalue) = (name, value)
         case .timedOut(let seconds):
             (ename, evalue) = ("TimeoutError", "Cell execution timed out after \(PythonFloat.repr(seconds)) seconds")
+        case .gilHeld(let stall):
+            (ename, evalue) = ("RuntimeError", "nbrun stopped the cell: \(stall)")
         }
         let header = "Traceback (most recent call last)"
         var traceback = [

@@ -18,6 +18,14 @@ public struct EngineOptions: Sendable {
     /// nbclient's `allow_errors`: a session goes on after a cell raised without the
     /// `raises-exception` tag (by default the notebook stops there).
     public var continueAfterErrors = false
+    /// Seconds a thread may keep a cell's GIL while other threads wait for it before the
+    /// cell is failed by name instead of hanging; `nil` turns the watchdog off. Default 5,
+    /// or `NBRUN_GIL_WATCHDOG` (seconds; 0 turns it off).
+    public var gilWatchdog: TimeInterval? = CellExecution.defaultGILWatchdog
+    /// For a cell with neither `timeout` nor a `timeout` rule: give up after this many times
+    /// its recorded duration (at least a minute; ten minutes when none is recorded), so that
+    /// nothing hangs silently. `check` sets it; `nil` (the default, `run`'s) waits forever.
+    public var defaultTimeoutFactor: Double?
 
     public init(jobs: Int? = nil, timeout: TimeInterval? = nil, seed: UInt64? = nil) {
         self.jobs = jobs
@@ -40,6 +48,7 @@ public struct RunResult: Sendable {
                 switch failure {
                 case let .raised(ename, evalue): "\(cell) (\(demo)) raised \(ename): \(evalue)"
                 case .timedOut(let seconds): "\(cell) (\(demo)) timed out after \(PythonFloat.repr(seconds)) s"
+                case .gilHeld(let stall): "\(cell) (\(demo)): \(stall)"
                 }
             guard cellsNotRun > 0 else { return what }
             let count = cellsNotRun == 1 ? "its 1 later cell was" : "its \(cellsNotRun) later cells were"
@@ -115,15 +124,17 @@ public enum Engine {
             guard plan.steps.contains(where: { $0.demo.session != nil }) else {
                 return plan.steps.indices.map { WorkUnit(plan: index, steps: [$0], session: nil) }
             }
-            let steps = plan.steps.map { step in
+            let steps = plan.steps.indices.map { stepIndex in
+                let step = plan.steps[stepIndex]
                 let cell = plan.notebook.cells[step.cellIndex]
                 return SessionRun.Step(
                     demo: step.demo, seed: cellSeed(options.seed, demo: step.demo),
-                    timeout: options.timeout ?? options.cellTimeouts[plan.path]?[step.cellIndex],
+                    timeout: cellTimeout(options, plan: plan, step: stepIndex),
                     raisesException: cell.tags.contains(raisesExceptionTag),
                     label: CellLabel(index: step.cellIndex, cell: cell))
             }
-            let session = SessionRun(steps: steps, continueAfterErrors: options.continueAfterErrors)
+            let session = SessionRun(
+                steps: steps, continueAfterErrors: options.continueAfterErrors, gilWatchdog: options.gilWatchdog)
             return [WorkUnit(plan: index, steps: Array(plan.steps.indices), session: session)]
         }
     }
@@ -136,13 +147,24 @@ public enum Engine {
         let first = demos[0]
         var job = CellScheduler.Job(
             demo: first, seed: cellSeed(options.seed, demo: first),
-            timeout: unit.session == nil
-                ? options.timeout ?? options.cellTimeouts[plan.path]?[plan.steps[unit.steps[0]].cellIndex] : nil,
+            timeout: unit.session == nil ? cellTimeout(options, plan: plan, step: unit.steps[0]) : nil,
+            gilWatchdog: options.gilWatchdog,
             exclusive: demos.contains { $0.load == .allCores } || options.jobs == 1,
             oneCore: demos.contains { $0.load == .oneCore },
             recordedSeconds: recordedSeconds(plan, steps: unit.steps))
         if let session = unit.session { job.chain = { session.run() } }
         return job
+    }
+
+    /// Seconds a cell may run: `--timeout`, else its `timeout` rule, else (for `check`) a
+    /// multiple of its recorded duration, so that nothing hangs silently; nil waits forever.
+    private static func cellTimeout(_ options: EngineOptions, plan: RunPlan, step: Int) -> TimeInterval? {
+        if let timeout = options.timeout ?? options.cellTimeouts[plan.path]?[plan.steps[step].cellIndex] {
+            return timeout
+        }
+        return options.defaultTimeoutFactor.map { factor in
+            recordedSeconds(plan, step: step).map { max(60, factor * $0) } ?? 600
+        }
     }
 
     private static func outcomeOrReport(_ future: Future<CellOutcome>?) -> CellOutcome {

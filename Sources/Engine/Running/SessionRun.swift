@@ -32,11 +32,14 @@ final class SessionRun: Sendable {
     let steps: [Step]
     /// `--allow-errors`: an untagged error does not stop the notebook (nbclient's allow_errors).
     let continueAfterErrors: Bool
+    /// Seconds a thread may keep the notebook's GIL while others wait (`EngineOptions.gilWatchdog`).
+    let gilWatchdog: TimeInterval?
     private let results = Locked<(outcomes: [CellOutcome?], lingering: [LingeringThread])>(([], []))
 
-    init(steps: [Step], continueAfterErrors: Bool) {
+    init(steps: [Step], continueAfterErrors: Bool, gilWatchdog: TimeInterval?) {
         self.steps = steps
         self.continueAfterErrors = continueAfterErrors
+        self.gilWatchdog = gilWatchdog
     }
 
     /// Each step's outcome, nil for the cells not run; valid once `run` has returned.
@@ -60,12 +63,16 @@ final class SessionRun: Sendable {
                 state = sessions[kind.name] ?? kind.make()
                 sessions[kind.name] = state
             }
-            let outcome = CellExecution.run(step.demo, in: context, session: state, timeout: step.timeout, busy: busy)
+            let outcome = CellExecution.run(
+                step.demo, in: context, session: state, timeout: step.timeout, gilWatchdog: gilWatchdog, busy: busy)
             outcomes[index] = outcome
-            if case .timedOut = outcome.failure {
+            switch outcome.failure {
+            case .timedOut, .gilHeld:
                 abandoned = true  // its thread may hold the GIL for good: nothing more runs in it
+            case .raised, nil:
                 break
             }
+            if abandoned { break }
             for thread in context.interpreter.run({ enumerate().dropFirst() })
             where startedIn[ObjectIdentifier(thread)] == nil {
                 startedIn[ObjectIdentifier(thread)] = (thread, step.label.description)

@@ -30,9 +30,11 @@ struct CheckCommand: ParsableCommand {
         let session = try CISession(ci)
         let problems = Problems()
         let paths = session.shard(Inputs.paths(notebooks, problems: problems))
-        let (plans, engineOptions) = session.admit(
+        let (plans, admitted) = session.admit(
             Inputs.plans(for: paths, registry: NBRun.registry, problems: problems, drift: session.stale),
             engine: options.engineOptions, problems: problems)
+        var engineOptions = admitted
+        engineOptions.defaultTimeoutFactor = 20  // a cell that hangs fails instead
         let results = Engine.run(plans, options: engineOptions, progress: Progress.reporter())
         Progress.finish()
         defer { session.finishCheck() }

@@ -24,6 +24,7 @@ public final class PyInterpreter: ProcessScopeCarrying {
     /// The worker processes started from this interpreter (a cell's kernel and its children).
     public let processScope = ProcessScope()
 
+    /// A new interpreter with its own GIL, like a new kernel; `DemoContext` makes one per cell.
     public init() {}
 
     /// The interpreter of code that runs outside any cell, e.g. a process-pool worker
@@ -52,11 +53,21 @@ public final class PyInterpreter: ProcessScopeCarrying {
         gil.isHeldByCurrentThread
     }
 
+    /// nbrun's GIL watchdog: a description of the stall when a thread has held this
+    /// interpreter's GIL for `seconds` while others wait for it (see `GIL.Stall`), else nil.
+    package func gilStall(after seconds: Double) -> String? {
+        gil.stall(after: seconds)?.description
+    }
+
     // MARK: AmbientContext
 
+    /// `AmbientContext`: a thread entering the interpreter takes its GIL (nbrun calls these).
     public func enter() { gil.acquire() }
+    /// `AmbientContext`: a thread leaving the interpreter gives up one level of its GIL.
     public func exit() { gil.release() }
+    /// `AmbientContext`: before a blocking call, `Py_BEGIN_ALLOW_THREADS`: the GIL is released.
     public func willBlock() { gil.releaseForBlocking() }
+    /// `AmbientContext`: after a blocking call, `Py_END_ALLOW_THREADS`: the GIL is taken back.
     public func didUnblock() { gil.reacquireAfterBlocking() }
 }
 

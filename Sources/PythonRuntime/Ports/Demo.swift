@@ -29,6 +29,15 @@ public struct Demo: Sendable {
     /// interpreter.
     public let evaluate: @Sendable (DemoContext, (any NotebookSession)?) throws -> PyValue
 
+    /// Registers a port of one cell.
+    ///
+    /// - Parameters:
+    ///   - notebook: the notebook's file name without `.ipynb`.
+    ///   - name: the demo's name, unique in the notebook; `nbrun.json` keys it `NOTEBOOK/NAME`.
+    ///   - fingerprint: the cell source's fingerprint, as `nbrun scaffold` or `nbrun list` print it.
+    ///   - sketch: per-line hashes of the source (`nbrun scaffold` fills them in).
+    ///   - load: what the port asks of the machine; `.timingSensitive` unless it computes.
+    ///   - run: the port: what the cell does, printing through the context it is given.
     public init(
         notebook: String,
         name: String,
