@@ -78,7 +78,9 @@ extension Cell {
         object["cell_type"] = .string(type.name)
         if let id { object["id"] = .string(id) }
         object["metadata"] = .object(metadata)
-        if !sourceIsAbsent { object["source"] = .array(PythonLines.split(source).map(JSONValue.string)) }
+        if !sourceIsAbsent || !source.isEmpty {
+            object["source"] = .array(PythonLines.split(source).map(JSONValue.string))
+        }
         if let executionCount { object["execution_count"] = executionCount }
         if let outputs { object["outputs"] = .array(outputs.map(\.json)) }
         if case .object(var bundles)? = attachments {

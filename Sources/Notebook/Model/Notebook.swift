@@ -77,7 +77,7 @@ public struct Cell: Sendable, Equatable {
     /// Any other key of the cell object.
     public var extra: JSONObject
     /// A cell of a newer minor version's type may have no `source` at all; it is written
-    /// back without one (`source` is then empty).
+    /// back without one unless a source has been given to it since.
     var sourceIsAbsent = false
 
     public init(
