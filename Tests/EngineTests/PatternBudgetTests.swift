@@ -77,6 +77,9 @@ final class PatternBudgetTests: XCTestCase {
         let comparison = try CellComparison(
             expected: stdout([long, "done"]), actual: stdout([long, "done"]), rules: masks)
         XCTAssertTrue(comparison.matches)
+        // An image without text/plain is compared as one line of its JSON: 2 MB of base64.
+        let image = String(repeating: "iVBORw0KGgoAAAANSUhEUgAAAggAAABDCAYAAAD5", count: 50_000)
+        XCTAssertTrue(try CellComparison(expected: stdout([image]), actual: stdout([image]), rules: masks).matches)
         // A quadratic pattern over a line of a few thousand characters stays well inside the budget.
         let quadratic = try rules(#"{"mask": ".*done"}"#)
         let line = String(repeating: "y", count: 3000)
