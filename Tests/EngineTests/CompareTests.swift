@@ -17,27 +17,27 @@ final class CompareTests: XCTestCase {
         return rules
     }
 
-    func same(_ a: String, _ b: String, _ rules: CompareRules = CompareRules()) -> Bool {
-        CellComparison(expected: lines(a), actual: lines(b), rules: rules).matches
+    func same(_ a: String, _ b: String, _ rules: CompareRules = CompareRules()) throws -> Bool {
+        try CellComparison(expected: lines(a), actual: lines(b), rules: rules).matches
     }
 
-    func testMeasuredNumbersMatchWithinToleranceCountsExactly() {
-        XCTAssertTrue(same("elapsed: 0.50s\n", "elapsed: 0.52s\n"))
-        XCTAssertTrue(same("8 fetched in 0.60s\n", "8 fetched in 0.61s\n"))
-        XCTAssertFalse(same("elapsed: 0.50s\n", "elapsed: 1.50s\n"), "a tripled time fails")
-        XCTAssertFalse(same("got: 400000\n", "got: 399999\n"), "integers are exact")
-        XCTAssertFalse(same("8 fetched in 0.60s\n", "9 fetched in 0.60s\n"))
+    func testMeasuredNumbersMatchWithinToleranceCountsExactly() throws {
+        XCTAssertTrue(try same("elapsed: 0.50s\n", "elapsed: 0.52s\n"))
+        XCTAssertTrue(try same("8 fetched in 0.60s\n", "8 fetched in 0.61s\n"))
+        XCTAssertFalse(try same("elapsed: 0.50s\n", "elapsed: 1.50s\n"), "a tripled time fails")
+        XCTAssertFalse(try same("got: 400000\n", "got: 399999\n"), "integers are exact")
+        XCTAssertFalse(try same("8 fetched in 0.60s\n", "9 fetched in 0.60s\n"))
     }
 
-    func testEverythingElseIsExactAndInOrder() {
+    func testEverythingElseIsExactAndInOrder() throws {
         let map = "https://site/0 -> 200 OK\nhttps://site/1 -> 200 OK\n"
-        XCTAssertTrue(same(map, map))
-        XCTAssertFalse(same(map, "https://site/1 -> 200 OK\nhttps://site/0 -> 200 OK\n"), "two map lines swapped")
-        XCTAssertFalse(same(map, "https://site/0 -> 200 OK\n"), "a dropped line")
-        XCTAssertFalse(same(map, "https://site/0 -> 404 OK\nhttps://site/1 -> 200 OK\n"))
-        XCTAssertFalse(same("A done\n", "A finished\n"), "a changed word")
+        XCTAssertTrue(try same(map, map))
+        XCTAssertFalse(try same(map, "https://site/1 -> 200 OK\nhttps://site/0 -> 200 OK\n"), "two map lines swapped")
+        XCTAssertFalse(try same(map, "https://site/0 -> 200 OK\n"), "a dropped line")
+        XCTAssertFalse(try same(map, "https://site/0 -> 404 OK\nhttps://site/1 -> 200 OK\n"))
+        XCTAssertFalse(try same("A done\n", "A finished\n"), "a changed word")
         XCTAssertFalse(
-            CellComparison(
+            try CellComparison(
                 expected: lines("x\n"), actual: lines("x\n", error: ("ValueError", "boom")),
                 rules: CompareRules()
             ).matches, "a new error output")
@@ -45,27 +45,27 @@ final class CompareTests: XCTestCase {
 
     func testUnorderedCellsCompareAsAMultiset() throws {
         let all = try rules(#"{"unordered": true}"#)
-        XCTAssertTrue(same("T0 done\nT1 done\nT2 done\n", "T2 done\nT0 done\nT1 done\n", all))
-        XCTAssertFalse(same("T0 done\nT1 done\n", "T1 done\nT1 done\n", all), "a renamed line fails")
-        XCTAssertFalse(same("T0 done\nT1 done\n", "T1 done\n", all), "a missing line fails")
+        XCTAssertTrue(try same("T0 done\nT1 done\nT2 done\n", "T2 done\nT0 done\nT1 done\n", all))
+        XCTAssertFalse(try same("T0 done\nT1 done\n", "T1 done\nT1 done\n", all), "a renamed line fails")
+        XCTAssertFalse(try same("T0 done\nT1 done\n", "T1 done\n", all), "a missing line fails")
         // Only the lines a pattern names may move; the rest keep their order.
         let some = try rules(#"{"unordered": "^T\\d (starting|done)$"}"#)
         XCTAssertTrue(
-            same(
+            try same(
                 "T0 starting\nT1 starting\nT1 done\nT0 done\nelapsed: 0.50s\n",
                 "T1 starting\nT0 starting\nT0 done\nT1 done\nelapsed: 0.51s\n", some))
-        XCTAssertFalse(same("a\nb\nT0 done\n", "b\na\nT0 done\n", some))
+        XCTAssertFalse(try same("a\nb\nT0 done\n", "b\na\nT0 done\n", some))
     }
 
     func testMasksHideUnpredictableValues() throws {
         let masked = try rules(#"{"mask": ["got: +(\\d+)"]}"#)
-        XCTAssertTrue(same("expected: 400000\ngot:      400000\n", "expected: 400000\ngot:      273114\n", masked))
-        XCTAssertFalse(same("expected: 400000\ngot:      400000\n", "expected: 399999\ngot:      273114\n", masked))
+        XCTAssertTrue(try same("expected: 400000\ngot:      400000\n", "expected: 400000\ngot:      273114\n", masked))
+        XCTAssertFalse(try same("expected: 400000\ngot:      400000\n", "expected: 399999\ngot:      273114\n", masked))
     }
 
     func testToleranceAndSkipCanBeOverridden() throws {
-        XCTAssertTrue(same("t 1.0\n", "t 3.0\n", try rules(#"{"tolerance": {"relative": 1.0}}"#)))
-        XCTAssertTrue(same("a\n", "b\n", try rules(#"{"skip": true}"#)))
+        XCTAssertTrue(try same("t 1.0\n", "t 3.0\n", try rules(#"{"tolerance": {"relative": 1.0}}"#)))
+        XCTAssertTrue(try same("a\n", "b\n", try rules(#"{"skip": true}"#)))
     }
 
     func testBadRulesAreRefusedWithWhereTheyCameFrom() {
@@ -85,8 +85,8 @@ final class CompareTests: XCTestCase {
         XCTAssertEqual(chunked.stdout, ["A starting", "main thread"])
     }
 
-    func testDiffShowsExpectedAndActualLines() {
-        let comparison = CellComparison(
+    func testDiffShowsExpectedAndActualLines() throws {
+        let comparison = try CellComparison(
             expected: lines("keep\nold\n"), actual: lines("keep\nnew\n"), rules: CompareRules())
         XCTAssertEqual(comparison.differences, ["stdout:", "   keep", "  -old", "  +new"])
     }
