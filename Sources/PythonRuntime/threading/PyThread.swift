@@ -28,6 +28,8 @@ public final class PyThread: Sendable {
     /// Where the thread counts itself alive; nil for MainThread and dummies, never started.
     private let registry: ThreadRegistry?
     private let state: Monitor<State>
+    /// This thread's `threading.local` values, by `PyLocal` key.
+    let locals = Locked<[Int: any Sendable]>([:])
     /// Python's class name, for `description`.
     private let kind: String
 
