@@ -97,7 +97,9 @@ public final class PyThread: Sendable {
     /// `Thread.is_alive()`: from `start()` until the target has returned.
     public var isAlive: Bool { state.withLock { $0.phase == .running } }
 
-    /// `Thread.start()`: returns once the new thread is running, as CPython's does.
+    /// `Thread.start()`: returns once the new thread is running, as CPython's does; inside an
+    /// interpreter the new thread holds the GIL by then, so the caller goes on only when it
+    /// blocks or the switch interval hands the GIL back, as in CPython.
     public func start() {
         let (name, daemon) = state.withLock { s in
             precondition(s.phase == .initial, "RuntimeError: threads can only be started once")
@@ -109,13 +111,17 @@ public final class PyThread: Sendable {
         ThreadCache.shared.run(name: name) { [self] in
             let slot = ThreadSlot.current
             slot.thread = self
-            registry.started(self, daemon: daemon)
-            state.withLock { s in
-                s.ident = getIdent()
-                s.nativeID = getNativeID()
-                s.phase = .running
+            Ambient.run(in: context) {
+                // As CPython's bootstrap: the thread says it has started while holding the GIL,
+                // so it runs on before `start()` returns (until it blocks or is asked to switch).
+                registry.started(self, daemon: daemon)
+                state.withLock { s in
+                    s.ident = getIdent()
+                    s.nativeID = getNativeID()
+                    s.phase = .running
+                }
+                target()
             }
-            Ambient.run(in: context, target)
             registry.finished(self)
             slot.thread = nil
             state.withLock { $0.phase = .finished }
