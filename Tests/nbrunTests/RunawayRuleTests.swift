@@ -42,12 +42,17 @@ final class RunawayRuleTests: XCTestCase {
         let (directory, bad, good) = try folders()
         let before = [FileSnapshot(bad), FileSnapshot(good)]
         let started = Date()
-        let result = try CLI.run(["check", "bad", "good"], cwd: directory.url, timeout: 60)
+        let result = try CLI.run(["check", "bad", "good", "--junit", "report.xml"], cwd: directory.url, timeout: 60)
         XCTAssertFalse(result.timedOut, result.summary)
         XCTAssertEqual(result.status, 1, result.summary)
         XCTAssertTrue(result.stderr.contains("nbrun: " + Self.naming), result.summary)
-        XCTAssertTrue(
-            result.stdout.contains("9 cells checked, 0 differ"), "the good notebook is checked: \(result.summary)")
+        XCTAssertTrue(result.stderr.contains("; 0 cells differ\n"), result.summary)
+        let report = try String(contentsOf: directory.path("report.xml"), encoding: .utf8)
+        let cases = report.components(separatedBy: "<testcase ").dropFirst()
+        XCTAssertEqual(
+            cases.filter { $0.hasPrefix(#"classname="good/02-threads.ipynb""#) }.count, 9,
+            "the good notebook's nine cells are checked: \(report)")
+        XCTAssertEqual(cases.filter { $0.contains("bad/") }.count, 0, "the bad notebook is reported, not checked")
         XCTAssertEqual([FileSnapshot(bad), FileSnapshot(good)], before, "check writes nothing")
         XCTAssertLessThan(Date().timeIntervalSince(started), 30, result.summary)
     }
