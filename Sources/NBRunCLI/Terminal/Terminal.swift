@@ -10,8 +10,8 @@ enum Terminal {
     }
 
     /// One problem with one file, in the form every verb uses: `nbrun: PATH: what is wrong`.
-    static func report(_ path: String, _ problem: Any) {
-        printError("nbrun: \(path): \(problem)")
+    static func report(_ path: String, _ error: any Error) {
+        printError("nbrun: \(path): \(error)")
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }

@@ -15,8 +15,8 @@ struct ScaffoldCommand: ParsableCommand {
     var notebook: String
 
     func run() throws {
-        var failed = false
-        guard let notebookValue = Inputs.notebook(at: notebook, failed: &failed) else { throw ExitCode.failure }
+        let problems = Problems()
+        guard let notebookValue = Inputs.notebook(at: notebook, problems: problems) else { throw problems.exitStatus }
         let name = RunPlan.notebookName(of: notebook)
         var stubs: [ScaffoldTemplate.Stub] = []
         for (index, cell) in notebookValue.cells.enumerated() where cell.type == .code && cell.tags.contains(noRunTag) {

@@ -20,9 +20,9 @@ struct ListCommand: ParsableCommand {
             }
             return
         }
-        var failed = false
-        for path in Inputs.paths(notebooks, failed: &failed) {
-            guard let notebook = Inputs.notebook(at: path, failed: &failed) else { continue }
+        let problems = Problems()
+        for path in Inputs.paths(notebooks, problems: problems) {
+            guard let notebook = Inputs.notebook(at: path, problems: problems) else { continue }
             print("\(path):")
             let name = RunPlan.notebookName(of: path)
             for (index, cell) in notebook.cells.enumerated() where cell.type == .code && cell.tags.contains(noRunTag) {
@@ -44,6 +44,6 @@ struct ListCommand: ParsableCommand {
                 }
             }
         }
-        if failed { throw ExitCode.failure }
+        try problems.finish()
     }
 }
