@@ -99,6 +99,25 @@ final class AdmissionPolicyTests: XCTestCase {
         XCTAssertEqual(CellScheduler.sameDemoAhead([]), [])
     }
 
+    func testASliceGoesOnOverDemosThatOnlyWaitAndStopsAtOneThatComputesOrIsNotKnown() {
+        var policy = production()
+        for _ in 0..<4 { _ = policy.decide(State(waitingShared: 100)) }  // grow the slice to 16
+        typealias Run = AdmissionPolicy.DemoRun
+        let waits = Run(cells: 2, cores: 0, cpu: 0)
+        var state = State(waitingShared: 100, nextDemoWaiting: 1, nextSharedCores: 0, nextSharedCPUSeconds: 0)
+        state.followingDemos = [waits, waits, Run(cells: 5, cores: nil, cpu: nil), waits]
+        XCTAssertEqual(policy.decide(state), .admitShared(5), "over demos that only wait, up to one not known yet")
+        state.followingDemos = [waits, Run(cells: 5, cores: 0.15, cpu: 0.08), waits]
+        XCTAssertEqual(policy.decide(state), .admitShared(3), "or up to one that computes")
+        state.followingDemos = [waits, Run(cells: 5, cores: 0.005, cpu: 0.006), waits]
+        XCTAssertEqual(policy.decide(state), .admitShared(3), "or one whose CPU per cell is paced")
+        state.followingDemos = Array(repeating: waits, count: 20)
+        XCTAssertEqual(policy.decide(state), .admitShared(16), "a slice at most")
+        state.nextSharedCores = nil
+        state.nextSharedDemoRunning = 0
+        XCTAssertEqual(policy.decide(state), .admitShared(1), "a demo not known yet: its own cells only")
+    }
+
     func testWhileOneCoreCellsRemainTimingSensitiveOnesAreSpreadOverTheirWork() {
         // A second of 2 ms ticks, with 10 s of one-core work still to run.
         func admittedInOneSecond(oneCoreSecondsLeft: Double, nextSharedSeconds: Double = 0) -> Int {

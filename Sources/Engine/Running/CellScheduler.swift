@@ -85,6 +85,7 @@ final class CellScheduler: Sendable {
                 oneCoreSecondsLeft: oneCoreSecondsLeft,
                 nextSharedSeconds: nextShared < shared.count ? batch[shared[nextShared]].recordedSeconds ?? 0 : 0,
                 nextDemoWaiting: nextShared < shared.count ? sameDemoAhead[nextShared] : 0,
+                followingDemos: following(nextShared, in: shared, of: batch, ahead: sameDemoAhead),
                 reservedCores: costs.reservedCores, nextSharedCores: nextNeed.cores,
                 nextSharedDemoRunning: nextNeed.running, nextSharedCPUSeconds: nextNeed.cpu)
             let decision = policy.decide(state)
@@ -159,6 +160,21 @@ final class CellScheduler: Sendable {
             return outcome
         }
         return future
+    }
+
+    /// The runs of one demo after the next cell's, up to a slice's worth of cells, with their
+    /// demos' needs.
+    private func following(_ next: Int, in queue: [Int], of batch: [Job], ahead: [Int]) -> [AdmissionPolicy.DemoRun] {
+        guard next < queue.count else { return [] }
+        var runs: [AdmissionPolicy.DemoRun] = []
+        var place = next + ahead[next], cells = ahead[next]
+        while place < queue.count, cells < settings.maximumSlice {
+            let need = costs.need(of: batch[queue[place]].demo)
+            runs.append(.init(cells: ahead[place], cores: need.cores, cpu: need.cpu))
+            cells += ahead[place]
+            place += ahead[place]
+        }
+        return runs
     }
 
     /// For each place in the queue, how many cells in a row from there are of its demo.

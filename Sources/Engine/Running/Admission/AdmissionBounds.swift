@@ -185,6 +185,13 @@ struct CPUBudget: Sendable {
         return state.runningShared == 0 ? max(1, room) : max(0, room)
     }
 
+    /// Whether a cell that needs `cores` and `cpu` seconds (`CellCosts.need(of:)`) is known
+    /// to cost the cores next to nothing: this bound neither counts nor paces it.
+    func onlyWaits(cores: Double?, cpu: Double?) -> Bool {
+        guard let cores else { return false }
+        return cores < lightNeed && (cpu ?? 0) < cpuNeedySeconds
+    }
+
     mutating func cap(_ state: AdmissionPolicy.State) -> Int {
         let cpu = state.nextSharedCPUSeconds ?? 0
         let rate = cpu >= cpuNeedySeconds ? budget(state) / cpu : nil

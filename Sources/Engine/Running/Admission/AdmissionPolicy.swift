@@ -53,6 +53,8 @@ struct AdmissionPolicy: Sendable {
         /// Waiting timing-sensitive cells in a row, from the next one, of the next one's
         /// demo (`nil`: all of them).
         var nextDemoWaiting: Int?
+        /// The demos of the waiting cells after those, in runs of one demo, up to a slice.
+        var followingDemos: [DemoRun] = []
         /// Cores the running timing-sensitive cells are known to keep busy (`CellCosts`).
         var reservedCores = 0.0
         /// Cores a cell of the next waiting one's demo needs; `nil` while not known yet.
@@ -61,6 +63,14 @@ struct AdmissionPolicy: Sendable {
         var nextSharedDemoRunning = 0
         /// CPU seconds a cell of the next waiting one's demo takes; `nil` until one has finished.
         var nextSharedCPUSeconds: Double?
+    }
+
+    /// Waiting cells in a row of one demo, and what a cell of that demo needs of the cores
+    /// (`CellCosts.need(of:)`: `nil` while not known yet).
+    struct DemoRun: Sendable {
+        var cells: Int
+        var cores: Double?
+        var cpu: Double?
     }
 
     enum Decision: Sendable, Equatable {
@@ -120,8 +130,7 @@ struct AdmissionPolicy: Sendable {
         guard cpuCap > 0 else { return 0 }
         let count = min(
             state.waitingShared,
-            // The bounds judged the next cell's demo: a slice stops where another begins.
-            state.nextDemoWaiting ?? .max,
+            alikeAhead(state),
             room,  // `--jobs`
             cpuCap,
             lateness.cap(state, punctual: punctual),
@@ -132,5 +141,21 @@ struct AdmissionPolicy: Sendable {
         cpu.spend(count)
         if punctual { lateness.grow() }
         return count
+    }
+
+    /// The waiting cells, from the next one, that the bounds judge as they judged it: the
+    /// CPU bound looked at its demo only, so a slice stops where that demo's cells end,
+    /// unless it only waits; then it goes on over the cells of demos known to only wait
+    /// too (a fresh course's cells come in document order, a demo at a time: stopping at
+    /// every boundary would start one cell per tick).
+    private func alikeAhead(_ state: State) -> Int {
+        guard let first = state.nextDemoWaiting else { return .max }
+        guard cpu.onlyWaits(cores: state.nextSharedCores, cpu: state.nextSharedCPUSeconds) else { return first }
+        var alike = first
+        for run in state.followingDemos {
+            guard cpu.onlyWaits(cores: run.cores, cpu: run.cpu) else { break }
+            alike += run.cells
+        }
+        return alike
     }
 }
