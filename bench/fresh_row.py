@@ -82,6 +82,9 @@ def _differing(nbrun: str, golden: Path, written: list[Path]) -> int:
 
 def _run(nbrun: str, text: str, copies: int, seed: int | None, golden: Path, tmp: Path) -> dict:
     d = Path(tempfile.mkdtemp(prefix="fresh-%d-" % copies, dir=tmp))
+    # Its own rules and a git root, so no nbrun.json above the temp dir applies.
+    subprocess.run(["git", "init", "-q", str(d)], check=True)
+    shutil.copyfile(ROOT / "nbrun.json", d / "nbrun.json")
     for k in range(copies):
         (d / ("%03d.ipynb" % k)).write_text(text, encoding="utf-8")
     target = str(d) + "/" if copies > 1 else str(d / "000.ipynb")
