@@ -332,9 +332,12 @@ final class AdmissionEngineTests: XCTestCase {
         let meter = Overlap()
         let (notebook, registry) = mixed(sleepers: 4, spinners: 0, meter: meter)
         let plans = try (0..<30).map { try Fixture.plan(notebook, registry, path: "copy\($0).ipynb") }
-        _ = Engine.run(plans)  // the first batch creates threads; they park when it ends
+        // Both batches at the same peak of cells at once: a second batch that admission
+        // let run more cells at once than the first would need more threads than are parked.
+        let options = EngineOptions(jobs: 16)
+        _ = Engine.run(plans, options: options)  // the first batch creates threads; they park when it ends
         let created = ThreadCache.shared.createdCount, reused = ThreadCache.shared.reusedCount
-        _ = Engine.run(plans)
+        _ = Engine.run(plans, options: options)
         // 120 cells, each on a pool thread and each opening an executor with a worker.
         XCTAssertEqual(meter.runs.values.reduce(0, +), 240)
         XCTAssertGreaterThan(ThreadCache.shared.reusedCount - reused, 120, "the second batch took parked threads")
