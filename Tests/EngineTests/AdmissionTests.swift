@@ -99,7 +99,7 @@ final class AdmissionPolicyTests: XCTestCase {
         XCTAssertEqual(CellScheduler.sameDemoAhead([]), [])
     }
 
-    func testASliceGoesOnOverDemosThatOnlyWaitAndStopsAtOneThatComputesOrIsNotKnown() {
+    func testASliceGoesOnOverTheFollowingDemosWhileTheCoresTakeThem() {
         var policy = production()
         for _ in 0..<4 { _ = policy.decide(State(waitingShared: 100)) }  // grow the slice to 16
         typealias Run = AdmissionPolicy.DemoRun
@@ -108,9 +108,14 @@ final class AdmissionPolicyTests: XCTestCase {
         state.followingDemos = [waits, waits, Run(cells: 5, cores: nil, cpu: nil), waits]
         XCTAssertEqual(policy.decide(state), .admitShared(5), "over demos that only wait, up to one not known yet")
         state.followingDemos = [waits, Run(cells: 5, cores: 0.15, cpu: 0.08), waits]
-        XCTAssertEqual(policy.decide(state), .admitShared(3), "or up to one that computes")
-        state.followingDemos = [waits, Run(cells: 5, cores: 0.005, cpu: 0.006), waits]
-        XCTAssertEqual(policy.decide(state), .admitShared(3), "or one whose CPU per cell is paced")
+        XCTAssertEqual(policy.decide(state), .admitShared(3), "or up to one whose cells are started one by one")
+        state.followingDemos = [waits, Run(cells: 5, cores: 0.5, cpu: 0.001), waits]
+        XCTAssertEqual(
+            policy.decide(state), .admitShared(6),
+            "a short cell that keeps half a core busy: as many as fit in the 1.5 cores they may use")
+        state.reservedCores = 1.0
+        XCTAssertEqual(policy.decide(state), .admitShared(4), "with a core reserved already, one of them")
+        state.reservedCores = 0
         state.followingDemos = Array(repeating: waits, count: 20)
         XCTAssertEqual(policy.decide(state), .admitShared(16), "a slice at most")
         state.nextSharedCores = nil

@@ -185,18 +185,30 @@ struct CPUBudget: Sendable {
         return state.runningShared == 0 ? max(1, room) : max(0, room)
     }
 
-    /// Whether a cell that needs `cores` and `cpu` seconds (`CellCosts.need(of:)`) is known
-    /// to cost the cores next to nothing: this bound neither counts nor paces it.
-    func onlyWaits(cores: Double?, cpu: Double?) -> Bool {
-        guard let cores else { return false }
-        return cores < lightNeed && (cpu ?? 0) < cpuNeedySeconds
-    }
-
+    /// The cells that may start as far as the cores go. The next cell's demo is judged as
+    /// above; a slice goes on past its cells only when all of them fit and none is paced,
+    /// over the following demos' cells while the cores take them too (their needs added to
+    /// what is reserved), and stops at a demo not known yet or paced. (A fresh course comes
+    /// in document order, a demo at a time: stopping at every demo would start one cell
+    /// per tick.)
     mutating func cap(_ state: AdmissionPolicy.State) -> Int {
         let cpu = state.nextSharedCPUSeconds ?? 0
         let rate = cpu >= cpuNeedySeconds ? budget(state) / cpu : nil
         let paced = credit.starts(at: state.elapsed, rate: rate, cap: 1, idle: 1)
-        return min(cellsTheCoresTake(state) ?? .max, paced ?? .max)
+        let first = min(cellsTheCoresTake(state) ?? .max, paced ?? .max)
+        guard let run = state.nextDemoWaiting else { return first }
+        guard first >= run, paced == nil, let need = state.nextSharedCores else { return min(first, run) }
+        var cells = run
+        var reserved = state.reservedCores + Double(run) * need
+        for next in state.followingDemos {
+            guard let need = next.cores, (next.cpu ?? 0) < cpuNeedySeconds else { break }
+            let fit = need < lightNeed ? next.cells : Int(((budget(state) - reserved) / need).rounded(.down))
+            let taken = min(max(0, fit), next.cells)
+            cells += taken
+            reserved += Double(taken) * need
+            guard taken == next.cells else { break }
+        }
+        return cells
     }
 
     mutating func spend(_ count: Int) { credit.spend(count) }

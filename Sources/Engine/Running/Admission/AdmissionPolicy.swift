@@ -23,8 +23,8 @@
 ///     punctual finishes, halved per late episode;
 ///   - `OneCorePacing`: while one-core cells remain, the others spread over their work;
 ///   - `CPUBudget`: the cells' own CPU (`CellCosts`) within a share of the cores, which
-///     nothing overrides;
-///   and a slice stops where the next cell's demo ends, since the bounds judged that demo.
+///     nothing overrides; it judges each demo's cells in the slice, which stops at a demo
+///     not known yet or started one by one.
 ///   Every number is in `AdmissionSettings.production`.
 ///
 /// Timing-sensitive cells go first (longest first), one-core cells beside them, exclusive
@@ -130,7 +130,6 @@ struct AdmissionPolicy: Sendable {
         guard cpuCap > 0 else { return 0 }
         let count = min(
             state.waitingShared,
-            alikeAhead(state),
             room,  // `--jobs`
             cpuCap,
             lateness.cap(state, punctual: punctual),
@@ -141,21 +140,5 @@ struct AdmissionPolicy: Sendable {
         cpu.spend(count)
         if punctual { lateness.grow() }
         return count
-    }
-
-    /// The waiting cells, from the next one, that the bounds judge as they judged it: the
-    /// CPU bound looked at its demo only, so a slice stops where that demo's cells end,
-    /// unless it only waits; then it goes on over the cells of demos known to only wait
-    /// too (a fresh course's cells come in document order, a demo at a time: stopping at
-    /// every boundary would start one cell per tick).
-    private func alikeAhead(_ state: State) -> Int {
-        guard let first = state.nextDemoWaiting else { return .max }
-        guard cpu.onlyWaits(cores: state.nextSharedCores, cpu: state.nextSharedCPUSeconds) else { return first }
-        var alike = first
-        for run in state.followingDemos {
-            guard cpu.onlyWaits(cores: run.cores, cpu: run.cpu) else { break }
-            alike += run.cells
-        }
-        return alike
     }
 }
