@@ -3,6 +3,7 @@
 
     bench/run_bench.py --nbrun PATH [--notebook notebooks/02-threads.ipynb] [--also NB ...] [--big FILE]
                        [--slow-runs 3] [--runs 5] [--copies 100] [--scale-copies 1000] [--scale-runs 1]
+                       [--fresh-runs 3] [--race-runs 10]
                        [--out bench/out/latest.md]
 
 Run it with the bench venv's Python (scripts/bench.sh makes it: nbconvert, nbformat,
@@ -31,6 +32,12 @@ Figures
   scale        `nbrun check DIR` over --scale-copies copies (default 1000): wall, CPU, peak RSS and
                false differences, against its floor (bench/scale_row.py: the CPU-bound cells of
                all copies run alone, plus the longest cell). --scale-copies 0 skips it.
+  fresh        bench/fresh_row.py: --copies copies of the notebook without outputs or timings (a
+               course's first run) in one call vs one such copy, alternating, --fresh-runs times
+               each; every written copy diffed against the golden notebook (false differences).
+               --fresh-runs 0 skips it.
+  race         bench/fresh_row.py: --race-runs fresh runs of one copy: in how many the race
+               cell lost updates, and what the cell took.
   memory       peak RSS. nbrun (one process): GNU time's %M (see measure() for why not our
                own wait4). nbconvert/papermill: /proc/PID/status VmHWM of every process in
                their tree (the tool and its kernel), polled every 50 ms; the peaks summed
@@ -54,6 +61,7 @@ import threading
 import time
 from pathlib import Path
 
+from fresh_row import measure_fresh
 from scale_row import DEFAULT_CPU_BOUND, measure_scale
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -534,6 +542,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1, help="nbrun --seed for the batch figure (default 1)")
     ap.add_argument("--scale-copies", type=int, default=1000, help="copies for `nbrun check DIR` at scale (0: skip)")
     ap.add_argument("--scale-runs", type=int, default=1, help="runs of the scale figure and of its floor (default 1)")
+    ap.add_argument("--fresh-runs", type=int, default=3,
+                    help="runs of the fresh-copies figure, each one copy and --copies copies (0: skip)")
+    ap.add_argument("--race-runs", type=int, default=10, help="fresh runs of one copy for the race figure")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "latest.md")
     args = ap.parse_args()
 
@@ -688,6 +699,21 @@ def main() -> int:
         table.add("%d copies: CPU time (user+sys)" % n, fmt_s(sc["cpu_s"]), "", None, "(info)", None)
         table.add("%d copies: peak RSS" % n, fmt_mib(sc["maxrss_kib"]), "", None, "≤ 256 MiB",
                   sc["maxrss_kib"] <= 256 * 1024)
+
+    # 4c. A course's first run: fresh copies (no outputs, no recorded durations), and the race.
+    if args.fresh_runs > 0 and nbrun_runs_ok:
+        log("\n[4c] %d fresh copies of %s in one call vs one fresh copy (%d run(s) each, --seed %d); the race "
+            "over %d fresh runs" % (args.copies, notebook.name, args.fresh_runs, args.seed, args.race_runs))
+        fr = measure_fresh(nbrun, notebook, args.copies, args.fresh_runs, args.race_runs, args.seed, log)
+        results["fresh"] = fr
+        table.ratio_row("%d fresh copies in one call vs one fresh copy" % args.copies, fr["batch"], fr["one"],
+                        "one", 1.6)
+        table.add("fresh copies: false differences (%d run(s))" % args.fresh_runs, str(fr["false_differences"]),
+                  "every written copy vs the golden notebook", None, "0", fr["false_differences"] == 0)
+        if fr["race_of"]:
+            table.add("race: fresh runs that lost updates", "%d of %d" % (fr["race_lost"], fr["race_of"]),
+                      "the cell took %s (median)" % fmt_s(fr["race_seconds"]), None, "≥ 9 of 10",
+                      fr["race_lost"] * 10 >= 9 * fr["race_of"])
 
     # 5. Memory.
     nb_rss = median([r["maxrss_kib"] for r in nb_runs])

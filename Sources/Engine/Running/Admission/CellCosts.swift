@@ -33,9 +33,14 @@ final class CellCosts: Sendable {
     }
 
     /// How long a first cell must have run before its CPU so far can show it only waits.
-    static let glimpse = 0.02
+    let glimpse: Double
     /// Cores below which a demo's need is negligible.
-    static let lightNeed = 0.01
+    let lightNeed: Double
+
+    init(settings: AdmissionSettings = .production) {
+        glimpse = settings.glimpse
+        lightNeed = settings.lightNeed
+    }
 
     private let state = Locked<(demos: [String: Entry], reserved: Double)>(([:], 0))
 
@@ -58,8 +63,8 @@ final class CellCosts: Sendable {
         let entry = state.withLock { $0.demos[Self.key(demo)] ?? Entry() }
         if entry.cores == nil, let learner = entry.learner {
             let elapsed = (Self.seconds(on: CLOCK_MONOTONIC) ?? learner.began) - learner.began
-            if elapsed >= Self.glimpse, let cpu = Self.seconds(on: learner.clock),
-                (cpu - learner.cpuThen) / elapsed < Self.lightNeed
+            if elapsed >= glimpse, let cpu = Self.seconds(on: learner.clock),
+                (cpu - learner.cpuThen) / elapsed < lightNeed
             {
                 return (0, 0, entry.running)
             }

@@ -5,6 +5,8 @@ import Foundation
 /// one-core work that paces admission), to tune the policy
 /// on a given machine. Off by default; costs nothing then.
 final class AdmissionTrace {
+    /// Seconds between two lines.
+    static let interval = 0.25
     private let start = Date()
     private var nextLine = 0.0
     private var worst = 0.0
@@ -21,7 +23,7 @@ final class AdmissionTrace {
         if case .admitShared(let count) = decision { admitted += count }
         let elapsed = Date().timeIntervalSince(start)
         guard elapsed >= nextLine else { return }
-        nextLine = elapsed + 0.25
+        nextLine = elapsed + Self.interval
         let line = String(
             format:
                 "admission: %6.2f s  waiting %5d+%-5d running %5d+%d  admitted %5d  worst late %6.2f ms  slice %d  window %d  one-core work left %.1f s  reserved %.2f cores\n",

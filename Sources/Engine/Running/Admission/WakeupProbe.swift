@@ -16,8 +16,15 @@ final class WakeupProbe: Sendable {
     private let stopped = Atomic<Bool>(false)
     private let exited = DispatchSemaphore(value: 0)
 
-    init(period: Duration = .milliseconds(1)) {
-        self.period = period
+    /// Every this many sleeps, a thread start is timed too.
+    let threadStartEvery: Int
+    /// Sleeps whose median is `baseline()`.
+    let baselineSamples: Int
+
+    init(settings: AdmissionSettings = .production) {
+        period = .nanoseconds(Int64((settings.probePeriod * 1e9).rounded()))
+        threadStartEvery = max(1, settings.probeThreadStartEvery)
+        baselineSamples = max(1, settings.baselineSamples)
     }
 
     static func monotonicNanoseconds() -> Int64 {
@@ -45,7 +52,7 @@ final class WakeupProbe: Sendable {
                 waitingSince.store(0, ordering: .relaxed)
                 worst.max(late, ordering: .relaxed)
                 round += 1
-                if round % 8 == 0 { worst.max(threadStartDelay(), ordering: .relaxed) }
+                if round % threadStartEvery == 0 { worst.max(threadStartDelay(), ordering: .relaxed) }
             }
             exited.signal()
         }
@@ -82,10 +89,10 @@ final class WakeupProbe: Sendable {
         return Double(max(0, late)) / 1e9
     }
 
-    /// The machine's lateness before nbrun adds any load: the median of `samples` periods.
-    func baseline(samples: Int = 15) -> Double {
+    /// The machine's lateness before nbrun adds any load: the median of `baselineSamples` periods.
+    func baseline() -> Double {
         var seen: [Double] = []
-        for _ in 0..<samples {
+        for _ in 0..<baselineSamples {
             Thread.sleep(forTimeInterval: Double(periodNanoseconds) / 1e9)
             seen.append(takeWorst())
         }
