@@ -59,7 +59,8 @@ public enum PythonReference {
 
     /// The lines `script` prints (without their newlines).
     public static func lines(_ script: String, limit: TimeInterval = 60) throws -> [String] {
-        try run(script, limit: limit).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        try run(script, limit: limit).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(
+            String.init)
     }
 
     /// A value handed from the stderr reader to the caller.
