@@ -1,6 +1,7 @@
 import Foundation
 import Futures
 import FuturesWorkerFixture
+import Processes
 import XCTest
 
 #if canImport(Glibc)
@@ -19,7 +20,7 @@ final class ProcessFailureTests: XCTestCase {
     /// Submits two long tasks on two workers and waits until both run.
     private func busyPool() throws -> (ProcessPoolExecutor, [Future<Int32>]) {
         let pool = ProcessPoolExecutor(maxWorkers: 2)
-        let futures = (0..<3).map { _ in pool.submit(FixtureFunctions.whoami, 30) }
+        let futures = try (0..<3).map { _ in try pool.submit(FixtureFunctions.whoami, 30) }
         XCTAssertTrue(eventually { pool.workerPIDs.count == 2 && futures.filter(\.running).count == 2 })
         return (pool, futures)
     }
@@ -51,7 +52,7 @@ final class ProcessFailureTests: XCTestCase {
     func testTerminateAllWorkersKillsEveryPoolAndProcess() throws {
         let first = ProcessPoolExecutor(maxWorkers: 1)
         let second = ProcessPoolExecutor(maxWorkers: 1)
-        let running = [first.submit(FixtureFunctions.whoami, 30), second.submit(FixtureFunctions.whoami, 30)]
+        let running = [try first.submit(FixtureFunctions.whoami, 30), try second.submit(FixtureFunctions.whoami, 30)]
         let child = Multiprocessing.Process(target: FixtureFunctions.whoami, args: 30)
         try child.start()
         XCTAssertTrue(eventually { running.allSatisfy(\.running) })
@@ -65,12 +66,15 @@ final class ProcessFailureTests: XCTestCase {
         XCTAssertEqual(survivors(of: pids), [])
     }
 
+    /// The error is the spawn's, as CPython's subprocess raises it for a missing program.
     func testAMissingExecutableFailsTheFutureInsteadOfHanging() throws {
+        let missing = "[Errno 2] No such file or directory: '/nonexistent/worker'"
         let pool = ProcessPoolExecutor(maxWorkers: 1, executable: "/nonexistent/worker")
-        assertPythonError(try pool.submit(FixtureFunctions.square, 2).result(timeout: 10), "OSError")
+        let future = try pool.submit(FixtureFunctions.square, 2)
+        assertPythonError(try future.result(timeout: 10), "FileNotFoundError", missing)
         pool.shutdown()
         let child = Multiprocessing.Process(target: FixtureFunctions.bump, executable: "/nonexistent/worker")
-        assertPythonError(try child.start(), "OSError")
+        assertPythonError(try child.start(), "FileNotFoundError", missing)
         XCTAssertNil(child.pid)
     }
 
