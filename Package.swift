@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "SystemCalls"], exclude: ["Corpus"]),
         // Also the tests of Processes, whose fixture worker it shares.
         .testTarget(name: "FuturesTests", dependencies: ["Futures", "Processes", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
-        .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "Futures", "Processes", "TestKit"]),
+        .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "Futures", "Processes", "FuturesWorkerFixture", "TestKit"]),
         // nbrun is the worker executable of the process-pool ports.
         .testTarget(name: "DemosTests", dependencies: ["Demos", "PythonRuntime", "Futures", "Processes", "nbrun", "TestKit"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "Processes", "TestKit"]),

@@ -48,6 +48,21 @@ final class ProcessValueTests: XCTestCase {
         XCTAssertFalse(child.isAlive)
     }
 
+    /// A process dropped without `join()` is reaped once it exits, not left a zombie.
+    func testAProcessNeverJoinedIsReaped() throws {
+        var pid: Int32?
+        do {
+            let child = Multiprocessing.Process(target: FixtureFunctions.whoami, args: 0.05)
+            try child.start()
+            pid = child.pid
+        }
+        let started = try XCTUnwrap(pid)
+        XCTAssertTrue(
+            eventually { !FileManager.default.fileExists(atPath: "/proc/\(started)") },
+            "the child is still there: \((try? String(contentsOfFile: "/proc/\(started)/stat", encoding: .utf8)) ?? "")"
+        )
+    }
+
     func testValueIsLockedAcrossThreadsToo() throws {
         let balance = try Multiprocessing.Value<Int64>(0)
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
