@@ -199,6 +199,26 @@ final class ProcessSubmitRefusalTests: XCTestCase {
         pool.shutdown()
     }
 
+    /// A bad chunksize is Python's ValueError, not a trap.
+    func testAChunksizeUnderOneIsAValueError() throws {
+        guard PythonReference.executable != nil else { throw XCTSkip("no python3") }
+        let python = try PythonReference.lines(
+            """
+            from concurrent.futures import ProcessPoolExecutor
+            if __name__ == '__main__':
+                with ProcessPoolExecutor(1) as pool:
+                    try:
+                        pool.map(abs, [1], chunksize=0)
+                    except Exception as exc:
+                        print(type(exc).__name__, str(exc), sep='|')
+            """)
+        try ProcessPoolExecutor.with(maxWorkers: 1) { pool in
+            XCTAssertThrowsError(try pool.map(FixtureFunctions.square, [1], chunksize: 0)) { error in
+                XCTAssertEqual(["\(pythonExceptionName(of: error))|\(pythonExceptionMessage(of: error))"], python)
+            }
+        }
+    }
+
     /// A lambda is refused at `submit` only for what refuses any submit; otherwise its future
     /// fails with PicklingError (address masked) and the pool stays usable, as in 3.11.
     func testALambdaFailsItsFutureWithCPythonsPicklingError() throws {

@@ -94,7 +94,7 @@ public final class ProcessPoolExecutor: Sendable {
         timeout: TimeInterval? = nil,
         chunksize: Int = 1
     ) throws -> [Output] {
-        precondition(chunksize >= 1, "chunksize must be >= 1")
+        guard chunksize >= 1 else { throw PythonError("ValueError", "chunksize must be >= 1.") }
         let end = timeout.map { Clock.monotonic + $0 }
         let all = Array(inputs)
         var futures: [Future<[Output]>] = []
