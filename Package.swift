@@ -11,22 +11,30 @@
 // know nothing of each other; Engine joins them; NBRunCLI is the whole command line as a
 // library, given a course's ports; `nbrun` is that command line for the course in
 // notebooks/ (its ports are `Demos`), and a course in its own repository is the same thin
-// `main` over its own ports. Each module has its own test target.
+// `main` over its own ports. Each module has its own test target. Under both Notebook and
+// PythonRuntime sits PythonRepr (Python's text forms of values: `repr(float)`), which the
+// file format (json.dumps) and a cell's value (`Out[n]`) both write.
 import PackageDescription
 
 let package = Package(
     name: "nbrun",
     products: [
-        // What a course depends on: the runtime its ports are written against, and the
-        // command line its executable runs.
+        // What a course depends on, the public and versioned API: the runtime its ports are
+        // written against (PythonRuntime, with Futures for executors, process pools and
+        // PythonError), and the command line its executable runs (NBRunCLI: `NBRun.main`).
+        // Engine is internal to nbrun and not a product.
         .library(name: "PythonRuntime", targets: ["PythonRuntime"]),
         .library(name: "NBRunCLI", targets: ["NBRunCLI"]),
         .library(name: "Notebook", targets: ["Notebook"]),
         .library(name: "Futures", targets: ["Futures"]),
+        .library(name: "PythonRepr", targets: ["PythonRepr"]),
         .executable(name: "nbrun", targets: ["nbrun"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation --target PythonRuntime`: the port author's API
+        // (Sources/PythonRuntime/PythonRuntime.docc). A command plugin only: nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -37,7 +45,10 @@ let package = Package(
         // The libc calls, errors (call + Errno, seen by ports as Python's OSError) and clocks
         // of every module below, in one place.
         .target(name: "SystemCalls"),
-        .target(name: "Notebook", dependencies: ["CJansson", "SystemCalls"]),
+        // Python's text forms of values (`repr(float)`), which the file format and the
+        // runtime's values both write.
+        .target(name: "PythonRepr"),
+        .target(name: "Notebook", dependencies: ["CJansson", "PythonRepr", "SystemCalls"]),
         .target(name: "Futures", dependencies: ["SystemCalls"]),
         // Process pools, `multiprocessing` look-alikes and the worker side, apart from the
         // thread-level Futures (as NIOPosix is from NIOCore); CProcess is its C shim.
@@ -45,9 +56,9 @@ let package = Package(
         .target(name: "Processes", dependencies: ["Futures", "CProcess", "SystemCalls"]),
         // Registers test functions and serves as worker and orphan-test parent for FuturesTests.
         .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures", "Processes"]),
-        .target(name: "PythonRuntime", dependencies: ["Futures", "Processes", "SystemCalls"]),
+        .target(name: "PythonRuntime", dependencies: ["Futures", "Processes", "PythonRepr", "SystemCalls"]),
         .target(name: "Demos", dependencies: ["PythonRuntime", "Futures", "Processes"]),
-        .target(name: "Engine", dependencies: ["Notebook", "Futures", "Processes", "PythonRuntime", "SystemCalls"]),
+        .target(name: "Engine", dependencies: ["Notebook", "Futures", "Processes", "PythonRuntime", "PythonRepr", "SystemCalls"]),
         .target(
             name: "NBRunCLI",
             dependencies: [
@@ -62,7 +73,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "SystemCalls"], exclude: ["Corpus"]),
         // Also the tests of Processes, whose fixture worker it shares.
         .testTarget(name: "FuturesTests", dependencies: ["Futures", "Processes", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
-        .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "Futures", "Processes", "FuturesWorkerFixture", "TestKit"]),
+        .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "PythonRepr", "Futures", "Processes", "FuturesWorkerFixture", "TestKit"]),
         // nbrun is the worker executable of the process-pool ports.
         .testTarget(name: "DemosTests", dependencies: ["Demos", "PythonRuntime", "Futures", "Processes", "nbrun", "TestKit"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "Processes", "TestKit"]),

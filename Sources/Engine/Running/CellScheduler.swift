@@ -13,12 +13,16 @@ final class CellScheduler: Sendable {
         let seed: UInt64
         /// Seconds before the cell is abandoned (`--timeout`, or its `timeout` rule).
         let timeout: TimeInterval?
+        /// Seconds of a GIL kept while others wait before the cell is failed (`EngineOptions`).
+        let gilWatchdog: TimeInterval?
         /// `--jobs 1` runs every cell alone, in the order given.
         let exclusive: Bool
         /// A one-core CPU-bound cell (`Demo.Load.oneCore`), which may run beside others.
         var oneCore = false
         /// How long the cell took when it last ran (recorded in the notebook), if known.
         var recordedSeconds: Double?
+        /// A session's cells, run in order as one job (`SessionRun`), instead of `demo` alone.
+        var chain: (@Sendable () -> CellOutcome)?
 
         var kind: Kind { exclusive ? .exclusive : oneCore ? .oneCore : .shared }
     }
@@ -139,7 +143,9 @@ final class CellScheduler: Sendable {
         let reserved = kind == .shared ? costs.started(job.demo) : nil
         let future = executor.submit { [self] in
             if kind == .shared { costs.begins(job.demo) }
-            let outcome = CellExecution.run(job.demo, seed: job.seed, timeout: job.timeout)
+            let outcome =
+                job.chain?()
+                ?? CellExecution.run(job.demo, seed: job.seed, timeout: job.timeout, gilWatchdog: job.gilWatchdog)
             if kind == .shared {
                 // Its quiet duration when the notebook recorded one: a cell slowed by the
                 // batch would make its need look smaller than it is.

@@ -155,6 +155,8 @@ public struct LoopTask<T: Sendable>: Sendable {
 
 /// Python's `TimeoutError`, raised by `AsyncIO.waitFor` (shown as `TimeoutError` if a port lets it escape).
 public struct TimeoutError: Error, Sendable, CustomStringConvertible {
+    /// A timeout error, as `asyncio.wait_for` raises it.
     public init() {}
+    /// Python's `str(TimeoutError())`: empty.
     public var description: String { "" }
 }

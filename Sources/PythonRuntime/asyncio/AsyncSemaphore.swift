@@ -12,6 +12,7 @@ public final class AsyncSemaphore: Sendable {
 
     private let state: Locked<State>
 
+    /// `asyncio.Semaphore(value)`: at most `value` holders at once.
     public init(_ value: Int) {
         precondition(value >= 0, "Semaphore initial value must be >= 0")
         state = Locked(State(permits: value))

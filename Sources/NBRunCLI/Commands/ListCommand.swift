@@ -20,11 +20,23 @@ struct ListCommand: ParsableCommand {
             }
             return
         }
-        var failed = false
-        for path in Inputs.paths(notebooks, failed: &failed) {
-            guard let notebook = Inputs.notebook(at: path, failed: &failed) else { continue }
+        let problems = Problems()
+        for path in Inputs.paths(notebooks, problems: problems) {
+            guard let notebook = Inputs.notebook(at: path, problems: problems) else { continue }
             print("\(path):")
             let name = RunPlan.notebookName(of: path)
+            let sessions = Set(
+                notebook.cells.compactMap { cell -> String? in
+                    guard cell.type == .code, cell.tags.contains(noRunTag),
+                        case .matched(let demo) = registry.match(cell, notebookName: name)
+                    else { return nil }
+                    return demo.session?.name
+                })
+            if !sessions.isEmpty {
+                print(
+                    "  session \(sessions.sorted().joined(separator: ", ")): its cells run in order, in one interpreter"
+                )
+            }
             for (index, cell) in notebook.cells.enumerated() where cell.type == .code && cell.tags.contains(noRunTag) {
                 let label = CellLabel(index: index, cell: cell)
                 let fingerprint = SourceFingerprint(source: cell.source).digest
@@ -44,6 +56,6 @@ struct ListCommand: ParsableCommand {
                 }
             }
         }
-        if failed { throw ExitCode.failure }
+        try problems.finish()
     }
 }

@@ -26,8 +26,8 @@ struct FmtCommand: ParsableCommand {
     }
 
     func run() throws {
-        var failed = false
-        let paths = Inputs.paths(notebooks, failed: &failed)
+        let problems = Problems()
+        let paths = Inputs.paths(notebooks, problems: problems)
         try Inputs.requireOne(paths, for: output, argument: notebooks[0])
         for path in paths {
             let original: [UInt8], canonical: [UInt8]
@@ -37,14 +37,13 @@ struct FmtCommand: ParsableCommand {
                 notebook.assignMissingCellIDs()
                 canonical = notebook.canonicalBytes(sizeHint: original.count)
             } catch {
-                Terminal.report(path, error)
-                failed = true
+                problems.report(path, error, as: .input)
                 continue
             }
             if check {
                 if canonical != original {
                     print(path)
-                    failed = true
+                    problems.record(.regression)
                 }
                 continue
             }
@@ -53,10 +52,9 @@ struct FmtCommand: ParsableCommand {
             do throws(NotebookError) {
                 try Destination.write(canonical, to: target)
             } catch {
-                Terminal.report(target, error)
-                failed = true
+                problems.report(target, error, as: .output)
             }
         }
-        if failed { throw ExitCode.failure }
+        try problems.finish()
     }
 }

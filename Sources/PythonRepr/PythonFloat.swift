@@ -1,10 +1,19 @@
-/// Python's `repr(float)`, which `json.dumps` uses for reals.
+/// Python's `repr(float)`, which `json.dumps` uses for reals (`repr`) and a cell's value
+/// shows (`pythonRepr`).
 ///
 /// Both Swift's `description` and Python's repr produce the shortest digit string that
 /// round-trips; they differ in layout. Python writes fixed notation when the decimal
 /// exponent is in -4 ..< 16 (`0.0001`, `1e-05`, `1000000000000000.0`, `1e+16`), always
 /// keeps a `.0` on integral values, and pads exponents to two digits (`2e-07`).
 public enum PythonFloat {
+    /// Python's `repr(x)`: as `repr`, but `nan`, `inf` and `-inf` as Python writes them.
+    public static func pythonRepr(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+        return repr(value)
+    }
+
+    /// `json.dumps`'s form: Python's `repr`, with `NaN`, `Infinity` and `-Infinity`.
     public static func repr(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }

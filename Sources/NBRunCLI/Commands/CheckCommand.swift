@@ -28,17 +28,19 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let session = try CISession(ci)
-        var failed = false
-        let paths = session.shard(Inputs.paths(notebooks, failed: &failed))
-        let (plans, engineOptions) = session.admit(
-            Inputs.plans(for: paths, registry: NBRun.registry, failed: &failed, drift: session.stale),
-            engine: options.engineOptions, failed: &failed)
+        let problems = Problems()
+        let paths = session.shard(Inputs.paths(notebooks, problems: problems))
+        let (plans, admitted) = session.admit(
+            Inputs.plans(for: paths, registry: NBRun.registry, problems: problems, drift: session.stale),
+            engine: options.engineOptions, problems: problems)
+        var engineOptions = admitted
+        engineOptions.defaultTimeoutFactor = 20  // a cell that hangs fails instead
         let results = Engine.run(plans, options: engineOptions, progress: Progress.reporter())
         Progress.finish()
         defer { session.finishCheck() }
         var report = JUnitReport()
-        var checked = 0, differing = 0
         for (plan, result) in zip(plans, results) {
+            Terminal.reportLingering(result)
             let entries: [NotebookComparison.Entry]
             do {
                 let rules = try session.rules(for: plan.path)
@@ -47,19 +49,17 @@ struct CheckCommand: ParsableCommand {
                     pairs: plan.steps.map { ($0.cellIndex, $0.cellIndex) },
                     path: plan.path, registry: NBRun.registry, rules: rules)
             } catch {
-                Terminal.report(plan.path, error)
-                failed = true
+                problems.report(plan.path, error, as: .rules)
                 continue
             }
             result.failures.forEach { session.cellFailed(plan.path, $0) }
             let failedCells = Set(result.failures.map(\.cell.position))
             var notebookDiffers = 0
             for entry in entries {
-                checked += 1
                 let index = entry.label.position - 1
                 let diff = entry.comparison.differences.joined(separator: "\n")
                 if !entry.comparison.matches {
-                    differing += 1
+                    problems.record(.regression)
                     notebookDiffers += 1
                     if !failedCells.contains(entry.label.position) { session.cellDiffers(plan.path, entry, diff: diff) }
                     print(Reporting.heading(plan.path, entry) + ": outputs differ from the committed notebook")
@@ -74,17 +74,13 @@ struct CheckCommand: ParsableCommand {
             }
             session.checked(plan, cells: entries.count, differing: notebookDiffers, failures: result.failures.count)
         }
-        print(
-            "nbrun check: \(checked) cell\(checked == 1 ? "" : "s") checked, \(differing) differ\(differing == 1 ? "s" : "")"
-        )
         if let junit {
             do throws(NotebookError) {
                 try Destination.write(Array(report.xml.utf8), to: junit)
             } catch {
-                Terminal.report(junit, error)
-                failed = true
+                problems.report(junit, error, as: .output)
             }
         }
-        if failed || differing > 0 { throw ExitCode.failure }
+        try problems.finish()
     }
 }

@@ -30,18 +30,19 @@ struct DiffCommand: ParsableCommand {
         let asGitDriver = files.count == 7
         let (label, left, right) =
             asGitDriver ? (files[0], files[1], files[4]) : ("\(files[0]) vs \(files[1])", files[0], files[1])
-        var failed = false
+        let problems = Problems()
         if asGitDriver, left == "/dev/null" || right == "/dev/null" {
             print("\(label): \(left == "/dev/null" ? "new notebook" : "notebook deleted")")
             return
         }
-        guard let expected = Inputs.notebook(at: left, failed: &failed),
-            let actual = Inputs.notebook(at: right, failed: &failed)
-        else { throw ExitCode.failure }
+        guard let expected = Inputs.notebook(at: left, problems: problems),
+            let actual = Inputs.notebook(at: right, problems: problems)
+        else { throw problems.exitStatus }
         guard let pairs = NotebookComparison.pairCodeCells(expected, actual) else {
             let count = { (notebook: Notebook) in notebook.cells.filter { $0.type == .code }.count }
-            Terminal.printError("nbrun: \(label): cannot pair the code cells (\(count(expected)) vs \(count(actual)))")
-            guard asGitDriver else { throw ExitCode.failure }
+            problems.report(
+                label, Complaint("cannot pair the code cells (\(count(expected)) vs \(count(actual)))"), as: .input)
+            guard asGitDriver else { throw problems.exitStatus }
             return  // git stops at a driver's non-zero exit: the message is all it gets
         }
         let config = try rules.ruleBook()
@@ -52,15 +53,17 @@ struct DiffCommand: ParsableCommand {
                 path: asGitDriver ? files[0] : left, registry: NBRun.registry,
                 rules: config ?? RuleBook.governing(asGitDriver ? files[0] : left, registry: NBRun.registry))
         } catch {
-            Terminal.report(label, error)
-            throw ExitCode.failure
+            problems.report(label, error, as: .rules)
+            throw problems.exitStatus
         }
         let differing = entries.filter { !$0.comparison.matches }
         for entry in differing {
+            problems.record(.regression)
             print(Reporting.heading(label, entry) + ": outputs differ")
             print(Reporting.legend(asGitDriver ? "old" : left, asGitDriver ? "new" : right))
             print(entry.comparison.differences.joined(separator: "\n"))
         }
-        if !differing.isEmpty && !asGitDriver { throw ExitCode.failure }
+        // git stops at a driver's non-zero exit: as a driver, the report is all it gets.
+        if !asGitDriver { try problems.finish() }
     }
 }

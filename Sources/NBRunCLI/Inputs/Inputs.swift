@@ -3,24 +3,22 @@ import Engine
 import Notebook
 
 /// Turning command-line arguments into notebooks, shared by every verb: each path that
-/// cannot be expanded, read or matched is reported on stderr and left out (and `failed` set).
+/// cannot be expanded, read or matched is reported to `problems` and left out.
 enum Inputs {
-    static func paths(_ arguments: [String], failed: inout Bool) -> [String] {
+    static func paths(_ arguments: [String], problems: Problems) -> [String] {
         do {
             return try NotebookPaths.expand(arguments)
         } catch {
-            Terminal.printError("nbrun: \(error)")
-            failed = true
+            problems.report(error, as: .input)
             return []
         }
     }
 
-    static func notebook(at path: String, failed: inout Bool) -> Notebook? {
+    static func notebook(at path: String, problems: Problems) -> Notebook? {
         do {
             return try NotebookFile.read(path)
         } catch {
-            Terminal.report(path, error)
-            failed = true
+            problems.report(path, error, as: .input)
             return nil
         }
     }
@@ -28,17 +26,16 @@ enum Inputs {
     /// Reads and matches each notebook; a notebook with a stale or unported cell is left out.
     /// `drift` also hears of each refused notebook (for CI annotations).
     static func plans(
-        for paths: [String], registry: DemoRegistry, failed: inout Bool,
+        for paths: [String], registry: DemoRegistry, problems: Problems,
         drift: ((String, DriftError) -> Void)? = nil
     ) -> [RunPlan] {
         paths.compactMap { path -> RunPlan? in
-            guard let notebook = notebook(at: path, failed: &failed) else { return nil }
+            guard let notebook = notebook(at: path, problems: problems) else { return nil }
             do throws(DriftError) {
                 return try RunPlan(path: path, notebook: notebook, registry: registry)
             } catch {
-                error.problems.forEach { Terminal.report(path, $0) }  // one line per stale cell
+                error.problems.forEach { problems.report(path, $0, as: .input) }  // one line per stale cell
                 drift?(path, error)
-                failed = true
                 return nil
             }
         }

@@ -24,7 +24,10 @@ struct RunCommand: ParsableCommand {
     )
     var keepUnchanged = false
 
-    @Flag(help: "Exit 0 even when a cell raised (like nbclient's --allow-errors).")
+    @Flag(
+        help:
+            "Exit 0 even when a cell raised, and let a notebook written step by step go on after it (like nbclient's --allow-errors)."
+    )
     var allowErrors = false
 
     @Option(
@@ -43,22 +46,24 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let session = try CISession(ci)
-        var failed = false
-        let paths = session.shard(Inputs.paths(notebooks, failed: &failed))
+        let problems = Problems()
+        let paths = session.shard(Inputs.paths(notebooks, problems: problems))
         try Inputs.requireOne(paths, for: output, argument: notebooks[0])
+        var engine = options.engineOptions
+        engine.continueAfterErrors = allowErrors
         let (plans, engineOptions) = session.admit(
-            Inputs.plans(for: paths, registry: NBRun.registry, failed: &failed, drift: session.stale),
-            engine: options.engineOptions, failed: &failed)
+            Inputs.plans(for: paths, registry: NBRun.registry, problems: problems, drift: session.stale),
+            engine: engine, problems: problems)
         let results = Engine.run(plans, options: engineOptions, progress: Progress.reporter())
         Progress.finish()
         defer { session.finishRun() }
         for (plan, result) in zip(plans, results) {
+            Terminal.reportLingering(result)
             for failure in result.failures {
-                Terminal.report(result.path, failure)
+                problems.report(result.path, failure, as: .cell, fails: !allowErrors || failure.isTimeout)
                 session.cellFailed(result.path, failure)
-                if !allowErrors || failure.isTimeout { failed = true }
             }
-            guard let merge = session.merge(plan, result, keepUnchanged: keepUnchanged, failed: &failed) else {
+            guard let merge = session.merge(plan, result, keepUnchanged: keepUnchanged, problems: problems) else {
                 continue
             }
             do throws(NotebookError) {
@@ -77,11 +82,10 @@ struct RunCommand: ParsableCommand {
                 try Destination.write(bytes, to: output ?? result.path)
                 session.ran(plan, failures: result.failures.count, changed: merge.changedCells.count, written: true)
             } catch {
-                Terminal.report(output ?? result.path, error)
-                failed = true
+                problems.report(output ?? result.path, error, as: .output)
             }
         }
-        if failed { throw ExitCode.failure }
+        try problems.finish()
     }
 }
 
