@@ -130,3 +130,78 @@ func reprRaised(_ body: () throws -> Void) -> String {
         return "\(pythonExceptionName(of: error)) \(quote)\(message)\(quote)"
     }
 }
+
+/// `LifoQueue`, `PriorityQueue` (with ties broken as `heapq` breaks them) and `SimpleQueue`.
+final class QueueKindsTests: XCTestCase {
+    /// A job ordered by priority only, as a `@dataclass(order=True)` with a `compare=False` label.
+    struct Job: Comparable, Sendable {
+        let priority: Int
+        let label: String
+        static func < (a: Job, b: Job) -> Bool { a.priority < b.priority }
+        static func == (a: Job, b: Job) -> Bool { a.priority == b.priority }
+    }
+
+    func testLifoPriorityAndSimpleQueuesAsInCPython() throws {
+        let python = try pythonPrints(
+            """
+            import queue
+            from dataclasses import dataclass, field
+            @dataclass(order=True)
+            class Job:
+                priority: int
+                label: str = field(compare=False)
+            l = queue.LifoQueue()
+            for i in range(4): l.put(i)
+            print([l.get() for _ in range(4)])
+            p = queue.PriorityQueue()
+            jobs = [(3, "a"), (1, "b"), (2, "c"), (1, "d"), (3, "e"), (0, "f"), (1, "g"), (2, "h"), (1, "i"), (0, "j")]
+            for prio, label in jobs: p.put(Job(prio, label))
+            print([(j.priority, j.label) for j in (p.get() for _ in range(len(jobs)))])
+            s = queue.SimpleQueue()
+            s.put("x"); s.put_nowait("y")
+            print(s.qsize(), s.empty(), s.get(), s.get_nowait(), s.empty())
+            for call in (lambda: s.get(False), lambda: s.get(timeout=0.01), lambda: s.get(timeout=-1)):
+                try:
+                    call()
+                except Exception as e:
+                    print(type(e).__name__, repr(str(e)))
+            """)
+        let printed = Printed()
+        runInInterpreter {
+            let l = PyLifoQueue<Int>()
+            for i in 0..<4 { try l.put(i) }
+            printed("\(try (0..<4).map { _ in try l.get() })")
+            let p = PyPriorityQueue<Job>()
+            let jobs = [
+                (3, "a"), (1, "b"), (2, "c"), (1, "d"), (3, "e"), (0, "f"), (1, "g"), (2, "h"), (1, "i"), (0, "j"),
+            ]
+            for (priority, label) in jobs { try p.put(Job(priority: priority, label: label)) }
+            let order = try jobs.map { _ in try p.get() }.map { "(\($0.priority), '\($0.label)')" }
+            printed("[" + order.joined(separator: ", ") + "]")
+            let s = PySimpleQueue<String>()
+            s.put("x")
+            s.putNowait("y")
+            printed(s.qsize, py(s.empty()), try s.get(), try s.getNowait(), py(s.empty()))
+            for call in [
+                { _ = try s.get(block: false) }, { _ = try s.get(timeout: 0.01) }, { _ = try s.get(timeout: -1) },
+            ] {
+                printed(reprRaised(call))
+            }
+        }
+        XCTAssertEqual(printed.all, python)
+    }
+
+    /// A getter blocked on an empty `SimpleQueue` lets a thread of its interpreter put.
+    func testSimpleQueueGetReleasesTheGIL() {
+        runInInterpreter {
+            let s = PySimpleQueue<Int>()
+            let t = PyThread {
+                sleep(0.01)
+                s.put(7)
+            }
+            t.start()
+            XCTAssertEqual(try s.get(timeout: 30), 7)
+            t.join()
+        }
+    }
+}

@@ -138,6 +138,21 @@ final class ThreadTests: XCTestCase {
         }
     }
 
+    /// In CPython a new thread holds the GIL when it signals that it has started, so a short
+    /// target prints before `start()` returns to its caller.
+    func testANewThreadRunsBeforeStartReturns() {
+        runInInterpreter {
+            let order = Locked<[String]>([])
+            for round in 0..<20 {
+                let t = PyThread { order.withLock { $0.append("thread \(round)") } }
+                t.start()
+                order.withLock { $0.append("caller \(round)") }
+                t.join()
+            }
+            XCTAssertEqual(order.withLock { $0 }, (0..<20).flatMap { ["thread \($0)", "caller \($0)"] })
+        }
+    }
+
     /// Waiting to join releases the GIL: the joined thread needs it to run at all.
     func testJoinReleasesTheGIL() {
         let interpreter = PyInterpreter()

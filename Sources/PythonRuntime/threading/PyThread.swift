@@ -28,6 +28,8 @@ public final class PyThread: Sendable {
     /// Where the thread counts itself alive; nil for MainThread and dummies, never started.
     private let registry: ThreadRegistry?
     private let state: Monitor<State>
+    /// This thread's `threading.local` values, by `PyLocal` key.
+    let locals = Locked<[Int: any Sendable]>([:])
     /// Python's class name, for `description`.
     private let kind: String
 
@@ -95,7 +97,9 @@ public final class PyThread: Sendable {
     /// `Thread.is_alive()`: from `start()` until the target has returned.
     public var isAlive: Bool { state.withLock { $0.phase == .running } }
 
-    /// `Thread.start()`: returns once the new thread is running, as CPython's does.
+    /// `Thread.start()`: returns once the new thread is running, as CPython's does; inside an
+    /// interpreter the new thread holds the GIL by then, so the caller goes on only when it
+    /// blocks or the switch interval hands the GIL back, as in CPython.
     public func start() {
         let (name, daemon) = state.withLock { s in
             precondition(s.phase == .initial, "RuntimeError: threads can only be started once")
@@ -107,13 +111,17 @@ public final class PyThread: Sendable {
         ThreadCache.shared.run(name: name) { [self] in
             let slot = ThreadSlot.current
             slot.thread = self
-            registry.started(self, daemon: daemon)
-            state.withLock { s in
-                s.ident = getIdent()
-                s.nativeID = getNativeID()
-                s.phase = .running
+            Ambient.run(in: context) {
+                // As CPython's bootstrap: the thread says it has started while holding the GIL,
+                // so it runs on before `start()` returns (until it blocks or is asked to switch).
+                registry.started(self, daemon: daemon)
+                state.withLock { s in
+                    s.ident = getIdent()
+                    s.nativeID = getNativeID()
+                    s.phase = .running
+                }
+                target()
             }
-            Ambient.run(in: context, target)
             registry.finished(self)
             slot.thread = nil
             state.withLock { $0.phase = .finished }
