@@ -70,6 +70,41 @@ final class AsyncIOLookalikeTests: XCTestCase {
         }
     }
 
+    func testSemaphoreServesWaitersFirstInFirstOutAndSkipsACancelledOne() throws {
+        let script = """
+            import asyncio
+            async def worker(sem, name, hold):
+                async with sem:
+                    print(name, "in, locked", sem.locked())
+                    await asyncio.sleep(hold)
+            async def main():
+                sem = asyncio.Semaphore(2)
+                tasks = [asyncio.create_task(worker(sem, n, 0.01 * (i + 1))) for i, n in enumerate("ABCDEF")]
+                await asyncio.sleep(0)
+                tasks[3].cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                print("D cancelled", tasks[3].cancelled(), "locked", sem.locked())
+            asyncio.run(main())
+            """
+        try assertSameAsPython(script) { out in
+            try AsyncIO.run {
+                let semaphore = AsyncSemaphore(2)
+                let tasks = ["A", "B", "C", "D", "E", "F"].enumerated().map { i, name in
+                    AsyncIO.createTask {
+                        try await semaphore.withPermit {
+                            out.print(name, "in, locked", pyBool(semaphore.locked))
+                            try await AsyncIO.sleep(0.01 * Double(i + 1))
+                        }
+                    }
+                }
+                try await AsyncIO.sleep(0)
+                tasks[3].cancel()
+                for task in tasks { _ = try? await task.value }
+                out.print("D cancelled", pyBool(tasks[3].cancelled), "locked", pyBool(semaphore.locked))
+            }
+        }
+    }
+
     func testEventWakesEveryWaiterInOrder() throws {
         let script = """
             import asyncio
