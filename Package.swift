@@ -10,22 +10,30 @@
 // know nothing of each other; Engine joins them; NBRunCLI is the whole command line as a
 // library, given a course's ports; `nbrun` is that command line for the course in
 // notebooks/ (its ports are `Demos`), and a course in its own repository is the same thin
-// `main` over its own ports. Each module has its own test target.
+// `main` over its own ports. Each module has its own test target. Under both Notebook and
+// PythonRuntime sits PythonRepr (Python's text forms of values: `repr(float)`), which the
+// file format (json.dumps) and a cell's value (`Out[n]`) both write.
 import PackageDescription
 
 let package = Package(
     name: "nbrun",
     products: [
-        // What a course depends on: the runtime its ports are written against, and the
-        // command line its executable runs.
+        // What a course depends on, the public and versioned API: the runtime its ports are
+        // written against (PythonRuntime, with Futures for executors, process pools and
+        // PythonError), and the command line its executable runs (NBRunCLI: `NBRun.main`).
+        // Engine is internal to nbrun and not a product.
         .library(name: "PythonRuntime", targets: ["PythonRuntime"]),
         .library(name: "NBRunCLI", targets: ["NBRunCLI"]),
         .library(name: "Notebook", targets: ["Notebook"]),
         .library(name: "Futures", targets: ["Futures"]),
+        .library(name: "PythonRepr", targets: ["PythonRepr"]),
         .executable(name: "nbrun", targets: ["nbrun"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation --target PythonRuntime`: the port author's API
+        // (Sources/PythonRuntime/PythonRuntime.docc). A command plugin only: nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -33,14 +41,17 @@ let package = Package(
             pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]
         ),
-        .target(name: "Notebook", dependencies: ["CJansson"]),
+        // Python's text forms of values (`repr(float)`), which the file format and the
+        // runtime's values both write.
+        .target(name: "PythonRepr"),
+        .target(name: "Notebook", dependencies: ["CJansson", "PythonRepr"]),
         .target(name: "CProcess"),
         .target(name: "Futures", dependencies: ["CProcess"]),
         // Registers test functions and serves as worker and orphan-test parent for FuturesTests.
         .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures"]),
-        .target(name: "PythonRuntime", dependencies: ["Futures"]),
+        .target(name: "PythonRuntime", dependencies: ["Futures", "PythonRepr"]),
         .target(name: "Demos", dependencies: ["PythonRuntime", "Futures"]),
-        .target(name: "Engine", dependencies: ["Notebook", "Futures", "PythonRuntime"]),
+        .target(name: "Engine", dependencies: ["Notebook", "Futures", "PythonRuntime", "PythonRepr"]),
         .target(
             name: "NBRunCLI",
             dependencies: [
@@ -53,7 +64,7 @@ let package = Package(
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Corpus"]),
         .testTarget(name: "FuturesTests", dependencies: ["Futures", "FuturesWorkerFixture", "TestKit"]),
-        .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "Futures", "TestKit"]),
+        .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "PythonRepr", "Futures", "TestKit"]),
         // nbrun is the worker executable of the process-pool ports.
         .testTarget(name: "DemosTests", dependencies: ["Demos", "PythonRuntime", "Futures", "nbrun", "TestKit"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "TestKit"]),

@@ -34,13 +34,14 @@ DEFAULT_CPU_BOUND = ["02-threads/race", "02-threads/lock"]
 
 
 def _timed(argv: list[str]) -> dict:
-    """Wall, CPU and peak RSS from GNU time; check's summary from stdout."""
+    """Wall, CPU and peak RSS from GNU time; check's summary line from stderr
+    ("nbrun: 1000 notebooks, 9000 cells in 12.3 s; 0 cells differ")."""
     with tempfile.NamedTemporaryFile(prefix="time-", mode="r") as stats:
         proc = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", stats.name, "--"] + argv,
                               capture_output=True, text=True)
         fields = stats.read().strip().splitlines()[-1].split()
     wall, user, sys_, rss = float(fields[0]), float(fields[1]), float(fields[2]), int(fields[3])
-    summary = re.search(r"(\d+) cells checked, (\d+) differ", proc.stdout)
+    summary = re.search(r"(\d+) cells? in [\d.]+ s; (\d+) cells? differs?", proc.stderr)
     return {"wall": wall, "cpu_s": user + sys_, "sys_s": sys_, "maxrss_kib": rss, "rc": proc.returncode,
             "checked": int(summary.group(1)) if summary else None,
             "differ": int(summary.group(2)) if summary else None,

@@ -10,7 +10,9 @@
 # 3. the big notebook (bench/out/big.ipynb, scripts/gen-big-notebook.py, made once);
 # 4. bench/run_bench.py: prints the table and writes bench/out/latest.md (+ .json); its
 #    1000-copy row (bench/scale_row.py, ~1 min: --scale-copies 0 skips it) runs alone as
-#    `python3 bench/scale_row.py --nbrun PATH [--copies N] [--runs R]`.
+#    `python3 bench/scale_row.py --nbrun PATH [--copies N] [--runs R]`; its fresh-course and
+#    race rows (bench/fresh_row.py, ~30 s: --fresh-runs 0 skips them) as
+#    `python3 bench/fresh_row.py --nbrun PATH [--copies N] [--runs R] [--race-runs R]`.
 #
 # A missed target is printed, never fatal: the exit status is non-zero only when the
 # tooling broke (venv, build, a tool that cannot run). See BENCH.md.
@@ -56,6 +58,7 @@ fi
 echo "demos registered for 02-threads: $("$nbrun" list | grep -c '^02-threads' || true)"
 echo "demos registered for 03-processes: $("$nbrun" list | grep -c '^03-processes' || true)"
 echo "demos registered for 04-asyncio: $("$nbrun" list | grep -c '^04-asyncio' || true)"
+echo "demos registered for 05-coordination: $("$nbrun" list | grep -c '^05-coordination' || true)"
 
 if [ ! -f "$big" ] || [ scripts/gen-big-notebook.py -nt "$big" ]; then
     step "generating $big"

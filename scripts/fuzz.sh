@@ -9,7 +9,7 @@
 #   FUZZ_SECONDS=600 FUZZ_TARGETS=notebook FUZZ_JOBS=2 scripts/fuzz.sh
 #   scripts/fuzz.sh CRASH-FILE...          build, then replay the inputs on every target
 #
-# Each target is Sources/Notebook/**/*.swift plus its entry file compiled as ONE module with
+# Each target is Sources/Notebook/**/*.swift (with Sources/PythonRepr) plus its entry file compiled as ONE module with
 # swiftc (Package.swift is not involved). Seeds are the test corpus, Tests/NotebookTests/Corpus
 # (roundtrip/, bad/ and the kept crash inputs in fuzz-regressions/; never written to); new
 # inputs go to scratch corpora under $FUZZ_WORK (default .build-fuzz), a failing input to
@@ -48,7 +48,8 @@ linker=()
 if "$SWIFTC" -use-ld=lld -version >/dev/null 2>&1; then linker=(-use-ld=lld); fi
 for target in "${targets[@]}"; do
     binary="$work/fuzz-$target"
-    mapfile -t notebook_sources < <(find Sources/Notebook -name '*.swift' | sort)
+    # Notebook's own dependency (PythonRepr) joins the one module; its imports are conditional.
+    mapfile -t notebook_sources < <(find Sources/Notebook Sources/PythonRepr -name '*.swift' | sort)
     sources=("${notebook_sources[@]}" Fuzz/FuzzSupport.swift "$(entry "$target")")
     rebuild=0
     if [ ! -x "$binary" ]; then rebuild=1; else

@@ -11,6 +11,7 @@ public enum Catalog {
         Threads02.demos
         + Processes03.demos
         + Asyncio04.demos
+        + Coordination05.demos
 
     /// Every function a port runs in a worker process.
     public static let remoteFunctions: [any RemoteFunctionProtocol] =

@@ -32,6 +32,7 @@ public func asCompleted<T>(
 public struct AsCompleted<T: Sendable>: Sequence {
     let futures: [Future<T>]
 
+    /// Iterates the futures in the order they finish.
     public func makeIterator() -> AsCompletedIterator<T> {
         AsCompletedIterator(core: AsCompletedCore(futures))
     }
@@ -41,6 +42,7 @@ public struct AsCompleted<T: Sendable>: Sequence {
 public struct AsCompletedIterator<T: Sendable>: IteratorProtocol {
     let core: AsCompletedCore<T>
 
+    /// The next future to finish (blocking, with the GIL released), or nil when all have.
     public mutating func next() -> Future<T>? {
         switch core.next(until: .never) {
         case .future(let future): future

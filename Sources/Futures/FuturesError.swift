@@ -10,6 +10,7 @@ public enum FuturesError: Error, Equatable, Hashable, Sendable, CustomStringConv
     /// Work was submitted after `shutdown` (Python: `RuntimeError` from `submit`).
     case shutdown
 
+    /// The message, as Python's `str(exc)` would read.
     public var description: String {
         switch self {
         case .timeout: "timed out waiting for a future"

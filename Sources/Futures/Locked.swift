@@ -11,10 +11,12 @@ public final class Locked<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
 
+    /// Guards `value`.
     public init(_ value: Value) {
         self.value = value
     }
 
+    /// Runs `body` with the value, holding the lock (Python's `with lock:` around shared state).
     public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
         lock.lock()
         defer { lock.unlock() }

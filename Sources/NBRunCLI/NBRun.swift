@@ -16,7 +16,7 @@ struct RootCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self, CheckCommand.self, DiffCommand.self, FmtCommand.self, ListCommand.self,
-            ScaffoldCommand.self,
+            ScaffoldCommand.self, InitCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

@@ -1,8 +1,9 @@
-import Demos
 import Foundation
 import Futures
 import PythonRuntime
 import XCTest
+
+@testable import Demos
 
 /// Runs the ports of `02-threads` and checks what they print against CPython 3.11's
 /// reference outputs (the course's `reference/02-threads.cpython-3.11.ipynb`), embedded
@@ -176,6 +177,23 @@ final class Threads02Tests: XCTestCase, PortTests {
         }
         XCTAssertTrue(counts.allSatisfy { (1...400_000).contains($0) }, "\(counts)")
         XCTAssertGreaterThanOrEqual(counts.filter { $0 < 400_000 }.count, 3, "\(counts)")
+    }
+
+    /// The race's threads are cached and reused by other cells: the core each was moved to
+    /// for the race is given back.
+    func testTheRaceStartLineGivesTheThreadItsCoresBack() throws {
+        let checked = expectation(description: "spread and restored on a thread of its own")
+        let thread = Thread {
+            defer { checked.fulfill() }
+            guard let before = Threads02.CoreSpread.allowedCores(), before.count > 1 else { return }
+            let spread = Threads02.CoreSpread(place: 1)
+            XCTAssertNotNil(spread)
+            XCTAssertEqual(Threads02.CoreSpread.allowedCores(), [before[1]], "moved to the second core it may use")
+            spread?.restore()
+            XCTAssertEqual(Threads02.CoreSpread.allowedCores(), before)
+        }
+        thread.start()
+        wait(for: [checked], timeout: 30)
     }
 
     func testLockNeverLosesUpdates() throws {

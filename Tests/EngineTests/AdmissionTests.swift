@@ -6,12 +6,18 @@ import XCTest
 
 @testable import Engine
 
-/// The admission policy's decisions, one state at a time.
+/// The admission policy's decisions, one state at a time, with the settings nbrun runs
+/// (`AdmissionSettings.production`) on a 2-core machine whose baseline lateness is 0:
+/// wake-ups over 5 ms are late, slices of up to 16, a window of 1024, 256 cells always run.
 final class AdmissionPolicyTests: XCTestCase {
     typealias State = AdmissionPolicy.State
 
+    private func production(jobs: Int? = nil) -> AdmissionPolicy {
+        AdmissionPolicy(settings: .production, cores: 2, baseline: 0, jobs: jobs)
+    }
+
     func testTimingSensitiveCellsGoFirstAndCPUBoundOnesOnlyRunAlone() {
-        var policy = AdmissionPolicy(jobs: nil)
+        var policy = production()
         XCTAssertEqual(policy.decide(State(waitingShared: 3, waitingExclusive: 2)), .admitShared(1))
         XCTAssertEqual(
             policy.decide(State(waitingShared: 0, waitingExclusive: 2, runningShared: 1)), .wait,
@@ -27,66 +33,100 @@ final class AdmissionPolicyTests: XCTestCase {
     }
 
     func testSlicesDoubleWhileWakeUpsArePunctualAndHalveWhenLate() {
-        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 2, maximumSlice: 8)
-        let punctual = { (running: Int) in State(waitingShared: 100, runningShared: running, lateness: 0.0001) }
+        var policy = production()
+        XCTAssertEqual(policy.lateness.minimumRunning, 256)
+        let punctual = { (running: Int) in State(waitingShared: 1000, runningShared: running, lateness: 0.0001) }
         XCTAssertEqual(policy.decide(punctual(0)), .admitShared(1))
         XCTAssertEqual(policy.decide(punctual(1)), .admitShared(2))
         XCTAssertEqual(policy.decide(punctual(3)), .admitShared(4))
         XCTAssertEqual(policy.decide(punctual(7)), .admitShared(8))
-        XCTAssertEqual(policy.decide(punctual(15)), .admitShared(8), "capped at maximumSlice")
-        let late = State(waitingShared: 100, runningShared: 23, lateness: 0.010)
-        XCTAssertEqual(policy.decide(late), .wait, "late wake-ups stop admission")
-        XCTAssertEqual(policy.slice, 4)
-        XCTAssertEqual(policy.window, 11, "and halve the cells allowed to run at once")
+        XCTAssertEqual(policy.decide(punctual(15)), .admitShared(16))
+        XCTAssertEqual(policy.decide(punctual(31)), .admitShared(16), "capped at the maximum slice")
+        let late = State(waitingShared: 1000, runningShared: 700, lateness: 0.010)
+        XCTAssertEqual(policy.decide(late), .wait, "late wake-ups stop admission above the floor")
+        XCTAssertEqual(policy.lateness.slice, 8)
+        XCTAssertEqual(policy.window.size, 350, "and halve the cells allowed to run at once")
         XCTAssertEqual(policy.decide(late), .wait)
-        XCTAssertEqual(policy.window, 11, "once per late episode")
-        XCTAssertEqual(policy.decide(punctual(5)), .wait, "a late wake-up holds admission for a few ticks")
+        XCTAssertEqual(policy.window.size, 350, "once per late episode")
+        XCTAssertEqual(policy.decide(punctual(300)), .wait, "a late wake-up holds admission for a few ticks")
         var ticks = 0
-        while policy.decide(punctual(5)) == .wait { ticks += 1 }
+        while policy.decide(punctual(300)) == .wait { ticks += 1 }
         XCTAssertLessThan(ticks, 30, "then it resumes")
-        XCTAssertEqual(policy.slice, 2, "with a smaller slice than before")
-        XCTAssertEqual(policy.decide(punctual(6)), .admitShared(2))
-        XCTAssertEqual(policy.slice, 3, "growing by one per punctual tick once it has been late")
+        XCTAssertEqual(policy.lateness.slice, 2, "with a smaller slice than before")
+        XCTAssertEqual(policy.decide(punctual(301)), .admitShared(2))
+        XCTAssertEqual(policy.lateness.slice, 3, "growing by one per punctual tick once it has been late")
     }
 
     func testAfterALateWakeUpTheWindowBoundsTheCellsRunningAtOnce() {
-        var policy = AdmissionPolicy(
-            jobs: nil, latenessLimit: 0.002, minimumRunning: 2, maximumSlice: 64,
-            initialWindow: 1000)
-        _ = policy.decide(State(waitingShared: 1000, runningShared: 400, lateness: 0.050))
-        XCTAssertEqual(policy.window, 200)
-        var quiet = State(waitingShared: 1000, runningShared: 210, lateness: 0)
-        while policy.recentLateness * policy.memory > policy.latenessLimit {  // the remembered lateness fades
+        var policy = production()
+        _ = policy.decide(State(waitingShared: 1000, runningShared: 800, lateness: 0.050))
+        XCTAssertEqual(policy.window.size, 400)
+        var quiet = State(waitingShared: 1000, runningShared: 410, lateness: 0)
+        // The remembered lateness fades.
+        while policy.lateness.recentLateness * policy.lateness.memory > policy.lateness.limit {
             XCTAssertEqual(policy.decide(quiet), .wait)
         }
-        XCTAssertEqual(policy.decide(quiet), .wait, "210 running is over the window")
-        quiet.runningShared = 150
+        XCTAssertEqual(policy.decide(quiet), .wait, "410 running is over the window")
+        quiet.runningShared = 395
         guard case .admitShared(let count) = policy.decide(quiet) else { return XCTFail("admits below the window") }
-        XCTAssertLessThanOrEqual(150 + count, policy.window)
+        XCTAssertLessThanOrEqual(395 + count, policy.window.size)
     }
 
     func testTheWindowGrowsByOnePerWindowOfCellsFinishedPunctuallyNeverDoubling() {
-        var policy = AdmissionPolicy(
-            jobs: nil, latenessLimit: 0.002, minimumRunning: 1, maximumSlice: 64,
-            initialWindow: 4)
-        for _ in 0..<3 { _ = policy.decide(State(waitingShared: 100, runningShared: 0)) }  // grow the slice
-        XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 4)), .wait, "the window is full")
+        var policy = production()
+        XCTAssertEqual(policy.window.size, 1024)
+        for _ in 0..<3 { _ = policy.decide(State(waitingShared: 2000, runningShared: 0)) }  // grow the slice
+        XCTAssertEqual(policy.decide(State(waitingShared: 2000, runningShared: 1024)), .wait, "the window is full")
         XCTAssertEqual(
-            policy.decide(State(waitingShared: 100, runningShared: 1, finishedShared: 3)), .admitShared(3),
+            policy.decide(State(waitingShared: 2000, runningShared: 1021, finishedShared: 3)), .admitShared(3),
             "three finished: their places are free, the window stays")
-        XCTAssertEqual(policy.window, 4)
+        XCTAssertEqual(policy.window.size, 1024)
         XCTAssertEqual(
-            policy.decide(State(waitingShared: 100, runningShared: 3, finishedShared: 4)), .admitShared(2),
+            policy.decide(State(waitingShared: 2000, runningShared: 1020, finishedShared: 1024)), .admitShared(5),
             "a window's worth finished on time: one place more")
-        XCTAssertEqual(policy.window, 5)
-        _ = policy.decide(State(waitingShared: 100, runningShared: 0, finishedShared: 104))
-        XCTAssertEqual(policy.window, 6, "a hundred finishing at once earn one place, not a hundred")
+        XCTAssertEqual(policy.window.size, 1025)
+        _ = policy.decide(State(waitingShared: 2000, runningShared: 0, finishedShared: 6024))
+        XCTAssertEqual(policy.window.size, 1026, "five thousand finishing at once earn one place, not five thousand")
+    }
+
+    func testASliceStopsWhereTheNextCellsDemoEnds() {
+        var policy = production()
+        for _ in 0..<4 { _ = policy.decide(State(waitingShared: 100)) }  // grow the slice to 16
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 100, nextDemoWaiting: 3)), .admitShared(3),
+            "the bounds judged the next cell's demo, not the one after it")
+        XCTAssertEqual(CellScheduler.sameDemoAhead(["a", "a", "a", "b", "a", "a"]), [3, 2, 1, 1, 2, 1])
+        XCTAssertEqual(CellScheduler.sameDemoAhead([]), [])
+    }
+
+    func testASliceGoesOnOverTheFollowingDemosWhileTheCoresTakeThem() {
+        var policy = production()
+        for _ in 0..<4 { _ = policy.decide(State(waitingShared: 100)) }  // grow the slice to 16
+        typealias Run = AdmissionPolicy.DemoRun
+        let waits = Run(cells: 2, cores: 0, cpu: 0)
+        var state = State(waitingShared: 100, nextDemoWaiting: 1, nextSharedCores: 0, nextSharedCPUSeconds: 0)
+        state.followingDemos = [waits, waits, Run(cells: 5, cores: nil, cpu: nil), waits]
+        XCTAssertEqual(policy.decide(state), .admitShared(5), "over demos that only wait, up to one not known yet")
+        state.followingDemos = [waits, Run(cells: 5, cores: 0.15, cpu: 0.08), waits]
+        XCTAssertEqual(policy.decide(state), .admitShared(3), "or up to one whose cells are started one by one")
+        state.followingDemos = [waits, Run(cells: 5, cores: 0.5, cpu: 0.001), waits]
+        XCTAssertEqual(
+            policy.decide(state), .admitShared(6),
+            "a short cell that keeps half a core busy: as many as fit in the 1.5 cores they may use")
+        state.reservedCores = 1.0
+        XCTAssertEqual(policy.decide(state), .admitShared(4), "with a core reserved already, one of them")
+        state.reservedCores = 0
+        state.followingDemos = Array(repeating: waits, count: 20)
+        XCTAssertEqual(policy.decide(state), .admitShared(16), "a slice at most")
+        state.nextSharedCores = nil
+        state.nextSharedDemoRunning = 0
+        XCTAssertEqual(policy.decide(state), .admitShared(1), "a demo not known yet: its own cells only")
     }
 
     func testWhileOneCoreCellsRemainTimingSensitiveOnesAreSpreadOverTheirWork() {
         // A second of 2 ms ticks, with 10 s of one-core work still to run.
         func admittedInOneSecond(oneCoreSecondsLeft: Double, nextSharedSeconds: Double = 0) -> Int {
-            var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 1)
+            var policy = production()
             var admitted = 0
             for tick in 0...500 {
                 let state = State(
@@ -106,7 +146,7 @@ final class AdmissionPolicyTests: XCTestCase {
     }
 
     func testCellsThatComputeAreAdmittedOnlyAsFarAsTheCoresServeThem() {
-        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 256, cores: 2)
+        var policy = production()
         let needing = { (reserved: Double, running: Int) in
             State(
                 waitingShared: 1000, runningShared: running, reservedCores: reserved, nextSharedCores: 0.15,
@@ -133,15 +173,16 @@ final class AdmissionPolicyTests: XCTestCase {
     }
 
     func testTheBatchProgressesUnderLoadNbrunDidNotCause() {
-        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.002, minimumRunning: 2)
-        let late = { (running: Int) in State(waitingShared: 10, runningShared: running, lateness: 0.050) }
+        var policy = production()
+        let late = { (running: Int) in State(waitingShared: 1000, runningShared: running, lateness: 0.050) }
         XCTAssertEqual(policy.decide(late(0)), .admitShared(1))
         XCTAssertEqual(policy.decide(late(1)), .admitShared(1))
-        XCTAssertEqual(policy.decide(late(2)), .wait)
+        XCTAssertEqual(policy.decide(late(255)), .admitShared(1), "up to the floor of 128 cells per core")
+        XCTAssertEqual(policy.decide(late(256)), .wait)
     }
 
     func testOneCoreCellsRunBesideTimingSensitiveOnesOnlyWhilePunctual() {
-        var policy = AdmissionPolicy(jobs: nil, latenessLimit: 0.005, minimumRunning: 2)
+        var policy = production()
         XCTAssertEqual(
             policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 2, lateness: 0.001)),
             .startOneCore, "beside running timing-sensitive cells while wake-ups are punctual")
@@ -163,7 +204,7 @@ final class AdmissionPolicyTests: XCTestCase {
     }
 
     func testExclusiveCellsRunBesideNothingNotEvenAOneCoreCell() {
-        var policy = AdmissionPolicy(jobs: nil)
+        var policy = production()
         XCTAssertEqual(policy.decide(State(waitingExclusive: 1, runningOneCore: 1)), .wait)
         XCTAssertEqual(
             policy.decide(State(waitingExclusive: 1, waitingOneCore: 1)), .startOneCore,
@@ -175,7 +216,7 @@ final class AdmissionPolicyTests: XCTestCase {
     }
 
     func testJobsCapsCellsRunningAtOnce() {
-        var policy = AdmissionPolicy(jobs: 3)
+        var policy = production(jobs: 3)
         for _ in 0..<4 { _ = policy.decide(State(waitingShared: 100, runningShared: 0)) }  // grow the slice
         XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 1)), .admitShared(2))
         XCTAssertEqual(policy.decide(State(waitingShared: 100, runningShared: 3)), .wait)
@@ -296,9 +337,12 @@ final class AdmissionEngineTests: XCTestCase {
         let meter = Overlap()
         let (notebook, registry) = mixed(sleepers: 4, spinners: 0, meter: meter)
         let plans = try (0..<30).map { try Fixture.plan(notebook, registry, path: "copy\($0).ipynb") }
-        _ = Engine.run(plans)  // the first batch creates threads; they park when it ends
+        // Both batches at the same peak of cells at once: a second batch that admission
+        // let run more cells at once than the first would need more threads than are parked.
+        let options = EngineOptions(jobs: 16)
+        _ = Engine.run(plans, options: options)  // the first batch creates threads; they park when it ends
         let created = ThreadCache.shared.createdCount, reused = ThreadCache.shared.reusedCount
-        _ = Engine.run(plans)
+        _ = Engine.run(plans, options: options)
         // 120 cells, each on a pool thread and each opening an executor with a worker.
         XCTAssertEqual(meter.runs.values.reduce(0, +), 240)
         XCTAssertGreaterThan(ThreadCache.shared.reusedCount - reused, 120, "the second batch took parked threads")

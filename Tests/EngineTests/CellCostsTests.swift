@@ -47,7 +47,7 @@ final class CellCostsTests: XCTestCase {
         let measured = expectation(description: "a need while the first cell still runs")
         let thread = Thread {
             costs.begins(sleeper)
-            Thread.sleep(forTimeInterval: CellCosts.glimpse * 3)  // waits, computes nothing
+            Thread.sleep(forTimeInterval: AdmissionSettings.production.glimpse * 3)  // waits, computes nothing
             XCTAssertEqual(costs.need(of: sleeper).cores, 0, "sleeping uses no CPU")
             measured.fulfill()
         }
@@ -62,7 +62,7 @@ final class CellCostsTests: XCTestCase {
         let measured = expectation(description: "no need while the first cell still runs")
         let thread = Thread {
             costs.begins(busy)
-            let until = Date().addingTimeInterval(CellCosts.glimpse * 3)
+            let until = Date().addingTimeInterval(AdmissionSettings.production.glimpse * 3)
             var spins = 0
             while Date() < until { spins &+= 1 }  // computes, waits for nothing
             XCTAssertNil(costs.need(of: busy).cores, "a glimpse of a busy cell is not trusted")

@@ -17,27 +17,27 @@ final class CompareTests: XCTestCase {
         return rules
     }
 
-    func same(_ a: String, _ b: String, _ rules: CompareRules = CompareRules()) -> Bool {
-        CellComparison(expected: lines(a), actual: lines(b), rules: rules).matches
+    func same(_ a: String, _ b: String, _ rules: CompareRules = CompareRules()) throws -> Bool {
+        try CellComparison(expected: lines(a), actual: lines(b), rules: rules).matches
     }
 
-    func testMeasuredNumbersMatchWithinToleranceCountsExactly() {
-        XCTAssertTrue(same("elapsed: 0.50s\n", "elapsed: 0.52s\n"))
-        XCTAssertTrue(same("8 fetched in 0.60s\n", "8 fetched in 0.61s\n"))
-        XCTAssertFalse(same("elapsed: 0.50s\n", "elapsed: 1.50s\n"), "a tripled time fails")
-        XCTAssertFalse(same("got: 400000\n", "got: 399999\n"), "integers are exact")
-        XCTAssertFalse(same("8 fetched in 0.60s\n", "9 fetched in 0.60s\n"))
+    func testMeasuredNumbersMatchWithinToleranceCountsExactly() throws {
+        XCTAssertTrue(try same("elapsed: 0.50s\n", "elapsed: 0.52s\n"))
+        XCTAssertTrue(try same("8 fetched in 0.60s\n", "8 fetched in 0.61s\n"))
+        XCTAssertFalse(try same("elapsed: 0.50s\n", "elapsed: 1.50s\n"), "a tripled time fails")
+        XCTAssertFalse(try same("got: 400000\n", "got: 399999\n"), "integers are exact")
+        XCTAssertFalse(try same("8 fetched in 0.60s\n", "9 fetched in 0.60s\n"))
     }
 
-    func testEverythingElseIsExactAndInOrder() {
+    func testEverythingElseIsExactAndInOrder() throws {
         let map = "https://site/0 -> 200 OK\nhttps://site/1 -> 200 OK\n"
-        XCTAssertTrue(same(map, map))
-        XCTAssertFalse(same(map, "https://site/1 -> 200 OK\nhttps://site/0 -> 200 OK\n"), "two map lines swapped")
-        XCTAssertFalse(same(map, "https://site/0 -> 200 OK\n"), "a dropped line")
-        XCTAssertFalse(same(map, "https://site/0 -> 404 OK\nhttps://site/1 -> 200 OK\n"))
-        XCTAssertFalse(same("A done\n", "A finished\n"), "a changed word")
+        XCTAssertTrue(try same(map, map))
+        XCTAssertFalse(try same(map, "https://site/1 -> 200 OK\nhttps://site/0 -> 200 OK\n"), "two map lines swapped")
+        XCTAssertFalse(try same(map, "https://site/0 -> 200 OK\n"), "a dropped line")
+        XCTAssertFalse(try same(map, "https://site/0 -> 404 OK\nhttps://site/1 -> 200 OK\n"))
+        XCTAssertFalse(try same("A done\n", "A finished\n"), "a changed word")
         XCTAssertFalse(
-            CellComparison(
+            try CellComparison(
                 expected: lines("x\n"), actual: lines("x\n", error: ("ValueError", "boom")),
                 rules: CompareRules()
             ).matches, "a new error output")
@@ -45,27 +45,27 @@ final class CompareTests: XCTestCase {
 
     func testUnorderedCellsCompareAsAMultiset() throws {
         let all = try rules(#"{"unordered": true}"#)
-        XCTAssertTrue(same("T0 done\nT1 done\nT2 done\n", "T2 done\nT0 done\nT1 done\n", all))
-        XCTAssertFalse(same("T0 done\nT1 done\n", "T1 done\nT1 done\n", all), "a renamed line fails")
-        XCTAssertFalse(same("T0 done\nT1 done\n", "T1 done\n", all), "a missing line fails")
+        XCTAssertTrue(try same("T0 done\nT1 done\nT2 done\n", "T2 done\nT0 done\nT1 done\n", all))
+        XCTAssertFalse(try same("T0 done\nT1 done\n", "T1 done\nT1 done\n", all), "a renamed line fails")
+        XCTAssertFalse(try same("T0 done\nT1 done\n", "T1 done\n", all), "a missing line fails")
         // Only the lines a pattern names may move; the rest keep their order.
         let some = try rules(#"{"unordered": "^T\\d (starting|done)$"}"#)
         XCTAssertTrue(
-            same(
+            try same(
                 "T0 starting\nT1 starting\nT1 done\nT0 done\nelapsed: 0.50s\n",
                 "T1 starting\nT0 starting\nT0 done\nT1 done\nelapsed: 0.51s\n", some))
-        XCTAssertFalse(same("a\nb\nT0 done\n", "b\na\nT0 done\n", some))
+        XCTAssertFalse(try same("a\nb\nT0 done\n", "b\na\nT0 done\n", some))
     }
 
     func testMasksHideUnpredictableValues() throws {
         let masked = try rules(#"{"mask": ["got: +(\\d+)"]}"#)
-        XCTAssertTrue(same("expected: 400000\ngot:      400000\n", "expected: 400000\ngot:      273114\n", masked))
-        XCTAssertFalse(same("expected: 400000\ngot:      400000\n", "expected: 399999\ngot:      273114\n", masked))
+        XCTAssertTrue(try same("expected: 400000\ngot:      400000\n", "expected: 400000\ngot:      273114\n", masked))
+        XCTAssertFalse(try same("expected: 400000\ngot:      400000\n", "expected: 399999\ngot:      273114\n", masked))
     }
 
     func testToleranceAndSkipCanBeOverridden() throws {
-        XCTAssertTrue(same("t 1.0\n", "t 3.0\n", try rules(#"{"tolerance": {"relative": 1.0}}"#)))
-        XCTAssertTrue(same("a\n", "b\n", try rules(#"{"skip": true}"#)))
+        XCTAssertTrue(try same("t 1.0\n", "t 3.0\n", try rules(#"{"tolerance": {"relative": 1.0}}"#)))
+        XCTAssertTrue(try same("a\n", "b\n", try rules(#"{"skip": true}"#)))
     }
 
     func testBadRulesAreRefusedWithWhereTheyCameFrom() {
@@ -85,9 +85,52 @@ final class CompareTests: XCTestCase {
         XCTAssertEqual(chunked.stdout, ["A starting", "main thread"])
     }
 
-    func testDiffShowsExpectedAndActualLines() {
-        let comparison = CellComparison(
+    func testDiffShowsExpectedAndActualLines() throws {
+        let comparison = try CellComparison(
             expected: lines("keep\nold\n"), actual: lines("keep\nnew\n"), rules: CompareRules())
         XCTAssertEqual(comparison.differences, ["stdout:", "   keep", "  -old", "  +new"])
+    }
+
+    /// An `execute_result` (`Out[n]`) with this `text/plain`.
+    func value(_ text: String, count: Int64 = 1) -> Output {
+        Output(
+            outputType: .executeResult,
+            fields: JSONObject([
+                ("data", .object(JSONObject([("text/plain", .string(text))]))), ("execution_count", .int(count)),
+            ]))
+    }
+
+    func display(_ bundle: [(String, String)]) -> Output {
+        Output(
+            outputType: .displayData,
+            fields: JSONObject([("data", .object(JSONObject(bundle.map { ($0.0, JSONValue.string($0.1)) })))]))
+    }
+
+    func testValuesCompareByTheirTextUnderTheStreamRules() throws {
+        func same(_ a: [Output], _ b: [Output], _ rules: CompareRules = CompareRules()) throws -> Bool {
+            try CellComparison(expected: OutputLines(a), actual: OutputLines(b), rules: rules).matches
+        }
+        XCTAssertTrue(try same([value("{'a': 700, 'b': 1300}")], [value("{'a': 700, 'b': 1300}", count: 4)]))
+        XCTAssertFalse(try same([value("{'a': 700, 'b': 1300}")], [value("{'a': 1300, 'b': 700}")]), "ints are exact")
+        XCTAssertTrue(try same([value("(0.20, 3)")], [value("(0.21, 3)")]), "measured numbers within tolerance")
+        XCTAssertFalse(try same([value("R0\nR1")], [value("R1\nR0")]), "lines in order")
+        XCTAssertTrue(try same([value("R0\nR1")], [value("R1\nR0")], try rules(#"{"unordered": true}"#)))
+        XCTAssertTrue(try same([value("id 17")], [value("id 93")], try rules(#"{"mask": ["id (\\d+)"]}"#)))
+        XCTAssertFalse(try same([value("True")], []), "a value that went away")
+        XCTAssertFalse(try same([.stream(name: "stdout", text: "True\n")], [value("True")]), "printed is not a value")
+    }
+
+    func testDisplaysCompareByTheirMimeTypesAndPlainText() throws {
+        func same(_ a: [(String, String)], _ b: [(String, String)]) throws -> Bool {
+            try CellComparison(
+                expected: OutputLines([display(a)]), actual: OutputLines([display(b)]), rules: CompareRules()
+            )
+            .matches
+        }
+        let html = [("text/plain", "<HTML object>"), ("text/html", "<b>1</b>")]
+        XCTAssertTrue(
+            try same(html, [("text/html", "<b>2</b>"), ("text/plain", "<HTML object>")]), "the HTML itself is free")
+        XCTAssertFalse(try same(html, [("text/plain", "<HTML object>"), ("text/markdown", "**1**")]), "another form")
+        XCTAssertFalse(try same(html, [("text/plain", "<Other object>"), ("text/html", "<b>1</b>")]), "another text")
     }
 }

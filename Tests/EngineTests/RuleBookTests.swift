@@ -38,8 +38,8 @@ final class RuleBookTests: XCTestCase {
             OutputLines([.stream(name: "stdout", text: "got: 1\n")]),
             OutputLines([.stream(name: "stdout", text: "got: 2\n")])
         )
-        XCTAssertTrue(CellComparison(expected: a, actual: b, rules: masked).matches)
-        XCTAssertFalse(CellComparison(expected: a, actual: b, rules: plain).matches)
+        XCTAssertTrue(try CellComparison(expected: a, actual: b, rules: masked).matches)
+        XCTAssertFalse(try CellComparison(expected: a, actual: b, rules: plain).matches)
     }
 
     func testCellMetadataOverridesTheFile() throws {
@@ -51,7 +51,7 @@ final class RuleBookTests: XCTestCase {
             OutputLines([.stream(name: "stdout", text: "a\nb\n")]),
             OutputLines([.stream(name: "stdout", text: "b\na\n")])
         )
-        XCTAssertTrue(CellComparison(expected: a, actual: b, rules: rules).matches)
+        XCTAssertTrue(try CellComparison(expected: a, actual: b, rules: rules).matches)
         cell.metadata["nbrun"] = .string("unordered")
         XCTAssertThrowsError(try book.rules(for: cell, demo: nil), "metadata.nbrun must be an object")
     }

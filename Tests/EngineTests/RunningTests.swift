@@ -151,7 +151,7 @@ final class RunningTests: XCTestCase {
         XCTAssertEqual(outputs[1].fields["evalue"], .string("bad input 3"))
         XCTAssertEqual(
             outputs[1].fields["traceback"]?.arrayValue?.last?.stringValue?.hasSuffix(
-                "ValueError\u{1B}[0m: bad input 3"), true)
+                "ValueError\u{1B}[39m: bad input 3"), true)
         XCTAssertEqual(result.notebook.cells[0].executionCount, .int(1))
     }
 

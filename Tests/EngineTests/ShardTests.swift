@@ -78,4 +78,17 @@ final class ShardTests: XCTestCase {
         for index in bare.cells.indices { _ = bare.cells[index].metadata.removeValue(forKey: "execution") }
         XCTAssertNil(Shards.cost(of: bare, path: path, registry: .course))
     }
+
+    /// A notebook written step by step runs its cells one after another: it costs their sum.
+    func testASessionCostsTheSumOfItsCells() throws {
+        let path = CourseGoldenTests.path.replacingOccurrences(of: "02-threads", with: "05-coordination")
+        let notebook = try NotebookFile.read(path)
+        let cost = try XCTUnwrap(Shards.cost(of: notebook, path: path, registry: .course))
+        let seconds = notebook.cells.filter { $0.tags.contains(noRunTag) }.compactMap {
+            CellTiming.recordedSeconds(in: $0.metadata)
+        }
+        XCTAssertEqual(seconds.count, 10)
+        XCTAssertEqual(cost, seconds.reduce(0, +), accuracy: 1e-9)
+        XCTAssertGreaterThan(cost, (seconds.max() ?? 0) + 0.2, "more than its longest cell")
+    }
 }

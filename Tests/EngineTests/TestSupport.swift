@@ -39,3 +39,27 @@ extension DemoRegistry {
     /// The demos of nbrun's own course (`notebooks/`), as the `nbrun` executable registers them.
     static let course = DemoRegistry(Catalog.demos)
 }
+
+/// The session of the fixture notebooks written step by step: what their cells share.
+final class FixtureSession: NotebookSession, @unchecked Sendable {
+    // @unchecked: touched only by the fixture's cells and threads, holding its GIL.
+    var log: [String] = []
+    var threads: [PyThread] = []
+    let event = PyEvent()
+    var interpreter: PyInterpreter?
+
+    init() {}
+}
+
+extension Fixture {
+    /// A cell of a fixture notebook written step by step.
+    static func sessionDemo(
+        _ source: String, name: String, notebook: String = "fixture",
+        cell: @escaping @Sendable (DemoContext, FixtureSession) throws -> PyValue
+    ) -> Demo {
+        let fingerprint = SourceFingerprint(source: source)
+        return Demo(
+            notebook: notebook, name: name, fingerprint: fingerprint.digest, sketch: fingerprint.sketch,
+            session: FixtureSession.self, cell: cell)
+    }
+}

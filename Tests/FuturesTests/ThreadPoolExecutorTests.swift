@@ -21,9 +21,8 @@ final class ThreadPoolExecutorTests: XCTestCase {
         let elapsed = seconds(since: start)
         XCTAssertEqual(meter.peak, 4, "exactly maxWorkers tasks should overlap")
         XCTAssertEqual(meter.completed, 16)
-        // 4 waves of 50 ms: not 1 wave (50 ms), not 16 (800 ms).
+        // 4 waves of 50 ms, not 1 (the peak above proves they overlapped, four at a time).
         XCTAssertGreaterThan(elapsed, 0.18)
-        XCTAssertLessThan(elapsed, 0.7)
     }
 
     func testSubmitNeverBlocksWhenWorkersAreBusy() throws {
@@ -31,9 +30,8 @@ final class ThreadPoolExecutorTests: XCTestCase {
         defer { pool.shutdown() }
         let gate = Gate()
         let blocker = pool.submit { gate.pass() }
-        let start = DispatchTime.now()
+        // The worker is held at the gate: a submit that blocked would never get past this line.
         let queued = (0..<1000).map { i in pool.submit { i } }
-        XCTAssertLessThan(seconds(since: start), 1.0)
         XCTAssertFalse(blocker.done)
         XCTAssertFalse(queued.contains { $0.done })
         gate.open()
@@ -102,9 +100,7 @@ final class ThreadPoolExecutorTests: XCTestCase {
             gate.pass(); return 1
         }
         let second = pool.submit { 2 }
-        let start = DispatchTime.now()
-        pool.shutdown(wait: false)
-        XCTAssertLessThan(seconds(since: start), 0.5)
+        pool.shutdown(wait: false)  // the worker is held at the gate: a waiting shutdown never returns
         gate.open()
         XCTAssertEqual(try first.result(timeout: 5), 1)
         XCTAssertEqual(try second.result(timeout: 5), 2)
@@ -191,7 +187,7 @@ final class ThreadPoolExecutorTests: XCTestCase {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let gate = Gate()
         let ran = Counter()
-        let start = DispatchTime.now()
+        // The one task that starts is held at the gate: only the timeout can end the map.
         XCTAssertThrowsError(
             try pool.map(0..<5, timeout: 0.1) { i -> Int in
                 ran.increment()
@@ -199,7 +195,6 @@ final class ThreadPoolExecutorTests: XCTestCase {
                 return i
             }
         ) { XCTAssertEqual($0 as? FuturesError, .timeout) }
-        XCTAssertLessThan(seconds(since: start), 1.0)
         gate.open()
         pool.shutdown(wait: true)
         XCTAssertEqual(ran.count, 1, "only the task already running went on")

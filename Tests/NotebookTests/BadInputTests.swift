@@ -35,6 +35,8 @@ final class BadInputTests: XCTestCase {
         "cell-not-object": .notebook("cell 2: is a string"),
         "metadata-not-object": .notebook("notebook metadata: is an array"),
         "unknown-cell-type": .notebook("unknown cell_type \"sql\""),
+        "future-minor-cell-without-type": .notebook("cell 2: has no \"cell_type\""),
+        "future-minor-source-not-text": .notebook("cell 2: source is an integer"),
         "source-wrong-type": .notebook("source is an integer"),
         "source-list-with-number": .notebook("source list holds an integer"),
         "code-cell-without-outputs": .notebook("needs \"outputs\""),

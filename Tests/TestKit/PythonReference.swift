@@ -25,8 +25,10 @@ public enum PythonReference {
         public var description: String { "python3 exited \(status): \(stderr)" }
     }
 
-    /// Runs `script` with `python3 -c` and returns its stdout; throws when it exits non-zero.
-    public static func run(_ script: String) throws -> String {
+    /// Runs `script` with `python3 -c` and returns its stdout; throws when it exits non-zero
+    /// or runs past `limit` seconds (it is then killed, so a scenario that hangs fails the
+    /// test instead of hanging the suite).
+    public static func run(_ script: String, limit: TimeInterval = 60) throws -> String {
         guard let executable else { throw Failure(status: -1, stderr: "no python3 found") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -36,6 +38,11 @@ public enum PythonReference {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let watchdog = DispatchWorkItem { [process] in
+            if process.isRunning { process.terminate() }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: watchdog)
+        defer { watchdog.cancel() }
         // Read both pipes before waiting, so a chatty script cannot fill one and stall.
         let errData = Locked()
         let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
@@ -43,13 +50,17 @@ public enum PythonReference {
         let output = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let stderr = String(decoding: errData.waitForValue(), as: UTF8.self)
+        guard process.terminationReason == .exit else {
+            throw Failure(status: process.terminationStatus, stderr: "killed after \(limit) s: \(stderr)")
+        }
         guard process.terminationStatus == 0 else { throw Failure(status: process.terminationStatus, stderr: stderr) }
         return String(decoding: output, as: UTF8.self)
     }
 
     /// The lines `script` prints (without their newlines).
-    public static func lines(_ script: String) throws -> [String] {
-        try run(script).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    public static func lines(_ script: String, limit: TimeInterval = 60) throws -> [String] {
+        try run(script, limit: limit).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(
+            String.init)
     }
 
     /// A value handed from the stderr reader to the caller.

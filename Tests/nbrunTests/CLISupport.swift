@@ -142,8 +142,18 @@ private final class CLIBundleMarker {}
 final class TemporaryDirectory {
     let url: URL
 
+    /// Every test folder lives under one root that looks like a repository's (it holds a
+    /// `.git` folder), so nbrun's search for `nbrun.json` stops there: a stray rules file in
+    /// the system's temporary folder cannot change what a test sees.
+    static let root: URL = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("nbrun-e2e-\(getpid())")
+        try? FileManager.default.createDirectory(
+            at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        return root
+    }()
+
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("nbrun-e2e-\(UUID().uuidString)")
+        url = Self.root.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 

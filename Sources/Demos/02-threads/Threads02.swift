@@ -181,9 +181,10 @@ public enum Threads02 {
         // notebook says updates are usually lost, and here they really are.
         @Sendable func increment() {
             releasingGIL {
-                started.arriveAndWait()
-                for _ in 0..<100_000 {
-                    counter.store(counter.load() + 1)  // NOT atomic: read, +1, write
+                started.runTogether {
+                    for _ in 0..<100_000 {
+                        counter.store(counter.load() + 1)  // NOT atomic: read, +1, write
+                    }
                 }
             }
         }

@@ -22,21 +22,26 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
 public enum Shards {
     /// What a notebook costs to run, from the timing metadata it carries: its longest cell
-    /// (the others run beside it), plus its CPU-bound cells, which take turns on one lane.
-    /// nil when none of its `no-run` cells recorded a timing.
+    /// (the others run beside it), plus its CPU-bound cells, which take turns on one lane;
+    /// for a notebook written step by step (its ports share a session), the sum of its cells,
+    /// which run one after another. nil when none of its `no-run` cells recorded a timing.
     public static func cost(of notebook: Notebook, path: String, registry: DemoRegistry) -> Double? {
         let name = RunPlan.notebookName(of: path)
-        var longest = 0.0, cpuBound = 0.0, timed = false
+        var longest = 0.0, cpuBound = 0.0, sum = 0.0, timed = false, session = false
         for cell in notebook.cells where cell.type == .code && cell.tags.contains(noRunTag) {
+            let match = registry.match(cell, notebookName: name)
+            if case .matched(let demo) = match, demo.session != nil { session = true }
             guard let seconds = CellTiming.recordedSeconds(in: cell.metadata) else { continue }
             timed = true
-            if case .matched(let demo) = registry.match(cell, notebookName: name), demo.isCPUBound {
+            sum += seconds
+            if case .matched(let demo) = match, demo.isCPUBound {
                 cpuBound += seconds
             } else {
                 longest = max(longest, seconds)
             }
         }
-        return timed ? longest + cpuBound : nil
+        guard timed else { return nil }
+        return session ? sum : longest + cpuBound
     }
 
     /// Splits `costs` (by path; nil: no timings, counted as the median of the others) into

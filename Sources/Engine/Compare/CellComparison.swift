@@ -5,8 +5,9 @@ public struct CellComparison: Sendable {
     public var matches: Bool { differences.isEmpty }
 
     /// Compares channel by channel (stdout, stderr, other). Lines under the `unordered`
-    /// rule are compared as a multiset; the others must match in order.
-    public init(expected: OutputLines, actual: OutputLines, rules: CompareRules) {
+    /// rule are compared as a multiset; the others must match in order. A rule pattern that
+    /// runs away (see `CompareRules.Pattern.matchBudget`) is an error naming the rule.
+    public init(expected: OutputLines, actual: OutputLines, rules: CompareRules) throws(RuleError) {
         guard !rules.skip else {
             differences = []
             return
@@ -14,12 +15,15 @@ public struct CellComparison: Sendable {
         let matcher = LineMatcher(rules: rules)
         var report: [String] = []
         for (expectedChannel, actualChannel) in zip(expected.channels, actual.channels) {
-            let ordered = Self.compareOrdered(
-                expectedChannel.lines.filter { !matcher.isUnordered($0) },
-                actualChannel.lines.filter { !matcher.isUnordered($0) }, matcher)
-            let unordered = Self.compareUnordered(
-                expectedChannel.lines.filter(matcher.isUnordered),
-                actualChannel.lines.filter(matcher.isUnordered), matcher)
+            let left: [LineMatcher.Line], right: [LineMatcher.Line]
+            do {
+                left = try matcher.prepare(expectedChannel.lines)
+                right = try matcher.prepare(actualChannel.lines)
+            } catch {
+                throw error.ruleError
+            }
+            let ordered = Self.compareOrdered(left.filter { !$0.unordered }, right.filter { !$0.unordered }, matcher)
+            let unordered = Self.compareUnordered(left.filter(\.unordered), right.filter(\.unordered), matcher)
             guard !ordered.isEmpty || !unordered.isEmpty else { continue }
             report.append("\(expectedChannel.name):")
             report += ordered
@@ -33,7 +37,9 @@ public struct CellComparison: Sendable {
 
     /// A line diff (`-` expected only, `+` actual only, ` ` both) over the longest common
     /// subsequence; empty when the sequences match line for line.
-    static func compareOrdered(_ expected: [String], _ actual: [String], _ matcher: LineMatcher) -> [String] {
+    static func compareOrdered(
+        _ expected: [LineMatcher.Line], _ actual: [LineMatcher.Line], _ matcher: LineMatcher
+    ) -> [String] {
         if expected.count == actual.count, zip(expected, actual).allSatisfy({ matcher.matches($0, $1) }) { return [] }
         let n = expected.count, m = actual.count
         var table = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
@@ -48,14 +54,14 @@ public struct CellComparison: Sendable {
         var i = 0, j = 0
         while i < n || j < m {
             if i < n, j < m, matcher.matches(expected[i], actual[j]) {
-                lines.append("   \(actual[j])")
+                lines.append("   \(actual[j].text)")
                 i += 1
                 j += 1
             } else if i < n, j == m || table[i + 1][j] >= table[i][j + 1] {
-                lines.append("  -\(expected[i])")
+                lines.append("  -\(expected[i].text)")
                 i += 1
             } else {
-                lines.append("  +\(actual[j])")
+                lines.append("  +\(actual[j].text)")
                 j += 1
             }
         }
@@ -63,9 +69,11 @@ public struct CellComparison: Sendable {
     }
 
     /// Multiset comparison: each expected line takes one matching actual line.
-    static func compareUnordered(_ expected: [String], _ actual: [String], _ matcher: LineMatcher) -> [String] {
+    static func compareUnordered(
+        _ expected: [LineMatcher.Line], _ actual: [LineMatcher.Line], _ matcher: LineMatcher
+    ) -> [String] {
         var remaining = actual
-        var missing: [String] = []
+        var missing: [LineMatcher.Line] = []
         for line in expected {
             if let index = remaining.firstIndex(where: { matcher.matches(line, $0) }) {
                 remaining.remove(at: index)
@@ -73,6 +81,6 @@ public struct CellComparison: Sendable {
                 missing.append(line)
             }
         }
-        return missing.map { "  -\($0)" } + remaining.map { "  +\($0)" }
+        return missing.map { "  -\($0.text)" } + remaining.map { "  +\($0.text)" }
     }
 }

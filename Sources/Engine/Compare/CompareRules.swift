@@ -26,10 +26,15 @@ public struct CompareRules: Sendable {
         case matching([Pattern])
     }
 
-    /// A compiled regular expression and its source, for messages.
+    /// A compiled regular expression (ICU syntax), its source and its rule, for messages.
+    /// Each match runs under a budget: see `matchBudget`.
     public struct Pattern: @unchecked Sendable {
         // NSRegularExpression is immutable after creation and documented thread-safe.
         public let source: String
+        /// The rule it belongs to: `mask` or `unordered`.
+        public let rule: String
+        /// Where the rule was written: `metadata.nbrun`, or `nbrun.json`'s defaults or demo entry.
+        public let origin: String
         let expression: NSRegularExpression
     }
 
@@ -94,7 +99,8 @@ public struct CompareRules: Sendable {
         var compiled: [Pattern] = []
         for source in sources {
             do {
-                compiled.append(Pattern(source: source, expression: try NSRegularExpression(pattern: source)))
+                let expression = try NSRegularExpression(pattern: source)
+                compiled.append(Pattern(source: source, rule: key, origin: origin, expression: expression))
             } catch {
                 throw RuleError(origin, "\"\(key)\": invalid regular expression \(source)")
             }

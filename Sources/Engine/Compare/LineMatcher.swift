@@ -5,17 +5,41 @@ import Foundation
 struct LineMatcher: Sendable {
     let rules: CompareRules
 
+    /// A line as the comparison sees it, worked out once: the diff compares every expected
+    /// line with many actual ones, and a rule's patterns should run once per line, not per pair.
+    struct Line: Sendable {
+        /// The line as it was written.
+        let text: String
+        /// Its text with masks applied and numbers replaced by a placeholder.
+        let shape: String
+        /// Its numbers, in order.
+        let numbers: [String]
+        /// Whether it falls under the cell's `unordered` rule.
+        let unordered: Bool
+    }
+
     /// A number in a line: `0.50`, `-3`, `1e-05`. A letter or `_` right before it keeps it part
     /// of a word, so the `0` of `T0` is no number and `T0` vs `T1` differ as text; after `/`
     /// or a space it is one (`site/3`). Only reals (a point or an exponent) get a tolerance.
     // A constant pattern, checked by the tests: compiling it cannot fail at run time.
     private static let number = try! NSRegularExpression(pattern: #"(?<![A-Za-z_])[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"#)
 
+    /// The lines prepared for comparison; a rule pattern that runs away stops it.
+    func prepare(_ lines: [String]) throws(PatternRunaway) -> [Line] {
+        var prepared: [Line] = []
+        prepared.reserveCapacity(lines.count)
+        for text in lines {
+            let (shape, numbers) = Self.split(try masked(text))
+            prepared.append(Line(text: text, shape: shape, numbers: numbers, unordered: try isUnordered(text)))
+        }
+        return prepared
+    }
+
     /// The line with every mask's match (or capture groups) replaced by `<masked>`.
-    func masked(_ line: String) -> String {
+    func masked(_ line: String) throws(PatternRunaway) -> String {
         var text = line
         for mask in rules.masks {
-            let matches = mask.expression.matches(in: text, range: NSRange(text.startIndex..., in: text))
+            let matches = try mask.matches(in: text)
             for match in matches.reversed() {
                 let ranges =
                     match.numberOfRanges > 1 ? (1..<match.numberOfRanges).map { match.range(at: $0) } : [match.range]
@@ -28,13 +52,9 @@ struct LineMatcher: Sendable {
         return text
     }
 
-    func matches(_ expected: String, _ actual: String) -> Bool {
-        let left = masked(expected), right = masked(actual)
-        if left == right { return true }
-        let (leftShape, leftNumbers) = Self.split(left)
-        let (rightShape, rightNumbers) = Self.split(right)
-        guard leftShape == rightShape, leftNumbers.count == rightNumbers.count else { return false }
-        return zip(leftNumbers, rightNumbers).allSatisfy(numbersMatch)
+    func matches(_ expected: Line, _ actual: Line) -> Bool {
+        guard expected.shape == actual.shape, expected.numbers.count == actual.numbers.count else { return false }
+        return zip(expected.numbers, actual.numbers).allSatisfy(numbersMatch)
     }
 
     /// Integers must be equal (a count is not a measurement); reals within tolerance.
@@ -62,14 +82,13 @@ struct LineMatcher: Sendable {
     }
 
     /// Whether a line falls under the cell's `unordered` rule.
-    func isUnordered(_ line: String) -> Bool {
+    private func isUnordered(_ line: String) throws(PatternRunaway) -> Bool {
         switch rules.unordered {
-        case .none: false
-        case .all: true
+        case .none: return false
+        case .all: return true
         case .matching(let patterns):
-            patterns.contains {
-                $0.expression.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
-            }
+            for pattern in patterns where try pattern.isFound(in: line) { return true }
+            return false
         }
     }
 }

@@ -10,7 +10,9 @@ public enum NotebookComparison {
         public let comparison: CellComparison
     }
 
-    /// Compares cells pairwise: each pair is (index in `expected`, index in `actual`).
+    /// Compares cells pairwise: each pair is (index in `expected`, index in `actual`). A rule
+    /// that cannot be applied to a cell (a `metadata.nbrun` that is no object, a pattern that
+    /// runs away) is an error naming the cell and the rule.
     public static func compare(
         expected: Notebook, actual: Notebook, pairs: [(Int, Int)], path: String,
         registry: DemoRegistry, rules: RuleBook
@@ -24,11 +26,16 @@ public enum NotebookComparison {
             if case .matched(let found) = registry.match(cell, notebookName: name) {
                 demo = found.id
             }
-            let cellRules = try rules.rules(for: cell, demo: demo)
-            let comparison = CellComparison(
-                expected: OutputLines(cell.outputs ?? []),
-                actual: OutputLines(actual.cells[other].outputs ?? []), rules: cellRules)
-            entries.append(Entry(label: CellLabel(index: index, cell: cell), demo: demo, comparison: comparison))
+            let label = CellLabel(index: index, cell: cell)
+            let comparison: CellComparison
+            do {
+                comparison = try CellComparison(
+                    expected: OutputLines(cell.outputs ?? []),
+                    actual: OutputLines(actual.cells[other].outputs ?? []), rules: rules.rules(for: cell, demo: demo))
+            } catch {
+                throw RuleError("\(label): \(error.origin)", error.problem)
+            }
+            entries.append(Entry(label: label, demo: demo, comparison: comparison))
         }
         return entries
     }

@@ -1,7 +1,8 @@
 import Notebook
 
 /// A cell's outputs as the lines a reader sees, grouped by where they went: stdout,
-/// stderr, and everything else (errors, rich displays) in order. How a kernel happened to
+/// stderr, and everything else in order: errors as `ename: evalue`, values (`Out[n]`) and
+/// displays by their `text/plain` lines, displays also by their mime types. How a kernel happened to
 /// chunk a stream into several outputs does not matter; the lines do.
 public struct OutputLines: Sendable, Equatable {
     public var stdout: [String] = []
@@ -22,6 +23,11 @@ public struct OutputLines: Sendable, Equatable {
                 other.append("[error] \(name): \(value)")
             default:
                 let data = output.fields["data"]?.objectValue
+                // A display is compared by its forms (which mime types) and its text/plain;
+                // a value (`execute_result`) by its text/plain, under the stream rules.
+                if output.outputType == .displayData, let data {
+                    other.append("[display_data] " + data.members.map(\.key).sorted().joined(separator: ", "))
+                }
                 if let text = data?["text/plain"]?.stringValue {
                     other += Self.lines(text).map { "[\(output.outputType.name)] \($0)" }
                 } else {

@@ -4,6 +4,10 @@ import PythonRuntime
 /// The tag that marks a code cell whose output nbrun produces offline.
 public let noRunTag = "no-run"
 
+/// The tag that marks a cell expected to raise: its error is its output (nbclient's rule),
+/// not a failure, and a session goes on after it.
+public let raisesExceptionTag = "raises-exception"
+
 /// A notebook whose `no-run` cells have all been matched to demos, ready to run.
 public struct RunPlan: Sendable {
     public struct Step: Sendable {

@@ -11,45 +11,72 @@ public struct CellOutcome: Sendable {
         case raised(ename: String, evalue: String)
         /// The port ran past `--timeout`; it was abandoned, not waited for.
         case timedOut(seconds: TimeInterval)
+        /// One thread kept the cell's GIL for the watchdog's seconds while others waited for
+        /// it (a hand-written blocking wait that keeps the GIL); abandoned like a timeout.
+        case gilHeld(String)
     }
 
-    public let streams: [(name: StreamName, text: String)]
+    /// What the cell printed, displayed and ended with, in order.
+    public let outputs: [CapturedOutput]
     public let failure: Failure?
     public let timing: CellTiming
     /// CPU time of the thread the demo ran on (its event loop's, for asyncio cells).
     var cpuSeconds = 0.0
+    /// Cells this outcome stands for: a session's chain reports all of its cells at once.
+    var cells = 1
 }
 
 /// Runs one demo with its own context (output capture and generator), timing it the way
 /// nbclient does.
 enum CellExecution {
-    /// Runs `demo` on the calling (pool) thread. With a timeout, the demo runs on a thread of
-    /// its own instead, so an overrunning demo can be left behind while the pool moves on.
-    static func run(_ demo: Demo, seed: UInt64, timeout: TimeInterval?) -> CellOutcome {
+    /// Seconds a thread may keep a cell's GIL while others wait for it before the cell is
+    /// failed by name instead of hanging (`NBRUN_GIL_WATCHDOG`, default 5; 0 turns it off).
+    static let defaultGILWatchdog: TimeInterval? = {
+        guard let text = ProcessInfo.processInfo.environment["NBRUN_GIL_WATCHDOG"] else { return 5 }
+        guard let seconds = Double(text), seconds.isFinite, seconds > 0 else { return nil }
+        return seconds
+    }()
+
+    /// Runs `demo` on the calling (pool) thread. With a timeout or the GIL watchdog, the
+    /// demo runs on a thread of its own instead, so a demo that overruns or hangs on its GIL
+    /// can be left behind while the pool moves on.
+    static func run(_ demo: Demo, seed: UInt64, timeout: TimeInterval?, gilWatchdog: TimeInterval?) -> CellOutcome {
         let busy = Timestamp.now()
-        let context = DemoContext(seed: seed)
+        return run(
+            demo, in: DemoContext(seed: seed), session: nil, timeout: timeout, gilWatchdog: gilWatchdog, busy: busy)
+    }
+
+    /// Runs `demo` in `context`: its own, or its notebook's session's (then `session` is the
+    /// session's state, and the context's capture is the cell's from `beginCell` on).
+    static func run(
+        _ demo: Demo, in context: DemoContext, session: (any NotebookSession)?, timeout: TimeInterval?,
+        gilWatchdog: TimeInterval?, busy: Timestamp
+    ) -> CellOutcome {
         let (start, end, failure): (Timestamp, Timestamp, CellOutcome.Failure?)
         let cpu = Locked(0.0)
-        if let timeout {
-            (start, end, failure) = runAbandonable(demo, context: context, timeout: timeout, cpu: cpu)
+        if timeout != nil || gilWatchdog != nil {
+            (start, end, failure) = runAbandonable(
+                demo, context, session, timeout: timeout, gilWatchdog: gilWatchdog, cpu: cpu)
         } else {
             let began = Timestamp.now()
-            let raised = attempt(demo, context, cpu: cpu)
+            let raised = attempt(demo, context, session, cpu: cpu)
             (start, end, failure) = (began, Timestamp.now(), raised)
         }
-        let streams = context.capturedStreams()
+        let outputs = session == nil ? context.capturedOutputs() : context.endCell()
         var outcome = CellOutcome(
-            streams: streams, failure: failure,
+            outputs: outputs, failure: failure,
             timing: CellTiming(busy: busy, executeInput: start, executeReply: end, idle: Timestamp.now()))
         outcome.cpuSeconds = cpu.withLock { $0 }
         return outcome
     }
 
-    private static func attempt(_ demo: Demo, _ context: DemoContext, cpu: Locked<Double>) -> CellOutcome.Failure? {
+    private static func attempt(
+        _ demo: Demo, _ context: DemoContext, _ session: (any NotebookSession)?, cpu: Locked<Double>
+    ) -> CellOutcome.Failure? {
         let before = CellCosts.seconds(on: CLOCK_THREAD_CPUTIME_ID) ?? 0
         defer { cpu.withLock { $0 = (CellCosts.seconds(on: CLOCK_THREAD_CPUTIME_ID) ?? before) - before } }
         do {
-            try demo.run(context)
+            context.recordValue(try demo.evaluate(context, session))
             return nil
         } catch let error as PythonError {
             return .raised(ename: error.ename, evalue: error.evalue)
@@ -65,8 +92,8 @@ enum CellExecution {
     }
 
     private static func runAbandonable(
-        _ demo: Demo, context: DemoContext, timeout: TimeInterval,
-        cpu: Locked<Double>
+        _ demo: Demo, _ context: DemoContext, _ session: (any NotebookSession)?, timeout: TimeInterval?,
+        gilWatchdog: TimeInterval?, cpu: Locked<Double>
     )
         -> (Timestamp, Timestamp, CellOutcome.Failure?)
     {
@@ -75,16 +102,27 @@ enum CellExecution {
         // A cached thread: an abandoned demo keeps it until it returns, then it is reused.
         ThreadCache.shared.run(name: "nbrun-cell") {
             report.state.withLock { $0.start = Timestamp.now() }
-            let failure = attempt(demo, context, cpu: cpu)
+            let failure = attempt(demo, context, session, cpu: cpu)
             report.state.withLock { $0.failure = failure }
             report.finished.signal()
         }
-        let deadline = DispatchTime.now() + .nanoseconds(Int(min(timeout, 1e9) * 1e9))
-        if report.finished.wait(timeout: deadline) == .timedOut {
-            context.seal()  // whatever it prints from now on is not this run's output
+        let deadline = timeout.map { DispatchTime.now() + .nanoseconds(Int(min($0, 1e9) * 1e9)) } ?? .distantFuture
+        // Wait in slices (a deadline is still met exactly), asking the watchdog about the GIL between them.
+        let slice = DispatchTimeInterval.milliseconds(500)
+        while report.finished.wait(timeout: min(deadline, .now() + slice)) == .timedOut {
+            var failure: CellOutcome.Failure?
+            if let timeout, DispatchTime.now() >= deadline {
+                failure = .timedOut(seconds: timeout)
+            } else if let watchdog = gilWatchdog, let stall = context.interpreter.gilStall(after: watchdog) {
+                failure = .gilHeld(stall)
+            }
+            guard let failure else { continue }
+            // What it printed so far is kept; whatever it (or, in a session, any thread of
+            // the notebook) prints from now on is not this run's output.
+            context.seal()
             context.terminateChildProcesses()  // and no worker process of it outlives the cell
             let start = report.state.withLock { $0.start } ?? requested
-            return (start, Timestamp.now(), .timedOut(seconds: timeout))
+            return (start, Timestamp.now(), failure)
         }
         let (start, failure) = report.state.withLock { ($0.start ?? requested, $0.failure) }
         return (start, Timestamp.now(), failure)

@@ -13,12 +13,16 @@ final class CellScheduler: Sendable {
         let seed: UInt64
         /// Seconds before the cell is abandoned (`--timeout`, or its `timeout` rule).
         let timeout: TimeInterval?
+        /// Seconds of a GIL kept while others wait before the cell is failed (`EngineOptions`).
+        let gilWatchdog: TimeInterval?
         /// `--jobs 1` runs every cell alone, in the order given.
         let exclusive: Bool
         /// A one-core CPU-bound cell (`Demo.Load.oneCore`), which may run beside others.
         var oneCore = false
         /// How long the cell took when it last ran (recorded in the notebook), if known.
         var recordedSeconds: Double?
+        /// A session's cells, run in order as one job (`SessionRun`), instead of `demo` alone.
+        var chain: (@Sendable () -> CellOutcome)?
 
         var kind: Kind { exclusive ? .exclusive : oneCore ? .oneCore : .shared }
     }
@@ -26,9 +30,6 @@ final class CellScheduler: Sendable {
     enum Kind: Sendable {
         case shared, oneCore, exclusive
     }
-
-    /// How often the admission loop looks at the wake-up lateness when it is not woken.
-    static let tick: TimeInterval = 0.002
 
     private let pool: ThreadPoolExecutor
     private let lane = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "nbrun-cpu-bound")
@@ -40,11 +41,14 @@ final class CellScheduler: Sendable {
     /// out the tick that follows an admission.
     private let oneCoreFinished = DispatchSemaphore(value: 0)
     private let jobs: Int?
+    private let settings: AdmissionSettings
     /// What each demo's timing-sensitive cells need of the cores, learned as they finish.
-    private let costs = CellCosts()
+    private let costs: CellCosts
 
-    init(sharedCells: Int, options: EngineOptions) {
+    init(sharedCells: Int, options: EngineOptions, settings: AdmissionSettings = .production) {
         jobs = options.jobs
+        self.settings = settings
+        costs = CellCosts(settings: settings)
         pool = ThreadPoolExecutor(
             maxWorkers: max(1, min(options.jobs ?? sharedCells, sharedCells)),
             threadNamePrefix: "nbrun-cell")
@@ -58,17 +62,15 @@ final class CellScheduler: Sendable {
         let exclusive = batch.indices.filter { batch[$0].kind == .exclusive }
         let oneCore = batch.indices.filter { batch[$0].kind == .oneCore }
         var nextShared = 0, nextExclusive = 0, nextOneCore = 0
+        let sameDemoAhead = Self.sameDemoAhead(shared.map { batch[$0].demo.id })
 
-        let probe = shared.isEmpty ? nil : WakeupProbe()
+        let probe = shared.isEmpty ? nil : WakeupProbe(settings: settings)
         probe?.start()
         defer { probe?.stop() }
         let baseline = probe?.baseline() ?? 0
-        // Sleeping cells cost the cores next to nothing: 128 per core always run, so other
-        // programs' load (which no admission can remove) slows a batch but never starves it.
-        let cores = ProcessInfo.processInfo.activeProcessorCount
         var policy = AdmissionPolicy(
-            jobs: jobs, latenessLimit: 0.005 + baseline, minimumRunning: 128 * cores,
-            initialWindow: 1024, cores: cores)
+            settings: settings, cores: ProcessInfo.processInfo.activeProcessorCount, baseline: baseline, jobs: jobs)
+        let tick = DispatchTimeInterval.nanoseconds(Int((settings.tick * 1e9).rounded()))
 
         let trace = AdmissionTrace(baseline: baseline)
         let began = DispatchTime.now().uptimeNanoseconds
@@ -86,24 +88,23 @@ final class CellScheduler: Sendable {
                 elapsed: Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9,
                 oneCoreSecondsLeft: oneCoreSecondsLeft,
                 nextSharedSeconds: nextShared < shared.count ? batch[shared[nextShared]].recordedSeconds ?? 0 : 0,
+                nextDemoWaiting: nextShared < shared.count ? sameDemoAhead[nextShared] : 0,
+                followingDemos: following(nextShared, in: shared, of: batch, ahead: sameDemoAhead),
                 reservedCores: costs.reservedCores, nextSharedCores: nextNeed.cores,
                 nextSharedDemoRunning: nextNeed.running, nextSharedCPUSeconds: nextNeed.cpu)
             let decision = policy.decide(state)
-            trace?.record(state, decision, slice: policy.slice, window: policy.window)
+            trace?.record(state, decision, slice: policy.lateness.slice, window: policy.window.size)
             switch decision {
             case .admitShared(let count):
-                // The policy judged the next cell's demo: a slice stops where another begins.
-                let demo = batch[shared[nextShared]].demo
                 for _ in 0..<count {
                     let index = shared[nextShared]
-                    guard Self.sameDemo(batch[index].demo, demo) else { break }
                     futures[index] = launch(batch[index], as: .shared, observe: observe)
                     nextShared += 1
                 }
                 // Its wake-ups (1000 a second) would preempt the CPU-bound cells' threads.
                 if nextShared == shared.count { probe?.stop() }
                 // Let the probe see what these cells' start-up costs before admitting more.
-                _ = oneCoreFinished.wait(timeout: .now() + Self.tick)
+                _ = oneCoreFinished.wait(timeout: .now() + tick)
             case .startExclusive:
                 let index = exclusive[nextExclusive]
                 futures[index] = launch(batch[index], as: .exclusive, observe: observe)
@@ -114,7 +115,7 @@ final class CellScheduler: Sendable {
                 oneCoreSecondsLeft -= batch[index].recordedSeconds ?? 0
                 nextOneCore += 1
             case .wait:
-                _ = finished.wait(timeout: .now() + Self.tick)
+                _ = finished.wait(timeout: .now() + tick)
             }
         }
         return futures.map { $0 ?? Self.lost() }
@@ -139,7 +140,9 @@ final class CellScheduler: Sendable {
         let reserved = kind == .shared ? costs.started(job.demo) : nil
         let future = executor.submit { [self] in
             if kind == .shared { costs.begins(job.demo) }
-            let outcome = CellExecution.run(job.demo, seed: job.seed, timeout: job.timeout)
+            let outcome =
+                job.chain?()
+                ?? CellExecution.run(job.demo, seed: job.seed, timeout: job.timeout, gilWatchdog: job.gilWatchdog)
             if kind == .shared {
                 // Its quiet duration when the notebook recorded one: a cell slowed by the
                 // batch would make its need look smaller than it is.
@@ -165,8 +168,28 @@ final class CellScheduler: Sendable {
         return future
     }
 
-    private static func sameDemo(_ one: Demo, _ other: Demo) -> Bool {
-        one.notebook == other.notebook && one.name == other.name
+    /// The runs of one demo after the next cell's, up to a slice's worth of cells, with their
+    /// demos' needs.
+    private func following(_ next: Int, in queue: [Int], of batch: [Job], ahead: [Int]) -> [AdmissionPolicy.DemoRun] {
+        guard next < queue.count else { return [] }
+        var runs: [AdmissionPolicy.DemoRun] = []
+        var place = next + ahead[next], cells = ahead[next]
+        while place < queue.count, cells < settings.maximumSlice {
+            let need = costs.need(of: batch[queue[place]].demo)
+            runs.append(.init(cells: ahead[place], cores: need.cores, cpu: need.cpu))
+            cells += ahead[place]
+            place += ahead[place]
+        }
+        return runs
+    }
+
+    /// For each place in the queue, how many cells in a row from there are of its demo.
+    static func sameDemoAhead(_ demos: [String]) -> [Int] {
+        var ahead = [Int](repeating: 1, count: demos.count)
+        for place in demos.indices.reversed().dropFirst() where demos[place] == demos[place + 1] {
+            ahead[place] = ahead[place + 1] + 1
+        }
+        return ahead
     }
 
     /// Never expected: every job is started before `start` returns. Reported, not lost.

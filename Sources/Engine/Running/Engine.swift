@@ -1,6 +1,7 @@
 import Foundation
 import Futures
 import Notebook
+import PythonRepr
 import PythonRuntime
 import Synchronization
 
@@ -14,6 +15,17 @@ public struct EngineOptions: Sendable {
     public var seed: UInt64?
     /// Per-cell `timeout` rules, by notebook path and cell index; `timeout` overrides them.
     public var cellTimeouts: [String: [Int: TimeInterval]] = [:]
+    /// nbclient's `allow_errors`: a session goes on after a cell raised without the
+    /// `raises-exception` tag (by default the notebook stops there).
+    public var continueAfterErrors = false
+    /// Seconds a thread may keep a cell's GIL while other threads wait for it before the
+    /// cell is failed by name instead of hanging; `nil` turns the watchdog off. Default 5,
+    /// or `NBRUN_GIL_WATCHDOG` (seconds; 0 turns it off).
+    public var gilWatchdog: TimeInterval? = CellExecution.defaultGILWatchdog
+    /// For a cell with neither `timeout` nor a `timeout` rule: give up after this many times
+    /// its recorded duration (at least a minute; ten minutes when none is recorded), so that
+    /// nothing hangs silently. `check` sets it; `nil` (the default, `run`'s) waits forever.
+    public var defaultTimeoutFactor: Double?
 
     public init(jobs: Int? = nil, timeout: TimeInterval? = nil, seed: UInt64? = nil) {
         self.jobs = jobs
@@ -28,12 +40,19 @@ public struct RunResult: Sendable {
         public let cell: CellLabel
         public let demo: String
         public let failure: CellOutcome.Failure
+        /// Later cells of its notebook not run because this one stopped the session.
+        public var cellsNotRun = 0
 
         public var description: String {
-            switch failure {
-            case let .raised(ename, evalue): "\(cell) (\(demo)) raised \(ename): \(evalue)"
-            case .timedOut(let seconds): "\(cell) (\(demo)) timed out after \(PythonFloat.repr(seconds)) s"
-            }
+            let what =
+                switch failure {
+                case let .raised(ename, evalue): "\(cell) (\(demo)) raised \(ename): \(evalue)"
+                case .timedOut(let seconds): "\(cell) (\(demo)) timed out after \(PythonFloat.repr(seconds)) s"
+                case .gilHeld(let stall): "\(cell) (\(demo)): \(stall)"
+                }
+            guard cellsNotRun > 0 else { return what }
+            let count = cellsNotRun == 1 ? "its 1 later cell was" : "its \(cellsNotRun) later cells were"
+            return what + "; the notebook stopped there: \(count) not run"
         }
     }
 
@@ -42,12 +61,18 @@ public struct RunResult: Sendable {
     public let failures: [CellFailure]
     /// Seconds each cell that ran took, by cell index (execute_input to execute_reply).
     public var seconds: [Int: Double] = [:]
+    /// A session's threads still running when its last cell ended, each with the cell that
+    /// started it (`W0 (started in cell 11)`): they were not waited for, and end with the process.
+    public var lingeringThreads: [String] = []
 }
 
 /// Runs planned notebooks: every matched cell of every notebook goes to one shared pool.
 public enum Engine {
     /// Runs all `plans` and returns them updated, in the same order. `progress` is called
     /// (from pool threads) with the number of cells finished and the total.
+    ///
+    /// A notebook whose ports share a session (`Demo.session`) is one job, a chain of its
+    /// cells run in order (`SessionRun`); every other notebook's cells are jobs of their own.
     public static func run(
         _ plans: [RunPlan], options: EngineOptions = EngineOptions(),
         progress: (@Sendable (Int, Int) -> Void)? = nil
@@ -56,60 +81,130 @@ public enum Engine {
         guard total > 0 else {
             return plans.map { RunResult(path: $0.path, notebook: finished($0.notebook), failures: []) }
         }
+        let units = workUnits(plans, options: options)
         // What runs when is `AdmissionPolicy`'s call (CPU-bound cells alone, timing-sensitive
         // ones while wake-ups stay punctual); `--jobs 1` runs everything alone, in document order.
-        let order = submissionOrder(plans, jobs: options.jobs)
-        let batch = order.map { planIndex, stepIndex in
-            let demo = plans[planIndex].steps[stepIndex].demo
-            let cellIndex = plans[planIndex].steps[stepIndex].cellIndex
-            return CellScheduler.Job(
-                demo: demo, seed: cellSeed(options.seed, demo: demo),
-                timeout: options.timeout ?? options.cellTimeouts[plans[planIndex].path]?[cellIndex],
-                exclusive: demo.load == .allCores || options.jobs == 1,
-                oneCore: demo.load == .oneCore,
-                recordedSeconds: recordedSeconds(plans[planIndex], step: stepIndex))
-        }
+        let order = unitOrder(units.map { expectedSeconds($0, plans) }, jobs: options.jobs)
+        let batch = order.map { job(for: units[$0], plans: plans, options: options) }
         let scheduler = CellScheduler(sharedCells: batch.count { $0.kind == .shared }, options: options)
         let counter = ProgressCounter(total: total, report: progress)
-        let started = scheduler.start(batch) { _ in counter.increment() }
-        var futures: [[Future<CellOutcome>?]] = plans.map {
-            [Future<CellOutcome>?](repeating: nil, count: $0.steps.count)
-        }
-        for ((planIndex, stepIndex), future) in zip(order, started) {
-            futures[planIndex][stepIndex] = future
-        }
-        var results: [RunResult] = []
-        for (plan, planFutures) in zip(plans, futures) {
-            var notebook = plan.notebook
-            var failures: [RunResult.CellFailure] = []
-            var seconds: [Int: Double] = [:]
-            for (number, (step, future)) in zip(plan.steps, planFutures).enumerated() {
-                let outcome: CellOutcome
-                do {
-                    guard let future else { throw FuturesError.cancelled }
-                    outcome = try future.result()
-                } catch {
-                    // CellExecution never throws; a pool failure is still reported, not lost.
-                    let now = Timestamp.now()
-                    outcome = CellOutcome(
-                        streams: [], failure: .raised(ename: "RuntimeError", evalue: "\(error)"),
-                        timing: CellTiming(busy: now, executeInput: now, executeReply: now, idle: now))
-                }
-                let label = CellLabel(index: step.cellIndex, cell: notebook.cells[step.cellIndex])
-                CellUpdate.apply(
-                    outcome, demo: step.demo, executionCount: number + 1, label: label,
-                    to: &notebook.cells[step.cellIndex])
-                seconds[step.cellIndex] = outcome.timing.executeReply.seconds(since: outcome.timing.executeInput)
-                if let failure = outcome.failure {
-                    failures.append(.init(cell: label, demo: step.demo.name, failure: failure))
-                }
+        let started = scheduler.start(batch) { outcome in counter.increment(by: outcome.cells) }
+        var futures = [Future<CellOutcome>?](repeating: nil, count: units.count)
+        for (unit, future) in zip(order, started) { futures[unit] = future }
+        var outcomes: [[CellOutcome?]] = plans.map { [CellOutcome?](repeating: nil, count: $0.steps.count) }
+        var lingering: [[SessionRun.LingeringThread]] = plans.map { _ in [] }
+        for (unit, future) in zip(units, futures) {
+            let outcome = outcomeOrReport(future)
+            if let session = unit.session {
+                // A chain that failed as a job (never expected) reports on its first cell.
+                outcomes[unit.plan] = outcome.failure == nil ? session.outcomes : [outcome]
+                lingering[unit.plan] = session.lingering
+            } else {
+                outcomes[unit.plan][unit.steps[0]] = outcome
             }
-            results.append(
-                RunResult(path: plan.path, notebook: finished(notebook), failures: failures, seconds: seconds))
+        }
+        let results = zip(plans.indices, plans).map { index, plan in
+            result(plan, outcomes: outcomes[index], lingering: lingering[index])
         }
         // An abandoned (timed-out) cell must not be waited for.
         scheduler.shutdown(wait: options.timeout == nil && options.cellTimeouts.isEmpty)
         return results
+    }
+
+    /// What the scheduler runs: a notebook's session as one unit, every other cell alone.
+    struct WorkUnit: Sendable {
+        let plan: Int
+        let steps: [Int]
+        let session: SessionRun?
+    }
+
+    static func workUnits(_ plans: [RunPlan], options: EngineOptions) -> [WorkUnit] {
+        plans.indices.flatMap { index -> [WorkUnit] in
+            let plan = plans[index]
+            guard plan.steps.contains(where: { $0.demo.session != nil }) else {
+                return plan.steps.indices.map { WorkUnit(plan: index, steps: [$0], session: nil) }
+            }
+            let steps = plan.steps.indices.map { stepIndex in
+                let step = plan.steps[stepIndex]
+                let cell = plan.notebook.cells[step.cellIndex]
+                return SessionRun.Step(
+                    demo: step.demo, seed: cellSeed(options.seed, demo: step.demo),
+                    timeout: cellTimeout(options, plan: plan, step: stepIndex),
+                    raisesException: cell.tags.contains(raisesExceptionTag),
+                    label: CellLabel(index: step.cellIndex, cell: cell))
+            }
+            let session = SessionRun(
+                steps: steps, continueAfterErrors: options.continueAfterErrors, gilWatchdog: options.gilWatchdog)
+            return [WorkUnit(plan: index, steps: Array(plan.steps.indices), session: session)]
+        }
+    }
+
+    /// A unit as the scheduler's job. A session is admitted as one chain of cells: timing-
+    /// sensitive unless a cell computes, its recorded cost the sum of its cells'.
+    private static func job(for unit: WorkUnit, plans: [RunPlan], options: EngineOptions) -> CellScheduler.Job {
+        let plan = plans[unit.plan]
+        let demos = unit.steps.map { plan.steps[$0].demo }
+        let first = demos[0]
+        var job = CellScheduler.Job(
+            demo: first, seed: cellSeed(options.seed, demo: first),
+            timeout: unit.session == nil ? cellTimeout(options, plan: plan, step: unit.steps[0]) : nil,
+            gilWatchdog: options.gilWatchdog,
+            exclusive: demos.contains { $0.load == .allCores } || options.jobs == 1,
+            oneCore: demos.contains { $0.load == .oneCore },
+            recordedSeconds: recordedSeconds(plan, steps: unit.steps))
+        if let session = unit.session { job.chain = { session.run() } }
+        return job
+    }
+
+    /// Seconds a cell may run: `--timeout`, else its `timeout` rule, else (for `check`) a
+    /// multiple of its recorded duration, so that nothing hangs silently; nil waits forever.
+    private static func cellTimeout(_ options: EngineOptions, plan: RunPlan, step: Int) -> TimeInterval? {
+        if let timeout = options.timeout ?? options.cellTimeouts[plan.path]?[plan.steps[step].cellIndex] {
+            return timeout
+        }
+        return options.defaultTimeoutFactor.map { factor in
+            recordedSeconds(plan, step: step).map { max(60, factor * $0) } ?? 600
+        }
+    }
+
+    private static func outcomeOrReport(_ future: Future<CellOutcome>?) -> CellOutcome {
+        do {
+            guard let future else { throw FuturesError.cancelled }
+            return try future.result()
+        } catch {
+            // CellExecution never throws; a pool failure is still reported, not lost.
+            let now = Timestamp.now()
+            return CellOutcome(
+                outputs: [], failure: .raised(ename: "RuntimeError", evalue: "\(error)"),
+                timing: CellTiming(busy: now, executeInput: now, executeReply: now, idle: now))
+        }
+    }
+
+    /// The notebook with its cells' outcomes written in. Cells a session did not run (after
+    /// an error stopped it) keep what they had, as under nbclient.
+    private static func result(_ plan: RunPlan, outcomes: [CellOutcome?], lingering: [SessionRun.LingeringThread])
+        -> RunResult
+    {
+        var notebook = plan.notebook
+        var failures: [RunResult.CellFailure] = []
+        var seconds: [Int: Double] = [:]
+        for (number, (step, outcome)) in zip(plan.steps, outcomes).enumerated() {
+            guard let outcome else { continue }
+            let cell = notebook.cells[step.cellIndex]
+            let label = CellLabel(index: step.cellIndex, cell: cell)
+            CellUpdate.apply(
+                outcome, demo: step.demo, executionCount: number + 1, label: label,
+                to: &notebook.cells[step.cellIndex])
+            seconds[step.cellIndex] = outcome.timing.executeReply.seconds(since: outcome.timing.executeInput)
+            guard let failure = outcome.failure else { continue }
+            // An error the cell is tagged to raise is its expected output (nbclient's rule).
+            if case .raised = failure, cell.tags.contains(raisesExceptionTag) { continue }
+            let notRun = outcomes.dropFirst(number + 1).count { $0 == nil }
+            failures.append(.init(cell: label, demo: step.demo.name, failure: failure, cellsNotRun: notRun))
+        }
+        return RunResult(
+            path: plan.path, notebook: finished(notebook), failures: failures, seconds: seconds,
+            lingeringThreads: lingering.map { "\($0.name) (started in \($0.cell))" })
     }
 
     /// The order cells are offered for admission. `--jobs 1`: document order, as promised.
@@ -119,11 +214,30 @@ public enum Engine {
     /// short ones fill in around them, so the batch ends close to its longest cell.
     static func submissionOrder(_ plans: [RunPlan], jobs: Int?) -> [(Int, Int)] {
         let documentOrder = plans.indices.flatMap { plan in plans[plan].steps.indices.map { (plan, $0) } }
-        guard jobs != 1 else { return documentOrder }
-        let expected = documentOrder.map { plan, step in recordedSeconds(plans[plan], step: step) ?? .infinity }
-        return documentOrder.indices
-            .sorted { expected[$0] != expected[$1] ? expected[$0] > expected[$1] : $0 < $1 }
-            .map { documentOrder[$0] }
+        let expected = documentOrder.map { plan, step in recordedSeconds(plans[plan], steps: [step]) ?? .infinity }
+        return unitOrder(expected, jobs: jobs).map { documentOrder[$0] }
+    }
+
+    /// `submissionOrder` over work units given their expected seconds (a session's: the sum
+    /// of its cells'), as indices into them.
+    static func unitOrder(_ expected: [Double], jobs: Int?) -> [Int] {
+        guard jobs != 1 else { return Array(expected.indices) }
+        return expected.indices.sorted { expected[$0] != expected[$1] ? expected[$0] > expected[$1] : $0 < $1 }
+    }
+
+    private static func expectedSeconds(_ unit: WorkUnit, _ plans: [RunPlan]) -> Double {
+        recordedSeconds(plans[unit.plan], steps: unit.steps) ?? .infinity
+    }
+
+    /// How long planned cells took, together, when they last ran, as their notebook recorded
+    /// it; nil when a cell has no record.
+    static func recordedSeconds(_ plan: RunPlan, steps: [Int]) -> Double? {
+        var sum = 0.0
+        for step in steps {
+            guard let seconds = recordedSeconds(plan, step: step) else { return nil }
+            sum += seconds
+        }
+        return sum
     }
 
     /// How long a planned cell took when it last ran, as its notebook recorded it.
@@ -156,8 +270,8 @@ private final class ProgressCounter: Sendable {
         self.report = report
     }
 
-    func increment() {
-        let now = done.add(1, ordering: .relaxed).newValue
+    func increment(by cells: Int = 1) {
+        let now = done.add(cells, ordering: .relaxed).newValue
         report?(now, total)
     }
 }

@@ -15,6 +15,7 @@ extension Multiprocessing {
     /// an inherited fd. The child exits 0 when the target returns, 1 (after printing the
     /// exception to stderr) when it throws.
     public final class Process: Sendable {
+        /// `Process.name`: as given, else `Process-N` as Python numbers them.
         public let name: String
         private let target: String
         private let encodeArgument: @Sendable (SharedDescriptors) throws -> [UInt8]
@@ -27,6 +28,8 @@ extension Multiprocessing {
 
         private static let counter = Locked(0)
 
+        /// `multiprocessing.Process(target=f, args=(...))`: not started yet. `executable` is the worker
+        /// program (the course's own binary by default).
         public init<Argument, Output>(
             target: RemoteFunction<Argument, Output>, args: Argument, name: String? = nil, executable: String? = nil
         ) {

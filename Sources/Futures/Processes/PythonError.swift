@@ -4,9 +4,12 @@
 /// Errors thrown in a worker process come back to the parent as a `PythonError`, so
 /// `type(exc).__name__` and `str(exc)` survive the trip (see `pythonExceptionName(of:)`).
 public struct PythonError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The exception's class name, e.g. `ValueError` (a Jupyter error output's `ename`).
     public let ename: String
+    /// The exception's message, `str(exc)` (the output's `evalue`).
     public let evalue: String
 
+    /// `raise ENAME(EVALUE)`: a port throws it where its cell raises.
     public init(_ ename: String, _ evalue: String) {
         self.ename = ename
         self.evalue = evalue
@@ -25,11 +28,14 @@ public protocol PythonNamedError: Error {
 }
 
 extension PythonError: PythonNamedError {
+    /// `ename`.
     public var pythonName: String { ename }
+    /// `evalue`.
     public var pythonMessage: String { evalue }
 }
 
 extension FuturesError: PythonNamedError {
+    /// The Python class: `TimeoutError`, `CancelledError` or `RuntimeError`.
     public var pythonName: String {
         switch self {
         case .timeout: "TimeoutError"
@@ -38,6 +44,7 @@ extension FuturesError: PythonNamedError {
         }
     }
 
+    /// Python's message: none for a timeout or cancellation.
     public var pythonMessage: String {
         switch self {
         case .timeout, .cancelled: ""  // Python raises both without a message

@@ -11,8 +11,10 @@ import Foundation
 public struct RemoteFunction<Argument: Codable & Sendable, Output: Codable & Sendable>: RemoteFunctionProtocol {
     /// The stable name the worker looks the function up by.
     public let name: String
+    /// The function itself; a worker process runs it on each argument.
     public let body: @Sendable (Argument) throws -> Output
 
+    /// A function a worker finds by `name` (e.g. `"03-processes.square"`, unique in the course).
     public init(_ name: String, _ body: @escaping @Sendable (Argument) throws -> Output) {
         self.name = name
         self.body = body
@@ -21,6 +23,7 @@ public struct RemoteFunction<Argument: Codable & Sendable, Output: Codable & Sen
     /// Calls the function here, in this process.
     public func callAsFunction(_ argument: Argument) throws -> Output { try body(argument) }
 
+    /// The function without its types, as the worker's registry keeps it.
     public var erased: ErasedRemoteFunction {
         let body = self.body
         return ErasedRemoteFunction(name: name) { payload, descriptors in
@@ -48,11 +51,13 @@ extension RemoteFunction where Argument == NoValue {
         self.init(name) { (_: NoValue) in try body() }
     }
 
+    /// Calls the function here, in this process.
     public func callAsFunction() throws -> Output { try body(NoValue()) }
 }
 
 /// The argument of a function that takes none, or the result of one that returns nothing.
 public struct NoValue: Codable, Sendable, Equatable {
+    /// The one value.
     public init() {}
 }
 

@@ -22,8 +22,9 @@ struct ConfigOption: ParsableArguments {
         do {
             return try RuleBook.load(config, registry: NBRun.registry)
         } catch {
-            Terminal.printError("nbrun: \(error)")
-            throw ExitCode.failure
+            let problems = Problems()
+            problems.report(error, as: .rules)
+            throw problems.exitStatus
         }
     }
 }

@@ -40,7 +40,7 @@ final class CISession {
 
     /// Keeps the plans whose rules load (the others are reported) and adds each cell's
     /// `timeout` rule to `engine`.
-    func admit(_ plans: [RunPlan], engine: EngineOptions, failed: inout Bool) -> ([RunPlan], EngineOptions) {
+    func admit(_ plans: [RunPlan], engine: EngineOptions, problems: Problems) -> ([RunPlan], EngineOptions) {
         var admitted: [RunPlan] = []
         var engine = engine
         for plan in plans {
@@ -49,8 +49,7 @@ final class CISession {
                 if !timeouts.isEmpty { engine.cellTimeouts[plan.path] = timeouts }
                 admitted.append(plan)
             } catch {
-                Terminal.report(plan.path, error)
-                failed = true
+                problems.report(plan.path, error, as: .rules)
             }
         }
         summary.notebooks = admitted.count
@@ -60,7 +59,7 @@ final class CISession {
 
     /// What `run` writes for a notebook: with `keepUnchanged`, the committed cells wherever
     /// the fresh outputs match under the rules; nil (reported) when the rules cannot be applied.
-    func merge(_ plan: RunPlan, _ result: RunResult, keepUnchanged: Bool, failed: inout Bool) -> KeepUnchanged.Merge? {
+    func merge(_ plan: RunPlan, _ result: RunResult, keepUnchanged: Bool, problems: Problems) -> KeepUnchanged.Merge? {
         guard keepUnchanged else {
             return .init(
                 notebook: result.notebook, changedCells: KeepUnchanged.changedCells(plan, fresh: result.notebook))
@@ -69,8 +68,7 @@ final class CISession {
             return try KeepUnchanged.merge(
                 plan, fresh: result.notebook, registry: NBRun.registry, rules: rules(for: plan.path))
         } catch {
-            Terminal.report(plan.path, error)
-            failed = true
+            problems.report(plan.path, error, as: .rules)
             return nil
         }
     }

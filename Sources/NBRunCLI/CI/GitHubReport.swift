@@ -20,7 +20,7 @@ enum GitHubReport {
     static func appendStepSummary(_ markdown: String) {
         guard let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
         guard let handle = FileHandle(forWritingAtPath: path) else {
-            return Terminal.report(path, "cannot append the job summary")
+            return Terminal.report(path, Complaint("cannot append the job summary"))
         }
         defer { try? handle.close() }
         _ = try? handle.seekToEnd()

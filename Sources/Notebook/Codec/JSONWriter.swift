@@ -1,3 +1,7 @@
+#if canImport(PythonRepr)
+    import PythonRepr  // scripts/fuzz.sh compiles both into one module
+#endif
+
 /// Writes a `JSONValue` exactly as Python's
 /// `json.dumps(value, indent=1, sort_keys=True, separators=(",", ": "), ensure_ascii=False)`
 /// does, which is what nbformat writes: keys sorted by code point, one space of indent per

@@ -37,8 +37,9 @@ extension Notebook {
         }
         var cells: [Cell] = []
         cells.reserveCapacity(cellValues.count)
+        let newerMinor = minor > Notebook.newestKnownMinor
         for (index, value) in cellValues.enumerated() {
-            cells.append(try Cell(json: value, location: "cell \(index + 1)"))
+            cells.append(try Cell(json: value, location: "cell \(index + 1)", newerMinor: newerMinor))
         }
         TransientKeys.strip(TransientKeys.notebookMetadata, from: &metadata)
         self.init(nbformat: majorVersion, nbformatMinor: minor, metadata: metadata, cells: cells, extra: top)
@@ -46,17 +47,24 @@ extension Notebook {
 }
 
 extension Cell {
-    init(json: JSONValue, location: String) throws(NotebookError) {
+    /// `newerMinor`: the notebook's minor version is newer than nbrun knows, so cell and
+    /// output types it does not know are kept rather than refused.
+    init(json: JSONValue, location: String, newerMinor: Bool) throws(NotebookError) {
         guard case .object(var object) = json else {
             throw .invalidNotebook(location: location, problem: "is \(json.typeName), not an object")
         }
         guard let typeValue = object.removeValue(forKey: "cell_type") else {
             throw .invalidNotebook(location: location, problem: "has no \"cell_type\"")
         }
-        guard let typeName = typeValue.stringValue, let type = CellType(rawValue: typeName) else {
-            let shown = typeValue.stringValue.map { "\"\($0)\"" } ?? typeValue.typeName
+        guard let typeName = typeValue.stringValue else {
+            throw .invalidNotebook(location: location, problem: "cell_type is \(typeValue.typeName), not a string")
+        }
+        let type = CellType(typeName)
+        guard type.isKnown || newerMinor else {
             throw .invalidNotebook(
-                location: location, problem: "unknown cell_type \(shown) (expected code, markdown or raw)")
+                location: location,
+                problem: "unknown cell_type \"\(typeName)\" (expected code, markdown or raw; "
+                    + "only a newer nbformat_minor than \(Notebook.newestKnownMinor) may add cell types)")
         }
         var id: String?
         if let idValue = object.removeValue(forKey: "id") {
@@ -73,10 +81,15 @@ extension Cell {
             metadata = meta
         }
         TransientKeys.strip(TransientKeys.cellMetadata, from: &metadata)
-        guard let sourceValue = object.removeValue(forKey: "source") else {
+        // A cell type from a newer minor version need not have a source (nbformat's
+        // "unrecognized_cell" requires only cell_type and metadata); where it has one, it is text.
+        let sourceValue = object.removeValue(forKey: "source")
+        guard sourceValue != nil || !type.isKnown else {
             throw .invalidNotebook(location: location, problem: "has no \"source\"")
         }
-        let source = try Self.joinedText(sourceValue, what: "source", location: location)
+        let source = try sourceValue.map { (value) throws(NotebookError) in
+            try Self.joinedText(value, what: "source", location: location)
+        }
         var outputs: [Output]?
         var executionCount: JSONValue?
         if type == .code {
@@ -94,7 +107,8 @@ extension Cell {
             }
             var decoded: [Output] = []
             for (index, item) in items.enumerated() {
-                decoded.append(try Output(json: item, location: "\(location), output \(index + 1)"))
+                decoded.append(
+                    try Output(json: item, location: "\(location), output \(index + 1)", newerMinor: newerMinor))
             }
             outputs = decoded
         }
@@ -108,10 +122,11 @@ extension Cell {
             attachments = .object(bundles)
         }
         self.init(
-            type: type, id: id, metadata: metadata, source: source, outputs: outputs,
+            type: type, id: id, metadata: metadata, source: source ?? "", outputs: outputs,
             executionCount: executionCount, attachments: attachments, extra: object)
         // The initialiser fills an absent execution_count; keep it absent, as it was read.
         if type == .code { self.executionCount = executionCount }
+        sourceIsAbsent = source == nil
     }
 
     /// A string, or a list of strings joined (nbformat's rejoin_lines).
@@ -137,7 +152,8 @@ extension Cell {
 }
 
 extension Output {
-    init(json: JSONValue, location: String) throws(NotebookError) {
+    /// `newerMinor`: as for `Cell`, an output type nbrun does not know is kept, not refused.
+    init(json: JSONValue, location: String, newerMinor: Bool) throws(NotebookError) {
         guard case .object(var object) = json else {
             throw .invalidNotebook(location: location, problem: "is \(json.typeName), not an object")
         }
@@ -145,10 +161,11 @@ extension Output {
             throw .invalidNotebook(location: location, problem: "has no \"output_type\" string")
         }
         let type = OutputType(name)
-        guard type.isKnown else {
+        guard type.isKnown || newerMinor else {
             throw .invalidNotebook(
                 location: location,
-                problem: "unknown output_type \"\(name)\" (expected stream, display_data, execute_result or error)")
+                problem: "unknown output_type \"\(name)\" (expected stream, display_data, execute_result or error; "
+                    + "only a newer nbformat_minor than \(Notebook.newestKnownMinor) may add output types)")
         }
         if type.carriesMimeBundle {
             if case .object(let data)? = object["data"] {

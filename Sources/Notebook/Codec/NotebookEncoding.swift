@@ -75,10 +75,12 @@ extension Cell {
         var object = extra
         var metadata = metadata
         TransientKeys.strip(TransientKeys.cellMetadata, from: &metadata)
-        object["cell_type"] = .string(type.rawValue)
+        object["cell_type"] = .string(type.name)
         if let id { object["id"] = .string(id) }
         object["metadata"] = .object(metadata)
-        object["source"] = .array(PythonLines.split(source).map(JSONValue.string))
+        if !sourceIsAbsent || !source.isEmpty {
+            object["source"] = .array(PythonLines.split(source).map(JSONValue.string))
+        }
         if let executionCount { object["execution_count"] = executionCount }
         if let outputs { object["outputs"] = .array(outputs.map(\.json)) }
         if case .object(var bundles)? = attachments {

@@ -16,7 +16,7 @@ extension Notebook {
             var attempt = 0
             var candidate: String
             repeat {
-                let seed = "\(cell.type.rawValue)\u{0}\(attempt)\u{0}\(cell.source)"
+                let seed = "\(cell.type.name)\u{0}\(attempt)\u{0}\(cell.source)"
                 candidate = String(StableHash.fnv64(seed) >> 32, radix: 16)
                 candidate = String(repeating: "0", count: 8 - candidate.count) + candidate
                 attempt += 1

@@ -21,10 +21,45 @@ public struct Notebook: Sendable, Equatable {
 
     /// Cells carry ids from nbformat 4.5 on.
     public var usesCellIDs: Bool { nbformat > 4 || nbformatMinor >= 5 }
+
+    /// The newest `nbformat_minor` nbformat knows (5.11 writes 4.5). A notebook from a newer
+    /// minor version may hold cell and output types added since: nbformat's schema admits
+    /// them there only ("unrecognized" cells and outputs), and so does nbrun.
+    public static let newestKnownMinor: Int64 = 5
 }
 
-public enum CellType: String, Sendable, CaseIterable {
+/// A cell's `cell_type`. nbformat 4 knows three; `other` keeps a type from a newer minor
+/// version as it was written: such a cell is read, kept and written back, never run.
+public enum CellType: Sendable, Hashable, CustomStringConvertible {
     case code, markdown, raw
+    case other(String)
+
+    public init(_ name: String) {
+        switch name {
+        case "code": self = .code
+        case "markdown": self = .markdown
+        case "raw": self = .raw
+        default: self = .other(name)
+        }
+    }
+
+    /// The name as nbformat writes it.
+    public var name: String {
+        switch self {
+        case .code: "code"
+        case .markdown: "markdown"
+        case .raw: "raw"
+        case .other(let name): name
+        }
+    }
+
+    public var description: String { name }
+
+    /// One of the three types of nbformat 4.5.
+    public var isKnown: Bool {
+        if case .other = self { return false }
+        return true
+    }
 }
 
 public struct Cell: Sendable, Equatable {
@@ -41,6 +76,9 @@ public struct Cell: Sendable, Equatable {
     public var attachments: JSONValue?
     /// Any other key of the cell object.
     public var extra: JSONObject
+    /// A cell of a newer minor version's type may have no `source` at all; it is written
+    /// back without one unless a source has been given to it since.
+    var sourceIsAbsent = false
 
     public init(
         type: CellType, id: String? = nil, metadata: JSONObject = JSONObject(), source: String,

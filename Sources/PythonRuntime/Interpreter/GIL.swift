@@ -35,6 +35,12 @@ final class GIL: @unchecked Sendable {
     private var waiting = 0
     /// Depths given up by threads now blocked in a wait, to take back afterwards.
     private var blockedDepths: [pthread_t: Int] = [:]
+    /// For the watchdog (`stall(after:)`): the holder's kernel thread id, and since when
+    /// (monotonic seconds) the waiters have waited with no switch, whichever came later
+    /// of the last switch and the first waiter arriving.
+    private var holderTID: pid_t = 0
+    private var heldSince = 0.0
+    private var waitersSince = 0.0
 
     /// Takes the lock for the calling thread (once more, if it already holds it).
     func acquire() {
@@ -97,9 +103,51 @@ final class GIL: @unchecked Sendable {
         take(depth: saved)
     }
 
+    /// What the watchdog reports: the holder has kept the lock `seconds` while `waiters`
+    /// threads wait for it, which a Python thread never does unless native code keeps it.
+    struct Stall: Sendable, CustomStringConvertible {
+        let holderName: String
+        let seconds: Double
+        let waiters: Int
+        /// The kernel's view of the holder: blocked in a wait (and where), or running.
+        let holderState: String
+
+        var description: String {
+            let threads = waiters == 1 ? "1 thread waits" : "\(waiters) threads wait"
+            return "thread '\(holderName)' has held the GIL for \(f1(seconds)) s while \(threads) for it"
+                + " (\(holderState)) — a blocking wait that keeps the GIL? wrap it in releasingGIL { }"
+        }
+    }
+
+    /// The current stall, if some thread has waited at least `seconds` for the lock while
+    /// one holder kept it, without a switch.
+    func stall(after seconds: Double) -> Stall? {
+        condition.lock()
+        let (held, waiters, tid, since) = (holder != nil, waiting, holderTID, max(heldSince, waitersSince))
+        condition.unlock()
+        let stalled = perfCounter() - since
+        guard held, waiters > 0, stalled >= seconds else { return nil }
+        let task = "/proc/self/task/\(tid)/"
+        let name = Self.procText(task + "comm") ?? "tid \(tid)"
+        let state = Self.procText(task + "stat").flatMap { $0.split(separator: ")").last?.split(separator: " ").first }
+        let place = Self.procText(task + "wchan").flatMap { $0 == "0" || $0.isEmpty ? nil : $0 }
+        let holderState =
+            switch state {
+            case "R"?: "computing without reaching evalBreaker()"
+            case "S"?, "D"?: "blocked" + (place.map { " in \($0)" } ?? "") + ", not releasing the GIL"
+            default: "in state \(state.map(String.init) ?? "unknown")"
+            }
+        return Stall(holderName: name, seconds: stalled, waiters: waiters, holderState: holderState)
+    }
+
+    private static func procText(_ path: String) -> String? {
+        (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     // MARK: With `condition` locked
 
     private func take(depth newDepth: Int) {
+        if waiting == 0 { waitersSince = perfCounter() }
         waiting += 1
         while holder != nil {
             let seenSwitch = switchNumber
@@ -110,6 +158,8 @@ final class GIL: @unchecked Sendable {
         }
         waiting -= 1
         holder = pthread_self()
+        holderTID = KernelThreadID.current
+        heldSince = perfCounter()
         depth = newDepth
         switchNumber &+= 1
         // The request (ours or another waiter's) is served; others will ask again.
@@ -129,5 +179,26 @@ final class GIL: @unchecked Sendable {
         holder = nil
         depth = 0
         condition.broadcast()
+    }
+}
+
+/// The calling thread's kernel thread id (what /proc/self/task/ lists), read once per thread
+/// from /proc/thread-self and kept in a thread-specific slot, so taking the GIL stays cheap.
+private enum KernelThreadID {
+    static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static var current: pid_t {
+        if let saved = pthread_getspecific(key) { return pid_t(truncatingIfNeeded: Int(bitPattern: saved)) }
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = readlink("/proc/thread-self", &buffer, buffer.count - 1)
+        // "PID/task/TID"
+        let link = count > 0 ? String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        let tid = link.split(separator: "/").last.flatMap { pid_t($0) } ?? 0
+        pthread_setspecific(key, UnsafeRawPointer(bitPattern: Int(tid)))
+        return tid
     }
 }

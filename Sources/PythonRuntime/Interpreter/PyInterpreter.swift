@@ -11,17 +11,20 @@ import Futures
 /// The interpreter is an `Ambient` context of the Futures library, so a thread inside it:
 /// - holds its GIL while it runs port code, and gives it up every `switchInterval` when
 ///   another thread asks, at the `evalBreaker()` calls a port makes in its compute loops;
-/// - releases it in every blocking call: `sleep`, `PyThread.join`, `PyLock` waits, and the
-///   Futures waits (`result()`, `wait`, `asCompleted`, `shutdown(wait: true)`);
+/// - releases it in every blocking call: `sleep`, the `threading` and `queue` look-alikes'
+///   waits (all built on `Monitor`), and the Futures waits (`result()`, `wait`, `asCompleted`, `shutdown(wait: true)`);
 /// - passes it on to the threads it starts: `PyThread`s and the tasks it submits to a
 ///   `ThreadPoolExecutor` run inside the same interpreter and take the same GIL;
 /// - owns the child processes its threads start (`processScope`): process pools and
 ///   `Multiprocessing.Process`es created inside it can be ended with the cell.
 public final class PyInterpreter: ProcessScopeCarrying {
     let gil = GIL()
+    /// Its `threading` state: thread names, MainThread, the threads alive.
+    let threads = ThreadRegistry()
     /// The worker processes started from this interpreter (a cell's kernel and its children).
     public let processScope = ProcessScope()
 
+    /// A new interpreter with its own GIL, like a new kernel; `DemoContext` makes one per cell.
     public init() {}
 
     /// The interpreter of code that runs outside any cell, e.g. a process-pool worker
@@ -34,9 +37,15 @@ public final class PyInterpreter: ProcessScopeCarrying {
     }
 
     /// Runs `body` on the calling thread inside this interpreter, holding its GIL (as a
-    /// Python thread runs bytecode), and releases the GIL when `body` returns.
+    /// Python thread runs bytecode), and releases the GIL when `body` returns. The calling
+    /// thread is the interpreter's MainThread meanwhile (`threading.current_thread()`).
     public func run<R>(_ body: () throws -> R) rethrows -> R {
-        try Ambient.run(in: self, body)
+        let slot = ThreadSlot.current
+        let previous = slot.mainOf
+        slot.mainOf = self
+        threads.main.becameMain()
+        defer { slot.mainOf = previous }
+        return try Ambient.run(in: self, body)
     }
 
     /// Whether the calling thread holds this interpreter's GIL right now.
@@ -44,11 +53,21 @@ public final class PyInterpreter: ProcessScopeCarrying {
         gil.isHeldByCurrentThread
     }
 
+    /// nbrun's GIL watchdog: a description of the stall when a thread has held this
+    /// interpreter's GIL for `seconds` while others wait for it (see `GIL.Stall`), else nil.
+    package func gilStall(after seconds: Double) -> String? {
+        gil.stall(after: seconds)?.description
+    }
+
     // MARK: AmbientContext
 
+    /// `AmbientContext`: a thread entering the interpreter takes its GIL (nbrun calls these).
     public func enter() { gil.acquire() }
+    /// `AmbientContext`: a thread leaving the interpreter gives up one level of its GIL.
     public func exit() { gil.release() }
+    /// `AmbientContext`: before a blocking call, `Py_BEGIN_ALLOW_THREADS`: the GIL is released.
     public func willBlock() { gil.releaseForBlocking() }
+    /// `AmbientContext`: after a blocking call, `Py_END_ALLOW_THREADS`: the GIL is taken back.
     public func didUnblock() { gil.reacquireAfterBlocking() }
 }
 

@@ -12,6 +12,7 @@ public struct Course: Sendable {
     /// worker: it registers these before it serves a process pool.
     public let remoteFunctions: [any RemoteFunctionProtocol]
 
+    /// A course of `demos` whose ports send `remoteFunctions` to worker processes.
     public init(demos: [Demo], remoteFunctions: [any RemoteFunctionProtocol] = []) {
         self.demos = demos
         self.remoteFunctions = remoteFunctions

@@ -1,3 +1,5 @@
+import Futures
+
 /// A Swift port of one Jupyter code cell, registered against that cell's source.
 ///
 /// The engine runs a demo only for a `no-run` cell whose source fingerprint equals
@@ -17,8 +19,25 @@ public struct Demo: Sendable {
     public let load: Load
     /// The port itself. It prints through the context and may throw like the cell would.
     /// It runs inside the context's interpreter, holding that cell's GIL (see `PyInterpreter`).
+    /// A session cell run this way gets a fresh session, as if its notebook began with it.
     public let run: @Sendable (DemoContext) throws -> Void
+    /// The state the notebook's cells share, when its cells build on each other (see
+    /// `NotebookSession`); nil for a self-contained cell, which runs in a kernel of its own.
+    public let session: SessionKind?
+    /// The port as the engine runs it: with its notebook's session (nil for self-contained
+    /// cells), returning the cell's value (`.none` for none). Runs inside the context's
+    /// interpreter.
+    public let evaluate: @Sendable (DemoContext, (any NotebookSession)?) throws -> PyValue
 
+    /// Registers a port of one cell.
+    ///
+    /// - Parameters:
+    ///   - notebook: the notebook's file name without `.ipynb`.
+    ///   - name: the demo's name, unique in the notebook; `nbrun.json` keys it `NOTEBOOK/NAME`.
+    ///   - fingerprint: the cell source's fingerprint, as `nbrun scaffold` or `nbrun list` print it.
+    ///   - sketch: per-line hashes of the source (`nbrun scaffold` fills them in).
+    ///   - load: what the port asks of the machine; `.timingSensitive` unless it computes.
+    ///   - run: the port: what the cell does, printing through the context it is given.
     public init(
         notebook: String,
         name: String,
@@ -32,8 +51,43 @@ public struct Demo: Sendable {
         self.fingerprint = fingerprint
         self.sketch = sketch
         self.load = load
+        self.session = nil
         self.run = { context in try context.interpreter.run { try run(context) } }
+        self.evaluate = { context, _ in
+            try context.interpreter.run { try run(context) }
+            return .none
+        }
     }
+
+    /// A cell of a notebook written step by step: `cell` gets the notebook's session `S`
+    /// (what earlier cells defined) and returns the value of the cell's last line, IPython's
+    /// `Out[n]` (`.none` when the last line is a statement or `None`).
+    public init<S: NotebookSession>(
+        notebook: String,
+        name: String,
+        fingerprint: String,
+        sketch: String = "",
+        load: Load = .timingSensitive,
+        session: S.Type,
+        cell: @escaping @Sendable (DemoContext, S) throws -> PyValue
+    ) {
+        self.notebook = notebook
+        self.name = name
+        self.fingerprint = fingerprint
+        self.sketch = sketch
+        self.load = load
+        self.session = SessionKind(session)
+        let id = "\(notebook)/\(name)"
+        let evaluate: @Sendable (DemoContext, (any NotebookSession)?) throws -> PyValue = { context, shared in
+            guard let state = shared as? S else {
+                throw PythonError("RuntimeError", "\(id) was given no session of type \(S.self)")
+            }
+            return try context.interpreter.run { try cell(context, state) }
+        }
+        self.evaluate = evaluate
+        self.run = { context in _ = try evaluate(context, S()) }
+    }
+
 }
 
 extension Demo {

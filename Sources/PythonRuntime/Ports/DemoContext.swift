@@ -8,17 +8,20 @@ public enum StreamName: String, Sendable {
 }
 
 /// What a running demo sees of the world: its own output capture, its own random
-/// generator and its own interpreter (GIL). One context per cell run; it is shared with
-/// every thread the demo starts, so everything here is thread-safe.
+/// generator and its own interpreter (GIL). One context per cell run, or one per run of a
+/// notebook written step by step (a session: every cell, and every thread they start, in
+/// one interpreter; `beginCell`/`endCell` mark where each cell's output begins and ends).
+/// It is shared with every thread the demo starts, so everything here is thread-safe.
 public final class DemoContext: Sendable {
-    /// This cell's emulated interpreter: the cell's threads take turns on its GIL, and on
-    /// no other cell's.
+    /// This cell's (or session's) emulated interpreter: its threads take turns on its GIL,
+    /// and on no other cell's.
     public let interpreter = PyInterpreter()
     /// Told of every write, on the writing thread, after it is captured (tests wait on it).
     private let onWrite: (@Sendable (StreamName, String) -> Void)?
-    /// Captured text, in print order. The lock serialises appends from the demo's threads
-    /// (`Locked`, not `Mutex`, so ThreadSanitizer can follow it).
-    private let chunks = Locked<[(StreamName, String)]>([])
+    /// The running cell's output, in print order, and whether a cell is running at all. The
+    /// lock serialises appends from the demo's threads (`Locked`, not `Mutex`, so
+    /// ThreadSanitizer can follow it).
+    private let capture = Locked<(outputs: [CapturedOutput], open: Bool)>(([], true))
     /// Set when the engine gives up on the run (timeout): later prints are dropped.
     private let sealed = Atomic<Bool>(false)
     private let generator: Locked<SeededGenerator>
@@ -32,21 +35,61 @@ public final class DemoContext: Sendable {
         self.onWrite = onWrite
     }
 
-    /// Python's `print(*items, sep=' ', end='\n')`, into this cell's stdout.
+    /// Python's `print(*items, sep=' ', end='\n')`, into the running cell's stdout.
     public func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
         write(items.map { String(describing: $0) }.joined(separator: separator) + terminator, to: .stdout)
     }
 
-    /// `print(..., file=sys.stderr)`, into this cell's stderr.
+    /// `print(..., file=sys.stderr)`, into the running cell's stderr.
     public func printError(_ items: Any..., separator: String = " ", terminator: String = "\n") {
         write(items.map { String(describing: $0) }.joined(separator: separator) + terminator, to: .stderr)
     }
 
-    /// Appends text to one of the cell's streams; one call is never split or interleaved.
+    /// Appends text to one of the running cell's streams; one call is never split or
+    /// interleaved. In a session, what a thread writes goes to the cell running at that
+    /// moment, whichever cell started the thread; while no cell runs it is dropped, as
+    /// nbclient drops it (docs/sessions.md).
     public func write(_ text: String, to stream: StreamName) {
-        guard !sealed.load(ordering: .acquiring) else { return }
-        chunks.withLock { $0.append((stream, text)) }
+        guard append(.stream(stream, text)) else { return }
         onWrite?(stream, text)
+    }
+
+    /// IPython's `display(obj)`: a `display_data` output in the running cell.
+    public func display(_ data: DisplayData) {
+        _ = append(.display(data))
+    }
+
+    /// Records the cell's value (`Out[n]`) where the cell's output stands now; `.none`
+    /// shows nothing, as IPython's displayhook shows nothing for `None`.
+    public func recordValue(_ value: PyValue) {
+        guard value != .none else { return }
+        _ = append(.value(value))
+    }
+
+    private func append(_ output: CapturedOutput) -> Bool {
+        guard !sealed.load(ordering: .acquiring) else { return false }
+        return capture.withLock { state in
+            guard state.open else { return false }
+            state.outputs.append(output)
+            return true
+        }
+    }
+
+    /// A session's next cell begins: its output is captured from now on, and its generator
+    /// starts from `seed`.
+    public func beginCell(seed: UInt64) {
+        generator.withLock { $0 = SeededGenerator(seed: seed) }
+        capture.withLock { $0 = ([], true) }
+    }
+
+    /// A session's cell has ended: returns its output (streams merged as `capturedOutputs`
+    /// merges them); until the next `beginCell`, whatever is printed is dropped.
+    public func endCell() -> [CapturedOutput] {
+        let outputs = capture.withLock { state in
+            defer { state = ([], false) }
+            return state.outputs
+        }
+        return Self.merged(outputs)
     }
 
     /// Python's `random.random()`: a uniform double in [0, 1) from this cell's generator.
@@ -78,19 +121,38 @@ public final class DemoContext: Sendable {
         interpreter.processScope.terminate()
     }
 
-    /// The captured output so far, merged into runs of the same stream, in print order.
+    /// The captured output so far, in print order, runs of the same stream merged into one.
+    public func capturedOutputs() -> [CapturedOutput] {
+        Self.merged(capture.withLock { $0.outputs })
+    }
+
+    /// The captured streams so far (displays and values left out), merged into runs of the
+    /// same stream, in print order.
     public func capturedStreams() -> [(name: StreamName, text: String)] {
-        chunks.withLock { list in
-            var merged: [(name: StreamName, text: String)] = []
-            for (name, text) in list {
-                if let last = merged.last, last.name == name {
-                    merged[merged.count - 1].text = last.text + text
-                } else {
-                    merged.append((name, text))
-                }
+        var merged: [(name: StreamName, text: String)] = []
+        for case .stream(let name, let text) in capture.withLock({ $0.outputs }) {
+            if let last = merged.last, last.name == name {
+                merged[merged.count - 1].text = last.text + text
+            } else {
+                merged.append((name, text))
             }
-            return merged
         }
+        return merged
+    }
+
+    /// Consecutive writes to one stream become one output, as nbclient appends them.
+    private static func merged(_ outputs: [CapturedOutput]) -> [CapturedOutput] {
+        var result: [CapturedOutput] = []
+        for output in outputs {
+            if case .stream(let name, let text) = output, case .stream(let lastName, let lastText)? = result.last,
+                lastName == name
+            {
+                result[result.count - 1] = .stream(name, lastText + text)
+            } else {
+                result.append(output)
+            }
+        }
+        return result
     }
 }
 
@@ -98,10 +160,12 @@ public final class DemoContext: Sendable {
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) {
         state = seed
     }
 
+    /// The next 64 random bits (SplitMix64).
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -14,6 +14,7 @@ public final class LoopOwned<Value>: @unchecked Sendable {
         loop.checkIsolated()
     }
 
+    /// The value; read and written on the loop thread only (checked).
     public var value: Value {
         get {
             loop.checkIsolated()

@@ -1,0 +1,118 @@
+import PythonRepr
+
+/// A Python value a cell ends with, shown as the cell's `Out[n]` (an `execute_result` whose
+/// `text/plain` is the value's `repr`, as IPython's displayhook writes it). `.none` shows
+/// nothing, as IPython shows nothing for `None`.
+///
+/// The literals read like the Python: `return ["a": 700, "b": 1300]` is the dict
+/// `{'a': 700, 'b': 1300}` (insertion order kept), `[1, 2]` a list, `.tuple([2000, false])`
+/// a tuple.
+public indirect enum PyValue: Sendable, Equatable {
+    /// `None`.
+    case none
+    /// `True` / `False`.
+    case bool(Bool)
+    /// `int` (within 64 bits).
+    case int(Int)
+    /// `float`.
+    case float(Double)
+    /// `str`.
+    case str(String)
+    /// `list`.
+    case list([PyValue])
+    /// `tuple`.
+    case tuple([PyValue])
+    /// `dict`, in insertion order.
+    case dict([(key: PyValue, value: PyValue)])
+
+    /// Python's `repr(value)`: `'it\'s'` is `"it's"`, `(1,)`, `{'a': 1}`, `0.1`, `True`.
+    public var repr: String {
+        switch self {
+        case .none: "None"
+        case .bool(let flag): flag ? "True" : "False"
+        case .int(let number): String(number)
+        case .float(let number): PythonFloat.pythonRepr(number)
+        case .str(let text): Self.strRepr(text)
+        case .list(let items): "[" + items.map(\.repr).joined(separator: ", ") + "]"
+        case .tuple(let items):
+            items.count == 1 ? "(\(items[0].repr),)" : "(" + items.map(\.repr).joined(separator: ", ") + ")"
+        case .dict(let entries): "{" + entries.map { "\($0.key.repr): \($0.value.repr)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    public static func == (lhs: PyValue, rhs: PyValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.none, .none): true
+        case let (.bool(a), .bool(b)): a == b
+        case let (.int(a), .int(b)): a == b
+        case let (.float(a), .float(b)): a == b
+        case let (.str(a), .str(b)): a == b
+        case let (.list(a), .list(b)), let (.tuple(a), .tuple(b)): a == b
+        case let (.dict(a), .dict(b)):
+            a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        default: false
+        }
+    }
+
+    /// CPython's `unicode_repr`: single quotes unless the text has a `'` and no `"`; the
+    /// quote and `\` escaped; `\t`, `\n`, `\r`; other control characters and unprintable
+    /// characters as `\xhh`, `\uhhhh` or `\Uhhhhhhhh`; printable non-ASCII kept.
+    static func strRepr(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        let quote: Unicode.Scalar = scalars.contains("'") && !scalars.contains("\"") ? "\"" : "'"
+        var result = String(quote)
+        for scalar in scalars {
+            switch scalar {
+            case quote, "\\": result += "\\" + String(scalar)
+            case "\t": result += "\\t"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    result += "\\x" + hex(scalar.value, width: 2)
+                } else if scalar.isASCII || isPrintable(scalar) {
+                    result.unicodeScalars.append(scalar)
+                } else if scalar.value <= 0xFF {
+                    result += "\\x" + hex(scalar.value, width: 2)
+                } else if scalar.value <= 0xFFFF {
+                    result += "\\u" + hex(scalar.value, width: 4)
+                } else {
+                    result += "\\U" + hex(scalar.value, width: 8)
+                }
+            }
+        }
+        result.unicodeScalars.append(quote)
+        return result
+    }
+
+    /// `str.isprintable()` for one character: not a control, format, surrogate, private-use,
+    /// unassigned or separator character (the ASCII space aside).
+    private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator,
+            .spaceSeparator:
+            false
+        default: true
+        }
+    }
+
+    private static func hex(_ value: UInt32, width: Int) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}
+
+extension PyValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .float(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(stringLiteral value: String) { self = .str(value) }
+    /// A `list`.
+    public init(arrayLiteral elements: PyValue...) { self = .list(elements) }
+    /// A `dict`, in the order written.
+    public init(dictionaryLiteral elements: (PyValue, PyValue)...) {
+        self = .dict(elements.map { (key: $0.0, value: $0.1) })
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// One interpreter's share of Python's `threading` module state: the counter behind default
+/// names (`Thread-N`), `MainThread`, and the threads alive (`threading._active`), in the order
+/// they started. Each `PyInterpreter` stands for a Python process of its own, so it has its own.
+final class ThreadRegistry: Sendable {
+    /// `threading.main_thread()`: the thread that runs the interpreter's cells.
+    let main = PyThread(mainThread: ())
+
+    private struct State: Sendable {
+        var counter = 0
+        var dummies = 0
+        /// Started and not yet finished, oldest first, with their daemon flags.
+        var alive: [(thread: PyThread, daemon: Bool)] = []
+        /// `_DummyThread`s for OS threads that `threading` did not start (pool workers), by ident.
+        var foreign: [Int: PyThread] = [:]
+    }
+
+    private let state = Monitor(State())
+
+    /// CPython's `_newname`: `Thread-N`, with ` (target)` when the target's name is known;
+    /// N counts every thread created in this interpreter, from 1.
+    func newName(targetName: String?) -> String {
+        let number = state.withLock { s in
+            s.counter += 1
+            return s.counter
+        }
+        return targetName.map { "Thread-\(number) (\($0))" } ?? "Thread-\(number)"
+    }
+
+    func started(_ thread: PyThread, daemon: Bool) {
+        state.withLock { $0.alive.append((thread, daemon)) }
+    }
+
+    func finished(_ thread: PyThread) {
+        state.withLock { s in s.alive.removeAll { $0.thread === thread } }
+    }
+
+    /// `threading.enumerate()`: MainThread, then the threads alive in the order they started.
+    var active: [PyThread] {
+        [main] + state.withLock { $0.alive.map(\.thread) }
+    }
+
+    /// The `_DummyThread` standing for the calling OS thread, which `threading` did not start
+    /// (a `ThreadPoolExecutor` worker): named after the OS thread, else `Dummy-N` as CPython's.
+    /// Unlike CPython's it is not counted by `active_count()`: nothing tells when it ends.
+    func dummy() -> PyThread {
+        let ident = getIdent()
+        let osName = Thread.current.name ?? ""
+        return state.withLock { s in
+            if let known = s.foreign[ident] { return known }
+            var name = osName
+            if name.isEmpty {
+                s.dummies += 1
+                name = "Dummy-\(s.dummies)"
+            }
+            let dummy = PyThread(foreignNamed: name)
+            s.foreign[ident] = dummy
+            return dummy
+        }
+    }
+
+    /// What CPython's `threading._shutdown` does at exit: waits for every non-daemon thread.
+    func waitForNonDaemonThreads() {
+        state.wait(timeout: nil, until: { s in !s.alive.contains { !$0.daemon } }) { _, _ in }
+    }
+}
+
+extension PyInterpreter {
+    /// Waits (with the GIL released) until every non-daemon thread started in this
+    /// interpreter has finished, as CPython's `threading._shutdown()` does before a
+    /// process exits.
+    public func waitForNonDaemonThreads() {
+        threads.waitForNonDaemonThreads()
+    }
+}
+
+/// The `threading` state of the calling thread's interpreter (the process-wide one outside any).
+var currentThreads: ThreadRegistry {
+    (PyInterpreter.current ?? .processWide).threads
+}
+
+/// Python's `threading.current_thread()`: the `PyThread` running the caller; `MainThread`
+/// on the thread that runs the interpreter's cell (`PyInterpreter.run`); for other threads
+/// (a pool's workers) a stand-in like CPython's `_DummyThread`.
+public func currentThread() -> PyThread {
+    let slot = ThreadSlot.current
+    if let thread = slot.thread { return thread }
+    let interpreter = PyInterpreter.current
+    if let main = slot.mainOf, interpreter == nil || interpreter === main {
+        return main.threads.main
+    }
+    return (interpreter ?? .processWide).threads.dummy()
+}
+
+/// Python's `threading.main_thread()`.
+public func mainThread() -> PyThread {
+    currentThreads.main
+}
+
+/// Python's `threading.enumerate()`: the threads alive in this interpreter, MainThread first.
+public func enumerate() -> [PyThread] {
+    currentThreads.active
+}
+
+/// Python's `threading.active_count()`: `len(threading.enumerate())`.
+public func activeCount() -> Int {
+    currentThreads.active.count
+}
+
+// MARK: The calling thread
+
+/// What `threading.current_thread()` needs to know about the calling OS thread: the
+/// `PyThread` whose target it is running, or the interpreter it is the main thread of.
+/// A thread-local; only its own thread touches it, and both fields are set and cleared
+/// around the code they describe (threads are reused by `ThreadCache` afterwards).
+final class ThreadSlot {
+    var thread: PyThread?
+    var mainOf: PyInterpreter?
+
+    /// The calling thread's slot, created on first use and released when the thread exits.
+    static var current: ThreadSlot {
+        if let raw = pthread_getspecific(key) {
+            return Unmanaged<ThreadSlot>.fromOpaque(raw).takeUnretainedValue()
+        }
+        let slot = ThreadSlot()
+        pthread_setspecific(key, Unmanaged.passRetained(slot).toOpaque())
+        return slot
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        let status = pthread_key_create(&key) { raw in
+            guard let raw else { return }
+            Unmanaged<AnyObject>.fromOpaque(raw).release()
+        }
+        precondition(status == 0, "pthread_key_create failed: \(status)")
+        return key
+    }()
+}
+
+/// Python's `threading.get_ident()`: the calling OS thread's identifier (its `pthread_t`,
+/// as CPython's is), unique among the threads alive at one time.
+public func getIdent() -> Int {
+    Int(bitPattern: UInt(pthread_self()))
+}
+
+/// Python's `threading.get_native_id()`: the kernel's id of the calling thread (`gettid`,
+/// read from the `/proc/thread-self` link, "<pid>/task/<tid>", since Swift cannot call
+/// `syscall`); -1 if /proc is not mounted.
+public func getNativeID() -> Int {
+    var buffer = [CChar](repeating: 0, count: 64)
+    let length = readlink("/proc/thread-self", &buffer, buffer.count - 1)
+    guard length > 0 else { return -1 }
+    let link = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return link.split(separator: "/").last.flatMap { Int($0) } ?? -1
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Futures
+import PythonRuntime
+import TestKit
+import XCTest
+
+/// `threading.Thread` and the module functions about threads, against the real CPython.
+final class ThreadTests: XCTestCase {
+    func testNamesCountsAndLifecycleAsInCPython() throws {
+        let python = try pythonPrints(
+            """
+            import threading
+            def worker():
+                print("in", threading.current_thread().name, threading.current_thread().daemon)
+            t = threading.Thread(target=worker)
+            print(t.name, t.is_alive(), t.ident is None, t.daemon)
+            t.start(); t.join()
+            print(t.is_alive(), t.ident is not None)
+            print(threading.Thread(target=worker, name="custom").name)
+            print(threading.Thread().name)
+            d = threading.Thread(target=worker, daemon=True)
+            print(d.name, d.daemon)
+            d.start(); d.join()
+            print(threading.current_thread().name, threading.main_thread().name, threading.active_count())
+            gate = threading.Event()
+            w = threading.Thread(target=gate.wait)
+            w.start()
+            print(threading.active_count(), [x.name for x in threading.enumerate()], w.is_alive())
+            gate.set(); w.join()
+            print(threading.active_count(), w.is_alive())
+            print(threading.current_thread() is threading.main_thread())
+            """)
+        let printed = Printed()
+        runInInterpreter {
+            @Sendable func worker() {
+                printed("in", currentThread().name, currentThread().daemon ? "True" : "False")
+            }
+            let t = PyThread(targetName: "worker", target: worker)
+            printed(t.name, py(t.isAlive), py(t.ident == nil), py(t.daemon))
+            t.start()
+            t.join()
+            printed(py(t.isAlive), py(t.ident != nil))
+            printed(PyThread(name: "custom", targetName: "worker", target: worker).name)
+            printed(PyThread {}.name)
+            let d = PyThread(daemon: true, targetName: "worker", target: worker)
+            printed(d.name, py(d.daemon))
+            d.start()
+            d.join()
+            printed(currentThread().name, mainThread().name, activeCount())
+            let gate = PyEvent()
+            let w = PyThread(targetName: "wait") { gate.wait() }
+            w.start()
+            printed(
+                activeCount(), "[" + enumerate().map { "'\($0.name)'" }.joined(separator: ", ") + "]", py(w.isAlive))
+            gate.set()
+            w.join()
+            printed(activeCount(), py(w.isAlive))
+            printed(py(currentThread() === mainThread()))
+        }
+        XCTAssertEqual(printed.all, python)
+    }
+
+    func testIdentsAreTheRunningOSThreads() {
+        runInInterpreter {
+            let seen = Locked<(Int, Int)?>(nil)
+            let t = PyThread { seen.withLock { $0 = (getIdent(), getNativeID()) } }
+            t.start()
+            t.join()
+            let (ident, native) = seen.withLock { $0 } ?? (0, 0)
+            XCTAssertEqual(t.ident, ident)
+            XCTAssertEqual(t.nativeID, native)
+            XCTAssertGreaterThan(native, 0)
+            XCTAssertNotEqual(native, getNativeID())
+            XCTAssertEqual(mainThread().ident, getIdent())
+            XCTAssertEqual(mainThread().nativeID, getNativeID())
+        }
+    }
+
+    /// A daemon thread's threads are daemons unless told otherwise, as in CPython.
+    func testDaemonIsInheritedFromTheCreatingThread() {
+        runInInterpreter {
+            let inner = Locked<[Bool]>([])
+            let outer = PyThread(daemon: true) {
+                inner.withLock { $0.append(PyThread {}.daemon) }
+                inner.withLock { $0.append(PyThread(daemon: false) {}.daemon) }
+            }
+            outer.start()
+            outer.join()
+            XCTAssertEqual(inner.withLock { $0 }, [true, false])
+            XCTAssertFalse(PyThread {}.daemon)
+        }
+    }
+
+    /// Each interpreter stands for a process: its own counter, its own MainThread.
+    func testEveryInterpreterCountsItsOwnThreads() {
+        for _ in 0..<2 {
+            runInInterpreter {
+                XCTAssertEqual(PyThread {}.name, "Thread-1")
+                XCTAssertEqual(activeCount(), 1)
+            }
+        }
+    }
+
+    func testJoinWithATimeoutReturnsWhileTheThreadRuns() {
+        runInInterpreter {
+            let gate = PyEvent()
+            let t = PyThread { gate.wait() }
+            t.start()
+            let before = perfCounter()
+            t.join(timeout: 0.05)
+            XCTAssertGreaterThanOrEqual(perfCounter() - before, 0.05)
+            XCTAssertTrue(t.isAlive)
+            gate.set()
+            t.join(timeout: 30)
+            XCTAssertFalse(t.isAlive)
+        }
+    }
+
+    /// A pool worker is not a `threading` thread: it gets a stand-in named after the worker.
+    func testAPoolWorkerIsADummyThreadNamedAfterItself() throws {
+        runInInterpreter {
+            let name = try ThreadPoolExecutor.with(maxWorkers: 1, threadNamePrefix: "pool") { pool in
+                try pool.submit { currentThread().name + " " + py(currentThread().daemon) }.result()
+            }
+            XCTAssertEqual(name, "pool_0 True")
+            XCTAssertEqual(activeCount(), 1)
+        }
+    }
+
+    func testReprAsInCPython() {
+        runInInterpreter {
+            let t = PyThread(name: "w", daemon: true) {}
+            XCTAssertEqual("\(t)", "<Thread(w, initial daemon)>")
+            t.start()
+            t.join()
+            XCTAssertEqual("\(t)", "<Thread(w, stopped daemon \(t.ident ?? 0))>")
+            XCTAssertEqual("\(mainThread())", "<_MainThread(MainThread, started \(getIdent()))>")
+        }
+    }
+
+    /// In CPython a new thread holds the GIL when it signals that it has started, so a short
+    /// target prints before `start()` returns to its caller.
+    func testANewThreadRunsBeforeStartReturns() {
+        runInInterpreter {
+            let order = Locked<[String]>([])
+            for round in 0..<20 {
+                let t = PyThread { order.withLock { $0.append("thread \(round)") } }
+                t.start()
+                order.withLock { $0.append("caller \(round)") }
+                t.join()
+            }
+            XCTAssertEqual(order.withLock { $0 }, (0..<20).flatMap { ["thread \($0)", "caller \($0)"] })
+        }
+    }
+
+    /// Waiting to join releases the GIL: the joined thread needs it to run at all.
+    func testJoinReleasesTheGIL() {
+        let interpreter = PyInterpreter()
+        runInInterpreter(interpreter) {
+            let ranInside = Locked(false)
+            let t = PyThread { ranInside.withLock { $0 = interpreter.holdsGIL } }
+            t.start()
+            t.join()
+            XCTAssertTrue(ranInside.withLock { $0 })
+            XCTAssertTrue(interpreter.holdsGIL)
+        }
+    }
+}
+
+/// Python's `str(bool)`.
+func py(_ flag: Bool) -> String {
+    flag ? "True" : "False"
+}
