@@ -205,18 +205,22 @@ extension AsyncIO {
 
 /// What `AsyncIO.asCompleted` returns: one outcome per coroutine, in finishing order.
 public struct AsCompletedSequence<T: Sendable>: AsyncSequence, Sendable {
+    /// An outcome: `await next_done`'s value or error.
     public typealias Element = Result<T, any Error>
     let done: AsyncQueue<LoopTask<T>>
     let count: Int
 
+    /// Iterates once over the outcomes.
     public func makeAsyncIterator() -> Iterator {
         Iterator(done: done, left: count)
     }
 
+    /// Waits for the next task to finish.
     public struct Iterator: AsyncIteratorProtocol {
         let done: AsyncQueue<LoopTask<T>>
         var left: Int
 
+        /// The next outcome in finishing order; nil after the last.
         public mutating func next() async -> Result<T, any Error>? {
             guard left > 0 else { return nil }
             left -= 1

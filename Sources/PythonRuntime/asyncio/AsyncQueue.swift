@@ -15,6 +15,7 @@ public final class AsyncQueue<Element: Sendable>: @unchecked Sendable {
     private let finished = AsyncEvent()
     private var binding = LoopBinding()
 
+    /// `asyncio.Queue(maxsize=0)`: `maxsize <= 0` is unbounded.
     public init(maxsize: Int = 0) {
         self.maxsize = maxsize
         finished.set()

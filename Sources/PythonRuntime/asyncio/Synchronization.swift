@@ -8,6 +8,7 @@ public final class AsyncLock: @unchecked Sendable {
     private var waiters: [LoopFuture<Bool>] = []
     private var binding = LoopBinding()
 
+    /// `asyncio.Lock()`, unlocked.
     public init() {}
 
     /// `lock.locked()`.
@@ -59,6 +60,7 @@ public final class AsyncEvent: @unchecked Sendable {
     private var waiters: [LoopFuture<Bool>] = []
     private var binding = LoopBinding()
 
+    /// `asyncio.Event()`, not set.
     public init() {}
 
     /// `event.is_set()`.
@@ -93,12 +95,16 @@ public final class AsyncCondition: @unchecked Sendable {
     private var waiters: [LoopFuture<Bool>] = []
     private var binding = LoopBinding()
 
+    /// `asyncio.Condition(lock=None)`: a new `AsyncLock` unless one is given.
     public init(_ lock: AsyncLock = AsyncLock()) {
         self.lock = lock
     }
 
+    /// `cond.locked()`.
     public var locked: Bool { lock.locked }
+    /// `await cond.acquire()`.
     public func acquire() async throws { try await lock.acquire() }
+    /// `cond.release()`.
     public func release() throws { try lock.release() }
 
     /// `async with cond:`.

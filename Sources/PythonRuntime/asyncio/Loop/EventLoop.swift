@@ -60,6 +60,7 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
 
     // MARK: Executor
 
+    /// `SerialExecutor`: queues a job of the loop's coroutines; only the loop thread runs it.
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         signal.withLock {
@@ -72,6 +73,7 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
         }
     }
 
+    /// `SerialExecutor`: traps unless the caller is the loop's thread.
     public func checkIsolated() {
         precondition(isCurrentThread, "not on the event loop's thread")
     }
