@@ -2,11 +2,12 @@
 // nbrun: runs the `no-run` cells of Jupyter notebooks through registered Swift ports.
 // Linux only (glibc, pthreads, /proc). The module graph, one way, no cycles:
 //
-//   CJansson (system library) -> Notebook ------------------------------.
-//                                                                        +--> Engine -> NBRunCLI -> nbrun
-//   CProcess -> Futures -> PythonRuntime -> (a course's ports: Demos) --'                  ^          |
-//                                                                                           '----------'
-// Notebook (the file format) and Futures/PythonRuntime (what ports are written against)
+//   SystemCalls -> (every module below: libc calls, SystemCallError, Clock)
+//   CJansson (system library) -> Notebook ------------------------------------------.
+//                                                                                    +--> Engine -> NBRunCLI -> nbrun
+//   Futures -> Processes (+ CProcess) -> PythonRuntime -> (course's ports: Demos) --'                  ^          |
+//                                                                                                       '----------'
+// Notebook (the file format) and Futures/Processes/PythonRuntime (what ports are written against)
 // know nothing of each other; Engine joins them; NBRunCLI is the whole command line as a
 // library, given a course's ports; `nbrun` is that command line for the course in
 // notebooks/ (its ports are `Demos`), and a course in its own repository is the same thin
@@ -41,33 +42,41 @@ let package = Package(
             pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]
         ),
+        // The libc calls, errors (call + Errno, seen by ports as Python's OSError) and clocks
+        // of every module below, in one place.
+        .target(name: "SystemCalls"),
         // Python's text forms of values (`repr(float)`), which the file format and the
         // runtime's values both write.
         .target(name: "PythonRepr"),
-        .target(name: "Notebook", dependencies: ["CJansson", "PythonRepr"]),
+        .target(name: "Notebook", dependencies: ["CJansson", "PythonRepr", "SystemCalls"]),
+        .target(name: "Futures", dependencies: ["SystemCalls"]),
+        // Process pools, `multiprocessing` look-alikes and the worker side, apart from the
+        // thread-level Futures (as NIOPosix is from NIOCore); CProcess is its C shim.
         .target(name: "CProcess"),
-        .target(name: "Futures", dependencies: ["CProcess"]),
+        .target(name: "Processes", dependencies: ["Futures", "CProcess", "SystemCalls"]),
         // Registers test functions and serves as worker and orphan-test parent for FuturesTests.
-        .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures"]),
-        .target(name: "PythonRuntime", dependencies: ["Futures", "PythonRepr"]),
-        .target(name: "Demos", dependencies: ["PythonRuntime", "Futures"]),
-        .target(name: "Engine", dependencies: ["Notebook", "Futures", "PythonRuntime", "PythonRepr"]),
+        .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures", "Processes"]),
+        .target(name: "PythonRuntime", dependencies: ["Futures", "Processes", "PythonRepr", "SystemCalls"]),
+        .target(name: "Demos", dependencies: ["PythonRuntime", "Futures", "Processes"]),
+        .target(name: "Engine", dependencies: ["Notebook", "Futures", "Processes", "PythonRuntime", "PythonRepr", "SystemCalls"]),
         .target(
             name: "NBRunCLI",
             dependencies: [
-                "Engine", "Notebook", "PythonRuntime", "Futures",
+                "Engine", "Notebook", "PythonRuntime", "Futures", "Processes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "nbrun", dependencies: ["NBRunCLI", "Demos"]),
         // What the test targets share (a rendezvous for threads, thread counts).
         .target(name: "TestKit", path: "Tests/TestKit"),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Corpus"]),
-        .testTarget(name: "FuturesTests", dependencies: ["Futures", "FuturesWorkerFixture", "TestKit"]),
-        .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "PythonRepr", "Futures", "TestKit"]),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", "TestKit"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "SystemCalls"], exclude: ["Corpus"]),
+        // Also the tests of Processes, whose fixture worker it shares.
+        .testTarget(name: "FuturesTests", dependencies: ["Futures", "Processes", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
+        .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "PythonRepr", "Futures", "Processes", "FuturesWorkerFixture", "TestKit"]),
         // nbrun is the worker executable of the process-pool ports.
-        .testTarget(name: "DemosTests", dependencies: ["Demos", "PythonRuntime", "Futures", "nbrun", "TestKit"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "TestKit"]),
+        .testTarget(name: "DemosTests", dependencies: ["Demos", "PythonRuntime", "Futures", "Processes", "nbrun", "TestKit"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "Processes", "TestKit"]),
         .testTarget(name: "nbrunTests", dependencies: ["Notebook"]),
     ]
 )

@@ -46,11 +46,26 @@ fi
 linker=()
 # lld links the sanitizer runtimes without gold's flood of harmless warnings.
 if "$SWIFTC" -use-ld=lld -version >/dev/null 2>&1; then linker=(-use-ld=lld); fi
+# Notebook imports SystemCalls (the libc layer): built first as a module and an object of its own.
+mapfile -t system_sources < <(find Sources/SystemCalls -name '*.swift' | sort)
+system_stamp="$work/SystemCalls.o"
+rebuild_system=0
+if [ ! -f "$system_stamp" ]; then rebuild_system=1; else
+    for source in "${system_sources[@]}"; do
+        if [ "$source" -nt "$system_stamp" ]; then rebuild_system=1; break; fi
+    done
+fi
+if [ "$rebuild_system" = 1 ]; then
+    echo "fuzz: building $FUZZ_WORK/SystemCalls.o" >&2
+    "$SWIFTC" -sanitize=address -parse-as-library -module-name SystemCalls -emit-module \
+        -emit-module-path "$work/SystemCalls.swiftmodule" -c -wmo "${system_sources[@]}" -O -g -o "$system_stamp"
+fi
 for target in "${targets[@]}"; do
     binary="$work/fuzz-$target"
     # Notebook's own dependency (PythonRepr) joins the one module; its imports are conditional.
     mapfile -t notebook_sources < <(find Sources/Notebook Sources/PythonRepr -name '*.swift' | sort)
     sources=("${notebook_sources[@]}" Fuzz/FuzzSupport.swift "$(entry "$target")")
+    if [ "$system_stamp" -nt "$binary" ]; then rm -f "$binary"; fi
     rebuild=0
     if [ ! -x "$binary" ]; then rebuild=1; else
         for source in "${sources[@]}"; do
@@ -61,7 +76,7 @@ for target in "${targets[@]}"; do
         echo "fuzz: building $FUZZ_WORK/fuzz-$target" >&2
         # shellcheck disable=SC2046
         "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -module-name NotebookFuzz \
-            "${sources[@]}" -I Sources/CJansson $(pkg-config --cflags-only-I jansson | sed 's/-I/-Xcc -I/g') \
+            "${sources[@]}" -I "$work" "$system_stamp" -I Sources/CJansson $(pkg-config --cflags-only-I jansson | sed 's/-I/-Xcc -I/g') \
             $(pkg-config --libs jansson) -O -g "${linker[@]}" -o "$binary"
     fi
 done

@@ -29,26 +29,32 @@ int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *
     }
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attributes);
+    int result = posix_spawn_file_actions_init(&actions);
+    if (result != 0) goto close_scratch;
+    result = posix_spawnattr_init(&attributes);
+    if (result != 0) goto destroy_actions;
 
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    if (stdout_to_stderr) posix_spawn_file_actions_adddup2(&actions, 2, 1);
-    for (int i = 0; i < count; i++) posix_spawn_file_actions_adddup2(&actions, scratch[i], FIRST_TARGET + i);
+    // Each step's result is kept: a child spawned without one of them would hold the wrong fds.
+    result = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (result == 0 && stdout_to_stderr) result = posix_spawn_file_actions_adddup2(&actions, 2, 1);
+    for (int i = 0; result == 0 && i < count; i++)
+        result = posix_spawn_file_actions_adddup2(&actions, scratch[i], FIRST_TARGET + i);
     // Whatever else the parent has open (with or without O_CLOEXEC) stays behind.
-    posix_spawn_file_actions_addclosefrom_np(&actions, FIRST_TARGET + count);
+    if (result == 0) result = posix_spawn_file_actions_addclosefrom_np(&actions, FIRST_TARGET + count);
 
     sigset_t none, all;
     sigemptyset(&none);
     sigfillset(&all);
-    posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setsigdefault(&attributes, &all);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    if (result == 0) result = posix_spawnattr_setsigmask(&attributes, &none);
+    if (result == 0) result = posix_spawnattr_setsigdefault(&attributes, &all);
+    if (result == 0) result = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
-    int result = posix_spawn(pid, path, &actions, &attributes, argv, environ);
+    if (result == 0) result = posix_spawn(pid, path, &actions, &attributes, argv, environ);
 
     posix_spawnattr_destroy(&attributes);
+destroy_actions:
     posix_spawn_file_actions_destroy(&actions);
+close_scratch:
     for (int i = 0; i < count; i++) close(scratch[i]);
     return result;
 }
@@ -69,16 +75,23 @@ int cprocess_mutex_init(void *mutex) {
     pthread_mutexattr_t attributes;
     int result = pthread_mutexattr_init(&attributes);
     if (result != 0) return result;
-    pthread_mutexattr_settype(&attributes, PTHREAD_MUTEX_RECURSIVE);  // Python's Value uses an RLock
-    pthread_mutexattr_setpshared(&attributes, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&attributes, PTHREAD_MUTEX_ROBUST);    // a killed holder can't wedge the rest
-    result = pthread_mutex_init((pthread_mutex_t *)mutex, &attributes);
+    result = pthread_mutexattr_settype(&attributes, PTHREAD_MUTEX_RECURSIVE);  // Python's Value uses an RLock
+    if (result == 0) result = pthread_mutexattr_setpshared(&attributes, PTHREAD_PROCESS_SHARED);
+    // A killed holder can't wedge the rest.
+    if (result == 0) result = pthread_mutexattr_setrobust(&attributes, PTHREAD_MUTEX_ROBUST);
+    if (result == 0) result = pthread_mutex_init((pthread_mutex_t *)mutex, &attributes);
     pthread_mutexattr_destroy(&attributes);
     return result;
 }
 
 int cprocess_mutex_lock(void *mutex) {
     int result = pthread_mutex_lock((pthread_mutex_t *)mutex);
+    if (result == EOWNERDEAD) result = pthread_mutex_consistent((pthread_mutex_t *)mutex);
+    return result;
+}
+
+int cprocess_mutex_trylock(void *mutex) {
+    int result = pthread_mutex_trylock((pthread_mutex_t *)mutex);
     if (result == EOWNERDEAD) result = pthread_mutex_consistent((pthread_mutex_t *)mutex);
     return result;
 }

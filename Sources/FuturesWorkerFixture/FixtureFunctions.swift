@@ -1,5 +1,6 @@
 import Foundation
 import Futures
+import Processes
 
 #if canImport(Glibc)
     import Glibc
@@ -48,7 +49,7 @@ public enum FixtureFunctions {
     /// The notebook's `deposit`: `times` locked increments of the shared balance.
     public static let deposit = RemoteFunction<Deposit, NoValue>("fixture.deposit") { job in
         for _ in 0..<job.times {
-            job.balance.getLock().withLock { job.balance.value += 1 }
+            try job.balance.getLock().withLock { try job.balance.setValue(job.balance.value + 1) }
         }
         return NoValue()
     }

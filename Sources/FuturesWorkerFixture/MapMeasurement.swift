@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Futures
+import Processes
 
 /// Cell 12 of 03-processes: the cost of one message per item against one per 1,000 items.
 enum MapMeasurement {

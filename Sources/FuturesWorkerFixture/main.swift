@@ -1,5 +1,6 @@
 import Foundation
 import Futures
+import Processes
 
 // A worker for FuturesTests, and a parent for the orphan tests:
 //   FuturesWorkerFixture parent-with-pool N   starts N pool workers and one Process, prints
@@ -19,7 +20,7 @@ guard arguments.count == 3, arguments[1] == "parent-with-pool", let workers = In
     exit(2)
 }
 let pool = ProcessPoolExecutor(maxWorkers: workers)
-let futures = (0..<workers).map { _ in pool.submit(FixtureFunctions.whoami, 0.2) }
+let futures = try (0..<workers).map { _ in try pool.submit(FixtureFunctions.whoami, 0.2) }
 var pids = Set<Int32>()
 for future in futures {
     if let pid = try? future.result() { pids.insert(pid) }

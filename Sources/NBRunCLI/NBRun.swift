@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Futures
+import Processes
 import PythonRuntime
 
 /// `nbrun`: runs the `no-run` cells of Jupyter notebooks with registered Swift ports.

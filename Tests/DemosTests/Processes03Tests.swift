@@ -1,6 +1,7 @@
 import Demos
 import Foundation
 import Futures
+import Processes
 import PythonRuntime
 import XCTest
 

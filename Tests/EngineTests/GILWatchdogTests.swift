@@ -15,8 +15,14 @@ final class GILWatchdogTests: XCTestCase {
         defer { never.signal() }  // lets the abandoned port finish once the test is done
         let registry = DemoRegistry([
             Fixture.demo(source, name: "stuck") { ctx in
-                let other = PyThread { ctx.print("the other thread ran") }
-                other.start()  // it waits for the GIL, which this thread keeps:
+                // `start()` returns once the thread holds the GIL (as CPython's does); its sleep
+                // hands the GIL back, and when it wakes it waits for the GIL, which this
+                // thread keeps:
+                let other = PyThread {
+                    sleep(0.1)
+                    ctx.print("the other thread ran")
+                }
+                other.start()
                 never.wait()  // a plain semaphore wait, not releasing the GIL
                 other.join()
             }
@@ -46,6 +52,7 @@ final class GILWatchdogTests: XCTestCase {
             Fixture.demo(source, name: "released") { ctx in
                 let done = DispatchSemaphore(value: 0)
                 let other = PyThread {
+                    sleep(0.1)  // it needs the GIL again while the cell's thread waits below
                     ctx.print("the other thread ran")
                     done.signal()
                 }

@@ -1,6 +1,8 @@
 import Foundation
 import Futures
 import FuturesWorkerFixture
+import Processes
+import TestKit
 import XCTest
 
 #if canImport(Glibc)
@@ -19,7 +21,7 @@ final class ProcessFailureTests: XCTestCase {
     /// Submits two long tasks on two workers and waits until both run.
     private func busyPool() throws -> (ProcessPoolExecutor, [Future<Int32>]) {
         let pool = ProcessPoolExecutor(maxWorkers: 2)
-        let futures = (0..<3).map { _ in pool.submit(FixtureFunctions.whoami, 30) }
+        let futures = try (0..<3).map { _ in try pool.submit(FixtureFunctions.whoami, 30) }
         XCTAssertTrue(eventually { pool.workerPIDs.count == 2 && futures.filter(\.running).count == 2 })
         return (pool, futures)
     }
@@ -51,7 +53,7 @@ final class ProcessFailureTests: XCTestCase {
     func testTerminateAllWorkersKillsEveryPoolAndProcess() throws {
         let first = ProcessPoolExecutor(maxWorkers: 1)
         let second = ProcessPoolExecutor(maxWorkers: 1)
-        let running = [first.submit(FixtureFunctions.whoami, 30), second.submit(FixtureFunctions.whoami, 30)]
+        let running = [try first.submit(FixtureFunctions.whoami, 30), try second.submit(FixtureFunctions.whoami, 30)]
         let child = Multiprocessing.Process(target: FixtureFunctions.whoami, args: 30)
         try child.start()
         XCTAssertTrue(eventually { running.allSatisfy(\.running) })
@@ -65,12 +67,15 @@ final class ProcessFailureTests: XCTestCase {
         XCTAssertEqual(survivors(of: pids), [])
     }
 
+    /// The error is the spawn's, as CPython's subprocess raises it for a missing program.
     func testAMissingExecutableFailsTheFutureInsteadOfHanging() throws {
+        let missing = "[Errno 2] No such file or directory: '/nonexistent/worker'"
         let pool = ProcessPoolExecutor(maxWorkers: 1, executable: "/nonexistent/worker")
-        assertPythonError(try pool.submit(FixtureFunctions.square, 2).result(timeout: 10), "OSError")
+        let future = try pool.submit(FixtureFunctions.square, 2)
+        assertPythonError(try future.result(timeout: 10), "FileNotFoundError", missing)
         pool.shutdown()
         let child = Multiprocessing.Process(target: FixtureFunctions.bump, executable: "/nonexistent/worker")
-        assertPythonError(try child.start(), "OSError")
+        assertPythonError(try child.start(), "FileNotFoundError", missing)
         XCTAssertNil(child.pid)
     }
 
@@ -124,5 +129,133 @@ final class ProcessFailureTests: XCTestCase {
         XCTAssertEqual(kill(parent.processIdentifier, signal), 0)
         parent.waitUntilExit()
         XCTAssertEqual(survivors(of: pids), [], "children outlived their parent")
+    }
+}
+
+/// Where Python 3.11's `ProcessPoolExecutor` raises at `submit` rather than failing the future,
+/// compared with the real python3.
+final class ProcessSubmitRefusalTests: XCTestCase {
+    override func setUpWithError() throws {
+        _ = try WorkerFixture.install()
+    }
+
+    /// What python3 prints (`type(exc).__name__|str(exc)`) for a `submit` and a `map` on a pool
+    /// after `scenario`.
+    private func pythonRaises(_ scenario: String) throws -> [String] {
+        guard PythonReference.executable != nil else { throw XCTSkip("no python3") }
+        return try PythonReference.lines(
+            """
+            import os, signal, time
+            from concurrent.futures import ProcessPoolExecutor
+            def square(x): return x * x
+            if __name__ == '__main__':
+                pool = ProcessPoolExecutor(1)
+            \(scenario)
+                for call in (lambda: pool.submit(square, 2), lambda: pool.map(square, [1, 2])):
+                    try:
+                        call()
+                        print('no exception')
+                    except Exception as exc:
+                        print(type(exc).__name__, str(exc), sep='|')
+            """)
+    }
+
+    private func swiftRaises(_ pool: ProcessPoolExecutor) -> [String] {
+        func describe(_ call: () throws -> Void) -> String {
+            do {
+                try call()
+                return "no exception"
+            } catch {
+                return "\(pythonExceptionName(of: error))|\(pythonExceptionMessage(of: error))"
+            }
+        }
+        return [
+            describe { try pool.submit(FixtureFunctions.square, 2) },
+            describe { _ = try pool.map(FixtureFunctions.square, [1, 2]) },
+        ]
+    }
+
+    func testSubmitAfterShutdownRaisesAtOnce() throws {
+        let expected = try pythonRaises("    pool.shutdown()")
+        let pool = ProcessPoolExecutor(maxWorkers: 1)
+        pool.shutdown()
+        XCTAssertEqual(swiftRaises(pool), expected)
+        XCTAssertEqual(expected.first, "RuntimeError|cannot schedule new futures after shutdown")
+    }
+
+    func testSubmitToABrokenPoolRaisesBrokenProcessPool() throws {
+        let expected = try pythonRaises(
+            """
+                pid = pool.submit(os.getpid).result()
+                os.kill(pid, signal.SIGKILL)
+                time.sleep(0.5)
+            """)
+        let pool = ProcessPoolExecutor(maxWorkers: 1)
+        let pid = try pool.submit(FixtureFunctions.whoami, 0).result()
+        XCTAssertEqual(kill(pid, SIGKILL), 0)
+        XCTAssertTrue(eventually { (try? pool.submit(FixtureFunctions.square, 1)) == nil })
+        XCTAssertEqual(swiftRaises(pool), expected)
+        XCTAssertEqual(expected.first?.hasPrefix("BrokenProcessPool|A child process terminated abruptly"), true)
+        pool.shutdown()
+    }
+
+    /// A bad chunksize is Python's ValueError, not a trap.
+    func testAChunksizeUnderOneIsAValueError() throws {
+        guard PythonReference.executable != nil else { throw XCTSkip("no python3") }
+        let python = try PythonReference.lines(
+            """
+            from concurrent.futures import ProcessPoolExecutor
+            if __name__ == '__main__':
+                with ProcessPoolExecutor(1) as pool:
+                    try:
+                        pool.map(abs, [1], chunksize=0)
+                    except Exception as exc:
+                        print(type(exc).__name__, str(exc), sep='|')
+            """)
+        try ProcessPoolExecutor.with(maxWorkers: 1) { pool in
+            XCTAssertThrowsError(try pool.map(FixtureFunctions.square, [1], chunksize: 0)) { error in
+                XCTAssertEqual(["\(pythonExceptionName(of: error))|\(pythonExceptionMessage(of: error))"], python)
+            }
+        }
+    }
+
+    /// A lambda is refused at `submit` only for what refuses any submit; otherwise its future
+    /// fails with PicklingError (address masked) and the pool stays usable, as in 3.11.
+    func testALambdaFailsItsFutureWithCPythonsPicklingError() throws {
+        guard PythonReference.executable != nil else { throw XCTSkip("no python3") }
+        let mask = { (text: String) in
+            text.replacingOccurrences(of: #"0x[0-9a-f]+"#, with: "0x...", options: .regularExpression)
+        }
+        let expected = try PythonReference.lines(
+            """
+            from concurrent.futures import ProcessPoolExecutor
+            if __name__ == '__main__':
+                with ProcessPoolExecutor(1) as pool:
+                    try:
+                        pool.submit(lambda x: x * 2, 21).result()
+                    except Exception as exc:
+                        print(type(exc).__name__, str(exc), sep='|')
+                    print(pool.submit(abs, -3).result())
+                try:
+                    pool.submit(lambda x: x * 2, 21)
+                except Exception as exc:
+                    print(type(exc).__name__, str(exc), sep='|')
+            """
+        ).map(mask)
+        var ours: [String] = []
+        let pool = ProcessPoolExecutor(maxWorkers: 1)
+        do {
+            _ = try pool.submit({ (x: Int) in x * 2 }, 21).result()
+        } catch {
+            ours.append(mask("\(pythonExceptionName(of: error))|\(pythonExceptionMessage(of: error))"))
+        }
+        ours.append(String(try pool.submit(FixtureFunctions.checkPositive, 3).result()))
+        pool.shutdown()
+        do {
+            _ = try pool.submit({ (x: Int) in x * 2 }, 21)
+        } catch {
+            ours.append("\(pythonExceptionName(of: error))|\(pythonExceptionMessage(of: error))")
+        }
+        XCTAssertEqual(ours, expected)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Futures
 import FuturesWorkerFixture
+import Processes
 import XCTest
 
 /// `ProcessScope`: the children started under one ambient scope end together, and only they.

@@ -1,6 +1,7 @@
 import Foundation
 import Futures
 import FuturesWorkerFixture
+import Processes
 import XCTest
 
 #if canImport(Glibc)
@@ -75,10 +76,10 @@ func assertPythonError<T>(
     do {
         let value = try expression()
         XCTFail("expected \(ename), got \(value)", file: file, line: line)
-    } catch let error as PythonError {
-        XCTAssertEqual(error.ename, ename, file: file, line: line)
-        if let evalue { XCTAssertEqual(error.evalue, evalue, file: file, line: line) }
+    } catch let error as any PythonNamedError {
+        XCTAssertEqual(error.pythonName, ename, file: file, line: line)
+        if let evalue { XCTAssertEqual(error.pythonMessage, evalue, file: file, line: line) }
     } catch {
-        XCTFail("expected PythonError \(ename), got \(type(of: error)): \(error)", file: file, line: line)
+        XCTFail("expected Python's \(ename), got \(type(of: error)): \(error)", file: file, line: line)
     }
 }

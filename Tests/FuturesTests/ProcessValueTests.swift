@@ -1,6 +1,7 @@
 import Foundation
 import Futures
 import FuturesWorkerFixture
+import Processes
 import XCTest
 
 #if canImport(Glibc)
@@ -23,7 +24,7 @@ final class ProcessValueTests: XCTestCase {
         XCTAssertFalse(pids.contains(getpid()))
         for process in workers { process.join() }
         XCTAssertEqual(workers.map(\.exitcode), [0, 0, 0, 0])
-        XCTAssertEqual(balance.value, 40_000)
+        XCTAssertEqual(try balance.value, 40_000)
         XCTAssertFalse(workers.contains(where: \.isAlive))
     }
 
@@ -47,13 +48,28 @@ final class ProcessValueTests: XCTestCase {
         XCTAssertFalse(child.isAlive)
     }
 
+    /// A process dropped without `join()` is reaped once it exits, not left a zombie.
+    func testAProcessNeverJoinedIsReaped() throws {
+        var pid: Int32?
+        do {
+            let child = Multiprocessing.Process(target: FixtureFunctions.whoami, args: 0.05)
+            try child.start()
+            pid = child.pid
+        }
+        let started = try XCTUnwrap(pid)
+        XCTAssertTrue(
+            eventually { !FileManager.default.fileExists(atPath: "/proc/\(started)") },
+            "the child is still there: \((try? String(contentsOfFile: "/proc/\(started)/stat", encoding: .utf8)) ?? "")"
+        )
+    }
+
     func testValueIsLockedAcrossThreadsToo() throws {
         let balance = try Multiprocessing.Value<Int64>(0)
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
-            for _ in 0..<1_000 { balance.withLock { $0 += 1 } }
+            for _ in 0..<1_000 { _ = try? balance.withLock { $0 += 1 } }  // a failure shows in the total
         }
-        XCTAssertEqual(balance.value, 4_000)
-        balance.getLock().withLock { balance.value = 7 }  // recursive: value takes the lock again
-        XCTAssertEqual(balance.value, 7)
+        XCTAssertEqual(try balance.value, 4_000)
+        try balance.getLock().withLock { try balance.setValue(7) }  // recursive: setValue takes the lock again
+        XCTAssertEqual(try balance.value, 7)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
+import Futures
 import XCTest
 
-@testable import Futures
+@testable import Processes
 
 /// Arguments and results survive the trip, in the binary form for scalars and JSON otherwise.
 final class ProcessWireFormatTests: XCTestCase {

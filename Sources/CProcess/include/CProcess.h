@@ -8,7 +8,7 @@
 /// Spawns `path` with `argv` and the current environment. The child gets /dev/null as stdin,
 /// the parent's stdout (or its stderr when `stdout_to_stderr`) and stderr, `fds[i]` as fd 3+i,
 /// and no other fd; its signal mask is empty and every signal has its default action.
-/// Returns 0 or an errno value.
+/// Returns 0 or the errno value of the first step that failed.
 int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *fds, int count,
                    int stdout_to_stderr);
 
@@ -26,6 +26,9 @@ int cprocess_mutex_init(void *mutex);
 
 /// Locks; if the previous owner died holding it, takes it over and makes it consistent.
 int cprocess_mutex_lock(void *mutex);
+
+/// As `cprocess_mutex_lock`, but EBUSY at once when another thread or process holds it.
+int cprocess_mutex_trylock(void *mutex);
 
 int cprocess_mutex_unlock(void *mutex);
 

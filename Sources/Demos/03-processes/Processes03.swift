@@ -1,5 +1,6 @@
 import Foundation
 import Futures
+import Processes
 import PythonRuntime
 
 #if canImport(Glibc)
@@ -97,7 +98,7 @@ public enum Processes03 {
     ) { ctx in
         try ProcessPoolExecutor.with(maxWorkers: 2) { pool in
             // A dict keeps insertion order: pairs, in submission order.
-            let futures = [3, -1, 5].map { n in (pool.submit(checkPositive, n), n) }
+            let futures = try [3, -1, 5].map { n in (try pool.submit(checkPositive, n), n) }
             for (future, n) in futures {
                 do {
                     ctx.print("\(n) -> \(try future.result())")
@@ -160,6 +161,6 @@ public enum Processes03 {
         }
         for p in workers { try p.start() }
         for p in workers { p.join() }
-        ctx.print("balance:", balance.value)  // exactly 40000
+        ctx.print("balance:", try balance.value)  // exactly 40000
     }
 }

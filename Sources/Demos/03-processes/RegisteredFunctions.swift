@@ -1,5 +1,6 @@
 import Foundation
 import Futures
+import Processes
 import PythonRuntime
 
 #if canImport(Glibc)
@@ -83,12 +84,12 @@ extension Processes03 {
     /// `def deposit(balance, times)`: `times` increments of the shared balance, each under its
     /// cross-process lock.
     static let deposit = RemoteFunction<DepositArguments, NoValue>("03-processes.deposit") { args in
-        python {
+        try python {
             let balance = args.balance
             for _ in 0..<args.times {
                 evalBreaker()
-                balance.getLock().withLock {  // one process at a time
-                    balance.value += 1
+                try balance.getLock().withLock {  // one process at a time
+                    try balance.setValue(balance.value + 1)  // balance.value += 1
                 }
             }
             return NoValue()

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import SystemCalls
 
 /// A wall-clock instant as nbclient writes it in `metadata.execution`:
 /// UTC ISO-8601 with microseconds, e.g. `2026-11-24T17:39:05.229153Z`.
@@ -9,9 +10,8 @@ public struct Timestamp: Sendable, Comparable, CustomStringConvertible {
 
     /// Reads the system's real-time clock now.
     public static func now() -> Timestamp {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(seconds: Int(spec.tv_sec), microseconds: Int(spec.tv_nsec / 1000))
+        let now = Clock.realtime
+        return Timestamp(seconds: now.seconds, microseconds: now.microseconds)
     }
 
     public init(seconds: Int, microseconds: Int) {

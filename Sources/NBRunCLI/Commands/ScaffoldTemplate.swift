@@ -28,7 +28,6 @@ struct ScaffoldTemplate {
         let list = names.isEmpty ? "" : "\n" + names.map { "        \($0)," }.joined(separator: "\n") + "\n    "
         return """
             import Foundation
-            import Futures
             import PythonRuntime
 
             /// Ports of the `no-run` cells of `\(notebook).ipynb`, one demo per cell, in notebook

@@ -32,7 +32,6 @@ enum CourseCatalogFile {
             \(marker) from the notebook folders
             // beside it: `NN-name/TypeName.swift` declaring `enum TypeName` with `demos` and
             // `remoteFunctions`. Edit the ports, not this file.
-            import Futures
             import PythonRuntime
 
             /// The course: every notebook's ports, for `NBRun.main(course:)` and for tests.

@@ -1,5 +1,6 @@
 import Foundation
 import Futures
+import Processes
 
 #if canImport(Glibc)
     import Glibc

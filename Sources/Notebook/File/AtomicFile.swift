@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// Replaces a file so that, whatever happens (a full disk, a crash, `kill -9`), the path
 /// holds either its old content or the whole new one.
@@ -19,20 +20,20 @@ public enum AtomicFile {
         if let existing, !existing.isRegularFile {
             throw .notRegularFile(path: path, isDirectory: existing.isDirectory)
         }
-        func failed(_ operation: FileOperation, _ errno: Errno) -> NotebookError {
-            .io(path: path, operation: operation, errno: errno)
+        func failed(_ operation: FileOperation, _ error: SystemCallError) -> NotebookError {
+            .io(path: path, operation: operation, errno: error.errno)
         }
 
         let descriptor: Int32, temporary: String
-        do throws(Errno) {
+        do throws(SystemCallError) {
             (descriptor, temporary) = try Syscall.makeTemporary("\(directory)/.\(name).nbrun-XXXXXX")
         } catch {
             throw failed(.createTemporary(in: directory), error)
         }
         var closed = false
         do throws(NotebookError) {
-            do throws(Errno) {
-                try bytes.withRawBytes { (buffer) throws(Errno) in try Syscall.writeAll(descriptor, buffer) }
+            do throws(SystemCallError) {
+                try bytes.withRawBytes { (buffer) throws(SystemCallError) in try Syscall.writeAll(descriptor, buffer) }
             } catch { throw failed(.write, error) }
             if let existing {
                 Syscall.setMode(descriptor, existing.st_mode)
@@ -40,10 +41,12 @@ public enum AtomicFile {
             } else {
                 Syscall.setMode(descriptor, Syscall.defaultFileMode())
             }
-            do throws(Errno) { try Syscall.sync(descriptor) } catch { throw failed(.flush, error) }
+            do throws(SystemCallError) { try Syscall.sync(descriptor) } catch { throw failed(.flush, error) }
             closed = true
-            do throws(Errno) { try Syscall.close(descriptor) } catch { throw failed(.write, error) }
-            do throws(Errno) { try Syscall.rename(temporary, to: target) } catch { throw failed(.replace, error) }
+            do throws(SystemCallError) { try Syscall.close(descriptor) } catch { throw failed(.write, error) }
+            do throws(SystemCallError) { try Syscall.rename(temporary, to: target) } catch {
+                throw failed(.replace, error)
+            }
         } catch {
             if !closed { Syscall.closeIgnoringErrors(descriptor) }
             Syscall.unlink(temporary)

@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// Reading and writing notebook files. Reads refuse what is not a regular file; writes
 /// go through `AtomicFile`, so a file on disk is always either the old or the new one.
@@ -21,11 +22,11 @@ public enum NotebookFile {
 
     /// The whole file. A directory, a device or a missing path is an error naming `path`.
     public static func readBytes(_ path: String) throws(NotebookError) -> [UInt8] {
-        func failed(_ operation: FileOperation, _ errno: Errno) -> NotebookError {
-            .io(path: path, operation: operation, errno: errno)
+        func failed(_ operation: FileOperation, _ error: SystemCallError) -> NotebookError {
+            .io(path: path, operation: operation, errno: error.errno)
         }
         let descriptor: Int32
-        do throws(Errno) {
+        do throws(SystemCallError) {
             // O_NONBLOCK: opening a FIFO named like a notebook must not wait for a writer.
             descriptor = try Syscall.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         } catch {
@@ -33,7 +34,9 @@ public enum NotebookFile {
         }
         defer { Syscall.closeIgnoringErrors(descriptor) }
         let status: stat
-        do throws(Errno) { status = try Syscall.fileStatus(descriptor) } catch { throw failed(.inspect, error) }
+        do throws(SystemCallError) { status = try Syscall.fileStatus(descriptor) } catch {
+            throw failed(.inspect, error)
+        }
         guard status.isRegularFile else { throw .notRegularFile(path: path, isDirectory: status.isDirectory) }
         Syscall.clearNonBlocking(descriptor)
         // Read until EOF rather than trusting st_size: the file may grow while we read.
@@ -42,8 +45,8 @@ public enum NotebookFile {
         while true {
             if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
             let count: Int
-            do throws(Errno) {
-                count = try bytes.withMutableRawBytes { (buffer) throws(Errno) in
+            do throws(SystemCallError) {
+                count = try bytes.withMutableRawBytes { (buffer) throws(SystemCallError) in
                     try Syscall.readSome(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
                 }
             } catch {

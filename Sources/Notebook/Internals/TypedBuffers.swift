@@ -1,5 +1,5 @@
 /// `withUnsafeBytes` that keeps a typed error: the standard library's versions rethrow
-/// `any Error`, which would erase `Errno` and `NotebookError` on the way out.
+/// `any Error`, which would erase `SystemCallError` and `NotebookError` on the way out.
 extension Array where Element == UInt8 {
     func withRawBytes<Value, Failure: Error>(
         _ body: (UnsafeRawBufferPointer) throws(Failure) -> Value

@@ -1,3 +1,5 @@
+import SystemCalls
+
 /// Why a notebook could not be read, run or written. Each case reads as one clear sentence;
 /// the command line prefixes the file's path (and the cell, where one applies).
 public enum NotebookError: Error, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Futures
+import Processes
 
 /// An emulated Python interpreter: what a Jupyter kernel runs a cell in, reduced to what
 /// the ports need from it, its GIL.

@@ -1,4 +1,5 @@
 import Futures
+import Processes
 
 /// Everything a course hands to nbrun: the ports of its notebooks' `no-run` cells and the
 /// functions those ports run in worker processes (process pools, `Process`).

@@ -1,28 +1,23 @@
 import Foundation
 import Futures
 import Glibc
+import SystemCalls
 
 /// Python's `time.perf_counter()`: seconds on the monotonic clock.
 public func perfCounter() -> Double {
-    seconds(on: CLOCK_MONOTONIC)
+    Clock.monotonic
 }
 
 /// Python's `time.thread_time()`: the CPU time the calling thread has used, in seconds
 /// (`CLOCK_THREAD_CPUTIME_ID`). Time spent blocked, or waiting for the GIL, does not count.
 public func threadTime() -> Double {
-    seconds(on: CLOCK_THREAD_CPUTIME_ID)
+    Clock.threadCPU
 }
 
 /// Python's `time.sleep(seconds)`: a real sleep of the calling thread, with the GIL
 /// released meanwhile.
 public func sleep(_ seconds: Double) {
     Ambient.blocking { Thread.sleep(forTimeInterval: seconds) }
-}
-
-private func seconds(on clock: clockid_t) -> Double {
-    var now = timespec()
-    clock_gettime(clock, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
 // MARK: Number formatting

@@ -1,6 +1,7 @@
 import Foundation
 import Futures
 import PythonRuntime
+import SystemCalls
 
 /// What each demo's cells cost the cores, learned as they finish, and what the running
 /// timing-sensitive cells are known to need right now.
@@ -114,9 +115,7 @@ final class CellCosts: Sendable {
 
     /// A clock's reading in seconds; `nil` if it cannot be read (a thread that is gone).
     static func seconds(on clock: clockid_t) -> Double? {
-        var time = timespec()
-        guard clock_gettime(clock, &time) == 0 else { return nil }
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        Clock.seconds(clock)
     }
 
     private static func key(_ demo: Demo) -> String { demo.id }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemCalls
 
 /// Measures how late a sleeping thread wakes up: the delay every timing-sensitive cell
 /// suffers on each `sleep`, `join` or `result()`, and so what its printed times gain.
@@ -28,9 +29,7 @@ final class WakeupProbe: Sendable {
     }
 
     static func monotonicNanoseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+        Clock.monotonicNanoseconds
     }
 
     private var periodNanoseconds: Int64 {

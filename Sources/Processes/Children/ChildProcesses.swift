@@ -1,6 +1,7 @@
 import CProcess
-import Dispatch
 import Foundation
+import Futures
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -19,7 +20,8 @@ enum ChildProcesses {
     private static let spawner = SpawnerThread()
 
     /// Starts `executable` in worker mode with `descriptors` as its fds 3, 4, ..., as a child
-    /// of `scope` (refused once the scope is terminated).
+    /// of `scope` (refused once the scope is terminated). A failure is a `SystemCallError`
+    /// (`posix_spawn` and its errno, with the executable as its path).
     static func spawn(
         executable: String, arguments: [String], descriptors: [Int32],
         scope: ProcessScope?
@@ -34,9 +36,7 @@ enum ChildProcesses {
             let status = descriptors.withUnsafeBufferPointer { fds in
                 cprocess_spawn(&pid, executable, cArguments, fds.baseAddress, Int32(fds.count), toStderr)
             }
-            guard status == 0 else {
-                throw PythonError("OSError", "cannot start \(executable): \(String(cString: strerror(status)))")
-            }
+            guard status == 0 else { throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable) }
             live.withLock { _ = $0.insert(pid) }
             return pid
         }
@@ -48,14 +48,15 @@ enum ChildProcesses {
     @discardableResult
     static func kill(_ pid: pid_t, signal: Int32 = SIGKILL) -> Bool {
         live.withLock { children in
-            children.contains(pid) && Glibc.kill(pid, signal) == 0
+            // ESRCH cannot happen for an unreaped child; a zombie takes the signal silently.
+            children.contains(pid) && (try? Syscall.signal(pid, signal)) != nil
         }
     }
 
     /// SIGKILLs every live child of this process (pool workers and `Multiprocessing.Process`es).
     static func killAll() {
         live.withLock { children in
-            for pid in children { _ = Glibc.kill(pid, SIGKILL) }
+            for pid in children { try? Syscall.signal(pid, SIGKILL) }
         }
     }
 
@@ -65,25 +66,37 @@ enum ChildProcesses {
     /// the exit status, or minus the signal that killed it.
     static func waitForExit(_ pid: pid_t) -> Int32 {
         // Wait without reaping first, so the pid stays ours while it is still in `live`.
-        var info = siginfo_t()
-        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
-        return live.withLock { children in
-            var status: Int32 = 0
-            let reaped = waitpid(pid, &status, 0)
-            children.remove(pid)
-            guard reaped == pid else { return -SIGKILL }  // reaped elsewhere; treat as killed
-            let signal = status & 0x7f
-            return signal == 0 ? (status >> 8) & 0xff : -signal
-        }
+        // ECHILD (reaped already) is the only failure for our own child; `reap` then says so.
+        _ = try? Syscall.waitWithoutReaping(pid)
+        return reap(pid)
     }
 
     /// Non-blocking: the exit code if `pid` has exited (and reaps it), else `nil`.
     static func exitCodeIfExited(_ pid: pid_t) -> Int32? {
-        var info = siginfo_t()
-        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT | WNOHANG) == 0,
-            info._sifields._sigchld.si_pid == pid
-        else { return nil }
-        return waitForExit(pid)
+        do {
+            guard try Syscall.waitWithoutReaping(pid, blocking: false) else { return nil }
+        } catch {
+            return reap(pid)  // ECHILD: not waitable any more; `reap` forgets it
+        }
+        return reap(pid)
+    }
+
+    private static func reap(_ pid: pid_t) -> Int32 {
+        live.withLock { children in
+            defer { children.remove(pid) }
+            // A pid reaped elsewhere (ECHILD) is reported as killed: its status is lost.
+            return (try? Syscall.reap(pid)) ?? -SIGKILL
+        }
+    }
+
+    /// Reaps `pid` once it exits, on a thread of its own: for a `Multiprocessing.Process`
+    /// dropped without `join()`, which would otherwise stay a zombie until nbrun exits.
+    static func reapWhenExited(_ pid: pid_t) {
+        guard live.withLock({ $0.contains(pid) }) else { return }
+        let thread = Thread { _ = waitForExit(pid) }
+        thread.name = "Processes.reaper.\(pid)"
+        thread.stackSize = 64 * 1024
+        thread.start()
     }
 }
 
@@ -100,21 +113,24 @@ private final class SpawnerThread: Sendable {
                 next?()
             }
         }
-        thread.name = "Futures.spawner"
+        thread.name = "Processes.spawner"
         thread.start()
     }
 
+    /// Runs `body` on the spawning thread and waits for it: a blocking wait, so a cell's
+    /// thread gives up its GIL meanwhile (`Ambient.blocking`), as CPython's `fork_exec` does.
     func run<R: Sendable>(_ body: @escaping @Sendable () throws -> R) throws -> R {
         let outcome = Locked<Result<R, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         requests.withLock {
             $0.append {
-                outcome.withLock { $0 = Result(catching: body) }; done.signal()
+                outcome.withLock { $0 = Result(catching: body) }
+                done.signal()
             }
         }
         available.signal()
-        done.wait()
-        guard let result = outcome.withLock({ $0 }) else { preconditionFailure("spawn request not run") }
+        Ambient.blocking { done.wait() }
+        guard let result = outcome.withLock({ $0 }) else { throw PythonError("RuntimeError", "spawn request not run") }
         return try result.get()
     }
 }

@@ -1,3 +1,5 @@
+import SystemCalls
+
 /// An error a port raises the way the Python cell raises an exception: `ename` is the
 /// Python exception class (`ValueError`), `evalue` its message.
 ///
@@ -34,6 +36,12 @@ extension PythonError: PythonNamedError {
     public var pythonMessage: String { evalue }
 }
 
+/// A failed system call is the `OSError` CPython raises for its errno (`BrokenPipeError`,
+/// `[Errno 32] Broken pipe`).
+extension SystemCallError: PythonNamedError {
+    public var pythonName: String { pythonExceptionName }
+}
+
 extension FuturesError: PythonNamedError {
     /// The Python class: `TimeoutError`, `CancelledError` or `RuntimeError`.
     public var pythonName: String {
@@ -66,16 +74,21 @@ public func pythonExceptionMessage(of error: any Error) -> String {
 
 extension PythonError {
     /// A worker died while running or holding the future (Python's exact message).
-    static let brokenWhileRunning = PythonError(
+    public static let brokenWhileRunning = PythonError(
         "BrokenProcessPool",
         "A process in the process pool was terminated abruptly while the future was running or pending.")
 
     /// Work submitted to a pool that is already broken.
-    static let brokenPool = PythonError(
+    public static let brokenPool = PythonError(
         "BrokenProcessPool",
         "A child process terminated abruptly, the process pool is not usable anymore")
 
-    /// A closure, which has no registered name, was submitted to a process pool.
-    static let closureNotRegistered = PythonError(
-        "PicklingError", "Can't pickle <closure>: it is not a registered function")
+    /// A closure, which has no registered name, was submitted to a process pool: CPython's
+    /// message for a lambda, with `address` standing for the function object's.
+    public static func closureNotPicklable(at address: ObjectIdentifier) -> PythonError {
+        let hex = String(UInt(bitPattern: address), radix: 16)
+        return PythonError(
+            "PicklingError",
+            "Can't pickle <function <lambda> at 0x\(hex)>: attribute lookup <lambda> on __main__ failed")
+    }
 }

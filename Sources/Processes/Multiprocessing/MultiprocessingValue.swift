@@ -1,5 +1,7 @@
 import CProcess
 import Foundation
+import Futures
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -24,35 +26,44 @@ extension Multiprocessing {
         private var descriptor: Int32 { memory.descriptor }
         private var mapping: UnsafeMutableRawPointer { memory.mapping }
 
-        /// Creates the shared memory holding `initial`.
+        /// Creates the shared memory holding `initial`. A failure is the `SystemCallError` of
+        /// the call that failed (`memfd_create`, `ftruncate`, `mmap`, `pthread_mutex_init`).
         public init(_ initial: T) throws {
             precondition(cprocess_mutex_size() <= UInt(Self.valueOffset), "pthread_mutex_t larger than expected")
             precondition(
                 MemoryLayout<T>.size <= Self.mappingSize - Self.valueOffset
                     && MemoryLayout<T>.alignment <= Self.valueOffset, "type too large for a shared Value")
-            let fd = cprocess_memfd("Futures.Value")
-            guard fd >= 0 else { throw Self.systemError("memfd_create") }
-            guard ftruncate(fd, off_t(Self.mappingSize)) == 0, let mapping = Self.map(fd) else {
-                let error = Self.systemError("mmap")
-                close(fd)
+            let fd = try Syscall.check("memfd_create") { cprocess_memfd("Futures.Value") }
+            let mapping: UnsafeMutableRawPointer
+            do {
+                try Syscall.resize(fd, to: Self.mappingSize)
+                mapping = try Syscall.mapShared(fd, size: Self.mappingSize)
+            } catch {
+                Syscall.closeIgnoringErrors(fd)
                 throw error
             }
-            let status = cprocess_mutex_init(mapping)
-            guard status == 0 else {
-                munmap(mapping, Self.mappingSize)
-                close(fd)
-                throw PythonError("OSError", "pthread_mutex_init: \(String(cString: strerror(status)))")
+            do {
+                try Syscall.checkStatus("pthread_mutex_init", cprocess_mutex_init(mapping))
+            } catch {
+                Syscall.unmap(mapping, size: Self.mappingSize)
+                Syscall.closeIgnoringErrors(fd)
+                throw error
             }
             (mapping + Self.valueOffset).storeBytes(of: initial, as: T.self)
             self.memory = SharedMemory(descriptor: fd, mapping: mapping, size: Self.mappingSize)
             self.lock = SharedLock(memory: memory)
         }
 
-        /// Reads or writes the number, taking the lock for that one access (as Python does).
-        /// `value += 1` is a read then a write: hold `getLock()` around it.
+        /// Reads the number, taking the lock for that one read (Python: `v.value`, which
+        /// acquires the value's RLock too). Throws only if the lock can't be taken.
         public var value: T {
-            get { lock.withLock { (mapping + Self.valueOffset).load(as: T.self) } }
-            set { lock.withLock { (mapping + Self.valueOffset).storeBytes(of: newValue, as: T.self) } }
+            get throws { try lock.withLock { (mapping + Self.valueOffset).load(as: T.self) } }
+        }
+
+        /// Writes the number under the lock (Python: `v.value = x`). `v.value += 1` is a read
+        /// then a write: hold `getLock()` around both, `try v.setValue(v.value + 1)`.
+        public func setValue(_ newValue: T) throws {
+            try lock.withLock { (mapping + Self.valueOffset).storeBytes(of: newValue, as: T.self) }
         }
 
         /// The lock guarding the value (Python: `get_lock()`); it is recursive, so `value`
@@ -60,7 +71,7 @@ extension Multiprocessing {
         public func getLock() -> SharedLock { lock }
 
         /// Runs `body` on the value while holding the lock.
-        public func withLock<R>(_ body: (inout T) throws -> R) rethrows -> R {
+        public func withLock<R>(_ body: (inout T) throws -> R) throws -> R {
             try lock.withLock {
                 let slot = mapping + Self.valueOffset
                 var current = slot.load(as: T.self)
@@ -89,67 +100,13 @@ extension Multiprocessing {
                 throw PythonError("RuntimeError", "a shared Value can only be received by a child process")
             }
             let fd = try decoder.singleValueContainer().decode(Int32.self)
-            guard fd >= SharedDescriptors.firstInherited, let mapping = Self.map(fd) else {
-                throw Self.systemError("mmap of inherited fd \(fd)")
+            guard fd >= SharedDescriptors.firstInherited else {
+                throw PythonError("RuntimeError", "a shared Value arrived as fd \(fd), not an inherited one")
             }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)  // not passed on to this child's own children
+            let mapping = try Syscall.mapShared(fd, size: Self.mappingSize)
+            try Syscall.setCloseOnExec(fd)  // not passed on to this child's own children
             self.memory = SharedMemory(descriptor: fd, mapping: mapping, size: Self.mappingSize)
             self.lock = SharedLock(memory: memory)
         }
-
-        private static func map(_ fd: Int32) -> UnsafeMutableRawPointer? {
-            let address = mmap(nil, mappingSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
-            return address == MAP_FAILED ? nil : address
-        }
-
-        private static func systemError(_ call: String) -> PythonError {
-            PythonError("OSError", "\(call): \(String(cString: strerror(errno)))")
-        }
-    }
-
-    /// A lock shared between processes (the mutex at the start of a `Value`'s memory).
-    public final class SharedLock: @unchecked Sendable {
-        // @unchecked: the pointee is a pthread mutex, safe to use from any thread or process.
-        private let memory: SharedMemory
-        private var mutex: UnsafeMutableRawPointer { memory.mapping }
-
-        init(memory: SharedMemory) { self.memory = memory }
-
-        /// Python: `acquire()`.
-        public func acquire() {
-            let status = cprocess_mutex_lock(mutex)
-            precondition(status == 0, "shared mutex lock failed: \(status)")
-        }
-
-        /// Python: `release()`.
-        public func release() {
-            _ = cprocess_mutex_unlock(mutex)
-        }
-
-        /// Python: `with lock:`.
-        public func withLock<R>(_ body: () throws -> R) rethrows -> R {
-            acquire()
-            defer { release() }
-            return try body()
-        }
-    }
-}
-
-/// A shared mapping and its fd, released when neither the `Value` nor its lock needs them.
-final class SharedMemory: @unchecked Sendable {
-    // @unchecked: immutable after init; the bytes behind `mapping` are guarded by the shared mutex.
-    let descriptor: Int32
-    let mapping: UnsafeMutableRawPointer
-    let size: Int
-
-    init(descriptor: Int32, mapping: UnsafeMutableRawPointer, size: Int) {
-        self.descriptor = descriptor
-        self.mapping = mapping
-        self.size = size
-    }
-
-    deinit {
-        munmap(mapping, size)
-        close(descriptor)
     }
 }

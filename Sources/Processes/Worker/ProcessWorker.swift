@@ -1,5 +1,7 @@
 import CProcess
 import Foundation
+import Futures
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -47,10 +49,15 @@ public enum ProcessWorker {
     public static func runIfRequested(arguments: [String] = CommandLine.arguments) {
         guard arguments.count >= 4, arguments[1] == flag, let parent = pid_t(arguments[3]) else { return }
         // Die with the parent; if it died before prctl took effect we have been re-parented already.
-        _ = cprocess_set_parent_death_signal(SIGKILL)
+        // A worker that can't be tied to its parent's life would outlive it: it refuses to serve.
+        do {
+            try Syscall.check("prctl") { cprocess_set_parent_death_signal(SIGKILL) }
+            // Our socket stays ours: children this worker starts itself must not inherit it.
+            try Syscall.setCloseOnExec(requestDescriptor)
+        } catch {
+            fail("\(error)")
+        }
         guard getppid() == parent else { exit(1) }
-        // Our socket stays ours: children this worker starts itself must not inherit it.
-        _ = fcntl(requestDescriptor, F_SETFD, FD_CLOEXEC)
         switch arguments[2] {
         case "pool": servePool()
         case "process": exit(runProcessTarget(name: arguments.count > 4 ? arguments[4] : "Process"))
@@ -64,20 +71,38 @@ public enum ProcessWorker {
 
     /// Answers calls one at a time until the parent closes the socket (or dies).
     private static func servePool() -> Never {
-        while let body = Framing.receive(on: requestDescriptor) {
-            guard let request = CallRequest(decoding: body) else { exit(3) }
+        while true {
+            let body: [UInt8]
+            do {
+                guard let next = try Framing.receive(on: requestDescriptor) else { exit(0) }
+                body = next
+            } catch {
+                fail("reading a request: \(error)")
+            }
+            guard let request = CallRequest(decoding: body) else { fail("a request that does not decode") }
             let reply = CallReply(id: request.id, outcome: call(request, descriptors: nil))
-            guard Framing.send(reply.encoded(), on: requestDescriptor) else { exit(0) }
+            do {
+                try Framing.send(reply.encoded(), on: requestDescriptor)
+            } catch  where [.brokenPipe, Errno(rawValue: ECONNRESET)].contains(error.errno) {
+                exit(0)  // the parent is gone (or gave up on us): nobody to answer
+            } catch {
+                fail("sending a reply: \(error)")
+            }
         }
-        exit(0)
+    }
+
+    /// A worker that can't go on says why on stderr (shared with its parent) and exits 3.
+    private static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("nbrun worker \(getpid()): \(message)\n".utf8))
+        exit(3)
     }
 
     /// Runs a `Process` target once; the exit code is 0, or 1 after printing the exception.
     private static func runProcessTarget(name: String) -> Int32 {
-        guard let body = Framing.receive(on: requestDescriptor), let request = CallRequest(decoding: body) else {
-            return 3
-        }
-        close(requestDescriptor)
+        let body: [UInt8]?
+        do { body = try Framing.receive(on: requestDescriptor) } catch { fail("reading its target: \(error)") }
+        guard let body, let request = CallRequest(decoding: body) else { return 3 }
+        Syscall.closeIgnoringErrors(requestDescriptor)
         switch call(request, descriptors: SharedDescriptors()) {
         case .value: return 0
         case .raised(let ename, let evalue):

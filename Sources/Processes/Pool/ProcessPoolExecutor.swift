@@ -1,4 +1,6 @@
 import Foundation
+import Futures
+import SystemCalls
 
 /// Runs registered functions in worker processes: Python's
 /// `concurrent.futures.ProcessPoolExecutor`, with the `ThreadPoolExecutor` interface.
@@ -7,7 +9,8 @@ import Foundation
 /// `maxWorkers`, and reused. Only a `RemoteFunction` can cross to a worker; its argument and
 /// result travel as JSON over a socket, one message per call (or per chunk of `map`). An error
 /// thrown in a worker is rethrown by `result()` as a `PythonError` with its type name and
-/// message. A worker that dies fails the pool's pending futures with `BrokenProcessPool`.
+/// message. A worker that dies fails the pool's pending futures with `BrokenProcessPool`, and
+/// every later `submit` raises it. `submit` after `shutdown` raises `RuntimeError`.
 /// Dropping the executor without `shutdown` behaves like `shutdown(wait: false)`.
 public final class ProcessPoolExecutor: Sendable {
     /// The most worker processes at once (Python: `max_workers`).
@@ -32,13 +35,15 @@ public final class ProcessPoolExecutor: Sendable {
     }
 
     /// Schedules `function(argument)` in a worker and returns its future at once (Python: `submit`).
-    /// An argument that can't be encoded fails the future with `PicklingError`.
+    /// Throws at once, as Python 3.11 raises, on a broken pool (`BrokenProcessPool`) or after
+    /// `shutdown` (`RuntimeError: cannot schedule new futures after shutdown`). An argument that
+    /// can't be encoded fails the future with `PicklingError`.
     @discardableResult
     public func submit<Argument, Output>(
         _ function: RemoteFunction<Argument, Output>, _ argument: Argument
-    ) -> Future<Output> {
+    ) throws -> Future<Output> {
         let future = Future<Output>()
-        enqueue(function, [argument], into: future) { outputs in
+        try enqueue(function, [argument], into: future) { outputs in
             guard let output = outputs.first, outputs.count == 1 else {
                 throw PythonError("UnpicklingError", "expected one result, got \(outputs.count)")
             }
@@ -49,26 +54,31 @@ public final class ProcessPoolExecutor: Sendable {
 
     /// Schedules a function of no arguments (Python: `pool.submit(bump)`).
     @discardableResult
-    public func submit<Output>(_ function: RemoteFunction<NoValue, Output>) -> Future<Output> {
-        submit(function, NoValue())
+    public func submit<Output>(_ function: RemoteFunction<NoValue, Output>) throws -> Future<Output> {
+        try submit(function, NoValue())
     }
 
-    /// A closure has no registered name, so it cannot reach a worker: the future fails with
-    /// `PicklingError` (Python: submitting a lambda). The pool stays usable.
+    /// A closure has no registered name, so it cannot reach a worker: Python submitting a
+    /// lambda. As in 3.11, `submit` itself raises only what any submit raises (a broken or shut
+    /// down pool); the future then fails with `PicklingError` ("Can't pickle <function <lambda>
+    /// at 0x...>: attribute lookup <lambda> on __main__ failed"), and the pool stays usable.
     @discardableResult
-    public func submit<Output: Sendable>(_ closure: @escaping @Sendable () throws -> Output) -> Future<Output> {
-        let future = Future<Output>()
-        future.setException(PythonError.closureNotRegistered)
-        return future
+    public func submit<Output: Sendable>(_ closure: @escaping @Sendable () throws -> Output) throws -> Future<Output> {
+        try refuseClosure()
     }
 
     /// As `submit(_:)` for a closure taking an argument (Python: `pool.submit(lambda x: x * 2, 21)`).
     @discardableResult
     public func submit<Argument, Output: Sendable>(
         _ closure: @escaping @Sendable (Argument) throws -> Output, _ argument: Argument
-    ) -> Future<Output> {
+    ) throws -> Future<Output> {
+        try refuseClosure()
+    }
+
+    private func refuseClosure<Output>() throws -> Future<Output> {
+        try pool.checkAccepting()
         let future = Future<Output>()
-        future.setException(PythonError.closureNotRegistered)
+        future.setException(PythonError.closureNotPicklable(at: ObjectIdentifier(future)))
         return future
     }
 
@@ -77,24 +87,28 @@ public final class ProcessPoolExecutor: Sendable {
     ///
     /// Inputs are sent `chunksize` at a time: one message and one reply per chunk. The error
     /// thrown is the first in input order; on an error or timeout the unsent chunks are cancelled.
+    /// A broken or shut down pool raises at once, as `submit` does.
     public func map<Argument, Output>(
         _ function: RemoteFunction<Argument, Output>,
         _ inputs: some Sequence<Argument>,
         timeout: TimeInterval? = nil,
         chunksize: Int = 1
     ) throws -> [Output] {
-        precondition(chunksize >= 1, "chunksize must be >= 1")
-        let deadline = Deadline(timeout: timeout)
+        guard chunksize >= 1 else { throw PythonError("ValueError", "chunksize must be >= 1.") }
+        let end = timeout.map { Clock.monotonic + $0 }
         let all = Array(inputs)
-        let futures = stride(from: 0, to: all.count, by: chunksize).map { start in
-            let future = Future<[Output]>()
-            enqueue(function, Array(all[start..<min(start + chunksize, all.count)]), into: future) { $0 }
-            return future
-        }
+        var futures: [Future<[Output]>] = []
         do {
+            for start in stride(from: 0, to: all.count, by: chunksize) {
+                let future = Future<[Output]>()
+                try enqueue(function, Array(all[start..<min(start + chunksize, all.count)]), into: future) { $0 }
+                futures.append(future)
+            }
             var results: [Output] = []
             results.reserveCapacity(all.count)
-            for future in futures { results += try future.result(until: deadline) }
+            for future in futures {
+                results += try future.result(timeout: end.map { max(0, $0 - Clock.monotonic) })
+            }
             return results
         } catch {
             for future in futures { future.cancel() }
@@ -103,14 +117,15 @@ public final class ProcessPoolExecutor: Sendable {
     }
 
     /// Stops accepting work (Python: `shutdown(wait=True, *, cancel_futures=False)`); workers
-    /// exit once the queue is drained. With `wait`, returns after every worker has exited.
+    /// exit once the queue is drained. With `wait`, returns after every worker has exited; the
+    /// calling cell's GIL is released meanwhile.
     public func shutdown(wait: Bool = true, cancelFutures: Bool = false) {
         pool.shutdown(wait: wait, cancelFutures: cancelFutures)
     }
 
     /// Kills this pool's workers now (SIGKILL, Python 3.14's `terminate_workers`): queued futures
     /// are cancelled, running ones fail with `BrokenProcessPool`. With `wait`, returns once
-    /// every worker is reaped.
+    /// every worker is reaped (the calling cell's GIL released meanwhile).
     public func terminate(wait: Bool = true) {
         pool.terminate(wait: wait)
     }
@@ -143,30 +158,34 @@ public final class ProcessPoolExecutor: Sendable {
     private func enqueue<Argument, Output, T>(
         _ function: RemoteFunction<Argument, Output>, _ arguments: [Argument], into future: Future<T>,
         _ collect: @escaping @Sendable ([Output]) throws -> T
-    ) {
+    ) throws {
         let payload: [UInt8]
         do {
             payload = try function.encode(arguments)
         } catch {
+            try pool.checkAccepting()  // a broken or shut down pool raises first, as in Python
             future.setException(Self.picklingError(error))
             return
         }
-        pool.enqueue(
+        try pool.enqueue(
             PoolCall(
                 function: function.name,
                 payload: payload,
                 start: { future.setRunningOrNotifyCancel() },
                 finish: { result in
-                    _ = future.finish(
-                        Result {
-                            let outputs: [Output]
-                            do { outputs = try function.decodeOutputs(try result.get()) } catch let error
-                                as DecodingError
-                            {
-                                throw PythonError("UnpicklingError", String(describing: error))
-                            }
-                            return try collect(outputs)
-                        })
+                    let outcome = Result {
+                        let outputs: [Output]
+                        do { outputs = try function.decodeOutputs(try result.get()) } catch let error
+                            as DecodingError
+                        {
+                            throw PythonError("UnpicklingError", String(describing: error))
+                        }
+                        return try collect(outputs)
+                    }
+                    switch outcome {
+                    case .success(let value): future.setResult(value)
+                    case .failure(let error): future.setException(error)
+                    }
                 },
                 cancel: { future.cancel() }))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Futures
 
 /// A function a worker process can run: the Swift counterpart of pickling a function by its
 /// qualified name. Only the name crosses to the worker; arguments and results cross as JSON

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -12,49 +13,58 @@ enum Framing {
     /// The largest body accepted; a corrupt length can't make the reader allocate gigabytes.
     static let maximumBody = 1 << 30
 
-    /// Sends one frame; `false` if the peer is gone.
-    static func send(_ body: [UInt8], on fd: Int32) -> Bool {
+    /// Sends one frame; a peer that is gone is `EPIPE` (or `ECONNRESET`).
+    static func send(_ body: [UInt8], on fd: Int32) throws(SystemCallError) {
         var frame = [UInt8]()
         frame.reserveCapacity(body.count + 4)
         frame.appendInteger(UInt32(body.count))
         frame.append(contentsOf: body)
-        return frame.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return false }
-            var offset = 0
-            while offset < raw.count {
-                let sent = Glibc.send(fd, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                if sent < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += sent
-            }
-            return true
+        let result: Result<Void, SystemCallError> = frame.withUnsafeBytes { raw in
+            Result { () throws(SystemCallError) in try Syscall.sendAll(fd, raw) }
         }
+        try result.get()
     }
 
-    /// Reads one frame; `nil` at end of stream, on an error, or on a malformed length.
-    static func receive(on fd: Int32) -> [UInt8]? {
-        guard let header = readExactly(4, from: fd) else { return nil }
+    /// Reads one frame; `nil` at the end of the stream (or `ECONNRESET`), between frames. A stream that ends
+    /// inside a frame, or a length over `maximumBody`, is a `FramingError`.
+    static func receive(on fd: Int32) throws -> [UInt8]? {
+        guard let header = try readExactly(4, from: fd, atStart: true) else { return nil }
         var reader = ByteReader(header)
-        guard let length = reader.integer(UInt32.self), Int(length) <= maximumBody else { return nil }
-        return length == 0 ? [] : readExactly(Int(length), from: fd)
+        guard let length = reader.integer(UInt32.self) else { throw FramingError.truncated }
+        guard Int(length) <= maximumBody else { throw FramingError.tooLong(Int(length)) }
+        return length == 0 ? [] : try readExactly(Int(length), from: fd, atStart: false)
     }
 
-    private static func readExactly(_ count: Int, from fd: Int32) -> [UInt8]? {
+    private static func readExactly(_ count: Int, from fd: Int32, atStart: Bool) throws -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: count)
-        let complete = buffer.withUnsafeMutableBytes { raw -> Bool in
-            guard let base = raw.baseAddress else { return count == 0 }
-            var offset = 0
-            while offset < count {
-                let got = read(fd, base + offset, count - offset)
-                if got < 0 && errno == EINTR { continue }
-                if got <= 0 { return false }
-                offset += got
-            }
-            return true
+        let got: Result<Int, SystemCallError> = buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(SystemCallError) in try Syscall.readFully(fd, into: raw) }
         }
-        return complete ? buffer : nil
+        let filled: Int
+        switch got {
+        case .success(let count): filled = count
+        // The peer closed (or died) with our last message unread: its stream has ended all the same.
+        case .failure(let error) where error.errno == Errno(rawValue: ECONNRESET): filled = 0
+        case .failure(let error): throw error
+        }
+        if filled == count { return buffer }
+        if filled == 0 && atStart { return nil }
+        throw FramingError.truncated
+    }
+}
+
+/// A stream between parent and worker that broke the framing rules.
+enum FramingError: Error, CustomStringConvertible {
+    case truncated
+    case tooLong(Int)
+    case malformed
+
+    var description: String {
+        switch self {
+        case .truncated: "the stream ended inside a message"
+        case .tooLong(let length): "a message of \(length) bytes (over \(Framing.maximumBody))"
+        case .malformed: "a message that does not decode"
+        }
     }
 }
 

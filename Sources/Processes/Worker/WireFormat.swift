@@ -1,4 +1,5 @@
 import Foundation
+import Futures
 
 /// How a batch of arguments or results is written into a message.
 ///

@@ -1,4 +1,6 @@
 import Foundation
+import Futures
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -66,13 +68,24 @@ extension Multiprocessing {
             let descriptors = SharedDescriptors()
             let request = CallRequest(id: 0, function: target, payload: try encodeArgument(descriptors))
             let (parentEnd, childEnd) = try PoolWorker.socketPair()
-            defer { close(parentEnd); close(childEnd) }
+            defer {
+                Syscall.closeIgnoringErrors(parentEnd)
+                Syscall.closeIgnoringErrors(childEnd)
+            }
             let pid = try ChildProcesses.spawn(
                 executable: executable,
                 arguments: ProcessWorker.workerArguments(mode: "process", extra: [name]),
                 descriptors: [childEnd] + descriptors.parentDescriptors, scope: scope)
-            // Buffered in the socket: the child reads it even after both our ends are closed.
-            _ = Framing.send(request.encoded(), on: parentEnd)
+            do {
+                // Buffered in the socket: the child reads it even after both our ends are closed.
+                try Framing.send(request.encoded(), on: parentEnd)
+            } catch  where [.brokenPipe, Errno(rawValue: ECONNRESET)].contains(error.errno) {
+                // The child died before reading it (killed at once): its exitcode says so.
+            } catch {
+                ChildProcesses.kill(pid)
+                _ = ChildProcesses.waitForExit(pid)
+                throw error
+            }
             return pid
         }
 
@@ -85,7 +98,7 @@ extension Multiprocessing {
 
         private func waitForExit(timeout: TimeInterval?) {
             guard let pid = state.withLock({ $0.pid }) else { return }
-            let deadline = Deadline(timeout: timeout)
+            let end = Clock.monotonic + (timeout ?? 0)
             joining.lock()
             defer { joining.unlock() }
             guard state.withLock({ $0.exitcode }) == nil else { return }
@@ -94,13 +107,20 @@ extension Multiprocessing {
                 state.withLock { $0.exitcode = code }
                 return
             }
-            while DispatchTime.now() < deadline.time {
+            while Clock.monotonic < end {
                 if let code = ChildProcesses.exitCodeIfExited(pid) {
                     state.withLock { $0.exitcode = code }
                     return
                 }
                 Thread.sleep(forTimeInterval: 0.002)
             }
+        }
+
+        /// A child never joined is reaped when it exits, not left a zombie until nbrun ends
+        /// (CPython reaps such children at the next `start()` or `active_children()`).
+        deinit {
+            let (pid, exitcode) = state.withLock { ($0.pid, $0.exitcode) }
+            if let pid, exitcode == nil { ChildProcesses.reapWhenExited(pid) }
         }
 
         /// The child's pid once started.

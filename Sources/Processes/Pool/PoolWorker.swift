@@ -1,4 +1,6 @@
 import Foundation
+import Futures
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -31,40 +33,43 @@ final class PoolWorker: Sendable {
         self.readDescriptor = socket
     }
 
-    func send(_ request: CallRequest) -> Bool {
-        descriptor.withLock { fd in
-            guard let fd else { return false }
-            return Framing.send(request.encoded(), on: fd)
+    /// Sends `request`; a worker that died is `EPIPE`/`ECONNRESET` (its reader thread sees
+    /// the end of its stream too), and a worker already closed here is `EBADF`.
+    func send(_ request: CallRequest) throws(SystemCallError) {
+        let result: Result<Void, SystemCallError> = descriptor.withLock { fd in
+            guard let fd else { return .failure(SystemCallError("send", .badFileDescriptor)) }
+            return Result { () throws(SystemCallError) in try Framing.send(request.encoded(), on: fd) }
         }
+        try result.get()
     }
 
     /// The worker reads end-of-file and exits once it has answered what it holds.
     func retire() {
         descriptor.withLock { fd in
-            if let fd { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
+            // ENOTCONN when the worker is gone already: its reader thread sees that.
+            if let fd { try? Syscall.shutdownWriting(fd) }
         }
     }
 
-    /// Blocks for the next reply; `nil` when the worker has exited or died.
-    func receive() -> CallReply? {
-        Framing.receive(on: readDescriptor).flatMap(CallReply.init(decoding:))
+    /// Blocks for the next reply; `nil` when the worker has exited or died (the end of its
+    /// stream). A reply that can't be read or decoded is thrown.
+    func receive() throws -> CallReply? {
+        guard let body = try Framing.receive(on: readDescriptor) else { return nil }
+        guard let reply = CallReply(decoding: body) else { throw FramingError.malformed }
+        return reply
     }
 
     /// Called by the reader thread only, after its last `receive`.
     func close() {
         descriptor.withLock { fd in
-            if let open = fd { _ = Glibc.close(open) }
+            if let open = fd { Syscall.closeIgnoringErrors(open) }  // a socket: nothing left to flush
             fd = nil
         }
     }
 
     /// A connected socket pair: the parent's end and the worker's (both close-on-exec;
     /// the spawn duplicates the worker's end to fd 3 without the flag).
-    static func socketPair() throws -> (parent: Int32, child: Int32) {
-        var fds: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
-            throw PythonError("OSError", "socketpair: \(String(cString: strerror(errno)))")
-        }
-        return (fds[0], fds[1])
+    static func socketPair() throws(SystemCallError) -> (parent: Int32, child: Int32) {
+        try Syscall.socketPair()
     }
 }

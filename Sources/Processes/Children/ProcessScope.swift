@@ -1,3 +1,5 @@
+import Futures
+
 #if canImport(Glibc)
     import Glibc
 #endif

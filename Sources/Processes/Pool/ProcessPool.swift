@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+import Futures
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -70,16 +72,25 @@ final class ProcessPool: Sendable {
     var messagesSent: Int { state.withLock { $0.messagesSent } }
     var workerPIDs: [pid_t] { state.withLock { Array($0.workers.keys) } }
 
-    /// Queues `call`; fails it at once if the pool is shut down or broken.
-    func enqueue(_ call: PoolCall) {
-        let refusal: (any Error)? = state.withLock { s in
-            if s.isBroken { return PythonError.brokenPool }
-            if s.isShutdown { return FuturesError.shutdown }
+    /// Throws, as Python's `submit` raises, if the pool is broken (`BrokenProcessPool`) or
+    /// shut down (`RuntimeError`); the broken pool is checked first, as in Python 3.11.
+    func checkAccepting() throws {
+        try state.withLock { s in try Self.checkAccepting(s) }
+    }
+
+    private static func checkAccepting(_ s: State) throws {
+        if s.isBroken { throw PythonError.brokenPool }
+        if s.isShutdown { throw FuturesError.shutdown }
+    }
+
+    /// Queues `call`, or throws as `checkAccepting()` does.
+    func enqueue(_ call: PoolCall) throws {
+        let actions: Actions = try state.withLock { s in
+            try Self.checkAccepting(s)
             s.queue.append(call)
-            return nil
+            return schedule(&s)
         }
-        if let refusal { call.finish(.failure(refusal)); return }
-        perform(state.withLock(schedule))
+        perform(actions)
     }
 
     func shutdown(wait: Bool, cancelFutures: Bool) {
@@ -90,7 +101,7 @@ final class ProcessPool: Sendable {
         }
         for call in dropped { call.cancel() }
         perform(actions)
-        if wait { workerGroup.wait() }
+        if wait { waitForWorkers() }
     }
 
     /// Shuts down, cancelling queued calls, and SIGKILLs every worker: running calls fail with
@@ -98,7 +109,13 @@ final class ProcessPool: Sendable {
     func terminate(wait: Bool) {
         shutdown(wait: false, cancelFutures: true)
         for pid in workerPIDs { ChildProcesses.kill(pid) }
-        if wait { workerGroup.wait() }
+        if wait { waitForWorkers() }
+    }
+
+    /// Blocks until every worker is reaped, with a cell's GIL released meanwhile (CPython's
+    /// `shutdown(wait=True)` joins its threads and processes without holding it).
+    private func waitForWorkers() {
+        Ambient.blocking { workerGroup.wait() }
     }
 
     // MARK: Scheduling (under the lock)
@@ -128,8 +145,13 @@ final class ProcessPool: Sendable {
 
     private func perform(_ actions: Actions) {
         for (worker, request) in actions.sends {
-            // A failed send means the worker died; its reader thread sees that and breaks the pool.
-            _ = worker.send(request)
+            do {
+                try worker.send(request)
+            } catch  where [.brokenPipe, Errno(rawValue: ECONNRESET)].contains(error.errno) {
+                // The worker died: its reader thread sees the end of its stream and breaks the pool.
+            } catch {
+                breakPool(cause: Self.connectionFailed(error))
+            }
         }
         for worker in actions.retire { worker.retire() }
         for _ in 0..<actions.spawns { startWorker() }
@@ -141,14 +163,14 @@ final class ProcessPool: Sendable {
         let worker: PoolWorker
         do {
             let (parentEnd, childEnd) = try PoolWorker.socketPair()
-            defer { close(childEnd) }
+            defer { Syscall.closeIgnoringErrors(childEnd) }
             do {
                 let pid = try ChildProcesses.spawn(
                     executable: executable, arguments: ProcessWorker.workerArguments(mode: "pool"),
                     descriptors: [childEnd], scope: scope)
                 worker = PoolWorker(pid: pid, socket: parentEnd)
             } catch {
-                close(parentEnd)
+                Syscall.closeIgnoringErrors(parentEnd)
                 throw error
             }
         } catch {
@@ -171,7 +193,16 @@ final class ProcessPool: Sendable {
     }
 
     private func readReplies(from worker: PoolWorker) {
-        while let reply = worker.receive() {
+        var failure: (any Error)?
+        while true {
+            let reply: CallReply
+            do {
+                guard let next = try worker.receive() else { break }
+                reply = next
+            } catch {
+                failure = error
+                break
+            }
             let (call, actions): (PoolCall?, Actions) = state.withLock { s in
                 let call = s.running.removeValue(forKey: worker.pid)
                 s.idle.append(worker)
@@ -183,16 +214,29 @@ final class ProcessPool: Sendable {
             case .raised(let ename, let evalue): call?.finish(.failure(PythonError(ename, evalue)))
             }
         }
-        // End of stream: the worker exited after being retired, or died.
+        // End of stream: the worker exited after being retired, or died (or its stream broke).
         let diedUnexpectedly: Bool = state.withLock { s in
             let wasRetired = s.isShutdown && !s.idle.contains { $0 === worker } && s.running[worker.pid] == nil
             s.workers.removeValue(forKey: worker.pid)
             return !wasRetired || s.isBroken
         }
         worker.close()
-        if diedUnexpectedly { breakPool(cause: nil) }
+        if let failure {
+            ChildProcesses.kill(worker.pid)  // a worker we can't understand is not left running
+            breakPool(cause: Self.connectionFailed(failure))
+        } else if diedUnexpectedly {
+            breakPool(cause: nil)
+        }
         _ = ChildProcesses.waitForExit(worker.pid)
         workerGroup.leave()
+    }
+
+    /// What running and queued calls fail with when the connection to a worker breaks other
+    /// than by its death (Python says much the same when a result fails to unpickle).
+    private static func connectionFailed(_ error: any Error) -> PythonError {
+        PythonError(
+            "BrokenProcessPool",
+            "The connection to a worker failed (\(error)), the process pool is not usable anymore")
     }
 
     /// Fails every running and queued call with `BrokenProcessPool` and kills the other workers.
