@@ -78,10 +78,10 @@ enum CellExecution {
         do {
             context.recordValue(try demo.evaluate(context, session))
             return nil
-        } catch let error as PythonError {
-            return .raised(ename: error.ename, evalue: error.evalue)
         } catch {
-            return .raised(ename: String(describing: type(of: error)), evalue: String(describing: error))
+            // Python's name and message where the error has them (PythonError, asyncio's and
+            // concurrent.futures' errors, OSError for a failed system call), else Swift's.
+            return .raised(ename: pythonExceptionName(of: error), evalue: pythonExceptionMessage(of: error))
         }
     }
 
