@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// Rule patterns travel with notebooks (`metadata.nbrun`), so a pull request can bring one
 /// that backtracks catastrophically: `(x+x+)+y` over 32 `x`s takes ICU 16 s, over 64 longer
@@ -58,9 +59,7 @@ extension CompareRules.Pattern {
     }
 
     private static func threadCPUTime() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+        Clock.threadCPU
     }
 }
 

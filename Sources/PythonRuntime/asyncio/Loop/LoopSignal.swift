@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// A pthread mutex with a condition variable on the monotonic clock: the event loop's one
 /// lock, and what its thread sleeps on until work arrives or the next timer is due.
@@ -50,9 +51,7 @@ final class LoopSignal: @unchecked Sendable {
 
 /// Seconds on the monotonic clock (Python's `time.monotonic()`, which asyncio's timers use).
 func monotonicNow() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    Clock.monotonic
 }
 
 /// Whether two pthread ids name the same thread.
