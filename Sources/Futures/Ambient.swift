@@ -29,8 +29,7 @@ public protocol AmbientContext: AnyObject, Sendable {
 public enum Ambient {
     /// The context installed on the calling thread, `nil` outside any.
     public static var current: (any AmbientContext)? {
-        guard let raw = pthread_getspecific(slotKey) else { return nil }
-        return Unmanaged<Slot>.fromOpaque(raw).takeUnretainedValue().context
+        slots.existing?.context
     }
 
     /// Runs `body` with `context` installed as the calling thread's, between its `enter()`
@@ -65,23 +64,10 @@ public enum Ambient {
         var context: (any AmbientContext)?
     }
 
-    /// The slot is retained by the thread-specific value and released when the thread exits.
-    private static let slotKey: pthread_key_t = {
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key) { raw in
-            guard let raw else { return }
-            Unmanaged<AnyObject>.fromOpaque(raw).release()
-        }
-        precondition(status == 0, "pthread_key_create failed: \(status)")
-        return key
-    }()
+    /// The calling thread's slot, released when the thread exits.
+    private static let slots = ThreadLocal { Slot() }
 
     private static func currentSlot() -> Slot {
-        if let raw = pthread_getspecific(slotKey) {
-            return Unmanaged<Slot>.fromOpaque(raw).takeUnretainedValue()
-        }
-        let slot = Slot()
-        pthread_setspecific(slotKey, Unmanaged.passRetained(slot).toOpaque())
-        return slot
+        slots.current
     }
 }

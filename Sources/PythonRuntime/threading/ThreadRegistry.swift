@@ -119,24 +119,9 @@ final class ThreadSlot {
     var mainOf: PyInterpreter?
 
     /// The calling thread's slot, created on first use and released when the thread exits.
-    static var current: ThreadSlot {
-        if let raw = pthread_getspecific(key) {
-            return Unmanaged<ThreadSlot>.fromOpaque(raw).takeUnretainedValue()
-        }
-        let slot = ThreadSlot()
-        pthread_setspecific(key, Unmanaged.passRetained(slot).toOpaque())
-        return slot
-    }
+    static var current: ThreadSlot { slots.current }
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key) { raw in
-            guard let raw else { return }
-            Unmanaged<AnyObject>.fromOpaque(raw).release()
-        }
-        precondition(status == 0, "pthread_key_create failed: \(status)")
-        return key
-    }()
+    private static let slots = ThreadLocal { ThreadSlot() }
 }
 
 /// Python's `threading.get_ident()`: the calling OS thread's identifier (its `pthread_t`,
