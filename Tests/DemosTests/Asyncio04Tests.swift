@@ -32,9 +32,13 @@ final class Asyncio04Tests: XCTestCase, PortTests {
 
     // MARK: The cells, against the reference
 
+    /// The lesson: eight 0.3 s fetches gathered take one fetch's time, not eight (2.4 s).
     func testOneFetchAndGather() throws {
         XCTAssertEqual(folded(try run("one-fetch")), folded(["https://example.com -> 200 OK", "one fetch: 0.30s"]))
-        XCTAssertEqual(folded(try run("gather")), folded(["8 fetched in 0.30s", "https://site/7 -> 200 OK"]))
+        let lines = try run("gather")
+        XCTAssertEqual(folded(lines), folded(["8 fetched in 0.30s", "https://site/7 -> 200 OK"]))
+        XCTAssertGreaterThanOrEqual(try timing(lines[0]), 0.3, "each fetch waits 0.3 s")
+        XCTAssertLessThan(try timing(lines[0]), 1.2, "the eight waits overlap, not one after another")
     }
 
     /// CPython's order, every run: the task starts only when the cell awaits its sleep.
@@ -81,14 +85,22 @@ final class Asyncio04Tests: XCTestCase, PortTests {
         XCTAssertEqual(try run("as-completed", seed: seed), first, "same seed, same order")
     }
 
+    /// The lesson: `wait_for` gives up at its 0.5 s timeout, not when the 2 s sleep ends.
     func testWaitForGivesUp() throws {
-        XCTAssertEqual(folded(try run("wait-for")), folded(["gave up after 0.5s"]))
+        let lines = try run("wait-for")
+        XCTAssertEqual(folded(lines), folded(["gave up after 0.5s"]))
+        XCTAssertGreaterThanOrEqual(try timing(lines[0]), 0.5)
+        XCTAssertLessThan(try timing(lines[0]), 1.0, "gave up at the timeout, not after the inner sleep")
     }
 
+    /// The lesson: three at a time (the peak), so eight 0.2 s fetches take three waves, 0.6 s,
+    /// not one (0.2 s, all at once); the waiters are served first come, first served (the
+    /// look-alike's FIFO order is checked against CPython in AsyncIOLookalikeTests).
     func testSemaphorePeakIsThree() throws {
         let lines = try run("semaphore")
         XCTAssertEqual(lines.first, "peak concurrency: 3")
         XCTAssertEqual(folded(lines), folded(["peak concurrency: 3", "elapsed: 0.60s"]))
+        XCTAssertGreaterThanOrEqual(try timing(lines[1]), 0.6, "three waves of 0.2 s")
     }
 
     /// Three 0.5 s sleeps that block the loop cannot take less than 1.5 s together.
