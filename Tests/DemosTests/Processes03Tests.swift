@@ -69,6 +69,9 @@ final class Processes03Tests: XCTestCase, PortTests {
         XCTAssertEqual(folded(lines), ["2 processes: <t>s"])
         XCTAssertGreaterThanOrEqual(try timing(lines[0]), 0.49, lines[0])
         XCTAssertGreaterThanOrEqual(childrenCPU, 0.95, "the workers burned the four quarter-seconds")
+        // Under a sanitizer the workers' start-up (shadow memory) dwarfs their quarter-seconds:
+        // the figures hold for the plain build.
+        guard ProcessInfo.processInfo.environment["NBRUN_SANITIZER"] == nil else { return }
         XCTAssertGreaterThan(
             childrenCPU, 1.2 * wall,
             "the workers ran side by side: \(childrenCPU) s of CPU in \(wall) s (\(lines[0]))")
