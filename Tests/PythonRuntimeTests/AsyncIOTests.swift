@@ -144,9 +144,9 @@ final class AsyncIOTests: XCTestCase {
                 _ = try await AsyncIO.waitFor(0.1) { () -> String in
                     do {
                         try await AsyncIO.sleep(1.5)
-                    } catch is CancellationError {
+                    } catch is CancelledError {
                         sawCancellation.withLock { $0 = true }
-                        throw CancellationError()
+                        throw CancelledError()
                     }
                     reachedAfterSleep.withLock { $0 = true }
                     return "finally"
@@ -254,7 +254,7 @@ final class AsyncIOTests: XCTestCase {
             try await AsyncIO.waitFor(1) { try await semaphore.acquire() }
             return outcome
         }
-        XCTAssertThrowsError(try acquiredAfter.get()) { XCTAssertTrue($0 is CancellationError) }
+        XCTAssertThrowsError(try acquiredAfter.get()) { XCTAssertTrue($0 is CancelledError) }
     }
 }
 

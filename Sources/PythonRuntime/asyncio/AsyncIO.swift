@@ -1,22 +1,28 @@
+import Foundation
 import Futures
 
 /// Python's `asyncio` on Swift concurrency, for the ports: coroutines are `async` closures,
 /// and `AsyncIO.run` gives each cell its own single-threaded event loop (`EventLoop`), so
 /// only one coroutine runs at a time and a blocking call stops them all, as in Python.
-/// Everything but `run` must be called from code running on that loop.
+/// Everything but `run` must be called from code running on that loop. Semantics are
+/// CPython 3.11's, cancellation included (see `AnyLoopTask`).
 public enum AsyncIO {
     /// A coroutine not yet started: what `gather`, `asCompleted` and `waitFor` take.
     public typealias Coroutine<T> = @Sendable () async throws -> T
 
     /// `asyncio.run(main())`: a fresh event loop served by the calling thread until `main`
-    /// and every task it created are done (leftover tasks are cancelled first); returns
-    /// `main`'s result or rethrows its error.
+    /// (task `Task-1`) is done; the tasks left over are then cancelled and waited for.
+    /// Returns `main`'s result or rethrows its error (`CancelledError` if it was cancelled).
+    /// What asyncio logs (a task's exception never retrieved) goes to `ctx`'s stderr, or to
+    /// the process's stderr without one.
     @discardableResult
-    public static func run<T: Sendable>(_ main: @escaping Coroutine<T>) throws -> T {
+    public static func run<T: Sendable>(logTo ctx: DemoContext? = nil, _ main: @escaping Coroutine<T>) throws -> T {
         guard EventLoop.current == nil else {
             throw PythonError("RuntimeError", "asyncio.run() cannot be called from a running event loop")
         }
-        return try EventLoop().runUntilComplete(main)
+        let report: @Sendable (String) -> Void =
+            if let ctx { { ctx.write($0, to: .stderr) } } else { { FileHandle.standardError.write(Data($0.utf8)) } }
+        return try EventLoop(report: report).runUntilComplete(main)
     }
 
     /// The loop of the calling coroutine (`asyncio.get_running_loop()`).
@@ -27,32 +33,58 @@ public enum AsyncIO {
         return loop
     }
 
+    /// `asyncio.current_task()`: the task running the caller.
+    public static func currentTask() -> AnyLoopTask { AnyLoopTask.running }
+
     /// `await asyncio.sleep(seconds)`: a timer on the loop; the other coroutines run meanwhile.
-    /// Throws `CancellationError` if the task is cancelled while it waits.
+    /// `sleep(0)` (or less) gives the loop exactly one pass. Throws `CancelledError` if the
+    /// task is cancelled while it waits.
     public static func sleep(_ seconds: Double) async throws {
-        try await runningLoop.sleep(seconds)
+        let task = AnyLoopTask.running
+        guard seconds > 0 else { return try await task.yieldOnce() }
+        let future = LoopFuture<Void>(loop: task.loop)
+        let timer = task.loop.callLater(seconds) { if !future.done { try? future.setResult(()) } }
+        defer { timer.cancel() }
+        try await future.value
     }
 
-    /// `asyncio.create_task(coro)`: starts `coroutine` as a task on the loop, to run as soon
-    /// as the caller awaits something; `await task.value` collects its result.
+    /// `asyncio.create_task(coro)`: starts `coroutine` as a task on the loop, to run in its
+    /// next pass; `await task.value` collects its result.
     @discardableResult
     public static func createTask<T: Sendable>(_ coroutine: @escaping Coroutine<T>) -> LoopTask<T> {
-        LoopTask(task: runningLoop.spawn(coroutine))
+        LoopTask(loop: runningLoop, coroutine)
     }
 
-    /// `await asyncio.gather(*coros)`: runs the coroutines concurrently (child tasks on the
-    /// loop, started in argument order) and returns their results in argument order. The
-    /// first error is rethrown; unlike Python, the others are then cancelled (a task group).
+    /// `await asyncio.gather(*coros)`: runs each coroutine as a task (started in argument
+    /// order) and returns their results in argument order. The first error (a cancelled
+    /// child counts as `CancelledError`) is thrown as soon as it happens; the other tasks
+    /// run on, as in Python. Cancelling the caller cancels every child.
     @discardableResult
     public static func gather<T: Sendable>(_ coroutines: [Coroutine<T>]) async throws -> [T] {
-        let slots = GatherSlots<T>(count: coroutines.count)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (index, coroutine) in coroutines.enumerated() {
-                group.addTask { slots.values[index] = try await coroutine() }
+        let loop = runningLoop
+        let children = coroutines.map { LoopTask(loop: loop, $0) }
+        let outer = GatheringFuture<[T]>(loop: loop, children: children)
+        if children.isEmpty { try outer.setResult([]) }
+        var finished = 0
+        for child in children {
+            child.addDoneCallback { _ in
+                finished += 1
+                if outer.done {
+                    _ = child.takeFailure()  // marks it retrieved
+                    return
+                }
+                if let failure = child.takeFailure() {
+                    try? outer.setException(failure)
+                } else if finished == children.count {
+                    if outer.cancelRequested {
+                        try? outer.setException(CancelledError())
+                    } else {
+                        try? outer.setResult(children.compactMap { try? $0.result() })  // all succeeded
+                    }
+                }
             }
-            try await group.waitForAll()
         }
-        return slots.values.compactMap { $0 }  // every slot is filled once the group is done
+        return try await outer.value
     }
 
     /// `await asyncio.gather(*(fn(x) for x in inputs))`.
@@ -63,44 +95,28 @@ public enum AsyncIO {
         try await gather(inputs.map { input in { try await coroutine(input) } })
     }
 
-    /// `asyncio.as_completed(coros)`: starts every coroutine as a task and yields each
-    /// outcome as it finishes (finishing order). `try outcome.get()` is `await next_done`.
-    /// Ending the iteration early cancels the tasks still running.
-    public static func asCompleted<T: Sendable>(_ coroutines: [Coroutine<T>]) -> AsyncStream<Result<T, any Error>> {
-        let (stream, results) = AsyncStream.makeStream(of: Result<T, any Error>.self)
-        let remaining = LoopOwned(coroutines.count)
-        if coroutines.isEmpty { results.finish() }
-        let tasks = coroutines.map { coroutine in
-            runningLoop.spawn {
-                let outcome: Result<T, any Error>
-                do { outcome = .success(try await coroutine()) } catch { outcome = .failure(error) }
-                results.yield(outcome)
-                remaining.value -= 1
-                if remaining.value == 0 { results.finish() }
+    /// `asyncio.shield(aw)`: awaiting the result cancels only the outer future, never
+    /// `task`, which runs on; the outer one gets `task`'s outcome when it is done.
+    public static func shield<T: Sendable>(_ task: LoopTask<T>) -> LoopFuture<T> {
+        let outer = LoopFuture<T>(loop: task.loop)
+        let innerCallback = task.addDoneCallback { _ in
+            if outer.cancelled {
+                _ = task.takeFailure()  // marks it retrieved
+            } else if task.cancelled {
+                outer.cancel()
+            } else if let failure = task.takeFailure() {
+                try? outer.setException(failure)
+            } else if let value = try? task.result() {
+                try? outer.setResult(value)
             }
         }
-        results.onTermination = { _ in
-            for task in tasks { task.cancel() }
-        }
-        return stream
+        outer.addDoneCallback { _ in if !task.done { task.removeDoneCallback(innerCallback) } }
+        return outer
     }
 
-    /// `await asyncio.wait_for(coro, timeout)`: the coroutine's result, or, once `timeout`
-    /// seconds have passed, the coroutine is cancelled (its pending `sleep` throws
-    /// `CancellationError`, so nothing after it runs), waited for, and `TimeoutError` thrown.
-    public static func waitFor<T: Sendable>(_ timeout: Double, _ coroutine: @escaping Coroutine<T>) async throws -> T {
-        try await withThrowingTaskGroup(of: WaitForRace<T>.self) { group in
-            group.addTask { .value(try await coroutine()) }
-            group.addTask {
-                try await sleep(timeout)
-                return .timedOut
-            }
-            defer { group.cancelAll() }  // the loser; the group then waits for it
-            switch try await group.next() {
-            case .value(let value)?: return value
-            case .timedOut?, nil: throw TimeoutError()
-            }
-        }
+    /// `asyncio.shield(coro)`: the coroutine as a task, shielded.
+    public static func shield<T: Sendable>(_ coroutine: @escaping Coroutine<T>) -> LoopFuture<T> {
+        shield(createTask(coroutine))
     }
 
     /// `await asyncio.to_thread(fn)`: runs the blocking `fn` on the loop's default thread
@@ -108,55 +124,111 @@ public enum AsyncIO {
     /// coroutines meanwhile. Cancelling the awaiting task drops a call not yet started;
     /// one that has started runs to its end, as a thread cannot be stopped.
     public static func toThread<T: Sendable>(_ fn: @escaping @Sendable () throws -> T) async throws -> T {
-        let future = runningLoop.defaultExecutor.submit(fn)
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                future.addDoneCallback { done in
-                    continuation.resume(
-                        with: Result {
-                            do { return try done.result() } catch FuturesError.cancelled { throw CancellationError() }
-                        })
+        try await runningLoop.runInExecutor(nil, fn).value
+    }
+}
+
+extension EventLoop {
+    /// `loop.run_in_executor(executor, fn)`: submits `fn` to `executor` (the loop's default
+    /// thread pool when nil) and returns an asyncio future for its result. Cancelling the
+    /// future cancels the call if it has not started.
+    public func runInExecutor<T: Sendable>(
+        _ executor: ThreadPoolExecutor?, _ fn: @escaping @Sendable () throws -> T
+    ) -> LoopFuture<T> {
+        let future = LoopFuture<T>(loop: self)
+        let work = (executor ?? defaultExecutor).submit(fn)
+        future.addDoneCallback { _ in if future.cancelled { work.cancel() } }
+        let destination = LoopBound(future)
+        work.addDoneCallback { [self] done in
+            // On the thread that finished `fn`: hand the outcome to the loop (_chain_future).
+            callSoon {
+                let future = destination.value
+                guard !future.done else { return }
+                do {
+                    try future.setResult(try done.result())
+                } catch FuturesError.cancelled {
+                    future.cancel()
+                } catch {
+                    try? future.setException(error)
                 }
             }
-        } onCancel: {
-            future.cancel()
+        }
+        return future
+    }
+}
+
+/// Carries a loop-owned object through a closure that another thread holds but only the
+/// loop's thread calls.
+private struct LoopBound<Value>: @unchecked Sendable {
+    // @unchecked: `value` is only read inside `EventLoop.callSoon` callbacks, on the loop's thread.
+    let value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+}
+
+/// `gather`'s outer future (`_GatheringFuture`): cancelling it cancels the children.
+private final class GatheringFuture<T: Sendable>: LoopFuture<T>, @unchecked Sendable {
+    let children: [AnyLoopFuture]
+    private(set) var cancelRequested = false
+
+    init(loop: EventLoop, children: [AnyLoopFuture]) {
+        self.children = children
+        super.init(loop: loop)
+    }
+
+    override func cancel(_ message: String? = nil) -> Bool {
+        if done { return false }
+        var any = false
+        for child in children where child.cancel(message) { any = true }
+        if any { cancelRequested = true }
+        return any
+    }
+}
+
+extension AsyncIO {
+    /// `asyncio.as_completed(coros)`: starts every coroutine as a task (in list order) and
+    /// yields each outcome as it finishes (finishing order). `try outcome.get()` is
+    /// `await next_done`; a `CancelledError` thrown while waiting for the next one comes
+    /// out that way too. Tasks still running when the iteration ends run on, as in Python.
+    public static func asCompleted<T: Sendable>(_ coroutines: [Coroutine<T>]) -> AsCompletedSequence<T> {
+        let loop = runningLoop
+        let done = AsyncQueue<LoopTask<T>>()
+        for coroutine in coroutines {
+            let task = LoopTask(loop: loop, coroutine)
+            task.addDoneCallback { _ in try? done.putNowait(task) }
+        }
+        return AsCompletedSequence(done: done, count: coroutines.count)
+    }
+}
+
+/// What `AsyncIO.asCompleted` returns: one outcome per coroutine, in finishing order.
+public struct AsCompletedSequence<T: Sendable>: AsyncSequence, Sendable {
+    /// An outcome: `await next_done`'s value or error.
+    public typealias Element = Result<T, any Error>
+    let done: AsyncQueue<LoopTask<T>>
+    let count: Int
+
+    /// Iterates once over the outcomes.
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(done: done, left: count)
+    }
+
+    /// Waits for the next task to finish.
+    public struct Iterator: AsyncIteratorProtocol {
+        let done: AsyncQueue<LoopTask<T>>
+        var left: Int
+
+        /// The next outcome in finishing order; nil after the last.
+        public mutating func next() async -> Result<T, any Error>? {
+            guard left > 0 else { return nil }
+            left -= 1
+            do {
+                return .success(try await done.get().result())
+            } catch {
+                return .failure(error)
+            }
         }
     }
-}
-
-/// `gather`'s results, each written by its child task. No lock: the children and the
-/// caller all run on the loop's one thread.
-private final class GatherSlots<T>: @unchecked Sendable {
-    var values: [T?]
-
-    init(count: Int) {
-        values = Array(repeating: nil, count: count)
-    }
-}
-
-/// Which side of `waitFor`'s race finished first.
-private enum WaitForRace<T: Sendable>: Sendable {
-    case value(T)
-    case timedOut
-}
-
-/// A task made by `AsyncIO.createTask` (Python's `asyncio.Task`).
-public struct LoopTask<T: Sendable>: Sendable {
-    let task: Task<T, any Error>
-
-    /// `await task`: the coroutine's result, or its error.
-    public var value: T {
-        get async throws { try await task.value }
-    }
-
-    /// `task.cancel()`: its pending `sleep` (or other wait) throws `CancellationError`.
-    public func cancel() { task.cancel() }
-}
-
-/// Python's `TimeoutError`, raised by `AsyncIO.waitFor` (shown as `TimeoutError` if a port lets it escape).
-public struct TimeoutError: Error, Sendable, CustomStringConvertible {
-    /// A timeout error, as `asyncio.wait_for` raises it.
-    public init() {}
-    /// Python's `str(TimeoutError())`: empty.
-    public var description: String { "" }
 }

@@ -1,22 +1,40 @@
 import Futures
 
+/// asyncio's `_LoopBoundMixin`: a synchronization object belongs to the first loop that
+/// has to make it wait, and using it from another loop is a `RuntimeError`.
+struct LoopBinding {
+    private var loop: EventLoop?
+
+    /// `self._get_loop()`: the running loop, which must be the one it is bound to.
+    mutating func loop(for owner: AnyObject, _ kind: String) throws -> EventLoop {
+        let running = AsyncIO.runningLoop
+        if loop == nil { loop = running }
+        guard loop === running else {
+            let address = String(UInt(bitPattern: ObjectIdentifier(owner).hashValue), radix: 16)
+            throw PythonError(
+                "RuntimeError", "<asyncio.locks.\(kind) object at 0x\(address)> is bound to a different event loop")
+        }
+        return running
+    }
+}
+
 /// `asyncio.Semaphore(n)`: at most `n` coroutines hold it at once; the others wait, in
-/// arrival order, without blocking the loop. The small lock guards against a waiter being
-/// cancelled from another thread, not against the coroutines, which run one at a time.
-public final class AsyncSemaphore: Sendable {
-    private struct State {
-        var permits: Int
-        var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
-        var nextID: UInt64 = 0
-    }
+/// arrival order, without blocking the loop. Bound to the first loop it makes wait. Only
+/// used on the loop's thread, where coroutines run one at a time, so it needs no lock.
+public final class AsyncSemaphore: @unchecked Sendable {
+    // @unchecked: only touched on the owning loop's thread.
+    private var value: Int
+    private var waiters: [LoopFuture<Bool>] = []
+    private var binding = LoopBinding()
 
-    private let state: Locked<State>
-
-    /// `asyncio.Semaphore(value)`: at most `value` holders at once.
-    public init(_ value: Int) {
+    /// `asyncio.Semaphore(value=1)`; a negative value is a precondition failure (Python's `ValueError`).
+    public init(_ value: Int = 1) {
         precondition(value >= 0, "Semaphore initial value must be >= 0")
-        state = Locked(State(permits: value))
+        self.value = value
     }
+
+    /// `sem.locked()`: whether `acquire` would wait.
+    public var locked: Bool { value == 0 || waiters.contains { !$0.cancelled } }
 
     /// `async with sem:` runs `body` holding one permit, released however `body` ends.
     public func withPermit<R: Sendable>(_ body: () async throws -> R) async throws -> R {
@@ -25,43 +43,37 @@ public final class AsyncSemaphore: Sendable {
         return try await body()
     }
 
-    /// `await sem.acquire()`. Throws `CancellationError` (holding nothing) if cancelled while waiting.
+    /// `await sem.acquire()`. Throws `CancelledError` (holding nothing) if cancelled while
+    /// waiting, handing on a permit it was given meanwhile.
     public func acquire() async throws {
-        let id: UInt64? = state.withLock { s in
-            if s.permits > 0, s.waiters.isEmpty {
-                s.permits -= 1
-                return nil
-            }
-            s.nextID += 1
-            return s.nextID
+        if !locked {
+            value -= 1
+            return
         }
-        guard let id else { return }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                let cancelled = state.withLock { s in
-                    if Task.isCancelled { return true }
-                    s.waiters.append((id, continuation))
-                    return false
-                }
-                if cancelled { continuation.resume(throwing: CancellationError()) }
+        let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Semaphore"))
+        waiters.append(future)
+        do {
+            defer { waiters.removeAll { $0 === future } }
+            _ = try await future.value
+        } catch let error as CancelledError {
+            if !future.cancelled {
+                value += 1
+                wakeUpNext()
             }
-        } onCancel: {
-            let waiter = state.withLock { s in
-                s.waiters.firstIndex { $0.id == id }.map { s.waiters.remove(at: $0) }
-            }
-            waiter?.continuation.resume(throwing: CancellationError())
+            throw error
         }
+        if value > 0 { wakeUpNext() }
     }
 
     /// `sem.release()`: hands the permit to the longest waiter, if any.
     public func release() {
-        let next = state.withLock { s in
-            if s.waiters.isEmpty {
-                s.permits += 1
-                return nil as CheckedContinuation<Void, any Error>?
-            }
-            return s.waiters.removeFirst().continuation
-        }
-        next?.resume()
+        value += 1
+        wakeUpNext()
+    }
+
+    private func wakeUpNext() {
+        guard let next = waiters.first(where: { !$0.done }) else { return }
+        value -= 1
+        try? next.setResult(true)
     }
 }

@@ -1,17 +1,30 @@
-/// One `AsyncIO.sleep`: the continuation of the waiting task until the timer fires or the
-/// task is cancelled, whichever comes first. Its fields are guarded by the loop's lock.
+/// One `call_later` timer (asyncio's `TimerHandle`): what to run at `deadline` on the loop's
+/// thread, until it runs or is cancelled. Its fields are guarded by the loop's lock.
 final class LoopTimer: @unchecked Sendable {
-    // @unchecked: only read or written with the owning loop's lock held.
+    // @unchecked: `action` and `cancelled` are only touched with the owning loop's lock held,
+    // or on the loop's thread, which is the only one that arms, cancels and fires timers.
     let deadline: Double
-    var continuation: UnsafeContinuation<Void, any Error>?
-    /// Cancelled (before or after it was armed): it must never fire.
-    var cancelled = false
+    private var action: (() -> Void)?
+    /// Cancelled: it must never fire; the heap drops it when it surfaces.
+    private(set) var cancelled = false
 
-    init(deadline: Double) {
+    init(deadline: Double, action: (() -> Void)? = nil) {
         self.deadline = deadline
+        self.action = action
+    }
+
+    /// `handle.cancel()`.
+    func cancel() {
+        cancelled = true
+        action = nil
+    }
+
+    /// The action, once: nil if cancelled or already taken.
+    func takeAction() -> (() -> Void)? {
+        defer { action = nil }
+        return cancelled ? nil : action
     }
 }
-
 /// The event loop's pending timers: a binary min-heap by deadline, ties in arming order
 /// (asyncio's `_scheduled` heap). A cancelled timer stays in the heap; the loop drops it
 /// when it surfaces. The sifts move a hole through a buffer rather than swapping: 10,000
