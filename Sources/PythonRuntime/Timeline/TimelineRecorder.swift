@@ -23,7 +23,8 @@ public final class TimelineRecorder: Sendable {
         origin = Self.now()
     }
 
-    static func now() -> UInt64 {
+    /// Monotonic nanoseconds, the clock events are recorded on.
+    public static func now() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
@@ -59,10 +60,12 @@ public final class TimelineRecorder: Sendable {
         return track
     }
 
-    /// What was recorded up to `end` (monotonic ns; now by default), as rows of segments in
-    /// seconds from `origin`, in the order the rows first appeared; each row's tasks follow it.
-    public func timeline(end: UInt64? = nil) -> Timeline {
-        let end = end ?? Self.now()
+    /// What was recorded from `from` (monotonic ns; the recorder's start by default) up to
+    /// `end` (now by default), as rows of segments in seconds from `from`, in the order the
+    /// rows first appeared, each row's tasks after it. Rows with nothing in the window are left out.
+    public func timeline(from: UInt64? = nil, end: UInt64? = nil) -> Timeline {
+        let origin = from ?? self.origin
+        let end = max(end ?? Self.now(), origin)
         let all = tracks.withLock { $0 }
         // Rows of the same Python thread (MainThread across several OS threads) are one row.
         var rows: [Timeline.Row] = []
@@ -122,10 +125,12 @@ final class TimelineTrack: @unchecked Sendable {
         lock.unlock()
         var segments: [Timeline.Segment] = []
         for (i, event) in events.enumerated() where event.state != .idle {
-            let stop = i + 1 < events.count ? events[i + 1].ns : end
-            let from = Double(event.ns &- min(event.ns, origin)) / 1e9
-            let to = Double(max(stop, event.ns) &- min(event.ns, origin)) / 1e9
-            if stop > event.ns { segments.append(.init(start: from, end: to, state: event.state)) }
+            // Clipped to the window [origin, end].
+            let from = max(event.ns, origin)
+            let stop = min(i + 1 < events.count ? events[i + 1].ns : end, end)
+            guard stop > from else { continue }
+            segments.append(
+                .init(start: Double(from - origin) / 1e9, end: Double(stop - origin) / 1e9, state: event.state))
         }
         let rowKind: Timeline.Row.Kind =
             switch kind {

@@ -30,11 +30,37 @@ public struct TimelineSVG: Sendable {
         (.outsideGIL, "#0c8599", "outside the GIL"),
     ]
 
+    /// At most this many task rows under one thread; the rest are counted in a line of text.
+    public var maxTaskRows = 24
+
+    /// The rows drawn: each thread's tasks beyond `maxTaskRows` folded into a count.
+    private func shown(_ timeline: Timeline) -> (rows: [Timeline.Row], folded: [Int: Int]) {
+        var rows: [Timeline.Row] = []
+        var folded: [Int: Int] = [:]  // row index after which "+ N more tasks" goes
+        var tasksInGroup = 0
+        for row in timeline.rows {
+            guard row.kind == .task else {
+                tasksInGroup = 0
+                rows.append(row)
+                continue
+            }
+            tasksInGroup += 1
+            if tasksInGroup <= maxTaskRows {
+                rows.append(row)
+            } else {
+                folded[rows.count - 1, default: 0] += 1
+            }
+        }
+        return (rows, folded)
+    }
+
     /// The picture, a standalone SVG document.
     public func render(_ timeline: Timeline) -> String {
+        let (rows, folded) = shown(timeline)
         let plotWidth = width - labelWidth - shareWidth
         let seconds = max(timeline.seconds, 1e-3)
-        let rowsHeight = timeline.rows.reduce(0) { $0 + ($1.kind == .task ? taskRowHeight : rowHeight) }
+        let rowsHeight =
+            rows.reduce(0) { $0 + ($1.kind == .task ? taskRowHeight : rowHeight) } + folded.count * taskRowHeight
         let axisY = top + rowsHeight + 6
         let height = axisY + 62
         var svg = """
@@ -47,7 +73,7 @@ public struct TimelineSVG: Sendable {
 
             """
         var y = top
-        for row in timeline.rows {
+        for (rowIndex, row) in rows.enumerated() {
             let h = row.kind == .task ? taskRowHeight : rowHeight
             let name = row.kind == .task ? "  ↳ " + row.name : row.name
             svg += "<g><title>\(escape(row.name)): \(escape(shares(row, of: seconds)))</title>\n"
@@ -63,6 +89,11 @@ public struct TimelineSVG: Sendable {
             svg += "<text x=\"\(width - shareWidth + 8)\" y=\"\(y + h - 6)\" fill=\"#444\" font-size=\"11\">"
             svg += "\(escape(shares(row, of: seconds)))</text></g>\n"
             y += h
+            if let more = folded[rowIndex] {
+                svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + taskRowHeight - 4)\" text-anchor=\"end\" fill=\"#555\""
+                svg += " font-size=\"11\">+ \(more) more task\(more == 1 ? "" : "s")</text>\n"
+                y += taskRowHeight
+            }
         }
         svg += axis(y: axisY, seconds: seconds, plotWidth: plotWidth)
         svg += legend(y: axisY + 40)
@@ -98,14 +129,14 @@ public struct TimelineSVG: Sendable {
             guard let category = segment.state.category,
                 let c = categories.firstIndex(of: category)
             else { continue }
-            var t = max(0, segment.start)
+            let start = max(0, segment.start)
             let end = min(seconds, segment.end)
-            while t < end {
-                let column = min(pixels - 1, Int(t / perPixel))
-                let columnEnd = Double(column + 1) * perPixel
-                let stop = min(end, columnEnd)
-                time[column][c] += stop - t
-                t = stop > t ? stop : end
+            guard end > start else { continue }
+            let first = min(pixels - 1, Int(start / perPixel))
+            let last = min(pixels - 1, Int(end / perPixel))
+            for column in first...last {
+                let overlap = min(end, Double(column + 1) * perPixel) - max(start, Double(column) * perPixel)
+                if overlap > 0 { time[column][c] += overlap }
             }
         }
         var runs: [PixelRun] = []
