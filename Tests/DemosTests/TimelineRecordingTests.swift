@@ -11,8 +11,8 @@ import XCTest
 /// drawing: the GIL passed between four burning threads, three threads asleep side by side,
 /// asyncio tasks three at a time under a semaphore.
 final class TimelineRecordingTests: XCTestCase {
-    private func record(_ name: String) throws -> (Timeline, String) {
-        let demo = try XCTUnwrap(Catalog.demos.first { $0.name == name }, name)
+    private func record(_ id: String) throws -> (Timeline, String) {
+        let demo = try XCTUnwrap(Catalog.demos.first { $0.id == id }, id)
         let ctx = DemoContext(seed: 1, recordingTimeline: true)
         try demo.run(ctx)
         let recorder = try XCTUnwrap(ctx.interpreter.timeline)
@@ -26,7 +26,7 @@ final class TimelineRecordingTests: XCTestCase {
     }
 
     func testBurnThreadsTakeTurnsOnTheGIL() throws {
-        let (timeline, _) = try record("burn")
+        let (timeline, _) = try record("03-processes/burn")
         let workers = timeline.rows.filter { $0.name.hasPrefix("ThreadPoolExecutor") }
         XCTAssertEqual(workers.count, 4, timeline.rows.map(\.name).description)
         for row in workers {
@@ -50,7 +50,7 @@ final class TimelineRecordingTests: XCTestCase {
     }
 
     func testThreeThreadsSleepSideBySide() throws {
-        let (timeline, _) = try record("three-threads")
+        let (timeline, _) = try record("02-threads/three-threads")
         // The port's threads are named as `threading.Thread(target=worker)` names them.
         XCTAssertEqual(timeline.rows.map(\.name), ["MainThread", "Thread-1", "Thread-2", "Thread-3"])
         for name in ["Thread-1", "Thread-2", "Thread-3"] {
@@ -64,7 +64,7 @@ final class TimelineRecordingTests: XCTestCase {
     }
 
     func testSemaphoreLetsThreeTasksSleepAtATime() throws {
-        let (timeline, _) = try record("semaphore")
+        let (timeline, _) = try record("04-asyncio/semaphore")
         let tasks = timeline.rows.filter { $0.kind == .task && $0.name != "Task-1" }
         XCTAssertGreaterThanOrEqual(tasks.count, 6, timeline.rows.map(\.name).description)
         let sleeps = tasks.flatMap { $0.segments.filter { $0.state == .sleep } }
@@ -77,15 +77,30 @@ final class TimelineRecordingTests: XCTestCase {
         XCTAssertGreaterThan(waiting.max() ?? 0, 0.15)  // the later ones waited for a permit
     }
 
+    /// The busiest cells: the GIL passed hundreds of times, 400,000 lock acquisitions, 10,000
+    /// tasks. Each picture parses as XML and stays in tens of kilobytes.
     func testSVGIsXMLAndSmall() throws {
-        let (timeline, svg) = try record("burn")
-        XCTAssertTrue(svg.contains("<title>"))
-        XCTAssertTrue(
-            svg.contains(
-                timeline.summary.replacingOccurrences(of: "<", with: "&lt;")
-                    .replacingOccurrences(of: ">", with: "&gt;")))
-        let parser = XMLParser(data: Data(svg.utf8))
-        XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
-        XCTAssertLessThan(svg.utf8.count, 100_000)
+        for id in ["03-processes/burn", "02-threads/lock", "04-asyncio/many-waits"] {
+            let (timeline, svg) = try record(id)
+            XCTAssertTrue(svg.contains("<title>\(id): "), id)
+            let summary = timeline.summary.replacingOccurrences(of: "<", with: "&lt;")
+            XCTAssertTrue(svg.contains(summary.replacingOccurrences(of: ">", with: "&gt;")), id)
+            let parser = XMLParser(data: Data(svg.utf8))
+            XCTAssertTrue(parser.parse(), "\(id): \(parser.parserError.map { "\($0)" } ?? "")")
+            XCTAssertLessThan(svg.utf8.count, 60_000, id)
+        }
+    }
+
+    /// A row is drawn one rectangle per run of equal pixel columns, however many segments.
+    func testSegmentsShorterThanAPixelMerge() {
+        let flicker = (0..<10_000).map { (i: Int) -> Timeline.Segment in
+            let state: ThreadState = i % 4 == 0 ? .running : .gilWait
+            return Timeline.Segment(start: Double(i) * 1e-4, end: Double(i + 1) * 1e-4, state: state)
+        }
+        let row = Timeline.Row(name: "T", kind: .thread, segments: flicker)
+        let svg = TimelineSVG(title: "flicker").render(Timeline(rows: [row], seconds: 1))
+        XCTAssertEqual(row.seconds(in: .running), 0.25, accuracy: 1e-6)
+        XCTAssertLessThan(svg.utf8.count, 5_000)
+        XCTAssertTrue(svg.contains("GIL wait 75% · run 25%"), svg)
     }
 }

@@ -7,6 +7,12 @@ public struct Timeline: Sendable, Equatable {
         public var end: Double
         public var state: ThreadState
 
+        public init(start: Double, end: Double, state: ThreadState) {
+            self.start = start
+            self.end = end
+            self.state = state
+        }
+
         public var seconds: Double { end - start }
     }
 
@@ -15,6 +21,12 @@ public struct Timeline: Sendable, Equatable {
         public var name: String
         public var kind: Kind
         public var segments: [Segment]
+
+        public init(name: String, kind: Kind, segments: [Segment]) {
+            self.name = name
+            self.kind = kind
+            self.segments = segments
+        }
 
         /// Seconds the row spent in `state`.
         public func seconds(in state: ThreadState) -> Double {
