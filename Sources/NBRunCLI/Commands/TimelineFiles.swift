@@ -14,6 +14,12 @@ enum TimelineFiles {
     static func write(_ result: RunResult, under directory: String) throws(WriteError) -> [String] {
         let notebook = RunPlan.notebookName(of: result.path)
         let folder = (directory as NSString).appendingPathComponent(notebook)
+        for place in [directory, folder] {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: place, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw WriteError(path: place, reason: "it is a file, not a directory")
+            }
+        }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
