@@ -77,6 +77,17 @@ final class TimelineRecordingTests: XCTestCase {
         XCTAssertGreaterThan(waiting.max() ?? 0, 0.15)  // the later ones waited for a permit
     }
 
+    func testWorkerProcessesAreRowsByPID() throws {
+        let (timeline, _) = try record("03-processes/two-processes")
+        let processes = timeline.rows.filter { $0.kind == .process }
+        XCTAssertEqual(processes.count, 2, timeline.rows.map(\.name).description)
+        for row in processes {
+            XCTAssertTrue(row.name.hasPrefix("process "), row.name)
+            XCTAssertGreaterThan(row.seconds(in: .outsideGIL), 0.4, row.name)  // two 0.25 s burns each
+        }
+        XCTAssertGreaterThan(timeline.row("MainThread")?.seconds(in: .future) ?? 0, 0.4)
+    }
+
     /// The busiest cells: the GIL passed hundreds of times, 400,000 lock acquisitions, 10,000
     /// tasks. Each picture parses as XML and stays in tens of kilobytes.
     func testSVGIsXMLAndSmall() throws {

@@ -25,13 +25,19 @@ public final class PyInterpreter: ProcessScopeCarrying {
     /// Its `threading` state: thread names, MainThread, the threads alive.
     let threads = ThreadRegistry()
     /// The worker processes started from this interpreter (a cell's kernel and its children).
-    public let processScope = ProcessScope()
+    public let processScope: ProcessScope
 
     /// A new interpreter with its own GIL, like a new kernel; `DemoContext` makes one per cell.
     /// - Parameter recordingTimeline: whether to record its threads' states (`timeline`).
     public init(recordingTimeline: Bool = false) {
-        timeline = recordingTimeline ? TimelineRecorder() : nil
+        let timeline = recordingTimeline ? TimelineRecorder() : nil
+        self.timeline = timeline
         gil = GIL(recorder: timeline)
+        var observer: (@Sendable (Int32, Bool) -> Void)?
+        if let timeline {
+            observer = { pid, started in timeline.process(pid, started: started) }
+        }
+        processScope = ProcessScope(observer: observer)
     }
 
     /// The interpreter of code that runs outside any cell, e.g. a process-pool worker

@@ -60,6 +60,16 @@ public final class TimelineRecorder: Sendable {
         return track
     }
 
+    /// A worker process of the cell started (drawn as running outside this GIL, in a process
+    /// of its own) or was reaped.
+    func process(_ pid: Int32, started: Bool) {
+        let now = Self.now()
+        let key = "process \(pid)"
+        let existing = tracks.withLock { $0.last { $0.kind == .process && $0.name == key } }
+        let track = started ? addTrack(named: key, kind: .process) : existing
+        track?.append(started ? .outsideGIL : .idle, at: now)
+    }
+
     /// What was recorded from `from` (monotonic ns; the recorder's start by default) up to
     /// `end` (now by default), as rows of segments in seconds from `from`, in the order the
     /// rows first appeared, each row's tasks after it. Rows with nothing in the window are left out.

@@ -27,7 +27,7 @@ public struct TimelineSVG: Sendable {
         (.gilWait, "#f08c00", "waiting for the GIL"),
         (.sleeping, "#4c6ef5", "sleep / I/O"),
         (.waiting, "#ae3ec9", "lock / queue / event / future / join"),
-        (.outsideGIL, "#0c8599", "outside the GIL"),
+        (.outsideGIL, "#0c8599", "outside the GIL / worker process"),
     ]
 
     /// At most this many task rows under one thread; the rest are counted in a line of text.
@@ -103,7 +103,8 @@ public struct TimelineSVG: Sendable {
     /// The two or three states the row spent most time in, as shares of the cell: `run 24% · GIL 73%`.
     private func shares(_ row: Timeline.Row, of seconds: Double) -> String {
         let short: [ThreadState.Category: String] = [
-            .running: "run", .gilWait: "GIL wait", .sleeping: "sleep", .waiting: "wait", .outsideGIL: "no GIL",
+            .running: "run", .gilWait: "GIL wait", .sleeping: "sleep/IO", .waiting: "wait",
+            .outsideGIL: row.kind == .process ? "alive" : "no GIL",
         ]
         let parts = ThreadState.Category.allCases.map { ($0, row.seconds(inCategory: $0)) }
             .filter { $0.1 / seconds >= 0.005 }
