@@ -120,7 +120,7 @@ final class TimelineTrack: @unchecked Sendable {
         self.name = name
         self.kind = kind
         self.parent = parent
-        events.reserveCapacity(256)
+        events.reserveCapacity(kind == .thread ? 256 : 4)
     }
 
     func append(_ state: ThreadState, at ns: UInt64) {
