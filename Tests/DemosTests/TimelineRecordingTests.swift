@@ -36,9 +36,9 @@ final class TimelineRecordingTests: XCTestCase {
             XCTAssertGreaterThan(
                 gilWait / (gilWait + running), 0.6, "\(row.name): \(gilWait) s waiting, \(running) s running")
             XCTAssertLessThan(gilWait / (gilWait + running), 0.9, row.name)
-            // Turns of about the switch interval: many short runs, none of them long.
+            // Turns of about the switch interval: 0.25 s of work in some 40 turns of ~5 ms.
             let turns = row.segments.filter { $0.state == .running }
-            XCTAssertGreaterThan(turns.count, 40, row.name)
+            XCTAssertGreaterThan(turns.count, 20, row.name)
             let median = turns.map(\.seconds).sorted()[turns.count / 2]
             XCTAssertGreaterThan(median, 0.002, row.name)
             XCTAssertLessThan(median, 0.02, row.name)
@@ -78,6 +78,7 @@ final class TimelineRecordingTests: XCTestCase {
     }
 
     func testWorkerProcessesAreRowsByPID() throws {
+        ProcessWorker.defaultExecutable = try NBRunWorker.require()
         let (timeline, _) = try record("03-processes/two-processes")
         let processes = timeline.rows.filter { $0.kind == .process }
         XCTAssertEqual(processes.count, 2, timeline.rows.map(\.name).description)
