@@ -8,6 +8,10 @@ public let noRunTag = "no-run"
 /// not a failure, and a session goes on after it.
 public let raisesExceptionTag = "raises-exception"
 
+/// The tag that asks for a picture of the cell's threads over time: after its other outputs
+/// the cell gets a `display_data` with the timeline as `image/svg+xml` (see `TimelineSVG`).
+public let timelineTag = "nbrun-timeline"
+
 /// A notebook whose `no-run` cells have all been matched to demos, ready to run.
 public struct RunPlan: Sendable {
     public struct Step: Sendable {

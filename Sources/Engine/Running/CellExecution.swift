@@ -24,6 +24,14 @@ public struct CellOutcome: Sendable {
     var cpuSeconds = 0.0
     /// Cells this outcome stands for: a session's chain reports all of its cells at once.
     var cells = 1
+    /// What the cell's threads did, when a timeline was asked for (`TimelineRequest`).
+    public internal(set) var timeline: Timeline?
+}
+
+/// A timeline wanted of a cell: for `--timeline DIR`, and (`display`) as the cell's last
+/// output when it is tagged `nbrun-timeline`.
+struct TimelineRequest: Sendable {
+    var display: Bool
 }
 
 /// Runs one demo with its own context (output capture and generator), timing it the way
@@ -40,18 +48,24 @@ enum CellExecution {
     /// Runs `demo` on the calling (pool) thread. With a timeout or the GIL watchdog, the
     /// demo runs on a thread of its own instead, so a demo that overruns or hangs on its GIL
     /// can be left behind while the pool moves on.
-    static func run(_ demo: Demo, seed: UInt64, timeout: TimeInterval?, gilWatchdog: TimeInterval?) -> CellOutcome {
+    static func run(
+        _ demo: Demo, seed: UInt64, timeout: TimeInterval?, gilWatchdog: TimeInterval?,
+        timeline: TimelineRequest? = nil
+    ) -> CellOutcome {
         let busy = Timestamp.now()
+        let context = DemoContext(seed: seed, recordingTimeline: timeline != nil)
         return run(
-            demo, in: DemoContext(seed: seed), session: nil, timeout: timeout, gilWatchdog: gilWatchdog, busy: busy)
+            demo, in: context, session: nil, timeout: timeout, gilWatchdog: gilWatchdog, busy: busy,
+            timeline: timeline)
     }
 
     /// Runs `demo` in `context`: its own, or its notebook's session's (then `session` is the
     /// session's state, and the context's capture is the cell's from `beginCell` on).
     static func run(
         _ demo: Demo, in context: DemoContext, session: (any NotebookSession)?, timeout: TimeInterval?,
-        gilWatchdog: TimeInterval?, busy: Timestamp
+        gilWatchdog: TimeInterval?, busy: Timestamp, timeline: TimelineRequest? = nil
     ) -> CellOutcome {
+        let recordedFrom = TimelineRecorder.now()
         let (start, end, failure): (Timestamp, Timestamp, CellOutcome.Failure?)
         let cpu = Locked(0.0)
         if timeout != nil || gilWatchdog != nil {
@@ -62,11 +76,20 @@ enum CellExecution {
             let raised = attempt(demo, context, session, cpu: cpu)
             (start, end, failure) = (began, Timestamp.now(), raised)
         }
-        let outputs = session == nil ? context.capturedOutputs() : context.endCell()
+        let recordedTo = TimelineRecorder.now()
+        var outputs = session == nil ? context.capturedOutputs() : context.endCell()
+        let picture = timeline.flatMap { _ in
+            context.interpreter.timeline?.timeline(from: recordedFrom, end: recordedTo)
+        }
+        if let picture, timeline?.display == true {
+            let svg = TimelineSVG(title: demo.id).render(picture)
+            outputs.append(.display(DisplayData(plain: picture.summary, svg: svg)))
+        }
         var outcome = CellOutcome(
             outputs: outputs, failure: failure,
             timing: CellTiming(busy: busy, executeInput: start, executeReply: end, idle: Timestamp.now()))
         outcome.cpuSeconds = cpu.withLock { $0 }
+        outcome.timeline = picture
         return outcome
     }
 

@@ -21,6 +21,8 @@ final class CellScheduler: Sendable {
         var oneCore = false
         /// How long the cell took when it last ran (recorded in the notebook), if known.
         var recordedSeconds: Double?
+        /// Record the cell's timeline (and show it in the cell, `display`), else nil.
+        var timeline: TimelineRequest?
         /// A session's cells, run in order as one job (`SessionRun`), instead of `demo` alone.
         var chain: (@Sendable () -> CellOutcome)?
 
@@ -142,7 +144,9 @@ final class CellScheduler: Sendable {
             if kind == .shared { costs.begins(job.demo) }
             let outcome =
                 job.chain?()
-                ?? CellExecution.run(job.demo, seed: job.seed, timeout: job.timeout, gilWatchdog: job.gilWatchdog)
+                ?? CellExecution.run(
+                    job.demo, seed: job.seed, timeout: job.timeout, gilWatchdog: job.gilWatchdog,
+                    timeline: job.timeline)
             if kind == .shared {
                 // Its quiet duration when the notebook recorded one: a cell slowed by the
                 // batch would make its need look smaller than it is.

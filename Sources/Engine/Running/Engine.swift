@@ -26,6 +26,9 @@ public struct EngineOptions: Sendable {
     /// its recorded duration (at least a minute; ten minutes when none is recorded), so that
     /// nothing hangs silently. `check` sets it; `nil` (the default, `run`'s) waits forever.
     public var defaultTimeoutFactor: Double?
+    /// Record every cell's timeline (`RunResult.timelines`), as `--timeline DIR` asks; cells
+    /// tagged `nbrun-timeline` are recorded (and show theirs) either way.
+    public var recordTimelines = false
 
     public init(jobs: Int? = nil, timeout: TimeInterval? = nil, seed: UInt64? = nil) {
         self.jobs = jobs
@@ -64,6 +67,8 @@ public struct RunResult: Sendable {
     /// A session's threads still running when its last cell ended, each with the cell that
     /// started it (`W0 (started in cell 11)`): they were not waited for, and end with the process.
     public var lingeringThreads: [String] = []
+    /// The recorded timelines, by demo name (`Demo.name`), of the cells that recorded one.
+    public var timelines: [String: Timeline] = [:]
 }
 
 /// Runs planned notebooks: every matched cell of every notebook goes to one shared pool.
@@ -131,7 +136,8 @@ public enum Engine {
                     demo: step.demo, seed: cellSeed(options.seed, demo: step.demo),
                     timeout: cellTimeout(options, plan: plan, step: stepIndex),
                     raisesException: cell.tags.contains(raisesExceptionTag),
-                    label: CellLabel(index: step.cellIndex, cell: cell))
+                    label: CellLabel(index: step.cellIndex, cell: cell),
+                    timeline: timelineRequest(cell, options))
             }
             let session = SessionRun(
                 steps: steps, continueAfterErrors: options.continueAfterErrors, gilWatchdog: options.gilWatchdog)
@@ -152,8 +158,19 @@ public enum Engine {
             exclusive: demos.contains { $0.load == .allCores } || options.jobs == 1,
             oneCore: demos.contains { $0.load == .oneCore },
             recordedSeconds: recordedSeconds(plan, steps: unit.steps))
-        if let session = unit.session { job.chain = { session.run() } }
+        if let session = unit.session {
+            job.chain = { session.run() }
+        } else {
+            job.timeline = timelineRequest(plan.notebook.cells[plan.steps[unit.steps[0]].cellIndex], options)
+        }
         return job
+    }
+
+    /// Whether to record a cell's timeline: tagged `nbrun-timeline` (then it is shown in the
+    /// cell), or every cell for `--timeline DIR`.
+    private static func timelineRequest(_ cell: Cell, _ options: EngineOptions) -> TimelineRequest? {
+        let tagged = cell.tags.contains(timelineTag)
+        return tagged || options.recordTimelines ? TimelineRequest(display: tagged) : nil
     }
 
     /// Seconds a cell may run: `--timeout`, else its `timeout` rule, else (for `check`) a
@@ -188,6 +205,7 @@ public enum Engine {
         var notebook = plan.notebook
         var failures: [RunResult.CellFailure] = []
         var seconds: [Int: Double] = [:]
+        var timelines: [String: Timeline] = [:]
         for (number, (step, outcome)) in zip(plan.steps, outcomes).enumerated() {
             guard let outcome else { continue }
             let cell = notebook.cells[step.cellIndex]
@@ -195,6 +213,7 @@ public enum Engine {
             CellUpdate.apply(
                 outcome, demo: step.demo, executionCount: number + 1, label: label,
                 to: &notebook.cells[step.cellIndex])
+            if let timeline = outcome.timeline { timelines[step.demo.name] = timeline }
             seconds[step.cellIndex] = outcome.timing.executeReply.seconds(since: outcome.timing.executeInput)
             guard let failure = outcome.failure else { continue }
             // An error the cell is tagged to raise is its expected output (nbclient's rule).
@@ -204,7 +223,7 @@ public enum Engine {
         }
         return RunResult(
             path: plan.path, notebook: finished(notebook), failures: failures, seconds: seconds,
-            lingeringThreads: lingering.map { "\($0.name) (started in \($0.cell))" })
+            lingeringThreads: lingering.map { "\($0.name) (started in \($0.cell))" }, timelines: timelines)
     }
 
     /// The order cells are offered for admission. `--jobs 1`: document order, as promised.

@@ -20,6 +20,8 @@ final class SessionRun: Sendable {
         /// Tagged `raises-exception`: its error is written and the notebook goes on.
         let raisesException: Bool
         let label: CellLabel
+        /// Record the cell's timeline, and whether to show it in the cell.
+        var timeline: TimelineRequest? = nil
     }
 
     /// A thread still running when the notebook's last cell ended.
@@ -50,7 +52,8 @@ final class SessionRun: Sendable {
     /// Runs the cells in order on the calling thread; returns one outcome standing for the
     /// whole chain (first cell's start to last cell's end, CPU summed) for the scheduler.
     func run() -> CellOutcome {
-        let context = DemoContext(seed: steps.first?.seed ?? 0)
+        let context = DemoContext(
+            seed: steps.first?.seed ?? 0, recordingTimeline: steps.contains { $0.timeline != nil })
         var sessions: [String: any NotebookSession] = [:]
         var outcomes = [CellOutcome?](repeating: nil, count: steps.count)
         var startedIn: [ObjectIdentifier: (thread: PyThread, cell: String)] = [:]
@@ -64,7 +67,8 @@ final class SessionRun: Sendable {
                 sessions[kind.name] = state
             }
             let outcome = CellExecution.run(
-                step.demo, in: context, session: state, timeout: step.timeout, gilWatchdog: gilWatchdog, busy: busy)
+                step.demo, in: context, session: state, timeout: step.timeout, gilWatchdog: gilWatchdog, busy: busy,
+                timeline: step.timeline)
             outcomes[index] = outcome
             switch outcome.failure {
             case .timedOut, .gilHeld:

@@ -45,11 +45,21 @@ public final class ThreadCache: Sendable {
     /// Threads parked right now, waiting for a job.
     public var idleCount: Int { state.withLock { $0.parked.count } }
 
+    /// The name `run(name:_:)` gave the calling thread's job, whole: Linux keeps only 15
+    /// bytes of an OS thread's name (and drops a longer one), so `Thread.current.name` may not
+    /// hold it. Nil on a thread this cache did not run.
+    public static var currentJobName: String? {
+        Thread.current.threadDictionary[nameKey] as? String
+    }
+
+    private static let nameKey = "nbrun.ThreadCache.name"
+
     /// Runs `job` on a parked thread, or on a new one when none is parked; never blocks.
     /// The thread is named `name` while the job runs.
     public func run(name: String, _ job: @escaping @Sendable () -> Void) {
         let named: @Sendable () -> Void = {
             Thread.current.name = name
+            Thread.current.threadDictionary[Self.nameKey] = name
             job()
         }
         let parked: Parked? = state.withLock { s in

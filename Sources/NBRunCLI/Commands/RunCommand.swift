@@ -35,12 +35,21 @@ struct RunCommand: ParsableCommand {
         help: "Write the result to this path and leave the input untouched (one notebook only; - for stdout).")
     var output: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Write each run cell's timeline picture to DIR/NOTEBOOK/DEMO.svg and leave every notebook untouched.",
+            valueName: "DIR"))
+    var timeline: String?
+
     @Argument(help: "Notebooks, or directories to search for *.ipynb.")
     var notebooks: [String]
 
     func validate() throws {
         if output != nil && notebooks.count != 1 {
             throw ValidationError("-o/--output takes exactly one notebook")
+        }
+        if output != nil && timeline != nil {
+            throw ValidationError("--timeline writes no notebook: it does not go with -o/--output")
         }
     }
 
@@ -51,6 +60,7 @@ struct RunCommand: ParsableCommand {
         try Inputs.requireOne(paths, for: output, argument: notebooks[0])
         var engine = options.engineOptions
         engine.continueAfterErrors = allowErrors
+        engine.recordTimelines = timeline != nil
         let (plans, engineOptions) = session.admit(
             Inputs.plans(for: paths, registry: NBRun.registry, problems: problems, drift: session.stale),
             engine: engine, problems: problems)
@@ -62,6 +72,14 @@ struct RunCommand: ParsableCommand {
             for failure in result.failures {
                 problems.report(result.path, failure, as: .cell, fails: !allowErrors || failure.isTimeout)
                 session.cellFailed(result.path, failure)
+            }
+            if let timeline {
+                do {
+                    _ = try TimelineFiles.write(result, under: timeline)
+                } catch {
+                    problems.report(result.path, error, as: .output)
+                }
+                continue
             }
             guard let merge = session.merge(plan, result, keepUnchanged: keepUnchanged, problems: problems) else {
                 continue

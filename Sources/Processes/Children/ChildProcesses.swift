@@ -82,12 +82,17 @@ enum ChildProcesses {
     }
 
     private static func reap(_ pid: pid_t) -> Int32 {
-        live.withLock { children in
+        let status = live.withLock { children in
             defer { children.remove(pid) }
             // A pid reaped elsewhere (ECHILD) is reported as killed: its status is lost.
             return (try? Syscall.reap(pid)) ?? -SIGKILL
         }
+        exitObservers.withLock { $0.removeValue(forKey: pid) }?(pid)
+        return status
     }
+
+    /// Told when a child is reaped, by pid (`ProcessScope`'s observer, for the timeline).
+    static let exitObservers = Locked<[pid_t: @Sendable (pid_t) -> Void]>([:])
 
     /// Reaps `pid` once it exits, on a thread of its own: for a `Multiprocessing.Process`
     /// dropped without `join()`, which would otherwise stay a zombie until nbrun exits.

@@ -19,8 +19,14 @@ import Futures
 ///     scope.terminate()                         // their workers die; other pools' don't
 public final class ProcessScope: ProcessScopeCarrying {
     private let state = Locked<(closed: Bool, pids: Set<pid_t>)>((false, []))
+    /// Told of each child adopted (`true`) and, once reaped, of its end (`false`).
+    private let observer: (@Sendable (Int32, _ started: Bool) -> Void)?
 
-    public init() {}
+    /// - Parameter observer: told of each child the scope adopts (`started` true) and of its
+    ///   exit once reaped (false); nbrun's timeline draws worker processes from it.
+    public init(observer: (@Sendable (Int32, _ started: Bool) -> Void)? = nil) {
+        self.observer = observer
+    }
 
     /// The scope of the calling thread's ambient context, `nil` outside any.
     public static var current: ProcessScope? {
@@ -58,12 +64,17 @@ public final class ProcessScope: ProcessScopeCarrying {
     func adopt(_ pid: pid_t) -> Bool {
         // Forget reaped children now and then, so a long-lived scope doesn't grow without end.
         let live = state.withLock { $0.pids.count } >= 64 ? ChildProcesses.livePIDs : nil
-        return state.withLock { s in
+        let adopted = state.withLock { s in
             guard !s.closed else { return false }
             if let live { s.pids.formIntersection(live) }
             s.pids.insert(pid)
             return true
         }
+        if adopted, let observer {
+            observer(pid, true)
+            ChildProcesses.exitObservers.withLock { $0[pid] = { observer($0, false) } }
+        }
+        return adopted
     }
 
     // MARK: AmbientContext: a scope can be a thread's context by itself.

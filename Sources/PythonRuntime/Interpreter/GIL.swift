@@ -35,12 +35,18 @@ final class GIL: @unchecked Sendable {
     private var waiting = 0
     /// Depths given up by threads now blocked in a wait, to take back afterwards.
     private var blockedDepths: [pthread_t: Int] = [:]
+    /// Told of every wait for the lock and every take, when a timeline is recorded.
+    let recorder: TimelineRecorder?
     /// For the watchdog (`stall(after:)`): the holder's kernel thread id, and since when
     /// (monotonic seconds) the waiters have waited with no switch, whichever came later
     /// of the last switch and the first waiter arriving.
     private var holderTID: pid_t = 0
     private var heldSince = 0.0
     private var waitersSince = 0.0
+
+    init(recorder: TimelineRecorder? = nil) {
+        self.recorder = recorder
+    }
 
     /// Takes the lock for the calling thread (once more, if it already holds it).
     func acquire() {
@@ -59,7 +65,10 @@ final class GIL: @unchecked Sendable {
         defer { condition.unlock() }
         guard holder == pthread_self() else { return }
         depth -= 1
-        if depth == 0 { drop() }
+        if depth == 0 {
+            drop()
+            recorder?.record(.idle)
+        }
     }
 
     /// Whether the calling thread holds the lock.
@@ -96,6 +105,7 @@ final class GIL: @unchecked Sendable {
         guard holder == pthread_self() else { return }
         let saved = depth
         drop()
+        recorder?.record(.gilWait)
         let handedOverAt = switchNumber
         while switchNumber == handedOverAt && waiting > 0 {
             condition.wait()
@@ -148,6 +158,7 @@ final class GIL: @unchecked Sendable {
 
     private func take(depth newDepth: Int) {
         if waiting == 0 { waitersSince = perfCounter() }
+        if holder != nil { recorder?.record(.gilWait) }
         waiting += 1
         while holder != nil {
             let seenSwitch = switchNumber
@@ -162,6 +173,7 @@ final class GIL: @unchecked Sendable {
         heldSince = perfCounter()
         depth = newDepth
         switchNumber &+= 1
+        recorder?.record(.running)
         // The request (ours or another waiter's) is served; others will ask again.
         if dropRequest.exchange(false, ordering: .relaxed) {
             Self.pendingDropRequests.subtract(1, ordering: .relaxed)

@@ -22,9 +22,16 @@ public final class Monitor<State: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var state: State
     private var waiters = 0
+    /// What a blocked waiter waits on, as the timeline names it.
+    private let waitKind: ThreadState
 
-    public init(_ state: State) {
+    /// - Parameters:
+    ///   - state: the shared state.
+    ///   - waitKind: what a thread blocked in `wait` is waiting on, for the timeline
+    ///     (`.lock`, `.queue`, `.event`, ...); by default a future.
+    public init(_ state: State, waitKind: ThreadState = .future) {
         self.state = state
+        self.waitKind = waitKind
     }
 
     /// Reads or changes the state without blocking, then wakes every waiter to look again.
@@ -53,7 +60,13 @@ public final class Monitor<State: Sendable>: @unchecked Sendable {
             return try body(&state, ready(state))
         }
         condition.unlock()
-        return try Ambient.blocking {
+        return try withWaitKind(waitKind) { try blocking(ready, body, deadline) }
+    }
+
+    private func blocking<R>(
+        _ ready: (State) -> Bool, _ body: (inout State, _ ready: Bool) throws -> R, _ deadline: Date?
+    ) rethrows -> R {
+        try Ambient.blocking {
             condition.lock()
             waiters += 1
             defer {

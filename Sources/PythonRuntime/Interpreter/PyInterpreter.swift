@@ -19,14 +19,26 @@ import Processes
 /// - owns the child processes its threads start (`processScope`): process pools and
 ///   `Multiprocessing.Process`es created inside it can be ended with the cell.
 public final class PyInterpreter: ProcessScopeCarrying {
-    let gil = GIL()
+    let gil: GIL
+    /// Records what its threads do, when a timeline was asked for (`DemoContext`); else nil.
+    public let timeline: TimelineRecorder?
     /// Its `threading` state: thread names, MainThread, the threads alive.
     let threads = ThreadRegistry()
     /// The worker processes started from this interpreter (a cell's kernel and its children).
-    public let processScope = ProcessScope()
+    public let processScope: ProcessScope
 
     /// A new interpreter with its own GIL, like a new kernel; `DemoContext` makes one per cell.
-    public init() {}
+    /// - Parameter recordingTimeline: whether to record its threads' states (`timeline`).
+    public init(recordingTimeline: Bool = false) {
+        let timeline = recordingTimeline ? TimelineRecorder() : nil
+        self.timeline = timeline
+        gil = GIL(recorder: timeline)
+        var observer: (@Sendable (Int32, Bool) -> Void)?
+        if let timeline {
+            observer = { pid, started in timeline.process(pid, started: started) }
+        }
+        processScope = ProcessScope(observer: observer)
+    }
 
     /// The interpreter of code that runs outside any cell, e.g. a process-pool worker
     /// process: one per OS process, so every worker process has a GIL of its own.
@@ -67,7 +79,10 @@ public final class PyInterpreter: ProcessScopeCarrying {
     /// `AmbientContext`: a thread leaving the interpreter gives up one level of its GIL.
     public func exit() { gil.release() }
     /// `AmbientContext`: before a blocking call, `Py_BEGIN_ALLOW_THREADS`: the GIL is released.
-    public func willBlock() { gil.releaseForBlocking() }
+    public func willBlock() {
+        if let timeline { timeline.record(ThreadSlot.current.waitKind ?? .future) }
+        gil.releaseForBlocking()
+    }
     /// `AmbientContext`: after a blocking call, `Py_END_ALLOW_THREADS`: the GIL is taken back.
     public func didUnblock() { gil.reacquireAfterBlocking() }
 }
@@ -86,5 +101,5 @@ public func evalBreaker() {
 /// `Py_BEGIN_ALLOW_THREADS` and `Py_END_ALLOW_THREADS` does; takes it back afterwards.
 /// Other threads of the interpreter run meanwhile, truly in parallel with `body`.
 public func releasingGIL<R>(_ body: () throws -> R) rethrows -> R {
-    try Ambient.blocking(body)
+    try withWaitKind(.outsideGIL) { try Ambient.blocking(body) }
 }

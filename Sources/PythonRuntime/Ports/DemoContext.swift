@@ -15,7 +15,7 @@ public enum StreamName: String, Sendable {
 public final class DemoContext: Sendable {
     /// This cell's (or session's) emulated interpreter: its threads take turns on its GIL,
     /// and on no other cell's.
-    public let interpreter = PyInterpreter()
+    public let interpreter: PyInterpreter
     /// Told of every write, on the writing thread, after it is captured (tests wait on it).
     private let onWrite: (@Sendable (StreamName, String) -> Void)?
     /// The running cell's output, in print order, and whether a cell is running at all. The
@@ -29,8 +29,13 @@ public final class DemoContext: Sendable {
     /// - Parameters:
     ///   - seed: the generator's seed; the engine derives it from `--seed` and the cell,
     ///     or from the system's entropy when no seed is given.
+    ///   - recordingTimeline: whether its interpreter records a timeline of its threads
+    ///     (`interpreter.timeline`); off by default, so nothing is recorded.
     ///   - onWrite: told of each write once it is captured (for tests and tools).
-    public init(seed: UInt64, onWrite: (@Sendable (StreamName, String) -> Void)? = nil) {
+    public init(
+        seed: UInt64, recordingTimeline: Bool = false, onWrite: (@Sendable (StreamName, String) -> Void)? = nil
+    ) {
+        interpreter = PyInterpreter(recordingTimeline: recordingTimeline)
         generator = Locked(SeededGenerator(seed: seed))
         self.onWrite = onWrite
     }

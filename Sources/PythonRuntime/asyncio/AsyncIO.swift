@@ -42,7 +42,7 @@ public enum AsyncIO {
     public static func sleep(_ seconds: Double) async throws {
         let task = AnyLoopTask.running
         guard seconds > 0 else { return try await task.yieldOnce() }
-        let future = LoopFuture<Void>(loop: task.loop)
+        let future = LoopFuture<Void>(loop: task.loop, waitKind: .sleep)
         let timer = task.loop.callLater(seconds) { if !future.done { try? future.setResult(()) } }
         defer { timer.cancel() }
         try await future.value

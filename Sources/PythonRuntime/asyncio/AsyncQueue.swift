@@ -31,7 +31,7 @@ public final class AsyncQueue<Element: Sendable>: @unchecked Sendable {
     /// `await q.put(item)`: waits while the queue is full.
     public func put(_ item: Element) async throws {
         while full {
-            let putter = LoopFuture<Bool>(loop: try binding.loop(for: self, "Queue"))
+            let putter = LoopFuture<Bool>(loop: try binding.loop(for: self, "Queue"), waitKind: .queue)
             putters.append(putter)
             do {
                 _ = try await putter.value
@@ -58,7 +58,7 @@ public final class AsyncQueue<Element: Sendable>: @unchecked Sendable {
     /// `await q.get()`: the oldest item, waiting while the queue is empty.
     public func get() async throws -> Element {
         while empty {
-            let getter = LoopFuture<Bool>(loop: try binding.loop(for: self, "Queue"))
+            let getter = LoopFuture<Bool>(loop: try binding.loop(for: self, "Queue"), waitKind: .queue)
             getters.append(getter)
             do {
                 _ = try await getter.value

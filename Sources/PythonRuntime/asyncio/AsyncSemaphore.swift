@@ -50,7 +50,7 @@ public final class AsyncSemaphore: @unchecked Sendable {
             value -= 1
             return
         }
-        let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Semaphore"))
+        let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Semaphore"), waitKind: .semaphore)
         waiters.append(future)
         do {
             defer { waiters.removeAll { $0 === future } }

@@ -27,9 +27,12 @@ public class AnyLoopFuture: @unchecked Sendable {
     private var nextCallbackID = 0
     /// asyncio's `_log_traceback`: failed, and nobody has asked for the exception yet.
     var logTraceback = false
+    /// What a task awaiting it waits on, as the timeline names it.
+    let waitKind: ThreadState
 
-    init(loop: EventLoop) {
+    init(loop: EventLoop, waitKind: ThreadState = .future) {
         self.loop = loop
+        self.waitKind = waitKind
     }
 
     deinit {
@@ -153,8 +156,8 @@ public class LoopFuture<T: Sendable>: AnyLoopFuture, @unchecked Sendable {
         self.init(loop: AsyncIO.runningLoop)
     }
 
-    override init(loop: EventLoop) {
-        super.init(loop: loop)
+    override init(loop: EventLoop, waitKind: ThreadState = .future) {
+        super.init(loop: loop, waitKind: waitKind)
     }
 
     /// `fut.result()`: the value, or the error it failed with.

@@ -17,10 +17,20 @@ public class AnyLoopTask: AnyLoopFuture, @unchecked Sendable {
     private var cancelsRequested = 0
     /// The future the task is suspended on (`_fut_waiter`), kept until the task next runs.
     private var waitingOn: AnyLoopFuture?
+    /// The task's row on the cell's timeline, under its loop thread's, when one is recorded.
+    private var timelineTrack: TimelineTrack?
 
-    override init(loop: EventLoop) {
-        super.init(loop: loop)
+    init(loop: EventLoop) {
+        super.init(loop: loop, waitKind: .future)
         name = loop.register(self)
+        if let recorder = PyInterpreter.current?.timeline {
+            timelineTrack = recorder.addTrack(named: name, kind: .task, parent: recorder.track())
+        }
+    }
+
+    /// The timeline: the task now runs a step, waits on a future, or is done.
+    func recordTimeline(_ state: ThreadState) {
+        timelineTrack?.append(state, at: TimelineRecorder.now())
     }
 
     override var kindName: String { "Task" }
@@ -69,11 +79,13 @@ public class AnyLoopTask: AnyLoopFuture, @unchecked Sendable {
     /// task was cancelled meanwhile and the future did not carry it.
     func suspend(on future: AnyLoopFuture) async throws {
         waitingOn = future
+        recordTimeline(future.waitKind)
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
             future.addWaker { continuation.resume() }
             if mustCancel, future.cancel(cancelMessage) { mustCancel = false }
         }
         waitingOn = nil
+        recordTimeline(.running)
         var failure = future.takeFailure()
         if mustCancel {
             mustCancel = false
@@ -120,6 +132,8 @@ public final class LoopTask<T: Sendable>: AnyLoopTask, @unchecked Sendable {
     }
 
     private func run(_ coroutine: @escaping @Sendable () async throws -> T) async {
+        recordTimeline(.running)
+        defer { recordTimeline(.idle) }
         do {
             try checkMustCancel()  // cancelled before it started: the body never runs
             let value = try await coroutine()

@@ -27,7 +27,7 @@ public final class AsyncLock: @unchecked Sendable {
             isLocked = true
             return
         }
-        let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Lock"))
+        let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Lock"), waitKind: .lock)
         waiters.append(future)
         do {
             defer { waiters.removeAll { $0 === future } }
@@ -79,7 +79,7 @@ public final class AsyncEvent: @unchecked Sendable {
     /// `await event.wait()`: returns at once if the flag is set, else when it is.
     public func wait() async throws {
         if flag { return }
-        let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Event"))
+        let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Event"), waitKind: .event)
         waiters.append(future)
         defer { waiters.removeAll { $0 === future } }
         _ = try await future.value
@@ -120,7 +120,7 @@ public final class AsyncCondition: @unchecked Sendable {
         try release()
         var failure: (any Error)?
         do {
-            let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Condition"))
+            let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Condition"), waitKind: .condition)
             waiters.append(future)
             defer { waiters.removeAll { $0 === future } }
             _ = try await future.value

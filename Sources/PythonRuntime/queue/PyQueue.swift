@@ -21,7 +21,7 @@ public final class PyQueueBase<Storage: QueueStorage>: Sendable {
 
     /// `Queue.maxsize`: at most this many items (zero or less: no bound).
     public let maxsize: Int
-    private let state = Monitor(State())
+    private let state = Monitor(State(), waitKind: .queue)
 
     public init(maxsize: Int = 0) {
         self.maxsize = maxsize

@@ -3,7 +3,7 @@ import Futures
 /// Python's `queue.SimpleQueue`: unbounded, first in first out, without `task_done`/`join`.
 /// `get` waits with the GIL released and throws `queue.Empty` as `PythonError("Empty", "")`.
 public final class PySimpleQueue<Element: Sendable>: Sendable {
-    private let items = Monitor(FIFOStorage<Element>())
+    private let items = Monitor(FIFOStorage<Element>(), waitKind: .queue)
 
     public init() {}
 

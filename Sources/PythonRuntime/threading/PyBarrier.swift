@@ -36,7 +36,11 @@ public final class PyBarrier: Sendable {
     @discardableResult
     public func wait(timeout: Double? = nil) throws -> Int {
         let timeout = timeout ?? defaultTimeout
-        return try condition.withLock {
+        return try withWaitKind(.barrier) { try waitNamed(timeout: timeout) }
+    }
+
+    private func waitNamed(timeout: Double?) throws -> Int {
+        try condition.withLock {
             try enter()
             let index = state.withLock { s in
                 s.count += 1

@@ -70,6 +70,10 @@ public final class PyCondition: Sendable {
     /// `wait` for a caller known to hold the lock (the look-alikes built on a condition).
     @discardableResult
     func waitOwned(timeout: Double? = nil) -> Bool {
+        withWaitKind(.condition) { waitNamed(timeout: timeout) }
+    }
+
+    private func waitNamed(timeout: Double?) -> Bool {
         let waiter = PyLock()
         waiter.acquire()
         waiters.withLock { $0.append(waiter) }

@@ -10,7 +10,7 @@ public final class PyEvent: Sendable {
         var sets = 0
     }
 
-    private let state = Monitor(State())
+    private let state = Monitor(State(), waitKind: .event)
 
     public init() {}
 

@@ -5,7 +5,7 @@ import Futures
 /// pthread mutex). A thread that has to wait for it releases its GIL meanwhile, as CPython's
 /// `Lock.acquire` does, so the holder can run on and release it. `withLock` is `with lock:`.
 public final class PyLock: Sendable {
-    private let isLocked = Monitor(false)
+    private let isLocked = Monitor(false, waitKind: .lock)
 
     public init() {}
 

@@ -10,7 +10,7 @@ public final class PyRLock: Sendable {
         var count = 0
     }
 
-    private let state = Monitor(State())
+    private let state = Monitor(State(), waitKind: .lock)
 
     public init() {}
 

@@ -20,7 +20,11 @@ public final class PySemaphore: Sendable {
     @discardableResult
     public func acquire(blocking: Bool = true, timeout: Double? = nil) -> Bool {
         precondition(blocking || timeout == nil, "ValueError: can't specify timeout for non-blocking acquire")
-        return condition.withLock {
+        return withWaitKind(.semaphore) { acquireNamed(blocking: blocking, timeout: timeout) }
+    }
+
+    private func acquireNamed(blocking: Bool, timeout: Double?) -> Bool {
+        condition.withLock {
             var remaining = timeout
             var endTime: Double?
             while value.withLock({ $0 }) == 0 {

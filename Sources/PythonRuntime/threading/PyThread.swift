@@ -50,7 +50,8 @@ public final class PyThread: Sendable {
         state = Monitor(
             State(
                 name: name ?? registry.newName(targetName: targetName),
-                daemon: daemon ?? currentThread().daemon, phase: .initial))
+                daemon: daemon ?? currentThread().daemon, phase: .initial),
+            waitKind: .join)
     }
 
     /// MainThread of an interpreter: alive from the start, its ident that of the OS thread

@@ -16,7 +16,7 @@ final class ThreadRegistry: Sendable {
         var foreign: [Int: PyThread] = [:]
     }
 
-    private let state = Monitor(State())
+    private let state = Monitor(State(), waitKind: .join)
 
     /// CPython's `_newname`: `Thread-N`, with ` (target)` when the target's name is known;
     /// N counts every thread created in this interpreter, from 1.
@@ -46,7 +46,7 @@ final class ThreadRegistry: Sendable {
     /// Unlike CPython's it is not counted by `active_count()`: nothing tells when it ends.
     func dummy() -> PyThread {
         let ident = getIdent()
-        let osName = Thread.current.name ?? ""
+        let osName = ThreadCache.currentJobName ?? Thread.current.name ?? ""
         return state.withLock { s in
             if let known = s.foreign[ident] { return known }
             var name = osName
@@ -117,6 +117,10 @@ public func activeCount() -> Int {
 final class ThreadSlot {
     var thread: PyThread?
     var mainOf: PyInterpreter?
+    /// The timeline buffer this thread last recorded into (see `TimelineRecorder.track`).
+    var timelineTrack: TimelineTrack?
+    /// What the thread is about to block on, for the timeline (see `withWaitKind`).
+    var waitKind: ThreadState?
 
     /// The calling thread's slot, created on first use and released when the thread exits.
     static var current: ThreadSlot { slots.current }

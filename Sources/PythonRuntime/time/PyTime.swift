@@ -17,7 +17,7 @@ public func threadTime() -> Double {
 /// Python's `time.sleep(seconds)`: a real sleep of the calling thread, with the GIL
 /// released meanwhile.
 public func sleep(_ seconds: Double) {
-    Ambient.blocking { Thread.sleep(forTimeInterval: seconds) }
+    withWaitKind(.sleep) { Ambient.blocking { Thread.sleep(forTimeInterval: seconds) } }
 }
 
 // MARK: Number formatting

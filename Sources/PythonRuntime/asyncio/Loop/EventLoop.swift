@@ -161,7 +161,7 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
     /// `to_thread` workers can run.
     private func serve(until finished: () -> Bool) {
         while !finished() {
-            let pass = Ambient.blocking { nextPass() }
+            let pass = withWaitKind(.io) { Ambient.blocking { nextPass() } }
             for item in pass {
                 switch item {
                 case .job(let job):
