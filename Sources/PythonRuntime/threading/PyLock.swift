@@ -1,11 +1,23 @@
 import Foundation
 import Futures
+import Synchronization
 
 /// Python's `threading.Lock`: not owned by a thread, so any thread may release it (unlike a
 /// pthread mutex). A thread that has to wait for it releases its GIL meanwhile, as CPython's
 /// `Lock.acquire` does, so the holder can run on and release it. `withLock` is `with lock:`.
+///
+/// An uncontended `acquire`/`release` is one atomic compare-and-swap and one store, as
+/// CPython's is one futex-free semaphore operation: the lock cell of 02-threads takes it
+/// 400,000 times, so a mutex round trip on each (the blocking path's `Monitor`) doubled the
+/// cell. Only a thread that finds the lock taken goes through the `Monitor`, and `release`
+/// wakes waiters only when some thread is on that path.
 public final class PyLock: Sendable {
-    private let isLocked = Monitor(false, waitKind: .lock)
+    /// 0: free, 1: taken.
+    private let state = Atomic<Int>(0)
+    /// Threads on the blocking path; counted before they look at `state` there, so a
+    /// release that sees none cannot miss one (both sides use sequentially consistent order).
+    private let blocked = Atomic<Int>(0)
+    private let sleepers = Monitor((), waitKind: .lock)
 
     public init() {}
 
@@ -15,22 +27,31 @@ public final class PyLock: Sendable {
     /// other than -1 stop the port, which has a bug.
     @discardableResult
     public func acquire(blocking: Bool = true, timeout: Double = -1) -> Bool {
-        isLocked.wait(timeout: waitLimit(blocking: blocking, timeout: timeout), until: { !$0 }) { locked, free in
-            if free { locked = true }
-            return free
+        let limit = waitLimit(blocking: blocking, timeout: timeout)
+        if tryTake() { return true }
+        if limit == 0 { return false }
+        let deadline = limit.map { Date(timeIntervalSinceNow: $0) }
+        blocked.add(1, ordering: .sequentiallyConsistent)
+        defer { blocked.subtract(1, ordering: .sequentiallyConsistent) }
+        while true {
+            let remaining = deadline.map { $0.timeIntervalSinceNow }
+            let took = sleepers.wait(timeout: remaining, until: { _ in isFree }) { _, free in free && tryTake() }
+            if took { return true }
+            if let deadline, deadline.timeIntervalSinceNow <= 0 { return false }
+            // Freed and taken again by a thread on the fast path before this one woke: wait on.
         }
     }
 
     /// `Lock.release()`; throws `RuntimeError: release unlocked lock` if it is not locked.
     public func release() throws {
-        try isLocked.withLock { locked in
-            guard locked else { throw PythonError("RuntimeError", "release unlocked lock") }
-            locked = false
+        guard state.compareExchange(expected: 1, desired: 0, ordering: .sequentiallyConsistent).exchanged else {
+            throw PythonError("RuntimeError", "release unlocked lock")
         }
+        wakeWaiters()
     }
 
     /// `Lock.locked()`.
-    public var locked: Bool { isLocked.withLock { $0 } }
+    public var locked: Bool { !isFree }
 
     /// `with lock:`: runs `body` holding the lock, and releases it however `body` ends.
     public func withLock<R>(_ body: () throws -> R) rethrows -> R {
@@ -39,11 +60,22 @@ public final class PyLock: Sendable {
         return try body()
     }
 
-    private func releaseAfterWith() {
-        isLocked.withLock { locked in
-            precondition(locked, "RuntimeError: release unlocked lock (the body of `with lock:` released it)")
-            locked = false
+    private var isFree: Bool { state.load(ordering: .sequentiallyConsistent) == 0 }
+
+    private func tryTake() -> Bool {
+        state.compareExchange(expected: 0, desired: 1, ordering: .sequentiallyConsistent).exchanged
+    }
+
+    private func wakeWaiters() {
+        if blocked.load(ordering: .sequentiallyConsistent) > 0 {
+            sleepers.withLock { _ in }  // wakes every thread blocked in `sleepers` to look again
         }
+    }
+
+    private func releaseAfterWith() {
+        let released = state.compareExchange(expected: 1, desired: 0, ordering: .sequentiallyConsistent).exchanged
+        precondition(released, "RuntimeError: release unlocked lock (the body of `with lock:` released it)")
+        wakeWaiters()
     }
 }
 
