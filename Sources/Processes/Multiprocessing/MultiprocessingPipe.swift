@@ -9,7 +9,7 @@ import SystemCalls
 extension Multiprocessing {
     /// Python's `multiprocessing.Pipe(duplex=True)`: two connected `Connection`s. With
     /// `duplex: false` the first can only receive and the second only send, as in Python.
-    public static func Pipe<Element>(duplex: Bool = true) throws -> (Connection<Element>, Connection<Element>) {
+    public static func pipe<Element>(duplex: Bool = true) throws -> (Connection<Element>, Connection<Element>) {
         let (first, second) = try Syscall.socketPair()
         return (
             Connection(descriptor: first, readable: true, writable: duplex),
@@ -17,7 +17,7 @@ extension Multiprocessing {
         )
     }
 
-    /// One end of a `Pipe`: Python's `multiprocessing.connection.Connection`.
+    /// One end of a `pipe()`: Python's `multiprocessing.connection.Connection`.
     ///
     /// A Unix stream socket carrying length-prefixed messages (each item as JSON, or
     /// `WireFormat`'s binary form for scalars). It crosses to a `Process` in its arguments (the fd is
