@@ -86,6 +86,10 @@ extension Multiprocessing {
 
         public required init(from decoder: any Decoder) throws {
             let (fds, extra) = try Inheritance.decode(from: decoder, count: 1, extra: 1, kind: "shared Array")
+            guard extra[0] >= 0 else {
+                Syscall.closeIgnoringErrors(fds[0])
+                throw PythonError("RuntimeError", "a shared Array arrived with \(extra[0]) elements")
+            }
             count = extra[0]
             memory = try SharedMemory.inherited(fds[0], size: Self.size(count: count))
             lock = SharedLock(memory: memory)
