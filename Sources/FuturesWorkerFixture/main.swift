@@ -7,7 +7,7 @@ import Processes
 //                                             their pids on one line, then waits to be killed.
 //   FuturesWorkerFixture measure-map              the notebook's 10,000 squares on 2 workers,
 //                                                 chunksize 1 vs 1000 (figures for the report).
-ProcessWorker.register(FixtureFunctions.all)
+ProcessWorker.register(FixtureFunctions.all + MultiprocessingFunctions.all)
 ProcessWorker.runIfRequested()
 
 let arguments = CommandLine.arguments

@@ -28,8 +28,6 @@ extension Multiprocessing {
         /// Held by `join` while it blocks, so concurrent joins reap once.
         private let joining = NSLock()
 
-        private static let counter = Locked(0)
-
         /// `multiprocessing.Process(target=f, args=(...))`: not started yet. `executable` is the worker
         /// program (the course's own binary by default).
         public init<Argument, Output>(
@@ -39,7 +37,8 @@ extension Multiprocessing {
             self.encodeArgument = { descriptors in try target.encode([args], descriptors: descriptors) }
             self.executable = executable ?? ProcessWorker.defaultExecutable
             self.scope = ProcessScope.current
-            self.name = name ?? "Process-\(Self.counter.withLock { $0 += 1; return $0 })"
+            let identity = Multiprocessing.nextIdentity()  // taken even when named, as in CPython
+            self.name = name ?? "Process-\(identity)"
         }
 
         /// A target that takes no argument (Python: `Process(target=f)`).

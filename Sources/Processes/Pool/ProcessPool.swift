@@ -63,10 +63,32 @@ final class ProcessPool: Sendable {
     /// Entered for each worker being started, left when its reader thread has reaped it.
     private let workerGroup = DispatchGroup()
 
-    init(maxWorkers: Int, executable: String, scope: ProcessScope?) {
+    /// The name each new worker gets as `current_process().name` (CPython's `ForkProcess-N`).
+    private let nameWorker: @Sendable () -> String
+
+    init(
+        maxWorkers: Int, executable: String, scope: ProcessScope?,
+        nameWorker: @escaping @Sendable () -> String = { "ForkProcess-\(Multiprocessing.nextIdentity())" }
+    ) {
         self.maxWorkers = maxWorkers
         self.executable = executable
         self.scope = scope
+        self.nameWorker = nameWorker
+    }
+
+    /// Starts every worker not started yet, up to `maxWorkers` (a `multiprocessing.Pool`
+    /// starts its processes when it is created).
+    func startAllWorkers() {
+        let spawns: Int = state.withLock { s in
+            guard !s.isShutdown else { return 0 }
+            let missing = maxWorkers - s.workers.count - s.starting
+            s.starting += missing
+            for _ in 0..<missing { workerGroup.enter() }
+            return missing
+        }
+        var actions = Actions()
+        actions.spawns = spawns
+        perform(actions)
     }
 
     var messagesSent: Int { state.withLock { $0.messagesSent } }
@@ -166,7 +188,8 @@ final class ProcessPool: Sendable {
             defer { Syscall.closeIgnoringErrors(childEnd) }
             do {
                 let pid = try ChildProcesses.spawn(
-                    executable: executable, arguments: ProcessWorker.workerArguments(mode: "pool"),
+                    executable: executable,
+                    arguments: ProcessWorker.workerArguments(mode: "pool", extra: [nameWorker()]),
                     descriptors: [childEnd], scope: scope)
                 worker = PoolWorker(pid: pid, socket: parentEnd)
             } catch {

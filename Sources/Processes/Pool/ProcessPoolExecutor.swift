@@ -159,39 +159,6 @@ public final class ProcessPoolExecutor: Sendable {
         _ function: RemoteFunction<Argument, Output>, _ arguments: [Argument], into future: Future<T>,
         _ collect: @escaping @Sendable ([Output]) throws -> T
     ) throws {
-        let payload: [UInt8]
-        do {
-            payload = try function.encode(arguments)
-        } catch {
-            try pool.checkAccepting()  // a broken or shut down pool raises first, as in Python
-            future.setException(Self.picklingError(error))
-            return
-        }
-        try pool.enqueue(
-            PoolCall(
-                function: function.name,
-                payload: payload,
-                start: { future.setRunningOrNotifyCancel() },
-                finish: { result in
-                    let outcome = Result {
-                        let outputs: [Output]
-                        do { outputs = try function.decodeOutputs(try result.get()) } catch let error
-                            as DecodingError
-                        {
-                            throw PythonError("UnpicklingError", String(describing: error))
-                        }
-                        return try collect(outputs)
-                    }
-                    switch outcome {
-                    case .success(let value): future.setResult(value)
-                    case .failure(let error): future.setException(error)
-                    }
-                },
-                cancel: { future.cancel() }))
-    }
-
-    private static func picklingError(_ error: any Error) -> any Error {
-        if error is PythonError { return error }  // e.g. a shared Value, which only crosses by inheritance
-        return PythonError("PicklingError", "Can't pickle argument: \(error)")
+        try pool.submit(function, arguments, into: future, collect)
     }
 }

@@ -58,9 +58,11 @@ public enum ProcessWorker {
             fail("\(error)")
         }
         guard getppid() == parent else { exit(1) }
+        let name = arguments.count > 4 ? arguments[4] : nil
+        if let name { Multiprocessing.setProcessName(name) }  // `current_process().name` in the worker
         switch arguments[2] {
         case "pool": servePool()
-        case "process": exit(runProcessTarget(name: arguments.count > 4 ? arguments[4] : "Process"))
+        case "process": exit(runProcessTarget(name: name ?? "Process"))
         default: exit(2)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Futures
+import SystemCalls
 
 /// A function a worker process can run: the Swift counterpart of pickling a function by its
 /// qualified name. Only the name crosses to the worker; arguments and results cross as JSON
@@ -103,5 +104,21 @@ final class SharedDescriptors: @unchecked Sendable {
         if let index = parentDescriptors.firstIndex(of: fd) { return Self.firstInherited + Int32(index) }
         parentDescriptors.append(fd)
         return Self.firstInherited + Int32(parentDescriptors.count - 1)
+    }
+
+    /// Inherited fds already owned by an object decoded in this child.
+    private var claimed: Set<Int32> = []
+
+    /// In the child: a descriptor the decoded object owns (and closes) for the inherited `fd`:
+    /// `fd` itself the first time, a duplicate when the same object arrives twice in the
+    /// arguments. Either is close-on-exec, so this child's own children don't inherit it.
+    func claim(_ fd: Int32) throws -> Int32 {
+        guard fd >= Self.firstInherited else {
+            throw PythonError("RuntimeError", "a shared object arrived as fd \(fd), not an inherited one")
+        }
+        if claimed.contains(fd) { return try Syscall.duplicate(fd) }
+        try Syscall.setCloseOnExec(fd)
+        claimed.insert(fd)
+        return fd
     }
 }
