@@ -76,15 +76,7 @@ final class PrettyPrinter {
         case .tuple(let items): sequence(items, open: "(", close: ")", isTuple: true)
         case .dict(let entries):
             beginGroup(indent: 1, open: "{")
-            for (index, entry) in entries.enumerated() {
-                if index >= Self.maxSequenceLength {
-                    ellipsis()
-                    break
-                }
-                if index > 0 {
-                    text(",")
-                    breakable()
-                }
+            separated(entries) { entry in
                 pretty(entry.key)
                 text(": ")
                 pretty(entry.value)
@@ -99,8 +91,9 @@ final class PrettyPrinter {
         endGroup()
     }
 
-    private func sequence(_ items: [PyValue], open: String, close: String, isTuple: Bool) {
-        beginGroup(indent: 1, open: open)
+    /// Each of `items` printed by `each`, separated by `,` and a breakable space, cut off
+    /// with `...` after `maxSequenceLength` items, as IPython's sequence and dict printers do.
+    private func separated<Item>(_ items: [Item], _ each: (Item) -> Void) {
         for (index, item) in items.enumerated() {
             if index >= Self.maxSequenceLength {
                 ellipsis()
@@ -110,8 +103,13 @@ final class PrettyPrinter {
                 text(",")
                 breakable()
             }
-            pretty(item)
+            each(item)
         }
+    }
+
+    private func sequence(_ items: [PyValue], open: String, close: String, isTuple: Bool) {
+        beginGroup(indent: 1, open: open)
+        separated(items) { pretty($0) }
         if isTuple && items.count == 1 { text(",") }
         endGroup(dedent: 1, close: close)
     }
