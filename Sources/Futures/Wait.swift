@@ -28,29 +28,23 @@ public func wait<T>(
     var seen = Set<ObjectIdentifier>()
     let unique = futures.filter { seen.insert(ObjectIdentifier($0)).inserted }
 
-    let alreadyDone = unique.filter(\.done)
-    let satisfied =
-        switch returnWhen {
-        case .firstCompleted: !alreadyDone.isEmpty
-        case .firstException: alreadyDone.contains(where: \.failed) || alreadyDone.count == unique.count
-        case .allCompleted: alreadyDone.count == unique.count
+    // Register on every future first, and count the ones already done through the same
+    // trigger: a future that finishes while we look is then counted exactly once, either
+    // by its waiter or here. (Looking at `done` twice, once to decide whether to wait and
+    // once to pick what to wait for, lost a future that finished in between.)
+    let trigger = WaitTrigger(pending: unique.count, returnWhen: returnWhen)
+    var registrations: [(future: Future<T>, id: UInt64)] = []
+    for future in unique {
+        if let id = future.addWaiter({ trigger.futureDone(failed: future.failed) }) {
+            registrations.append((future, id))
+        } else {
+            trigger.futureDone(failed: future.failed)
         }
-
-    if !satisfied {
-        let pending = unique.filter { !$0.done }
-        let trigger = WaitTrigger(pending: pending.count, returnWhen: returnWhen)
-        var registrations: [(future: Future<T>, id: UInt64)] = []
-        for future in pending {
-            let onDone: @Sendable () -> Void = { trigger.futureDone(failed: future.failed) }
-            if let id = future.addWaiter(onDone) {
-                registrations.append((future, id))
-            } else {
-                onDone()  // finished since we looked
-            }
-        }
-        _ = Ambient.blocking { trigger.fired.wait(timeout: deadline.time) }
-        for (future, id) in registrations { future.removeWaiter(id) }
     }
+    if !trigger.hasFired {
+        _ = Ambient.blocking { trigger.fired.wait(timeout: deadline.time) }
+    }
+    for (future, id) in registrations { future.removeWaiter(id) }
 
     // Like Python, report what is done now, not just what had triggered the wake-up.
     var done: [Future<T>] = []
@@ -67,10 +61,13 @@ private final class WaitTrigger: Sendable {
     private let returnWhen: ReturnWhen
     let fired = DispatchSemaphore(value: 0)
 
+    /// With nothing to wait for it has fired already, as Python's `wait([])` returns at once.
     init(pending: Int, returnWhen: ReturnWhen) {
-        state = Locked((pending, false))
+        state = Locked((pending, pending == 0))
         self.returnWhen = returnWhen
     }
+
+    var hasFired: Bool { state.withLock { $0.fired } }
 
     func futureDone(failed: Bool) {
         let fire: Bool = state.withLock { s in

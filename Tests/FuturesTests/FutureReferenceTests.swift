@@ -149,7 +149,7 @@ final class FutureReferenceTests: XCTestCase {
                 show("ALL_COMPLETED, timeout", Futures.wait([blocked, q], timeout: 0.05), names)
                 gate.open()
                 // Bounded so that a lost wake-up fails the test instead of hanging the suite
-                // (seen once under ThreadSanitizer, cause not found yet: every future was done).
+                // (`blocked` finishing while `wait` looked at the futures was once lost; see WaitTests).
                 show("ALL_COMPLETED", Futures.wait([blocked, q, failing], timeout: 30), names)
             }
             ThreadPoolExecutor.with(maxWorkers: 1) { pool in

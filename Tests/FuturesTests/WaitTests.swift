@@ -101,4 +101,34 @@ final class WaitTests: XCTestCase {
         let (done, notDone) = Futures.wait([Future<Int>]())
         XCTAssertTrue(done.isEmpty && notDone.isEmpty)
     }
+
+    /// A future that finishes while `wait` is looking at the futures is still counted: the
+    /// wait returns at once, not at its timeout. (It once looked at `done` twice and lost a
+    /// future finishing in between, and an `ALL_COMPLETED` wait slept although all were done.)
+    func testAFutureFinishingWhileWaitLooksIsNotLost() {
+        let rounds = 2000
+        let go = DispatchSemaphore(value: 0)
+        let futures = (0..<rounds).map { _ in Future<Int>() }
+        let finisher = Thread {
+            for (round, future) in futures.enumerated() {
+                go.wait()
+                for _ in 0..<(round % 64) { _ = Thread.current }  // vary where in the wait it lands
+                future.setResult(round)
+            }
+        }
+        finisher.start()
+        let alreadyDone = Future<Int>()
+        alreadyDone.setResult(-1)
+        var slowest: TimeInterval = 0
+        for future in futures {
+            go.signal()
+            let start = Date()
+            let (_, notDone) = Futures.wait([alreadyDone, future], timeout: 20)
+            slowest = max(slowest, Date().timeIntervalSince(start))
+            XCTAssertTrue(notDone.isEmpty)
+            if slowest > 10 { break }  // a lost wake-up: one is enough
+        }
+        XCTAssertLessThan(slowest, 10, "a wait slept until its timeout with every future done")
+        for _ in 0..<rounds { go.signal() }  // let the finisher end if the loop broke early
+    }
 }
