@@ -94,7 +94,7 @@ public final class PyInterpreter: ProcessScopeCarrying {
 @inline(__always)
 public func evalBreaker() {
     guard GIL.pendingDropRequests.load(ordering: .relaxed) > 0 else { return }
-    PyInterpreter.current?.gil.evalBreaker()
+    GIL.serveDropRequestOfHeld()
 }
 
 /// Runs `body` with the calling thread's GIL released, as native code between
