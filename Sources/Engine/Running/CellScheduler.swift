@@ -35,7 +35,10 @@ final class CellScheduler: Sendable {
 
     private let pool: ThreadPoolExecutor
     private let lane = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "nbrun-cpu-bound")
-    private let oneCoreLane = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "nbrun-one-core")
+    /// One worker per core: `AdmissionPolicy` runs one such cell beside timing-sensitive
+    /// ones, and one per core once those are done.
+    private let oneCoreLane = ThreadPoolExecutor(
+        maxWorkers: ProcessInfo.processInfo.activeProcessorCount, threadNamePrefix: "nbrun-one-core")
     private let running = Locked<(shared: Int, exclusive: Int, oneCore: Int, finishedShared: Int)>((0, 0, 0, 0))
     /// Signalled whenever a cell finishes, so the loop decides again at once.
     private let finished = DispatchSemaphore(value: 0)

@@ -42,11 +42,13 @@ final class AdmissionPolicyTests: XCTestCase {
         XCTAssertEqual(policy.decide(punctual(7)), .admitShared(8))
         XCTAssertEqual(policy.decide(punctual(15)), .admitShared(16))
         XCTAssertEqual(policy.decide(punctual(31)), .admitShared(16), "capped at the maximum slice")
-        let late = State(waitingShared: 1000, runningShared: 700, lateness: 0.010)
-        XCTAssertEqual(policy.decide(late), .wait, "late wake-ups stop admission above the floor")
+        let late = { (at: Double) in State(waitingShared: 1000, runningShared: 700, lateness: 0.010, elapsed: at) }
+        XCTAssertEqual(policy.decide(late(1.0)), .wait, "late wake-ups stop admission above the floor")
         XCTAssertEqual(policy.lateness.slice, 8)
-        XCTAssertEqual(policy.window.size, 350, "and halve the cells allowed to run at once")
-        XCTAssertEqual(policy.decide(late), .wait)
+        XCTAssertEqual(policy.window.size, 1024, "one late wake-up costs no window")
+        XCTAssertEqual(policy.decide(late(1.02)), .wait)
+        XCTAssertEqual(policy.window.size, 350, "an episode that lasts halves the cells allowed to run at once")
+        XCTAssertEqual(policy.decide(late(1.05)), .wait)
         XCTAssertEqual(policy.window.size, 350, "once per late episode")
         XCTAssertEqual(policy.decide(punctual(300)), .wait, "a late wake-up holds admission for a few ticks")
         var ticks = 0
@@ -59,7 +61,8 @@ final class AdmissionPolicyTests: XCTestCase {
 
     func testAfterALateWakeUpTheWindowBoundsTheCellsRunningAtOnce() {
         var policy = production()
-        _ = policy.decide(State(waitingShared: 1000, runningShared: 800, lateness: 0.050))
+        _ = policy.decide(State(waitingShared: 1000, runningShared: 800, lateness: 0.050, elapsed: 1))
+        _ = policy.decide(State(waitingShared: 1000, runningShared: 800, lateness: 0.050, elapsed: 1.03))
         XCTAssertEqual(policy.window.size, 400)
         var quiet = State(waitingShared: 1000, runningShared: 410, lateness: 0)
         // The remembered lateness fades.
@@ -201,6 +204,34 @@ final class AdmissionPolicyTests: XCTestCase {
         XCTAssertEqual(
             policy.decide(State(waitingShared: 0, waitingOneCore: 1, lateness: 0.050)), .startOneCore,
             "alone, lateness does not matter")
+    }
+
+    func testOneCoreCellsRunOnePerCoreOnceNoTimingSensitiveCellRunsOrWaits() {
+        var policy = production()  // 2 cores
+        XCTAssertEqual(
+            policy.decide(State(waitingOneCore: 5, runningOneCore: 1)), .startOneCore,
+            "nothing needs the other core: a second one-core cell takes it")
+        XCTAssertEqual(policy.decide(State(waitingOneCore: 4, runningOneCore: 2)), .wait, "one per core")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 0, runningShared: 1, waitingOneCore: 4, runningOneCore: 1)), .wait,
+            "while a timing-sensitive cell runs, the other core is its headroom")
+        XCTAssertEqual(
+            policy.decide(State(waitingShared: 1, waitingOneCore: 4, runningOneCore: 1)), .admitShared(1),
+            "and while one waits")
+    }
+
+    func testOneLateWakeUpOrLatenessAtTheFloorCostsNoWindow() {
+        var policy = production()
+        let late = { (running: Int, at: Double) in
+            State(waitingShared: 1000, runningShared: running, lateness: 0.013, elapsed: at)
+        }
+        _ = policy.decide(late(77, 0.08))
+        _ = policy.decide(late(77, 0.11))
+        XCTAssertEqual(policy.window.size, 1024, "a lasting episode while the floor runs is not the window's doing")
+        var fresh = production()
+        _ = fresh.decide(late(500, 0.08))
+        _ = fresh.decide(State(waitingShared: 1000, runningShared: 500, lateness: 0, elapsed: 0.085))
+        XCTAssertEqual(fresh.window.size, 1024, "a blip that fades within 20 ms costs no window")
     }
 
     func testExclusiveCellsRunBesideNothingNotEvenAOneCoreCell() {

@@ -7,8 +7,9 @@
 ///   *exclusively*: one at a time, and only while no other cell runs.
 /// - **One-core** CPU-bound cells (`Demo.Load.oneCore`: threads that take turns on their
 ///   cell's GIL, like the lock cell) keep one core busy. One at a time, they may run beside
-///   timing-sensitive cells while wake-ups are punctual, leaving those the other core; never
-///   beside an exclusive cell.
+///   timing-sensitive cells while wake-ups are punctual, leaving those the other core;
+///   once no timing-sensitive cell runs or waits, one per core; never beside an exclusive
+///   cell.
 /// - **Timing-sensitive** cells (all the others: sleeps, joins, executors) mostly wait,
 ///   so many can run at once, but each one's printed times grow with how late its threads
 ///   wake up, and what an admitted cell costs shows up only later, when its threads wake
@@ -20,7 +21,7 @@
 ///     under load nbrun does not cause (lateness that stays high whatever runs), a floor
 ///     of cells still runs, so the batch always progresses;
 ///   - `AdmissionWindow`: the cells running at once, grown by one per window's worth of
-///     punctual finishes, halved per late episode;
+///     punctual finishes, halved by a late episode that lasts (20 ms), not by one late wake-up;
 ///   - `OneCorePacing`: while one-core cells remain, the others spread over their work;
 ///   - `CPUBudget`: the cells' own CPU (`CellCosts`) within a share of the cores, which
 ///     nothing overrides; it judges each demo's cells in the slice, which stops at a demo
@@ -86,6 +87,8 @@ struct AdmissionPolicy: Sendable {
 
     /// `--jobs`: the most cells running at once (`nil`: no cap but the policy's).
     let jobs: Int?
+    /// One-core cells that may run at once once no timing-sensitive cell runs or waits.
+    let cores: Int
     private(set) var lateness: LatenessSlice
     private(set) var window: AdmissionWindow
     private(set) var pacing: OneCorePacing
@@ -95,6 +98,7 @@ struct AdmissionPolicy: Sendable {
     /// nbrun adds any load, is `baseline` seconds.
     init(settings: AdmissionSettings = .production, cores: Int, baseline: Double = 0, jobs: Int?) {
         self.jobs = jobs
+        self.cores = max(1, cores)
         lateness = LatenessSlice(settings, baseline: baseline, cores: cores)
         window = AdmissionWindow(settings, cores: cores)
         pacing = OneCorePacing(settings)
@@ -107,7 +111,7 @@ struct AdmissionPolicy: Sendable {
         guard state.runningExclusive == 0, room > 0 else { return .wait }
         let punctual = lateness.observe(state.lateness)
         // The one-core lane first: it paces the batch, so it never waits on an admission.
-        if state.waitingOneCore > 0, state.runningOneCore == 0, state.runningShared == 0 || punctual {
+        if state.waitingOneCore > 0, state.runningOneCore < oneCoreWidth(state), state.runningShared == 0 || punctual {
             return .startOneCore
         }
         if state.waitingShared > 0 {
@@ -120,6 +124,13 @@ struct AdmissionPolicy: Sendable {
             return .startExclusive
         }
         return .wait
+    }
+
+    /// One-core cells at once: one, beside timing-sensitive cells (the other cores are
+    /// their headroom); once none runs or waits, nothing needs that headroom, and they run
+    /// one per core.
+    private func oneCoreWidth(_ state: State) -> Int {
+        state.waitingShared == 0 && state.runningShared == 0 ? cores : 1
     }
 
     /// How many timing-sensitive cells start now: the least that every bound allows.

@@ -20,8 +20,12 @@ struct AdmissionSettings: Sendable, Equatable {
 
     // MARK: Window (`AdmissionWindow`)
 
-    /// The most timing-sensitive cells running at once before the first late wake-up.
+    /// The most timing-sensitive cells running at once before the first late episode.
     var initialWindow = 1024
+    /// Seconds wake-ups must stay late (as `LatenessSlice` remembers them) before the
+    /// episode halves the window: longer than a burst of thread starts lasts, far shorter
+    /// than an overload that admission caused.
+    var sustainedLateness = 0.02
 
     // MARK: The cells' own CPU (`CPUBudget`, `CellCosts`)
 

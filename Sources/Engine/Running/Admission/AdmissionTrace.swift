@@ -1,19 +1,22 @@
 import Foundation
 
 /// `NBRUN_ADMISSION_TRACE=1`: a line on stderr every 250 ms of what admission saw and did
-/// (cells waiting and running, the worst wake-up lateness, the slice, the window, the
+/// (cells waiting and running, as timing-sensitive+one-core+CPU-bound, the worst wake-up lateness, the slice, the window, the
 /// one-core work that paces admission), to tune the policy
-/// on a given machine. Off by default; costs nothing then.
+/// on a given machine. Off by default; costs nothing then. `NBRUN_ADMISSION_TRACE_INTERVAL`
+/// sets the seconds between lines (e.g. 0.02 to follow a batch's first moments).
 final class AdmissionTrace {
     /// Seconds between two lines.
-    static let interval = 0.25
+    private let interval: Double
     private let start = Date()
     private var nextLine = 0.0
     private var worst = 0.0
     private var admitted = 0
 
     init?(baseline: Double) {
-        guard ProcessInfo.processInfo.environment["NBRUN_ADMISSION_TRACE"] == "1" else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["NBRUN_ADMISSION_TRACE"] == "1" else { return nil }
+        interval = environment["NBRUN_ADMISSION_TRACE_INTERVAL"].flatMap(Double.init).map { max(0, $0) } ?? 0.25
         FileHandle.standardError.write(
             Data(String(format: "admission: baseline lateness %.2f ms\n", baseline * 1e3).utf8))
     }
@@ -23,12 +26,13 @@ final class AdmissionTrace {
         if case .admitShared(let count) = decision { admitted += count }
         let elapsed = Date().timeIntervalSince(start)
         guard elapsed >= nextLine else { return }
-        nextLine = elapsed + Self.interval
+        nextLine = elapsed + interval
         let line = String(
             format:
-                "admission: %6.2f s  waiting %5d+%-5d running %5d+%d  admitted %5d  worst late %6.2f ms  slice %d  window %d  one-core work left %.1f s  reserved %.2f cores\n",
-            elapsed, state.waitingShared, state.waitingExclusive, state.runningShared,
-            state.runningExclusive, admitted, worst * 1e3, slice, window, state.oneCoreSecondsLeft, state.reservedCores)
+                "admission: %6.2f s  waiting %5d+%d+%-5d running %5d+%d+%d  admitted %5d  worst late %6.2f ms  slice %d  window %d  one-core work left %.1f s  reserved %.2f cores\n",
+            elapsed, state.waitingShared, state.waitingOneCore, state.waitingExclusive, state.runningShared,
+            state.runningOneCore, state.runningExclusive, admitted, worst * 1e3, slice, window,
+            state.oneCoreSecondsLeft, state.reservedCores)
         FileHandle.standardError.write(Data(line.utf8))
         worst = 0
     }
