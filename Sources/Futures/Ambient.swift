@@ -17,6 +17,15 @@ public protocol AmbientContext: AnyObject, Sendable {
     func exit()
     func willBlock()
     func didUnblock()
+    /// The number of the next `ThreadPoolExecutor` made without a name prefix here, from 0
+    /// (Python counts them per process, and names their threads `ThreadPoolExecutor-N_i`).
+    /// A context standing for a process of its own counts its own; by default the process's
+    /// count is used.
+    func nextExecutorNumber() -> Int
+}
+
+extension AmbientContext {
+    public func nextExecutorNumber() -> Int { Ambient.nextProcessExecutorNumber() }
 }
 
 /// The calling thread's ambient context (a thread-local), and the two places this library
@@ -56,6 +65,22 @@ public enum Ambient {
         defer { context.didUnblock() }
         return try body()
     }
+
+    /// The number the calling thread's context gives the next unnamed executor (the
+    /// process's count outside any context).
+    static func nextExecutorNumber() -> Int {
+        current?.nextExecutorNumber() ?? nextProcessExecutorNumber()
+    }
+
+    /// Python's `ThreadPoolExecutor._counter`, for the whole process.
+    static func nextProcessExecutorNumber() -> Int {
+        processExecutors.withLock { count in
+            defer { count += 1 }
+            return count
+        }
+    }
+
+    private static let processExecutors = Locked(0)
 
     // MARK: The thread-local slot
 

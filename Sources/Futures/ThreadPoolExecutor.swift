@@ -23,12 +23,17 @@ public final class ThreadPoolExecutor: Sendable {
     ///
     /// - Parameters:
     ///   - maxWorkers: must be > 0; `nil` means `min(32, cores + 4)`, Python's default.
-    ///   - threadNamePrefix: worker threads are named `<prefix>_<n>` (Python: `thread_name_prefix`).
-    public init(maxWorkers: Int? = nil, threadNamePrefix: String = "ThreadPoolExecutor") {
+    ///   - threadNamePrefix: worker threads are named `<prefix>_<n>` (Python: `thread_name_prefix`);
+    ///     empty, as Python's default, the prefix is `ThreadPoolExecutor-<k>`, k counting such
+    ///     executors from 0 in the submitter's `Ambient` context (a cell's interpreter, as
+    ///     Python counts them per process), so the first one's threads are
+    ///     `ThreadPoolExecutor-0_0`, `ThreadPoolExecutor-0_1`, ...
+    public init(maxWorkers: Int? = nil, threadNamePrefix: String = "") {
         let workers = maxWorkers ?? min(32, ProcessInfo.processInfo.activeProcessorCount + 4)
         precondition(workers > 0, "maxWorkers must be greater than 0")
         self.maxWorkers = workers
-        self.pool = WorkerPool(maxWorkers: workers, namePrefix: threadNamePrefix)
+        let prefix = threadNamePrefix.isEmpty ? "ThreadPoolExecutor-\(Ambient.nextExecutorNumber())" : threadNamePrefix
+        self.pool = WorkerPool(maxWorkers: workers, namePrefix: prefix)
     }
 
     deinit {
@@ -100,7 +105,7 @@ public final class ThreadPoolExecutor: Sendable {
     /// returns or throws, rethrowing its error (Python: `with ThreadPoolExecutor(...) as pool:`).
     public static func with<R>(
         maxWorkers: Int? = nil,
-        threadNamePrefix: String = "ThreadPoolExecutor",
+        threadNamePrefix: String = "",
         _ body: (ThreadPoolExecutor) throws -> R
     ) rethrows -> R {
         let executor = ThreadPoolExecutor(maxWorkers: maxWorkers, threadNamePrefix: threadNamePrefix)

@@ -52,8 +52,9 @@ final class TimelineRecordingTests: XCTestCase {
     func testThreeThreadsSleepSideBySide() throws {
         let (timeline, _) = try record("02-threads/three-threads")
         // The port's threads are named as `threading.Thread(target=worker)` names them.
-        XCTAssertEqual(timeline.rows.map(\.name), ["MainThread", "Thread-1", "Thread-2", "Thread-3"])
-        for name in ["Thread-1", "Thread-2", "Thread-3"] {
+        let workers = ["Thread-1 (worker)", "Thread-2 (worker)", "Thread-3 (worker)"]
+        XCTAssertEqual(timeline.rows.map(\.name), ["MainThread"] + workers)
+        for name in workers {
             let row = try XCTUnwrap(timeline.row(name))
             let sleep = try XCTUnwrap(row.segments.first { $0.state == .sleep }, "\(name): \(row.segments)")
             XCTAssertEqual(sleep.seconds, 0.5, accuracy: 0.1, name)

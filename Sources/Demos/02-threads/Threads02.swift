@@ -40,7 +40,7 @@ public enum Threads02 {
         fingerprint: "25fc65cbb0394a71",
         sketch: "4f94aa54227fb55dff52fc1a67b3a6463c5fcd2a338930f22cf88e0df1cb1b19ceedb3b43ae34ec2d75654ea"
     ) { ctx in
-        let t = PyThread { worker(ctx, "A") }
+        let t = PyThread(targetName: "worker") { worker(ctx, "A") }
         t.start()  // runs worker("A") on a new thread
         ctx.print("main thread keeps going while A works")
         t.join()  // wait for the thread to finish
@@ -52,7 +52,7 @@ public enum Threads02 {
         fingerprint: "1951b90ba35dd90e",
         sketch: "3e674b86807cc99246648688d452e710466486888d6a38051e6469d1"
     ) { ctx in
-        let threads = (0..<3).map { i in PyThread { worker(ctx, "T\(i)") } }
+        let threads = (0..<3).map { i in PyThread(targetName: "worker") { worker(ctx, "T\(i)") } }
 
         let start = perfCounter()
         for t in threads { t.start() }  // start all three
@@ -189,7 +189,7 @@ public enum Threads02 {
             }
         }
 
-        let threads = (0..<4).map { _ in PyThread(target: increment) }
+        let threads = (0..<4).map { _ in PyThread(targetName: "increment", target: increment) }
         for t in threads { t.start() }
         for t in threads { t.join() }
 
@@ -215,7 +215,7 @@ public enum Threads02 {
             }
         }
 
-        let threads = (0..<4).map { _ in PyThread(target: safeIncrement) }
+        let threads = (0..<4).map { _ in PyThread(targetName: "safe_increment", target: safeIncrement) }
         for t in threads { t.start() }
         for t in threads { t.join() }
 

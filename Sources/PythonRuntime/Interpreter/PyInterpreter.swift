@@ -1,5 +1,6 @@
 import Futures
 import Processes
+import Synchronization
 
 /// An emulated Python interpreter: what a Jupyter kernel runs a cell in, reduced to what
 /// the ports need from it, its GIL.
@@ -26,6 +27,8 @@ public final class PyInterpreter: ProcessScopeCarrying {
     let threads = ThreadRegistry()
     /// The worker processes started from this interpreter (a cell's kernel and its children).
     public let processScope: ProcessScope
+    /// Unnamed `ThreadPoolExecutor`s made in it so far (`nextExecutorNumber`).
+    private let executors = Atomic<Int>(0)
 
     /// A new interpreter with its own GIL, like a new kernel; `DemoContext` makes one per cell.
     /// - Parameter recordingTimeline: whether to record its threads' states (`timeline`).
@@ -85,6 +88,10 @@ public final class PyInterpreter: ProcessScopeCarrying {
     }
     /// `AmbientContext`: after a blocking call, `Py_END_ALLOW_THREADS`: the GIL is taken back.
     public func didUnblock() { gil.reacquireAfterBlocking() }
+    /// `AmbientContext`: Python counts unnamed `ThreadPoolExecutor`s per process, and an
+    /// interpreter stands for a kernel's process: its first one's threads are
+    /// `ThreadPoolExecutor-0_0`, ... whatever else runs beside it.
+    public func nextExecutorNumber() -> Int { executors.add(1, ordering: .relaxed).oldValue }
 }
 
 /// CPython's eval-breaker check: if another thread of this interpreter has been waiting a

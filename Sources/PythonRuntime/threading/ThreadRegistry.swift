@@ -12,8 +12,9 @@ final class ThreadRegistry: Sendable {
         var dummies = 0
         /// Started and not yet finished, oldest first, with their daemon flags.
         var alive: [(thread: PyThread, daemon: Bool)] = []
-        /// `_DummyThread`s for OS threads that `threading` did not start (pool workers), by ident.
-        var foreign: [Int: PyThread] = [:]
+        /// `_DummyThread`s for OS threads that `threading` did not start (pool workers), by
+        /// ident, with the OS (job) name each was made for.
+        var foreign: [Int: (thread: PyThread, osName: String)] = [:]
     }
 
     private let state = Monitor(State(), waitKind: .join)
@@ -48,14 +49,16 @@ final class ThreadRegistry: Sendable {
         let ident = getIdent()
         let osName = ThreadCache.currentJobName ?? Thread.current.name ?? ""
         return state.withLock { s in
-            if let known = s.foreign[ident] { return known }
+            // A cached OS thread runs one executor's job, then another's: it is that job's
+            // worker now, named after it (the first name stuck to every later executor's).
+            if let known = s.foreign[ident], osName.isEmpty || known.osName == osName { return known.thread }
             var name = osName
             if name.isEmpty {
                 s.dummies += 1
                 name = "Dummy-\(s.dummies)"
             }
             let dummy = PyThread(foreignNamed: name)
-            s.foreign[ident] = dummy
+            s.foreign[ident] = (dummy, osName)
             return dummy
         }
     }

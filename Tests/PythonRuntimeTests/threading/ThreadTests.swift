@@ -60,6 +60,38 @@ final class ThreadTests: XCTestCase {
         XCTAssertEqual(printed.all, python)
     }
 
+    /// Pool workers are named as CPython names them (`ThreadPoolExecutor-N_i`, N counting the
+    /// unnamed executors of the process), each interpreter counting its own as each kernel does.
+    func testExecutorWorkerNamesAsInCPython() throws {
+        let script = """
+            import threading
+            from concurrent.futures import ThreadPoolExecutor
+            def name():
+                return threading.current_thread().name
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                print(pool.submit(name).result())
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                print(pool.submit(name).result())
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="io") as pool:
+                print(pool.submit(name).result())
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                print(pool.submit(name).result())
+            """
+        let python = try pythonPrints(script)
+        for _ in 0..<2 {  // a second interpreter counts from 0 again
+            let printed = Printed()
+            runInInterpreter {
+                @Sendable func name() -> String { currentThread().name }
+                for prefix in ["", "", "io", ""] {
+                    try ThreadPoolExecutor.with(maxWorkers: prefix.isEmpty ? 2 : 1, threadNamePrefix: prefix) { pool in
+                        printed(try pool.submit(name).result())
+                    }
+                }
+            }
+            XCTAssertEqual(printed.all, python)
+        }
+    }
+
     func testIdentsAreTheRunningOSThreads() {
         runInInterpreter {
             let seen = Locked<(Int, Int)?>(nil)
