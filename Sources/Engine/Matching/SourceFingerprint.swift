@@ -34,9 +34,66 @@ public struct SourceFingerprint: Hashable, Sendable {
     }
 
     /// The source's lines with trailing whitespace removed and trailing blank lines dropped.
-    /// Lines break at `\n`, `\r\n`, `\r` and the other Unicode line separators. Works on
-    /// scalars rather than Characters: the same result for sources, far less work.
+    /// Lines break at `\n`, `\r\n`, `\r` and the other Unicode line separators.
+    ///
+    /// Works on the UTF-8 bytes, since every line break and nearly all trailing whitespace
+    /// is one byte or a short fixed sequence; a line that ends in a non-ASCII byte is
+    /// trimmed by scalars (`normalizedLinesByScalars` is the reference, and the tests hold
+    /// the two equal). Appending scalar by scalar made fingerprinting most of the time a
+    /// batch spent before its first cell: 80 ms for 100 notebooks.
     static func normalizedLines(_ source: String) -> [String] {
+        var source = source
+        return source.withUTF8 { bytes in
+            var lines: [String] = []
+            var start = 0
+            var index = 0
+            while index < bytes.count {
+                let length = lineBreakLength(bytes, at: index)
+                if length == 0 {
+                    index += 1
+                    continue
+                }
+                lines.append(trimmedLine(UnsafeBufferPointer(rebasing: bytes[start..<index])))
+                index += length
+                start = index
+            }
+            lines.append(trimmedLine(UnsafeBufferPointer(rebasing: bytes[start...])))
+            while let last = lines.last, last.isEmpty { lines.removeLast() }
+            return lines
+        }
+    }
+
+    /// The bytes of the line break at `index` (`\r\n` is one), or 0 if none starts there.
+    private static func lineBreakLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        func byte(_ offset: Int) -> UInt8? {
+            index + offset < bytes.count ? bytes[index + offset] : nil
+        }
+        switch bytes[index] {
+        case 0x0A, 0x0B, 0x0C: return 1
+        case 0x0D: return byte(1) == 0x0A ? 2 : 1
+        case 0xC2: return byte(1) == 0x85 ? 2 : 0  // U+0085
+        case 0xE2:  // U+2028, U+2029
+            return byte(1) == 0x80 && (byte(2) == 0xA8 || byte(2) == 0xA9) ? 3 : 0
+        default: return 0
+        }
+    }
+
+    /// One line without its trailing whitespace: ASCII whitespace by bytes; from a non-ASCII
+    /// byte on (perhaps a no-break space), by scalars.
+    private static func trimmedLine(_ line: UnsafeBufferPointer<UInt8>) -> String {
+        var end = line.count
+        while end > 0 {
+            switch line[end - 1] {
+            case 0x09, 0x20: end -= 1
+            case 0x80...: return trimmed(String(decoding: line[..<end], as: UTF8.self).unicodeScalars)
+            default: return String(decoding: line[..<end], as: UTF8.self)
+            }
+        }
+        return ""
+    }
+
+    /// `normalizedLines` scalar by scalar: the reference the byte version is tested against.
+    static func normalizedLinesByScalars(_ source: String) -> [String] {
         var lines: [String] = []
         var current = String.UnicodeScalarView()
         var previousWasCR = false

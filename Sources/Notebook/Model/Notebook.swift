@@ -101,8 +101,9 @@ public struct Cell: Sendable, Equatable {
     }
 
     public var firstSourceLine: String {
-        let line = source.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).first ?? ""
-        return String(line)
+        // The first non-empty line, without splitting the whole source.
+        let text = source.drop(while: \.isNewline)
+        return String(text.prefix { !$0.isNewline })
     }
 }
 
