@@ -31,7 +31,8 @@ Figures
                (one): seeded, so every notebook draws the same random cell durations.
   scale        `nbrun check DIR` over --scale-copies copies (default 1000): wall, CPU, peak RSS and
                false differences, against its floor (bench/scale_row.py: the CPU-bound cells of
-               all copies run alone, plus the longest cell). --scale-copies 0 skips it.
+               all copies run one after another, plus the longest cell), and against those cells
+               as nbrun runs them alone (one-core ones one per core). --scale-copies 0 skips it.
   fresh        bench/fresh_row.py: --copies copies of the notebook without outputs or timings (a
                course's first run) in one call vs one such copy, alternating, --fresh-runs times
                each; every written copy diffed against the golden notebook (false differences).
