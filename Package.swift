@@ -77,6 +77,6 @@ let package = Package(
         // nbrun is the worker executable of the process-pool ports.
         .testTarget(name: "DemosTests", dependencies: ["Demos", "PythonRuntime", "Futures", "Processes", "nbrun", "TestKit"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "Processes", "TestKit"]),
-        .testTarget(name: "nbrunTests", dependencies: ["Notebook", "TestKit"]),
+        .testTarget(name: "nbrunTests", dependencies: ["Notebook"]),
     ]
 )

@@ -696,7 +696,7 @@ def main() -> int:
         table.ratio_row("%d copies, `nbrun check DIR`, vs its floor" % n, sc["wall"], sc["floor"],
                         "CPU-bound cells one after another + longest cell", 1.3)
         table.ratio_row("%d copies vs the CPU-bound cells as nbrun runs them alone" % n, sc["wall"], sc["alone"],
-                        "those cells alone (one-core ones one per core) + longest cell", None)
+                        "those cells alone (one-core ones one per core) + longest cell", None, target="(info)")
         table.add("%d copies: false differences (%d run(s))" % (n, args.scale_runs), str(sc["false_differences"]),
                   "%d cells checked per run" % (sc["runs"][0]["checked"] or 0), None, "0", sc["false_differences"] == 0)
         table.add("%d copies: CPU time (user+sys)" % n, fmt_s(sc["cpu_s"]), "", None, "(info)", None)

@@ -1,4 +1,4 @@
-import TestKit
+import PythonRuntime
 import XCTest
 
 @testable import Engine
@@ -13,7 +13,7 @@ final class SourceFingerprintTests: XCTestCase {
             "a", "x = 1", "é", "😀", "\u{00A9}", "\u{2020}", "\u{2027}", " ", "\t", "\u{00A0}", "\u{3000}",
             "\u{2009}", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}", "\u{1C}",
         ]
-        var generator = SplitMix64(seed: 23)
+        var generator = SeededGenerator(seed: 23)
         for _ in 0..<5000 {
             let length = Int(generator.next() % 12)
             let source = (0..<length).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()

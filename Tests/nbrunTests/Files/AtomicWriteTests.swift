@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import TestKit
 import XCTest
 
 /// End-to-end: how the built `nbrun` replaces notebooks on disk. A rewrite keeps symlinks
@@ -161,5 +160,18 @@ enum BigNotebook {
             "{\"nbformat\":4,\"nbformat_minor\":4,\"metadata\":{\"kernelspec\":{\"name\":\"python3\"}},\"cells\":["
             + cells.joined(separator: ",") + "]}"
         return Array(text.utf8)
+    }
+}
+
+/// A small, seedable generator, so the notebook's bytes are the same on every run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
