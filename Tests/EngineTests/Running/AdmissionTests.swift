@@ -190,9 +190,8 @@ final class AdmissionPolicyTests: XCTestCase {
             policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 2, lateness: 0.001)),
             .startOneCore, "beside running timing-sensitive cells while wake-ups are punctual")
         XCTAssertEqual(
-            policy.decide(
-                State(waitingShared: 0, runningShared: 4, waitingOneCore: 1, runningOneCore: 1, reservedCores: 0.4)),
-            .wait, "one at a time beside cells that compute")
+            policy.decide(State(waitingShared: 0, runningShared: 4, waitingOneCore: 1, runningOneCore: 1)),
+            .wait, "one at a time")
         XCTAssertEqual(
             policy.decide(State(waitingShared: 5, runningShared: 4, runningOneCore: 1)), .admitShared(1),
             "timing-sensitive cells are still admitted beside a one-core cell")
@@ -207,42 +206,18 @@ final class AdmissionPolicyTests: XCTestCase {
             "alone, lateness does not matter")
     }
 
-    func testOneCoreCellsRunOnePerCoreBesideNothingOrCellsThatOnlyWait() {
+    func testOneCoreCellsRunOnePerCoreOnceNoTimingSensitiveCellRunsOrWaits() {
         var policy = production()  // 2 cores
         XCTAssertEqual(
             policy.decide(State(waitingOneCore: 5, runningOneCore: 1)), .startOneCore,
             "nothing needs the other core: a second one-core cell takes it")
         XCTAssertEqual(policy.decide(State(waitingOneCore: 4, runningOneCore: 2)), .wait, "one per core")
         XCTAssertEqual(
-            policy.decide(
-                State(runningShared: 600, waitingOneCore: 4, runningOneCore: 1, lateness: 0.001, reservedCores: 0.04)),
-            .startOneCore, "600 sleepers keep 0.04 cores busy: they only wait")
+            policy.decide(State(waitingShared: 0, runningShared: 1, waitingOneCore: 4, runningOneCore: 1)), .wait,
+            "while a timing-sensitive cell runs, the other core is its headroom")
         XCTAssertEqual(
-            policy.decide(
-                State(runningShared: 600, waitingOneCore: 4, runningOneCore: 1, lateness: 0.050, reservedCores: 0.04)),
-            .wait, "not while their wake-ups are late")
-        XCTAssertEqual(
-            policy.decide(
-                State(waitingShared: 0, runningShared: 3, waitingOneCore: 4, runningOneCore: 1, reservedCores: 0.3)),
-            .wait, "beside cells that compute, the other core is their headroom")
-        XCTAssertEqual(
-            policy.decide(
-                State(waitingShared: 1, waitingOneCore: 4, runningOneCore: 1, lateness: 0.001, nextSharedCores: nil)),
-            .admitShared(1), "and beside a waiting one whose need is not known yet")
-        XCTAssertEqual(
-            policy.decide(
-                State(waitingShared: 5, waitingOneCore: 4, runningOneCore: 1, lateness: 0.001, nextSharedCores: 0.2)),
-            .admitShared(1), "or known to compute")
-    }
-
-    func testTwoOneCoreCellsLeaveNoBudgetToCellsThatCompute() {
-        var policy = production()
-        XCTAssertEqual(
-            policy.decide(State(waitingShared: 5, runningShared: 1, runningOneCore: 2, nextSharedCores: 0.2)), .wait,
-            "each one-core cell keeps a core: none is left for a cell that computes")
-        XCTAssertEqual(
-            policy.decide(State(waitingShared: 5, runningShared: 1, runningOneCore: 2, nextSharedCores: 0.001)),
-            .admitShared(1), "a sleeper still starts")
+            policy.decide(State(waitingShared: 1, waitingOneCore: 4, runningOneCore: 1)), .admitShared(1),
+            "and while one waits")
     }
 
     func testOneLateWakeUpOrLatenessAtTheFloorCostsNoWindow() {

@@ -187,9 +187,9 @@ struct CPUBudget: Sendable {
     }
 
     /// The cores timing-sensitive cells may keep busy: `busyShare` of what the one-core
-    /// lane leaves them (each of its cells keeps a core).
+    /// lane leaves them.
     func budget(_ state: AdmissionPolicy.State) -> Double {
-        busyShare * max(0, cores - Double(state.runningOneCore))
+        busyShare * (cores - Double(min(state.runningOneCore, 1)))
     }
 
     /// How many cells of the next waiting one's demo the cores take beside those running

@@ -8,8 +8,8 @@
 /// - **One-core** CPU-bound cells (`Demo.Load.oneCore`: threads that take turns on their
 ///   cell's GIL, like the lock cell) keep one core busy. One at a time, they may run beside
 ///   timing-sensitive cells while wake-ups are punctual, leaving those the other core;
-///   one per core beside nothing, or beside cells that only wait; never beside an
-///   exclusive cell.
+///   once no timing-sensitive cell runs or waits, one per core; never beside an exclusive
+///   cell.
 /// - **Timing-sensitive** cells (all the others: sleeps, joins, executors) mostly wait,
 ///   so many can run at once, but each one's printed times grow with how late its threads
 ///   wake up, and what an admitted cell costs shows up only later, when its threads wake
@@ -87,11 +87,8 @@ struct AdmissionPolicy: Sendable {
 
     /// `--jobs`: the most cells running at once (`nil`: no cap but the policy's).
     let jobs: Int?
-    /// One-core cells that may run at once beside nothing, or beside cells that only wait.
+    /// One-core cells that may run at once once no timing-sensitive cell runs or waits.
     let cores: Int
-    /// `AdmissionSettings.waitersNeed` and `.lightNeed`, for `oneCoreWidth`.
-    let waitersNeed: Double
-    let lightNeed: Double
     private(set) var lateness: LatenessSlice
     private(set) var window: AdmissionWindow
     private(set) var pacing: OneCorePacing
@@ -102,8 +99,6 @@ struct AdmissionPolicy: Sendable {
     init(settings: AdmissionSettings = .production, cores: Int, baseline: Double = 0, jobs: Int?) {
         self.jobs = jobs
         self.cores = max(1, cores)
-        waitersNeed = settings.waitersNeed
-        lightNeed = settings.lightNeed
         lateness = LatenessSlice(settings, baseline: baseline, cores: cores)
         window = AdmissionWindow(settings, cores: cores)
         pacing = OneCorePacing(settings)
@@ -131,16 +126,11 @@ struct AdmissionPolicy: Sendable {
         return .wait
     }
 
-    /// One-core cells at once: one per core when no timing-sensitive cell runs or waits, or
-    /// when those only wait (their learned needs add up to a sliver of a core, and the next
-    /// one's demo is known to need next to nothing): a sleeper's wake-up preempts a
-    /// computing thread, and `WakeupProbe` checks that it does before each start. Beside
-    /// cells that compute, or whose need is not known yet, one: the other cores are their
-    /// headroom.
+    /// One-core cells at once: one, beside timing-sensitive cells (the other cores are
+    /// their headroom); once none runs or waits, nothing needs that headroom, and they run
+    /// one per core.
     private func oneCoreWidth(_ state: State) -> Int {
-        if state.waitingShared == 0 && state.runningShared == 0 { return cores }
-        let nextOnlyWaits = state.waitingShared == 0 || (state.nextSharedCores.map { $0 < lightNeed } ?? false)
-        return state.reservedCores <= waitersNeed && nextOnlyWaits ? cores : 1
+        state.waitingShared == 0 && state.runningShared == 0 ? cores : 1
     }
 
     /// How many timing-sensitive cells start now: the least that every bound allows.

@@ -37,10 +37,6 @@ struct AdmissionSettings: Sendable, Equatable {
     var learningCellsPerCore = 1
     /// Cores below which a demo's need is negligible (its cells only wait).
     var lightNeed = 0.01
-    /// Cores that all the running timing-sensitive cells may keep busy and still count as
-    /// only waiting: beside them one-core cells run one per core (1000 copies of 02 reserve
-    /// 0.00–0.05 cores while their sleeps run).
-    var waitersNeed = 0.1
     /// CPU seconds per cell from which a demo's cells start one by one, each when the
     /// cores could have served the one before.
     var cpuNeedySeconds = 0.005
