@@ -45,36 +45,9 @@ public struct SourceFingerprint: Hashable, Sendable {
         var source = source
         return source.withUTF8 { bytes in
             var lines: [String] = []
-            var start = 0
-            var index = 0
-            while index < bytes.count {
-                let length = lineBreakLength(bytes, at: index)
-                if length == 0 {
-                    index += 1
-                    continue
-                }
-                lines.append(trimmedLine(UnsafeBufferPointer(rebasing: bytes[start..<index])))
-                index += length
-                start = index
-            }
-            lines.append(trimmedLine(UnsafeBufferPointer(rebasing: bytes[start...])))
+            UTF8Lines.forEach(in: bytes, breaks: .newlines) { content, _ in lines.append(trimmedLine(content)) }
             while let last = lines.last, last.isEmpty { lines.removeLast() }
             return lines
-        }
-    }
-
-    /// The bytes of the line break at `index` (`\r\n` is one), or 0 if none starts there.
-    private static func lineBreakLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
-        func byte(_ offset: Int) -> UInt8? {
-            index + offset < bytes.count ? bytes[index + offset] : nil
-        }
-        switch bytes[index] {
-        case 0x0A, 0x0B, 0x0C: return 1
-        case 0x0D: return byte(1) == 0x0A ? 2 : 1
-        case 0xC2: return byte(1) == 0x85 ? 2 : 0  // U+0085
-        case 0xE2:  // U+2028, U+2029
-            return byte(1) == 0x80 && (byte(2) == 0xA8 || byte(2) == 0xA9) ? 3 : 0
-        default: return 0
         }
     }
 
