@@ -20,18 +20,14 @@ final class GIL: @unchecked Sendable {
     /// lookup, while no thread anywhere waits for a GIL.
     static let pendingDropRequests = Atomic<Int>(0)
 
-    /// The GIL the calling thread holds, if any: kept in a thread-specific slot by `take` and
-    /// cleared by `drop` (both run on the holder), so `evalBreaker()` finds it in a few
-    /// nanoseconds. Finding it through `PyInterpreter.current` (a cast of the ambient
-    /// context) tripled the lock cell's time whenever any GIL of the process had a drop
-    /// request: in a batch, another cell's.
-    static var heldByCurrentThread: GIL? {
-        pthread_getspecific(heldKey).map { Unmanaged<GIL>.fromOpaque($0).takeUnretainedValue() }
-    }
-
     /// `evalBreaker()` once some GIL of the process has a drop request: looks at the one the
     /// calling thread holds without retaining it (it is held, so its interpreter is alive),
     /// and serves the request only if it is that GIL's.
+    ///
+    /// The held GIL sits in a thread-specific slot, set by `take` and cleared by `drop` (both
+    /// run on the holder), so this finds it in a few nanoseconds. Finding it through
+    /// `PyInterpreter.current` (a cast of the ambient context) tripled the lock cell's time
+    /// whenever any GIL of the process had a drop request: in a batch, another cell's.
     @inline(__always)
     static func serveDropRequestOfHeld() {
         guard let raw = pthread_getspecific(heldKey) else { return }
@@ -215,7 +211,9 @@ final class GIL: @unchecked Sendable {
     }
 
     private func drop() {
-        if Self.heldByCurrentThread === self { pthread_setspecific(Self.heldKey, nil) }
+        if pthread_getspecific(Self.heldKey) == Unmanaged.passUnretained(self).toOpaque() {
+            pthread_setspecific(Self.heldKey, nil)
+        }
         holder = nil
         depth = 0
         condition.broadcast()
