@@ -101,8 +101,7 @@ final class AsCompletedCore<T: Sendable> {
     private let finished = Finished()
 
     init(_ futures: [Future<T>]) {
-        var seen = Set<ObjectIdentifier>()
-        let unique = futures.filter { seen.insert(ObjectIdentifier($0)).inserted }
+        let unique = distinct(futures)
         for future in unique {
             if let id = future.addWaiter({ [finished] in finished.push(future) }) {
                 registrations.append((future, id))

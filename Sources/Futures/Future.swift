@@ -232,3 +232,10 @@ public final class Future<T: Sendable>: Sendable, Hashable {
     public static func == (lhs: Future<T>, rhs: Future<T>) -> Bool { lhs === rhs }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
+
+/// The futures in their order, each once: `wait` and `asCompleted` take a collection that
+/// Python passes as a set, so a future given twice counts once.
+func distinct<T>(_ futures: some Sequence<Future<T>>) -> [Future<T>] {
+    var seen = Set<ObjectIdentifier>()
+    return futures.filter { seen.insert(ObjectIdentifier($0)).inserted }
+}

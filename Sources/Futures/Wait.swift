@@ -25,8 +25,7 @@ public func wait<T>(
     returnWhen: ReturnWhen = .allCompleted
 ) -> (done: [Future<T>], notDone: [Future<T>]) {
     let deadline = Deadline(timeout: timeout)
-    var seen = Set<ObjectIdentifier>()
-    let unique = futures.filter { seen.insert(ObjectIdentifier($0)).inserted }
+    let unique = distinct(futures)
 
     // Register on every future first, and count the ones already done through the same
     // trigger: a future that finishes while we look is then counted exactly once, either
