@@ -87,12 +87,12 @@ struct LatenessSlice: Sendable {
 /// The window: the most timing-sensitive cells running at once. It grows by one per
 /// window's worth of cells that finished punctually, never faster (a window that doubled
 /// as cells finished let 1000 copies reach 3000 cells at once, and their wake-ups then
-/// came 0.25–0.5 s late), and a late episode that lasts, while more than the floor runs,
-/// halves it, once, to half of what is running. One late wake-up (a burst of thread
-/// starts as hundreds of cells begin) pauses the slice but costs no window: cut to the
-/// floor by a 6 ms blip, or by a 13 ms one while 77 cells ran, 100 fresh copies of 02 held
-/// back their longest cells for half a second. While wake-ups are late the
-/// window does not limit: the floor of cells that always run does.
+/// came 0.25–0.5 s late). A late episode that lasts `sustained` seconds while more than the
+/// floor runs halves it, once, to half of what is running. One late wake-up (a burst of
+/// thread starts as hundreds of cells begin) pauses the slice but costs no window: when a
+/// 6 ms blip, or a 13 ms one while 77 cells ran, cut it to the floor, 100 fresh copies of
+/// 02 held back their longest cells for half a second. While wake-ups are late the window
+/// does not limit: the floor of cells that always run does.
 struct AdmissionWindow: Sendable {
     let floor: Int
     /// Seconds a late episode lasts before it halves the window.

@@ -87,7 +87,7 @@ struct AdmissionPolicy: Sendable {
 
     /// `--jobs`: the most cells running at once (`nil`: no cap but the policy's).
     let jobs: Int?
-    /// One-core cells that may run at once once no timing-sensitive cell runs or waits.
+    /// How many one-core cells may run together when no timing-sensitive cell runs or waits.
     let cores: Int
     private(set) var lateness: LatenessSlice
     private(set) var window: AdmissionWindow

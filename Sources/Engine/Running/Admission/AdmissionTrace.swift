@@ -1,10 +1,11 @@
 import Foundation
 
 /// `NBRUN_ADMISSION_TRACE=1`: a line on stderr every 250 ms of what admission saw and did
-/// (cells waiting and running, as timing-sensitive+one-core+CPU-bound, the worst wake-up lateness, the slice, the window, the
-/// one-core work that paces admission), to tune the policy
-/// on a given machine. Off by default; costs nothing then. `NBRUN_ADMISSION_TRACE_INTERVAL`
-/// sets the seconds between lines (e.g. 0.02 to follow a batch's first moments).
+/// (cells waiting and running, as timing-sensitive+one-core+CPU-bound; the worst wake-up
+/// lateness, the slice, the window, the one-core work that paces admission), to tune the
+/// policy on a given machine. Off by default; costs nothing then.
+/// `NBRUN_ADMISSION_TRACE_INTERVAL` sets the seconds between lines (e.g. 0.02 to follow a
+/// batch's first moments).
 final class AdmissionTrace {
     /// Seconds between two lines.
     private let interval: Double
