@@ -10,14 +10,14 @@ import Foundation
 /// - `enter`/`exit`: on the thread about to run code in this context (a pool worker, just
 ///   before and after a task submitted under it), from inside `Ambient.run(in:_:)`.
 /// - `willBlock`/`didUnblock`: around every wait in this library that can block the calling
-///   thread (`Future.result()`/`exception()`, `wait`, `asCompleted`, `shutdown(wait: true)`),
+///   thread (`concurrent.futures.Future.result()`/`exception()`, `wait`, `asCompleted`, `shutdown(wait: true)`),
 ///   only when the wait really blocks, and on the blocked thread.
 public protocol AmbientContext: AnyObject, Sendable {
     func enter()
     func exit()
     func willBlock()
     func didUnblock()
-    /// The number of the next `ThreadPoolExecutor` made without a name prefix here, from 0
+    /// The number of the next `concurrent.futures.ThreadPoolExecutor` made without a name prefix here, from 0
     /// (Python counts them per process, and names their threads `ThreadPoolExecutor-N_i`).
     /// A context standing for a process of its own counts its own; by default the process's
     /// count is used.
@@ -72,7 +72,7 @@ public enum Ambient {
         current?.nextExecutorNumber() ?? nextProcessExecutorNumber()
     }
 
-    /// Python's `ThreadPoolExecutor._counter`, for the whole process.
+    /// Python's `concurrent.futures.ThreadPoolExecutor._counter`, for the whole process.
     static func nextProcessExecutorNumber() -> Int {
         processExecutors.withLock { count in
             defer { count += 1 }

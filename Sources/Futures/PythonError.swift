@@ -42,25 +42,6 @@ extension SystemCallError: PythonNamedError {
     public var pythonName: String { pythonExceptionName }
 }
 
-extension FuturesError: PythonNamedError {
-    /// The Python class: `TimeoutError`, `CancelledError` or `RuntimeError`.
-    public var pythonName: String {
-        switch self {
-        case .timeout: "TimeoutError"
-        case .cancelled: "CancelledError"
-        case .shutdown: "RuntimeError"
-        }
-    }
-
-    /// Python's message: none for a timeout or cancellation.
-    public var pythonMessage: String {
-        switch self {
-        case .timeout, .cancelled: ""  // Python raises both without a message
-        case .shutdown: description
-        }
-    }
-}
-
 /// `type(exc).__name__` for any error a port can see: the Python name when the error has one,
 /// else the Swift type's name.
 public func pythonExceptionName(of error: any Error) -> String {
@@ -70,25 +51,4 @@ public func pythonExceptionName(of error: any Error) -> String {
 /// `str(exc)` for any error: the Python message when the error has one, else its description.
 public func pythonExceptionMessage(of error: any Error) -> String {
     (error as? any PythonNamedError)?.pythonMessage ?? String(describing: error)
-}
-
-extension PythonError {
-    /// A worker died while running or holding the future (Python's exact message).
-    public static let brokenWhileRunning = PythonError(
-        "BrokenProcessPool",
-        "A process in the process pool was terminated abruptly while the future was running or pending.")
-
-    /// Work submitted to a pool that is already broken.
-    public static let brokenPool = PythonError(
-        "BrokenProcessPool",
-        "A child process terminated abruptly, the process pool is not usable anymore")
-
-    /// A closure, which has no registered name, was submitted to a process pool: CPython's
-    /// message for a lambda, with `address` standing for the function object's.
-    public static func closureNotPicklable(at address: ObjectIdentifier) -> PythonError {
-        let hex = String(UInt(bitPattern: address), radix: 16)
-        return PythonError(
-            "PicklingError",
-            "Can't pickle <function <lambda> at 0x\(hex)>: attribute lookup <lambda> on __main__ failed")
-    }
 }

@@ -38,9 +38,9 @@ public enum FixtureFunctions {
     public static let unregistered = RemoteFunction<Int, Int>("fixture.unregistered") { $0 }
 
     public struct Deposit: Codable, Sendable {
-        public let balance: Multiprocessing.Value<Int32>
+        public let balance: multiprocessing.Value<Int32>
         public let times: Int
-        public init(balance: Multiprocessing.Value<Int32>, times: Int) {
+        public init(balance: multiprocessing.Value<Int32>, times: Int) {
             self.balance = balance
             self.times = times
         }

@@ -10,7 +10,7 @@ enum MapMeasurement {
         var start = DispatchTime.now()
         let total = try numbers.map { try FixtureFunctions.square($0) }.reduce(0, +)
         print(String(format: "plain map:            %.3fs  total=%ld", elapsed(since: start), total))
-        try ProcessPoolExecutor.with(maxWorkers: 2) { pool in
+        try concurrent.futures.ProcessPoolExecutor.with(maxWorkers: 2) { pool in
             _ = try pool.map(FixtureFunctions.square, 0..<2)  // both workers started, as in a warm pool
             for chunksize in [1, 1_000] {
                 let sentBefore = pool.messagesSent

@@ -132,9 +132,9 @@ final class Processes03Tests: XCTestCase, PortTests {
     func testTerminatingOneCellsProcessesSparesTheOthers() throws {
         let abandoned = DemoContext(seed: 1), other = DemoContext(seed: 2)
         let square = RemoteFunction<Int, Int>("03-processes.square") { $0 * $0 }  // the registered name
-        func startPool(in ctx: DemoContext) throws -> ProcessPoolExecutor {
+        func startPool(in ctx: DemoContext) throws -> concurrent.futures.ProcessPoolExecutor {
             try ctx.interpreter.run {
-                let pool = ProcessPoolExecutor(maxWorkers: 2)
+                let pool = concurrent.futures.ProcessPoolExecutor(maxWorkers: 2)
                 XCTAssertEqual(try pool.map(square, [1, 2, 3, 4]), [1, 4, 9, 16])
                 return pool
             }
@@ -157,7 +157,7 @@ final class Processes03Tests: XCTestCase, PortTests {
             XCTAssertEqual(pythonExceptionName(of: error), "BrokenProcessPool")
         }
         let late = abandoned.interpreter.run {
-            Multiprocessing.Process(target: square, args: 1)
+            multiprocessing.Process(target: square, args: 1)
         }
         XCTAssertThrowsError(try late.start(), "a terminated scope starts no new process")
         doomed.shutdown()

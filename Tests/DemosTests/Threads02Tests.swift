@@ -57,7 +57,7 @@ final class Threads02Tests: XCTestCase, PortTests {
         XCTAssertTrue((0.45...0.9).contains(elapsed), "three 0.5 s sleeps took \(elapsed) s")
     }
 
-    // MARK: ThreadPoolExecutor
+    // MARK: concurrent.futures.ThreadPoolExecutor
 
     func testSubmitReturnsAtOnce() throws {
         let lines = try run("submit-one")
@@ -70,7 +70,7 @@ final class Threads02Tests: XCTestCase, PortTests {
     func testSubmitLinePrecedesTheResultInTime() throws {
         let writes = Locked<[(time: Double, text: String)]>([])
         let ctx = DemoContext(seed: 1) { _, text in
-            let now = perfCounter()
+            let now = time.perfCounter()
             writes.withLock { $0.append((now, text)) }
         }
         try Self.demo("submit-one").run(ctx)

@@ -44,8 +44,8 @@ extension DemoRegistry {
 final class FixtureSession: NotebookSession, @unchecked Sendable {
     // @unchecked: touched only by the fixture's cells and threads, holding its GIL.
     var log: [String] = []
-    var threads: [PyThread] = []
-    let event = PyEvent()
+    var threads: [threading.Thread] = []
+    let event = threading.Event()
     var interpreter: PyInterpreter?
 
     init() {}

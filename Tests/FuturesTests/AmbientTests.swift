@@ -51,7 +51,7 @@ final class AmbientTests: XCTestCase {
 
     func testSubmitCarriesTheSubmittersContextToTheTaskThread() throws {
         let context = RecordingContext("cell")
-        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 2)
         defer { pool.shutdown() }
         let submitter = pthread_self()
         let carried = Ambient.run(in: context) {
@@ -66,7 +66,7 @@ final class AmbientTests: XCTestCase {
 
     func testTaskRunsBetweenEnterAndExitOnItsWorker() throws {
         let context = RecordingContext("cell")
-        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 1)
         // The only worker is held until the submitter has left its context, so the worker's
         // enter cannot come before the submitter's exit (it could, and did, under TSan).
         let gate = DispatchSemaphore(value: 0)
@@ -81,7 +81,7 @@ final class AmbientTests: XCTestCase {
 
     func testResultAnnouncesItsBlockingWait() throws {
         let context = RecordingContext("cell")
-        let future = Future<Int>()
+        let future = concurrent.futures.Future<Int>()
         Thread {
             _ = context.blocked.wait(timeout: .now() + 10)  // until the waiter is blocking
             future.setResult(7)
@@ -97,7 +97,7 @@ final class AmbientTests: XCTestCase {
     func testWaitAsCompletedAndShutdownAnnounceTheirWaits() {
         for wayToWait in ["wait", "asCompleted", "shutdown"] {
             let context = RecordingContext(wayToWait)
-            let pool = ThreadPoolExecutor(maxWorkers: 1)
+            let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 1)
             let gate = Gate()
             let future = pool.submit { gate.pass() }
             Thread {
@@ -106,8 +106,8 @@ final class AmbientTests: XCTestCase {
             }.start()
             Ambient.run(in: context) {
                 switch wayToWait {
-                case "wait": _ = Futures.wait([future])
-                case "asCompleted": for _ in asCompleted([future]) {}
+                case "wait": _ = concurrent.futures.wait([future])
+                case "asCompleted": for _ in concurrent.futures.asCompleted([future]) {}
                 default: pool.shutdown(wait: true)
                 }
             }

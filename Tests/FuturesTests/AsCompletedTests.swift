@@ -6,10 +6,10 @@ import XCTest
 
 final class AsCompletedTests: XCTestCase {
     func testYieldsEveryFutureOnceInFinishingOrderFailuresIncluded() throws {
-        let pool = ThreadPoolExecutor(maxWorkers: 4)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 4)
         defer { pool.shutdown() }
         let gates = (0..<4).map { _ in Gate() }
-        let futures: [Future<Int>] = (0..<4).map { i in
+        let futures: [concurrent.futures.Future<Int>] = (0..<4).map { i in
             pool.submit {
                 gates[i].pass()
                 if i % 2 == 1 { throw TestError(code: i) }
@@ -19,7 +19,7 @@ final class AsCompletedTests: XCTestCase {
         // Finish the tasks one at a time in this order. Each step waits for the done-callback,
         // which runs after asCompleted's waiter, so the order seen is deterministic.
         let order = [2, 0, 3, 1]
-        var iterator = asCompleted(futures).makeIterator()
+        var iterator = concurrent.futures.asCompleted(futures).makeIterator()
         DispatchQueue.global().async {
             for i in order {
                 let finished = DispatchSemaphore(value: 0)
@@ -28,14 +28,14 @@ final class AsCompletedTests: XCTestCase {
                 finished.wait()
             }
         }
-        var yielded: [Future<Int>] = []
+        var yielded: [concurrent.futures.Future<Int>] = []
         while let f = iterator.next() { yielded.append(f) }
         XCTAssertEqual(yielded, order.map { futures[$0] })
         XCTAssertThrowsError(try yielded[3].result()) { XCTAssertEqual($0 as? TestError, TestError(code: 1)) }
     }
 
     func testDoneFuturesComeFirstAndDuplicatesOnce() throws {
-        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 2)
         defer { pool.shutdown() }
         let gate = Gate()
         let slow = pool.submit {
@@ -43,20 +43,20 @@ final class AsCompletedTests: XCTestCase {
         }
         let fast = pool.submit { 2 }
         _ = try fast.result()
-        let cancelled = Future<Int>()
+        let cancelled = concurrent.futures.Future<Int>()
         cancelled.cancel()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { gate.open() }
-        let yielded = Array(asCompleted([slow, fast, slow, cancelled, fast]))
+        let yielded = Array(concurrent.futures.asCompleted([slow, fast, slow, cancelled, fast]))
         XCTAssertEqual(yielded, [fast, cancelled, slow])
     }
 
     func testEmptyInputYieldsNothing() throws {
-        XCTAssertTrue(Array(asCompleted([Future<Int>]())).isEmpty)
-        XCTAssertNil(try asCompleted([Future<Int>](), timeout: 0).next())
+        XCTAssertTrue(Array(concurrent.futures.asCompleted([concurrent.futures.Future<Int>]())).isEmpty)
+        XCTAssertNil(try concurrent.futures.asCompleted([concurrent.futures.Future<Int>](), timeout: 0).next())
     }
 
     func testTimeoutThrowsOnceTheDeadlinePasses() throws {
-        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 2)
         defer { pool.shutdown() }
         let gate = Gate()
         let done = pool.submit { 1 }
@@ -65,9 +65,9 @@ final class AsCompletedTests: XCTestCase {
             gate.pass(); return 2
         }
         let start = DispatchTime.now()
-        let completed = asCompleted([done, stuck], timeout: 0.15)
+        let completed = concurrent.futures.asCompleted([done, stuck], timeout: 0.15)
         XCTAssertEqual(try completed.next(), done)
-        XCTAssertThrowsError(try completed.next()) { XCTAssertEqual($0 as? FuturesError, .timeout) }
+        XCTAssertThrowsError(try completed.next()) { XCTAssertEqual($0 as? TimeoutError, TimeoutError()) }
         let elapsed = seconds(since: start)
         XCTAssertGreaterThanOrEqual(elapsed, 0.14)
         XCTAssertLessThan(elapsed, 1.0)
@@ -75,29 +75,29 @@ final class AsCompletedTests: XCTestCase {
     }
 
     func testTimeoutVariantYieldsAllWhenInTime() throws {
-        let pool = ThreadPoolExecutor(maxWorkers: 3)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 3)
         defer { pool.shutdown() }
         let futures = (0..<6).map { i in
             pool.submit {
                 sleep(seconds: 0.01); return i
             }
         }
-        let completed = asCompleted(futures, timeout: 5)
+        let completed = concurrent.futures.asCompleted(futures, timeout: 5)
         var values: [Int] = []
         while let f = try completed.next() { values.append(try f.result()) }
         XCTAssertEqual(values.sorted(), Array(0..<6))
     }
 
     func testAbandoningTheIteratorUnhooksItsWaiters() {
-        let future = Future<Int>()
+        let future = concurrent.futures.Future<Int>()
         do {
-            let completed = asCompleted([future], timeout: 0.01)
+            let completed = concurrent.futures.asCompleted([future], timeout: 0.01)
             XCTAssertThrowsError(try completed.next())
         }
         XCTAssertEqual(future.waiterCount, 0, "a timed-out asCompleted leaves no waiter behind")
         do {
             // Started, then dropped without iterating to the end.
-            let iterator = asCompleted([future, Future<Int>()]).makeIterator()
+            let iterator = concurrent.futures.asCompleted([future, concurrent.futures.Future<Int>()]).makeIterator()
             withExtendedLifetime(iterator) { XCTAssertEqual(future.waiterCount, 1) }
         }
         XCTAssertEqual(future.waiterCount, 0, "an abandoned iterator leaves no waiter behind")

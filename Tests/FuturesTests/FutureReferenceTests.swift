@@ -6,7 +6,7 @@ import XCTest
 @testable import Futures
 
 /// `concurrent.futures` against the real CPython (issue 25): each script is the reference,
-/// and the same scenario on `Future`, `ThreadPoolExecutor` and `wait` must print the same.
+/// and the same scenario on `concurrent.futures.Future`, `concurrent.futures.ThreadPoolExecutor` and `wait` must print the same.
 final class FutureReferenceTests: XCTestCase {
     private func assertSameAsPython(
         _ script: String, file: StaticString = #filePath, line: UInt = #line, _ port: (Lines) throws -> Void
@@ -47,12 +47,12 @@ final class FutureReferenceTests: XCTestCase {
             print("exception of a success", b.exception())
             """
         try assertSameAsPython(script) { out in
-            @Sendable func state<T>(_ f: Future<T>) -> String {
+            @Sendable func state<T>(_ f: concurrent.futures.Future<T>) -> String {
                 "running=\(py(f.running)) done=\(py(f.done)) cancelled=\(py(f.cancelled))"
             }
             let gate = Gate()
             let started = DispatchSemaphore(value: 0)
-            let (b, q) = ThreadPoolExecutor.with(maxWorkers: 1) { pool in
+            let (b, q) = concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 1) { pool in
                 let b = pool.submit {
                     started.signal()
                     gate.pass()
@@ -120,9 +120,11 @@ final class FutureReferenceTests: XCTestCase {
         try assertSameAsPython(script) { out in
             let gate = Gate()
             @Sendable func show(
-                _ label: String, _ result: (done: [Future<Int>], notDone: [Future<Int>]), _ names: [Future<Int>: String]
+                _ label: String,
+                _ result: (done: [concurrent.futures.Future<Int>], notDone: [concurrent.futures.Future<Int>]),
+                _ names: [concurrent.futures.Future<Int>: String]
             ) {
-                func list(_ futures: [Future<Int>]) -> String {
+                func list(_ futures: [concurrent.futures.Future<Int>]) -> String {
                     "[" + futures.compactMap { names[$0] }.sorted().map { "'\($0)'" }.joined(separator: ", ") + "]"
                 }
                 out.print(label, list(result.done), list(result.notDone))
@@ -131,28 +133,29 @@ final class FutureReferenceTests: XCTestCase {
                 sleep(seconds: 0.05)
                 return 1
             }
-            ThreadPoolExecutor.with(maxWorkers: 4) { pool in
+            concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 4) { pool in
                 let blocked = pool.submit {
                     gate.pass()
                     return 0
                 }
                 let q = pool.submit { quick() }
                 var names = [blocked: "blocked", q: "quick"]
-                show("FIRST_COMPLETED", Futures.wait([blocked, q], returnWhen: .firstCompleted), names)
-                let failing: Future<Int> = pool.submit {
+                show("FIRST_COMPLETED", concurrent.futures.wait([blocked, q], returnWhen: .firstCompleted), names)
+                let failing: concurrent.futures.Future<Int> = pool.submit {
                     sleep(seconds: 0.05)
                     throw TestError(code: 1)
                 }
                 names[failing] = "failing"
-                show("FIRST_EXCEPTION", Futures.wait([blocked, failing], returnWhen: .firstException), names)
-                show("FIRST_EXCEPTION, none fail", Futures.wait([q], returnWhen: .firstException), names)
-                show("ALL_COMPLETED, timeout", Futures.wait([blocked, q], timeout: 0.05), names)
+                show(
+                    "FIRST_EXCEPTION", concurrent.futures.wait([blocked, failing], returnWhen: .firstException), names)
+                show("FIRST_EXCEPTION, none fail", concurrent.futures.wait([q], returnWhen: .firstException), names)
+                show("ALL_COMPLETED, timeout", concurrent.futures.wait([blocked, q], timeout: 0.05), names)
                 gate.open()
                 // Bounded so that a lost wake-up fails the test instead of hanging the suite
                 // (`blocked` finishing while `wait` looked at the futures was once lost; see WaitTests).
-                show("ALL_COMPLETED", Futures.wait([blocked, q, failing], timeout: 30), names)
+                show("ALL_COMPLETED", concurrent.futures.wait([blocked, q, failing], timeout: 30), names)
             }
-            ThreadPoolExecutor.with(maxWorkers: 1) { pool in
+            concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 1) { pool in
                 let first = Gate()
                 pool.submit { first.pass() }
                 let queued = pool.submit { quick() }
@@ -167,11 +170,11 @@ final class FutureReferenceTests: XCTestCase {
                 let names = [blocked: "blocked", queued: "queued"]
                 show(
                     "cancelled counts as completed",
-                    Futures.wait([blocked, queued], timeout: 30, returnWhen: .firstCompleted), names
+                    concurrent.futures.wait([blocked, queued], timeout: 30, returnWhen: .firstCompleted), names
                 )
                 show(
                     "but not as an exception",
-                    Futures.wait([blocked, queued], timeout: 0.05, returnWhen: .firstException), names)
+                    concurrent.futures.wait([blocked, queued], timeout: 0.05, returnWhen: .firstException), names)
                 second.open()
             }
         }

@@ -7,14 +7,14 @@ private func work() throws -> Int { 21 }
 private func fetch(_ n: Int) throws -> Int { n * 2 }
 
 private func issueExample() throws -> [Int] {
-    let pool = ThreadPoolExecutor(maxWorkers: 4)
-    let f: Future<Int> = pool.submit { try work() }  // no `try` needed to submit
+    let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 4)
+    let f: concurrent.futures.Future<Int> = pool.submit { try work() }  // no `try` needed to submit
     let v = try f.result()
     let w = try f.result(timeout: 0.1)
     var finished: [Int] = []
     let futures = (0..<4).map { i in pool.submit { i } }
-    for g in asCompleted(futures) { finished.append(try g.result()) }
-    let (done, notDone) = wait(futures, timeout: nil, returnWhen: .firstCompleted)
+    for g in concurrent.futures.asCompleted(futures) { finished.append(try g.result()) }
+    let (done, notDone) = concurrent.futures.wait(futures, timeout: nil, returnWhen: .firstCompleted)
     var mapped: [Int] = []
     for r in try pool.map([1, 2, 3], fetch) { mapped.append(r) }
     pool.shutdown(wait: true)

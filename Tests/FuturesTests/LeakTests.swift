@@ -7,7 +7,7 @@ import XCTest
 final class LeakTests: XCTestCase {
     func test10000TinyTasksOn8WorkersThenNoThreadsLeft() throws {
         let baseline = processThreadCount()
-        let pool = ThreadPoolExecutor(maxWorkers: 8)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 8)
         let meter = ConcurrencyMeter()
         let futures = (0..<10_000).map { i in pool.submit { meter.measure { i * 2 } } }
         for (i, f) in futures.enumerated() { XCTAssertEqual(try f.result(), i * 2) }
@@ -20,10 +20,10 @@ final class LeakTests: XCTestCase {
 
     func testClosuresResultsAndFuturesAreReleased() throws {
         let live = LiveObjects()
-        weak var weakFuture: Future<Tracked>?
-        weak var weakCancelled: Future<Int>?
+        weak var weakFuture: concurrent.futures.Future<Tracked>?
+        weak var weakCancelled: concurrent.futures.Future<Int>?
         do {
-            let pool = ThreadPoolExecutor(maxWorkers: 2)
+            let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 2)
             let gate = Gate()
             let futures = (0..<100).map { i in
                 let captured = Tracked(live, i)
@@ -48,9 +48,9 @@ final class LeakTests: XCTestCase {
     func testExecutorDroppedWithoutShutdownStillReleasesItsThreads() throws {
         let baseline = processThreadCount()
         let live = LiveObjects()
-        var future: Future<Int>?
+        var future: concurrent.futures.Future<Int>?
         do {
-            let pool = ThreadPoolExecutor(maxWorkers: 4)
+            let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 4)
             let captured = Tracked(live, 9)
             future = pool.submit {
                 sleep(seconds: 0.05); return captured.value

@@ -6,7 +6,7 @@ import XCTest
 
 final class WaitTests: XCTestCase {
     func testFirstCompletedReturnsAsSoonAsOneIsDone() throws {
-        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 2)
         defer { pool.shutdown() }
         let gate = Gate()
         let slow = pool.submit {
@@ -15,70 +15,70 @@ final class WaitTests: XCTestCase {
         let fast = pool.submit {
             sleep(seconds: 0.02); return 2
         }
-        let (done, notDone) = Futures.wait([slow, fast], timeout: 5, returnWhen: .firstCompleted)
+        let (done, notDone) = concurrent.futures.wait([slow, fast], timeout: 5, returnWhen: .firstCompleted)
         XCTAssertEqual(done, [fast])
         XCTAssertEqual(notDone, [slow])
         gate.open()
     }
 
     func testFirstExceptionReturnsOnTheFirstError() throws {
-        let pool = ThreadPoolExecutor(maxWorkers: 3)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 3)
         defer { pool.shutdown() }
         let gate = Gate()
         let slow = pool.submit {
             gate.pass(); return 1
         }
         let ok = pool.submit { 2 }
-        let failing: Future<Int> = pool.submit {
+        let failing: concurrent.futures.Future<Int> = pool.submit {
             sleep(seconds: 0.03); throw TestError(code: 3)
         }
-        let (done, notDone) = Futures.wait([slow, ok, failing], timeout: 5, returnWhen: .firstException)
+        let (done, notDone) = concurrent.futures.wait([slow, ok, failing], timeout: 5, returnWhen: .firstException)
         XCTAssertEqual(done, [ok, failing])
         XCTAssertEqual(notDone, [slow])
         gate.open()
     }
 
     func testFirstExceptionWithoutErrorsWaitsForAll() throws {
-        let pool = ThreadPoolExecutor(maxWorkers: 3)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 3)
         defer { pool.shutdown() }
         let futures = (0..<3).map { i in
             pool.submit {
                 sleep(seconds: 0.01 * Double(i)); return i
             }
         }
-        let (done, notDone) = Futures.wait(futures, timeout: 5, returnWhen: .firstException)
+        let (done, notDone) = concurrent.futures.wait(futures, timeout: 5, returnWhen: .firstException)
         XCTAssertEqual(done, futures)
         XCTAssertTrue(notDone.isEmpty)
     }
 
     func testFirstExceptionIgnoresCancellation() {
-        let cancelled = Future<Int>()
+        let cancelled = concurrent.futures.Future<Int>()
         cancelled.cancel()
-        let pending = Future<Int>()
+        let pending = concurrent.futures.Future<Int>()
         let start = DispatchTime.now()
-        let (done, notDone) = Futures.wait([cancelled, pending], timeout: 0.1, returnWhen: .firstException)
+        let (done, notDone) = concurrent.futures.wait([cancelled, pending], timeout: 0.1, returnWhen: .firstException)
         XCTAssertGreaterThanOrEqual(seconds(since: start), 0.09)
         XCTAssertEqual(done, [cancelled])
         XCTAssertEqual(notDone, [pending])
     }
 
     func testAllCompletedWaitsForEveryFuture() throws {
-        let pool = ThreadPoolExecutor(maxWorkers: 4)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 4)
         defer { pool.shutdown() }
-        let futures: [Future<Int>] = (0..<8).map { i in
+        let futures: [concurrent.futures.Future<Int>] = (0..<8).map { i in
             pool.submit {
                 sleep(seconds: 0.01)
                 if i == 4 { throw TestError(code: i) }
                 return i
             }
         }
-        let (done, notDone) = Futures.wait(futures + futures)
+        let (done, notDone) = concurrent.futures.wait(futures + futures)
         XCTAssertEqual(done, futures, "input order, duplicates once")
         XCTAssertTrue(notDone.isEmpty)
     }
 
     func testTimeoutReturnsWhatIsNotDoneWithoutThrowing() throws {
-        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 2)
         defer { pool.shutdown() }
         let gate = Gate()
         let quick = pool.submit { 1 }
@@ -87,7 +87,7 @@ final class WaitTests: XCTestCase {
         }
         _ = try quick.result()
         let start = DispatchTime.now()
-        let (done, notDone) = Futures.wait([quick, stuck], timeout: 0.1)
+        let (done, notDone) = concurrent.futures.wait([quick, stuck], timeout: 0.1)
         let elapsed = seconds(since: start)
         XCTAssertGreaterThanOrEqual(elapsed, 0.09)
         XCTAssertLessThan(elapsed, 1.0)
@@ -98,7 +98,7 @@ final class WaitTests: XCTestCase {
     }
 
     func testEmptyInputReturnsAtOnce() {
-        let (done, notDone) = Futures.wait([Future<Int>]())
+        let (done, notDone) = concurrent.futures.wait([concurrent.futures.Future<Int>]())
         XCTAssertTrue(done.isEmpty && notDone.isEmpty)
     }
 
@@ -108,7 +108,7 @@ final class WaitTests: XCTestCase {
     func testAFutureFinishingWhileWaitLooksIsNotLost() {
         let rounds = 2000
         let go = DispatchSemaphore(value: 0)
-        let futures = (0..<rounds).map { _ in Future<Int>() }
+        let futures = (0..<rounds).map { _ in concurrent.futures.Future<Int>() }
         let finisher = Thread {
             for (round, future) in futures.enumerated() {
                 go.wait()
@@ -117,13 +117,13 @@ final class WaitTests: XCTestCase {
             }
         }
         finisher.start()
-        let alreadyDone = Future<Int>()
+        let alreadyDone = concurrent.futures.Future<Int>()
         alreadyDone.setResult(-1)
         var slowest: TimeInterval = 0
         for future in futures {
             go.signal()
             let start = Date()
-            let (_, notDone) = Futures.wait([alreadyDone, future], timeout: 20)
+            let (_, notDone) = concurrent.futures.wait([alreadyDone, future], timeout: 20)
             slowest = max(slowest, Date().timeIntervalSince(start))
             XCTAssertTrue(notDone.isEmpty)
             if slowest > 10 { break }  // a lost wake-up: one is enough

@@ -32,22 +32,22 @@ final class ProcessWaitsReleaseTheGILTests: XCTestCase {
     }
 
     func testPoolShutdownWaitReleasesTheGIL() throws {
-        var pool: ProcessPoolExecutor?
+        var pool: concurrent.futures.ProcessPoolExecutor?
         XCTAssertTrue(
             try otherThreadRuns(
                 setUp: {
-                    pool = ProcessPoolExecutor(maxWorkers: 1)
+                    pool = concurrent.futures.ProcessPoolExecutor(maxWorkers: 1)
                     try pool?.submit(FixtureFunctions.whoami, 0.05)
                 },
                 during: { pool?.shutdown(wait: true) }))
     }
 
     func testPoolTerminateReleasesTheGIL() throws {
-        var pool: ProcessPoolExecutor?
+        var pool: concurrent.futures.ProcessPoolExecutor?
         XCTAssertTrue(
             try otherThreadRuns(
                 setUp: {
-                    let started = ProcessPoolExecutor(maxWorkers: 1)
+                    let started = concurrent.futures.ProcessPoolExecutor(maxWorkers: 1)
                     let future = try started.submit(FixtureFunctions.whoami, 30)
                     // Polled, not waited for: a Python wait here would release the GIL itself.
                     var polls = 0
@@ -62,7 +62,7 @@ final class ProcessWaitsReleaseTheGILTests: XCTestCase {
 
     /// The spawning thread's hand-off: `start()` waits while another thread starts the child.
     func testStartingAProcessReleasesTheGIL() throws {
-        var children: [Multiprocessing.Process] = []
+        var children: [multiprocessing.Process] = []
         defer {
             for child in children {
                 child.kill()
@@ -73,7 +73,7 @@ final class ProcessWaitsReleaseTheGILTests: XCTestCase {
             try otherThreadRuns(
                 setUp: {},
                 during: {
-                    let child = Multiprocessing.Process(target: FixtureFunctions.whoami, args: 30)
+                    let child = multiprocessing.Process(target: FixtureFunctions.whoami, args: 30)
                     children.append(child)
                     try child.start()
                 }))
@@ -81,7 +81,7 @@ final class ProcessWaitsReleaseTheGILTests: XCTestCase {
 
     /// A shared lock held elsewhere (here by a thread outside the interpreter, for 50 ms).
     func testWaitingForASharedLockReleasesTheGIL() throws {
-        let value = try Multiprocessing.Value<Int32>(0)
+        let value = try multiprocessing.Value<Int32>(0)
         let lock = value.getLock()
         let holding = DispatchSemaphore(value: 0)
         XCTAssertTrue(

@@ -26,9 +26,11 @@ extension Threads02 {
             let place = arrived.add(1, ordering: .sequentiallyConsistent).newValue - 1
             let spread = CoreSpread(place: place)
             defer { spread?.restore() }
-            let giveUp = perfCounter() + 0.2  // never hang, even where a thread is never scheduled
+            let giveUp = time.perfCounter() + 0.2  // never hang, even where a thread is never scheduled
             // Yield while waiting: on a busy machine the threads still to arrive need the core.
-            while arrived.load(ordering: .sequentiallyConsistent) < parties, perfCounter() < giveUp { sched_yield() }
+            while arrived.load(ordering: .sequentiallyConsistent) < parties, time.perfCounter() < giveUp {
+                sched_yield()
+            }
             body()
         }
     }

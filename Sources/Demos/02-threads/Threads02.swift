@@ -7,7 +7,7 @@ import Synchronization
 /// notebook order. Python names are kept (`variable_fetch` becomes `variableFetch`); the
 /// helpers that several cells share (`worker`, `fetch`, `urls`) are defined once below.
 /// Threads, sleeps and clocks are real, and the threads take turns on the cell's GIL:
-/// see `Support/` (`PyThread`, `PyInterpreter`, `PyTime`).
+/// see `Support/` (`threading.Thread`, `PyInterpreter`, `PyTime`).
 public enum Threads02 {
     static let notebook = "02-threads"
 
@@ -20,13 +20,13 @@ public enum Threads02 {
     /// `def worker(name)`: announce, block for half a second, announce again.
     static func worker(_ ctx: DemoContext, _ name: String) {
         ctx.print("\(name) starting")
-        sleep(0.5)  // stand-in for a blocking I/O call
+        time.sleep(0.5)  // stand-in for a blocking I/O call
         ctx.print("\(name) done")
     }
 
     /// `def fetch(url)`: a pretend network request of 0.3 s.
     static func fetch(_ ctx: DemoContext, _ url: String) -> String {
-        sleep(0.3)  // pretend this is a network request
+        time.sleep(0.3)  // pretend this is a network request
         return "\(url) -> 200 OK"
     }
 
@@ -40,7 +40,7 @@ public enum Threads02 {
         fingerprint: "25fc65cbb0394a71",
         sketch: "4f94aa54227fb55dff52fc1a67b3a6463c5fcd2a338930f22cf88e0df1cb1b19ceedb3b43ae34ec2d75654ea"
     ) { ctx in
-        let t = PyThread(targetName: "worker") { worker(ctx, "A") }
+        let t = threading.Thread(targetName: "worker") { worker(ctx, "A") }
         t.start()  // runs worker("A") on a new thread
         ctx.print("main thread keeps going while A works")
         t.join()  // wait for the thread to finish
@@ -52,22 +52,22 @@ public enum Threads02 {
         fingerprint: "1951b90ba35dd90e",
         sketch: "3e674b86807cc99246648688d452e710466486888d6a38051e6469d1"
     ) { ctx in
-        let threads = (0..<3).map { i in PyThread(targetName: "worker") { worker(ctx, "T\(i)") } }
+        let threads = (0..<3).map { i in threading.Thread(targetName: "worker") { worker(ctx, "T\(i)") } }
 
-        let start = perfCounter()
+        let start = time.perfCounter()
         for t in threads { t.start() }  // start all three
         for t in threads { t.join() }  // then wait for all three
-        ctx.print("elapsed: \(f2(perfCounter() - start))s")
+        ctx.print("elapsed: \(format(time.perfCounter() - start, ".2f"))s")
     }
 
-    // MARK: ThreadPoolExecutor
+    // MARK: concurrent.futures.ThreadPoolExecutor
 
     static let submitOne = Demo(
         notebook: notebook, name: "submit-one",
         fingerprint: "525b1f56f23f4d7f",
         sketch: "c782055c5d86222ae7a090d6403a92afd01af84220c3c0faf52d221f6befcad6"
     ) { ctx in
-        try ThreadPoolExecutor.with(maxWorkers: 4) { pool in
+        try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 4) { pool in
             let future = pool.submit { fetch(ctx, "https://example.com") }  // returns immediately
             ctx.print("submitted; doing other things...")
             ctx.print(try future.result())  // blocks until ready
@@ -79,13 +79,13 @@ public enum Threads02 {
         fingerprint: "363f24fe21699cba",
         sketch: "f87aaf69807cc992d01af842ccb4202dfd5abe343d4c5c6dd5a9d2cb"
     ) { ctx in
-        let start = perfCounter()
-        let results = try ThreadPoolExecutor.with(maxWorkers: 4) { pool in
+        let start = time.perfCounter()
+        let results = try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 4) { pool in
             let futures = urls.map { u in pool.submit { fetch(ctx, u) } }
             return try futures.map { f in try f.result() }  // results in submission order
         }
 
-        ctx.print("\(results.count) fetched in \(f2(perfCounter() - start))s")
+        ctx.print("\(results.count) fetched in \(format(time.perfCounter() - start, ".2f"))s")
         ctx.print(results[0])
     }
 
@@ -96,7 +96,7 @@ public enum Threads02 {
         fingerprint: "da9e8566990ff13f",
         sketch: "d01af842855226bf6b96ced0"
     ) { ctx in
-        try ThreadPoolExecutor.with(maxWorkers: 4) { pool in
+        try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 4) { pool in
             for result in try pool.map(urls, { u in fetch(ctx, u) }) {  // in input order
                 ctx.print(result)
             }
@@ -110,7 +110,7 @@ public enum Threads02 {
     /// every task's sleep whatever the thread scheduling.
     static func variableFetch(_ url: String, _ random: SeededGenerator) -> String {
         var random = random
-        sleep(random.uniform(0.1, 0.6))  // finishing times will vary
+        time.sleep(random.uniform(0.1, 0.6))  // finishing times will vary
         return "\(url) done"
     }
 
@@ -119,13 +119,13 @@ public enum Threads02 {
         fingerprint: "f394949a17461c66",
         sketch: "98ca5c55ad150733a142cb05391761ddae477ad6d01af84287fe4a46451e6380d584336317702a20"
     ) { ctx in
-        try ThreadPoolExecutor.with(maxWorkers: 4) { pool in
-            var futureToUrl: [Future<String>: String] = [:]
+        try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 4) { pool in
+            var futureToUrl: [concurrent.futures.Future<String>: String] = [:]
             for u in urls {
                 let random = ctx.splitGenerator()
                 futureToUrl[pool.submit { variableFetch(u, random) }] = u
             }
-            for future in asCompleted(futureToUrl.keys) {
+            for future in concurrent.futures.asCompleted(futureToUrl.keys) {
                 let url = futureToUrl[future]!
                 ctx.print("\(url): \(try future.result())")  // printed as each finishes
             }
@@ -147,10 +147,10 @@ public enum Threads02 {
         fingerprint: "59b1663369d16889",
         sketch: "a2f223f8110fb4c7f484f32de4ad64082e10d8ffd4a8133f603142f3ab63f8438eaf35fc81f29519f07fe005bdefb30a"
     ) { ctx in
-        try ThreadPoolExecutor.with(maxWorkers: 3) { pool in
-            var futures: [Future<Int>: Int] = [:]
+        try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 3) { pool in
+            var futures: [concurrent.futures.Future<Int>: Int] = [:]
             for n in 0..<5 { futures[pool.submit { try flaky(n) }] = n }
-            for future in asCompleted(futures.keys) {
+            for future in concurrent.futures.asCompleted(futures.keys) {
                 let n = futures[future]!
                 do {
                     ctx.print("\(n) -> \(try future.result())")
@@ -189,7 +189,7 @@ public enum Threads02 {
             }
         }
 
-        let threads = (0..<4).map { _ in PyThread(targetName: "increment", target: increment) }
+        let threads = (0..<4).map { _ in threading.Thread(targetName: "increment", target: increment) }
         for t in threads { t.start() }
         for t in threads { t.join() }
 
@@ -204,7 +204,7 @@ public enum Threads02 {
         load: .oneCore
     ) { ctx in
         let counter = Counter()
-        let lock = PyLock()
+        let lock = threading.Lock()
 
         @Sendable func safeIncrement() {
             for _ in 0..<100_000 {
@@ -215,7 +215,7 @@ public enum Threads02 {
             }
         }
 
-        let threads = (0..<4).map { _ in PyThread(targetName: "safe_increment", target: safeIncrement) }
+        let threads = (0..<4).map { _ in threading.Thread(targetName: "safe_increment", target: safeIncrement) }
         for t in threads { t.start() }
         for t in threads { t.join() }
 

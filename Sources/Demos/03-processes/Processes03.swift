@@ -37,19 +37,21 @@ public enum Processes03 {
             + "e4a98319041f8e2fe6e74cbc807cc992d01af842a64469360975eee0",
         load: .oneCore
     ) { ctx in
-        var start = perfCounter()
+        var start = time.perfCounter()
         for t in tasks {
             _ = try burn(t)
         }
-        ctx.print("sequential: \(f2(perfCounter() - start))s")
+        ctx.print("sequential: \(format(time.perfCounter() - start, ".2f"))s")
 
-        start = perfCounter()
+        start = time.perfCounter()
         // The pool's threads run in this cell's interpreter and share its GIL.
-        _ = try ThreadPoolExecutor.with(maxWorkers: 4) { pool in try pool.map(tasks) { t in try burn(t) } }
-        ctx.print("4 threads:  \(f2(perfCounter() - start))s")
+        _ = try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 4) { pool in
+            try pool.map(tasks) { t in try burn(t) }
+        }
+        ctx.print("4 threads:  \(format(time.perfCounter() - start, ".2f"))s")
     }
 
-    // MARK: ProcessPoolExecutor: the same interface, real parallelism
+    // MARK: concurrent.futures.ProcessPoolExecutor: the same interface, real parallelism
 
     static let twoProcesses = Demo(
         notebook: notebook, name: "two-processes",
@@ -57,9 +59,9 @@ public enum Processes03 {
         sketch: "7960e153807cc992ba1181b7a644693644040816",
         load: .allCores
     ) { ctx in
-        let start = perfCounter()
-        _ = try ProcessPoolExecutor.with(maxWorkers: 2) { pool in try pool.map(burn, tasks) }
-        ctx.print("2 processes: \(f2(perfCounter() - start))s")
+        let start = time.perfCounter()
+        _ = try concurrent.futures.ProcessPoolExecutor.with(maxWorkers: 2) { pool in try pool.map(burn, tasks) }
+        ctx.print("2 processes: \(format(time.perfCounter() - start, ".2f"))s")
     }
 
     static let whoamiDemo = Demo(
@@ -67,7 +69,8 @@ public enum Processes03 {
         fingerprint: "2a645c1efafc64b3",
         sketch: "79e35f0e65cebca59442d8a7c621987dba1181b7f19f41d32d28b5c4e8e23f79"
     ) { ctx in
-        let pids = try ProcessPoolExecutor.with(maxWorkers: 2) { pool in try pool.map(whoami, 0..<6) }
+        let pids = try concurrent.futures.ProcessPoolExecutor.with(maxWorkers: 2) { pool in try pool.map(whoami, 0..<6)
+        }
 
         ctx.print(Set(pids).count, "worker processes ran", pids.count, "tasks")
         ctx.print("the notebook itself among them:", pythonBool(pids.contains(getpid())))
@@ -82,7 +85,7 @@ public enum Processes03 {
     ) { ctx in
         counter.withLock { $0 = 0 }  // `counter = 0`, this process's global
 
-        try ProcessPoolExecutor.with(maxWorkers: 1) { pool in
+        try concurrent.futures.ProcessPoolExecutor.with(maxWorkers: 1) { pool in
             ctx.print("worker counts:", try (0..<3).map { _ in try pool.submit(bump).result() })
         }
         ctx.print("notebook still has counter =", counter.withLock { $0 })
@@ -96,7 +99,7 @@ public enum Processes03 {
         sketch: "b8154b575ad7260e538e7602787584a9ba1181b7b6bd8326a9f6beff8eaf35fc81f29519f07fe005"
             + "9e2541b8c228a9ec4ba72208c383e20944c36e3a"
     ) { ctx in
-        try ProcessPoolExecutor.with(maxWorkers: 2) { pool in
+        try concurrent.futures.ProcessPoolExecutor.with(maxWorkers: 2) { pool in
             // A dict keeps insertion order: pairs, in submission order.
             let futures = try [3, -1, 5].map { n in (try pool.submit(checkPositive, n), n) }
             for (future, n) in futures {
@@ -127,18 +130,18 @@ public enum Processes03 {
     ) { ctx in
         let numbers = 0..<10_000
 
-        var start = perfCounter()
+        var start = time.perfCounter()
         let total = try numbers.map { try square($0) }.reduce(0, +)
-        ctx.print("plain map:            \(f3(perfCounter() - start))s  total=\(total)")
+        ctx.print("plain map:            \(format(time.perfCounter() - start, ".3f"))s  total=\(total)")
 
-        try ProcessPoolExecutor.with(maxWorkers: 2) { pool in
-            start = perfCounter()
+        try concurrent.futures.ProcessPoolExecutor.with(maxWorkers: 2) { pool in
+            start = time.perfCounter()
             try pythonAssert(try pool.map(square, numbers).reduce(0, +) == total)
-            ctx.print("pool, chunksize=1:    \(f3(perfCounter() - start))s")
+            ctx.print("pool, chunksize=1:    \(format(time.perfCounter() - start, ".3f"))s")
 
-            start = perfCounter()
+            start = time.perfCounter()
             try pythonAssert(try pool.map(square, numbers, chunksize: 1_000).reduce(0, +) == total)
-            ctx.print("pool, chunksize=1000: \(f3(perfCounter() - start))s")
+            ctx.print("pool, chunksize=1000: \(format(time.perfCounter() - start, ".3f"))s")
         }
     }
 
@@ -155,9 +158,9 @@ public enum Processes03 {
         sketch: "c7762a3e744b0a6fcf12ee949b4989718b1ce2abf9d277a30a3d089dea37f4f37c8d16af19a134af",
         load: .allCores
     ) { ctx in
-        let balance = try Multiprocessing.Value<Int32>(0)  // Value('i', 0)
+        let balance = try multiprocessing.Value<Int32>(0)  // Value('i', 0)
         let workers = (0..<4).map { _ in
-            Multiprocessing.Process(target: deposit, args: DepositArguments(balance: balance, times: 10_000))
+            multiprocessing.Process(target: deposit, args: DepositArguments(balance: balance, times: 10_000))
         }
         for p in workers { try p.start() }
         for p in workers { p.join() }

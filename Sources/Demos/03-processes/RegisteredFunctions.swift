@@ -30,8 +30,8 @@ extension Processes03 {
     /// it lets a waiting thread of the same interpreter have the GIL every switch interval.
     static let burn = RemoteFunction<Double, Double>("03-processes.burn") { cpuSeconds in
         python {
-            let end = threadTime() + cpuSeconds
-            while threadTime() < end {
+            let end = time.threadTime() + cpuSeconds
+            while time.threadTime() < end {
                 evalBreaker()
             }
             return cpuSeconds
@@ -41,7 +41,7 @@ extension Processes03 {
     /// `def whoami(task)`: sleep 0.1 s, then answer with this process's id.
     static let whoami = RemoteFunction<Int, Int32>("03-processes.whoami") { _ in
         python {
-            sleep(0.1)
+            time.sleep(0.1)
             return getpid()
         }
     }
@@ -77,7 +77,7 @@ extension Processes03 {
     /// `args=(balance, times)`: a `Process`'s arguments cross as one Codable value; the shared
     /// `Value` inside crosses as an inherited file descriptor, as multiprocessing's does.
     struct DepositArguments: Codable, Sendable {
-        let balance: Multiprocessing.Value<Int32>
+        let balance: multiprocessing.Value<Int32>
         let times: Int
     }
 

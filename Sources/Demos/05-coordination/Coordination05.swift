@@ -21,15 +21,15 @@ public enum Coordination05 {
         // @unchecked: touched only by the notebook's cells and their threads while they hold
         // the notebook's GIL, as Python code touches its globals.
         var accounts = Accounts()
-        var lockA = PyLock()
-        var lockB = PyLock()
-        var t1: PyThread?
-        var t2: PyThread?
-        var tasks = PyQueue<Int?>()
+        var lockA = threading.Lock()
+        var lockB = threading.Lock()
+        var t1: threading.Thread?
+        var t2: threading.Thread?
+        var tasks = queue.Queue<Int?>()
         var results: [Int] = []
-        var workers: [PyThread] = []
-        var ready = PyEvent()
-        var runners: [PyThread] = []
+        var workers: [threading.Thread] = []
+        var ready = threading.Event()
+        var runners: [threading.Thread] = []
 
         init() {}
     }
@@ -64,7 +64,7 @@ public enum Coordination05 {
     {
         {
             do { try body() } catch {
-                ctx.printError("Exception in thread \(currentThread().name):")
+                ctx.printError("Exception in thread \(threading.currentThread().name):")
                 ctx.printError("\(pythonExceptionName(of: error)): \(pythonExceptionMessage(of: error))")
             }
         }
@@ -74,13 +74,14 @@ public enum Coordination05 {
 
     /// `def transfer(src, dst, first, second, amount, times)`.
     static func transfer(
-        _ ctx: DemoContext, _ s: Session, _ src: String, _ dst: String, _ first: PyLock, _ second: PyLock,
+        _ ctx: DemoContext, _ s: Session, _ src: String, _ dst: String, _ first: threading.Lock,
+        _ second: threading.Lock,
         _ amount: Int, _ times: Int
     ) throws {
-        let name = currentThread().name
+        let name = threading.currentThread().name
         for _ in 0..<times {
             let gaveUp = try first.withLock {
-                sleep(0.001)  // hold the first lock a moment
+                time.sleep(0.001)  // hold the first lock a moment
                 guard second.acquire(timeout: 0.2) else {
                     ctx.print("\(name): gave up waiting for the second lock")
                     return true
@@ -103,8 +104,8 @@ public enum Coordination05 {
         session: Session.self
     ) { _, s in
         s.accounts = Accounts(["a": 1000, "b": 1000])
-        s.lockA = PyLock()
-        s.lockB = PyLock()
+        s.lockA = threading.Lock()
+        s.lockB = threading.Lock()
         return .none
     }
 
@@ -115,9 +116,10 @@ public enum Coordination05 {
         session: Session.self
     ) { ctx, s in
         let (lockA, lockB) = (s.lockA, s.lockB)
-        let t1 = PyThread(
+        let t1 = threading.Thread(
             name: "T1", target: threadTarget(ctx) { try transfer(ctx, s, "a", "b", lockA, lockB, 10, 50) })
-        let t2 = PyThread(name: "T2", target: threadTarget(ctx) { try transfer(ctx, s, "b", "a", lockA, lockB, 4, 50) })
+        let t2 = threading.Thread(
+            name: "T2", target: threadTarget(ctx) { try transfer(ctx, s, "b", "a", lockA, lockB, 4, 50) })
         (s.t1, s.t2) = (t1, t2)
         t1.start()
         t2.start()
@@ -135,16 +137,17 @@ public enum Coordination05 {
         session: Session.self
     ) { ctx, s in
         let (lockA, lockB) = (s.lockA, s.lockB)
-        let t1 = PyThread(
+        let t1 = threading.Thread(
             name: "T1", target: threadTarget(ctx) { try transfer(ctx, s, "a", "b", lockA, lockB, 10, 50) })
-        let t2 = PyThread(name: "T2", target: threadTarget(ctx) { try transfer(ctx, s, "b", "a", lockB, lockA, 4, 50) })
+        let t2 = threading.Thread(
+            name: "T2", target: threadTarget(ctx) { try transfer(ctx, s, "b", "a", lockB, lockA, 4, 50) })
         (s.t1, s.t2) = (t1, t2)
-        let start = perfCounter()
+        let start = time.perfCounter()
         t1.start()
         t2.start()
         t1.join()
         t2.join()
-        ctx.print("elapsed: \(f2(perfCounter() - start))s")
+        ctx.print("elapsed: \(format(time.perfCounter() - start, ".2f"))s")
         return .none
     }
 
@@ -166,7 +169,7 @@ public enum Coordination05 {
                 try s.tasks.taskDone()
                 break
             }
-            sleep(0.05)  // pretend to work
+            time.sleep(0.05)  // pretend to work
             s.results.append(n * n)  // list.append is atomic in CPython (here: under the GIL)
             try s.tasks.taskDone()
         }
@@ -179,9 +182,9 @@ public enum Coordination05 {
             + "1b05b6b82f82f81604becd1411ea3ccbe81fd4977a2269d2",
         session: Session.self
     ) { ctx, s in
-        s.tasks = PyQueue<Int?>()
+        s.tasks = queue.Queue<Int?>()
         s.results = []
-        s.workers = (0..<3).map { i in PyThread(name: "W\(i)", target: threadTarget(ctx) { try worker(s) }) }
+        s.workers = (0..<3).map { i in threading.Thread(name: "W\(i)", target: threadTarget(ctx) { try worker(s) }) }
         for w in s.workers { w.start() }
         return .list(s.workers.filter(\.isAlive).map { .str($0.name) })
     }
@@ -192,10 +195,10 @@ public enum Coordination05 {
         sketch: "807cc9925052d2bc955630b3dfb9ca97508350c33dc4b415",
         session: Session.self
     ) { ctx, s in
-        let start = perfCounter()
+        let start = time.perfCounter()
         for n in 0..<12 { try s.tasks.put(n) }
         s.tasks.join()  // until every task is marked done
-        ctx.print("12 tasks in \(f2(perfCounter() - start))s with \(s.workers.count) workers")
+        ctx.print("12 tasks in \(format(time.perfCounter() - start, ".2f"))s with \(s.workers.count) workers")
         return .list(s.results.sorted().map { .int($0) })
     }
 
@@ -235,11 +238,11 @@ public enum Coordination05 {
         sketch: "c7e4fc8ad8b951fe1fe4abaa6a955698f3ec7a6965fd6ceaae0819105c254ca81c13f69775a31712",
         session: Session.self
     ) { ctx, s in
-        let ready = PyEvent()
+        let ready = threading.Event()
         s.ready = ready
-        s.runners = (0..<3).map { i in PyThread(targetName: "runner") { runner(ctx, s, "R\(i)") } }
+        s.runners = (0..<3).map { i in threading.Thread(targetName: "runner") { runner(ctx, s, "R\(i)") } }
         for r in s.runners { r.start() }
-        sleep(0.1)
+        time.sleep(0.1)
         return .bool(ready.isSet)
     }
 

@@ -94,7 +94,7 @@ public enum Engine {
         let scheduler = CellScheduler(sharedCells: batch.count { $0.kind == .shared }, options: options)
         let counter = ProgressCounter(total: total, report: progress)
         let started = scheduler.start(batch) { outcome in counter.increment(by: outcome.cells) }
-        var futures = [Future<CellOutcome>?](repeating: nil, count: units.count)
+        var futures = [concurrent.futures.Future<CellOutcome>?](repeating: nil, count: units.count)
         for (unit, future) in zip(order, started) { futures[unit] = future }
         var outcomes: [[CellOutcome?]] = plans.map { [CellOutcome?](repeating: nil, count: $0.steps.count) }
         var lingering: [[SessionRun.LingeringThread]] = plans.map { _ in [] }
@@ -184,9 +184,9 @@ public enum Engine {
         }
     }
 
-    private static func outcomeOrReport(_ future: Future<CellOutcome>?) -> CellOutcome {
+    private static func outcomeOrReport(_ future: concurrent.futures.Future<CellOutcome>?) -> CellOutcome {
         do {
-            guard let future else { throw FuturesError.cancelled }
+            guard let future else { throw concurrent.futures.CancelledError() }
             return try future.result()
         } catch {
             // CellExecution never throws; a pool failure is still reported, not lost.

@@ -3,7 +3,7 @@ import Foundation
 
 /// OS threads kept for reuse after their work is done, as GCD keeps its worker threads.
 ///
-/// Executors are short-lived (a notebook cell opens `with ThreadPoolExecutor(4)` and closes
+/// Executors are short-lived (a notebook cell opens `with concurrent.futures.ThreadPoolExecutor(4)` and closes
 /// it again), so a batch of a thousand notebooks used to create and destroy tens of
 /// thousands of threads: `clone`, stack `mmap`/`munmap` and guard pages each time, most of
 /// the batch's system time. Here a thread that finishes a job parks (on a semaphore of its

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 
-/// The threads behind a `ThreadPoolExecutor`.
+/// The threads behind a `concurrent.futures.ThreadPoolExecutor`.
 ///
 /// Why dedicated worker threads and not the global concurrent queue: tasks block (sleep, I/O,
 /// joins). GCD's global pool on Linux is small and grows slowly when its threads block,

@@ -78,10 +78,10 @@ enum ExampleNotebook {
     static let portBody = """
         // def greet(name): a Python function becomes a Swift closure or function.
         @Sendable func greet(_ name: String) {
-            sleep(0.1)  // time.sleep: a real sleep, with the cell's GIL released meanwhile
+            time.sleep(0.1)  // time.sleep: a real sleep, with the cell's GIL released meanwhile
             ctx.print("hello from \\(name)")
         }
-        let t = PyThread { greet("a thread") }
+        let t = threading.Thread { greet("a thread") }
         t.start()
         ctx.print("main thread waits")
         t.join()

@@ -25,7 +25,7 @@ enum StopSignals {
             var set = waited
             var received: Int32 = 0
             while sigwait(&set, &received) != 0 {}
-            ProcessPoolExecutor.terminateAllWorkers()
+            concurrent.futures.ProcessPoolExecutor.terminateAllWorkers()
             let name = received == SIGINT ? "SIGINT" : "SIGTERM"
             FileHandle.standardError.write(Data("\nnbrun: stopped by \(name); worker processes ended\n".utf8))
             _exit(128 + received)

@@ -3,7 +3,7 @@ import Foundation
 import Futures
 import SystemCalls
 
-extension Multiprocessing {
+extension multiprocessing {
     /// Numbers in memory shared with child processes, guarded by a lock that works across
     /// processes: Python's `multiprocessing.Array` (`Array('i', 3)` is `Array<Int32>(count: 3)`,
     /// `Array('d', [1.0, 2.0])` is `Array<Double>([1, 2])`).

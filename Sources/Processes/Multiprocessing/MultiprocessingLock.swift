@@ -6,7 +6,7 @@ import SystemCalls
     import Glibc
 #endif
 
-extension Multiprocessing {
+extension multiprocessing {
     /// A lock shared with child processes: Python's `multiprocessing.Lock()`.
     ///
     /// A process-shared POSIX semaphore of value 1 in shared memory (CPython's `SemLock` is

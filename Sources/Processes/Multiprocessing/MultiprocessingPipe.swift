@@ -6,10 +6,11 @@ import SystemCalls
     import Glibc
 #endif
 
-extension Multiprocessing {
+extension multiprocessing {
     /// Python's `multiprocessing.Pipe(duplex=True)`: two connected `Connection`s. With
     /// `duplex: false` the first can only receive and the second only send, as in Python.
-    public static func pipe<Element>(duplex: Bool = true) throws -> (Connection<Element>, Connection<Element>) {
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    public static func Pipe<Element>(duplex: Bool = true) throws -> (Connection<Element>, Connection<Element>) {
         let (first, second) = try Syscall.socketPair()
         return (
             Connection(descriptor: first, readable: true, writable: duplex),
@@ -80,7 +81,7 @@ extension Multiprocessing {
             guard let body else { throw PythonError("EOFError", "") }
             let items = try WireFormat.decode([Element].self, from: body)
             guard let item = items.first, items.count == 1 else {
-                throw PythonError("UnpicklingError", "a Connection message holding \(items.count) items")
+                throw pickle.UnpicklingError("a Connection message holding \(items.count) items")
             }
             return item
         }

@@ -6,10 +6,11 @@ import SystemCalls
     import Glibc
 #endif
 
-/// Python's `multiprocessing` names, kept apart from Foundation's `Process`.
-public enum Multiprocessing {}
+/// Python's `multiprocessing` module: `multiprocessing.Process`, `Pool`, `Queue`, `Lock`,
+/// `Pipe`, `Value`, `Array` (apart from Foundation's `Process` and Swift's `Array` by its name).
+public enum multiprocessing {}
 
-extension Multiprocessing {
+extension multiprocessing {
     /// A child process running one registered function: Python's `multiprocessing.Process`.
     ///
     /// `start()` starts the program again in worker mode (see `ProcessWorker`) with the
@@ -37,7 +38,7 @@ extension Multiprocessing {
             self.encodeArgument = { descriptors in try target.encode([args], descriptors: descriptors) }
             self.executable = executable ?? ProcessWorker.defaultExecutable
             self.scope = ProcessScope.current
-            let identity = Multiprocessing.nextIdentity()  // taken even when named, as in CPython
+            let identity = multiprocessing.nextIdentity()  // taken even when named, as in CPython
             self.name = name ?? "Process-\(identity)"
         }
 

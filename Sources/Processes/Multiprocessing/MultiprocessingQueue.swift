@@ -6,7 +6,7 @@ import SystemCalls
     import Glibc
 #endif
 
-extension Multiprocessing {
+extension multiprocessing {
     /// A FIFO queue shared with child processes: Python's `multiprocessing.Queue()`.
     ///
     /// A Unix `SOCK_SEQPACKET` socket pair: `put` sends one message (the item as JSON, or
@@ -65,17 +65,17 @@ extension Multiprocessing {
 
         /// Python: `get(block=True, timeout=None)`: the oldest item; waits (with the calling
         /// cell's GIL released) at most `timeout` seconds, or not at all when `block` is
-        /// false, then throws `queue.Empty` (`PythonError("Empty", "")`).
+        /// false, then throws `queue.Empty` (`queue.Empty()`).
         public func get(block: Bool = true, timeout: TimeInterval? = nil) throws -> Element {
             if let timeout, timeout < 0 { throw PythonError("ValueError", "'timeout' must be a non-negative number") }
             let end = timeout.map { Clock.monotonic + $0 }
             while true {
                 if let item = try receiveNow() { return item }
-                guard block else { throw PythonError("Empty", "") }
+                guard block else { throw queue.Empty() }
                 let remaining = end.map { max(0, $0 - Clock.monotonic) }
                 let readable = try Ambient.blocking { try Syscall.pollReadable(receiver, timeout: remaining) }
                 // Readable but taken by another getter first: look again until the time is up.
-                if !readable { throw PythonError("Empty", "") }
+                if !readable { throw queue.Empty() }
             }
         }
 
@@ -100,11 +100,11 @@ extension Multiprocessing {
             case .failure(let error): throw error
             }
             guard length <= capacity else {
-                throw PythonError("UnpicklingError", "a Queue item over \(capacity) bytes")
+                throw pickle.UnpicklingError("a Queue item over \(capacity) bytes")
             }
             let items = try WireFormat.decode([Element].self, from: [UInt8](buffer[..<length]))
             guard let item = items.first, items.count == 1 else {
-                throw PythonError("UnpicklingError", "a Queue message holding \(items.count) items")
+                throw pickle.UnpicklingError("a Queue message holding \(items.count) items")
             }
             return item
         }

@@ -7,7 +7,7 @@ import SystemCalls
     import Glibc
 #endif
 
-extension Multiprocessing {
+extension multiprocessing {
     /// A number in memory shared with child processes, guarded by a lock that works across
     /// processes: Python's `multiprocessing.Value` (`Value('i', 0)` is `Value<Int32>(0)`).
     ///

@@ -6,7 +6,7 @@ import SystemCalls
     import Glibc
 #endif
 
-extension Multiprocessing {
+extension multiprocessing {
     /// A lock shared between processes (the mutex at the start of a `Value`'s memory):
     /// Python's `multiprocessing.RLock`, as `Value(...).get_lock()` returns it.
     public final class SharedLock: @unchecked Sendable {

@@ -1,17 +1,17 @@
 import Foundation
 import Futures
 
-extension Multiprocessing {
+extension multiprocessing {
     /// The result of a call given to a `Pool`: Python's `multiprocessing.pool.AsyncResult`
     /// (`ApplyResult`, and `MapResult` for `map_async`).
     public final class AsyncResult<T: Sendable>: Sendable {
-        private let future = Future<T>()
+        private let future = concurrent.futures.Future<T>()
         private let kind: String
 
         /// Completes from `source`, after calling `callback` (with the value) or
         /// `errorCallback` (with the error) as CPython does: before a `get()` returns.
         init(
-            from source: Future<T>, kind: String,
+            from source: concurrent.futures.Future<T>, kind: String,
             callback: (@Sendable (T) -> Void)?, errorCallback: (@Sendable (any Error) -> Void)?
         ) {
             self.kind = kind
@@ -30,13 +30,13 @@ extension Multiprocessing {
         }
 
         /// Python: `get(timeout=None)`: the value, or the error the call raised; after
-        /// `timeout` seconds, `multiprocessing.TimeoutError` (`PythonError("TimeoutError", "")`).
+        /// `timeout` seconds, ``multiprocessing/TimeoutError``.
         /// Waits with the calling cell's GIL released.
         public func get(timeout: TimeInterval? = nil) throws -> T {
             do {
                 return try future.result(timeout: timeout)
-            } catch FuturesError.timeout {
-                throw PythonError("TimeoutError", "")
+            } catch is TimeoutError {
+                throw multiprocessing.TimeoutError()
             }
         }
 

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Futures
 
-extension Multiprocessing {
+extension multiprocessing {
     /// The results of `Pool.imap` (in input order) or `Pool.imapUnordered` (in the order the
     /// workers finish them): Python's `multiprocessing.pool.IMapIterator`.
     ///
@@ -16,12 +16,12 @@ extension Multiprocessing {
             var finished: [Int] = []
         }
 
-        private let chunks: [Future<[Output]>]
+        private let chunks: [concurrent.futures.Future<[Output]>]
         private let ordered: Bool
         private let state = Locked(State())
         private let finishedCount = DispatchSemaphore(value: 0)
 
-        init(chunks: [Future<[Output]>], ordered: Bool) {
+        init(chunks: [concurrent.futures.Future<[Output]>], ordered: Bool) {
             self.chunks = chunks
             self.ordered = ordered
             guard !ordered else { return }
@@ -51,19 +51,19 @@ extension Multiprocessing {
             }
         }
 
-        private func nextInOrder(timeout: TimeInterval?) throws -> Future<[Output]> {
+        private func nextInOrder(timeout: TimeInterval?) throws -> concurrent.futures.Future<[Output]> {
             let chunk = chunks[state.withLock { $0.nextChunk }]
             _ = try? chunk.exception(timeout: timeout)  // waits; what it finished with is read below
-            guard chunk.done else { throw PythonError("TimeoutError", "") }
+            guard chunk.done else { throw multiprocessing.TimeoutError() }
             state.withLock { $0.nextChunk += 1 }
             return chunk
         }
 
-        private func nextFinished(timeout: TimeInterval?) throws -> Future<[Output]> {
+        private func nextFinished(timeout: TimeInterval?) throws -> concurrent.futures.Future<[Output]> {
             let deadline: DispatchTime = timeout.map { .now() + max(0, $0) } ?? .distantFuture
             if finishedCount.wait(timeout: .now()) == .timedOut {
                 guard Ambient.blocking({ finishedCount.wait(timeout: deadline) }) == .success else {
-                    throw PythonError("TimeoutError", "")
+                    throw multiprocessing.TimeoutError()
                 }
             }
             let index = state.withLock { s in

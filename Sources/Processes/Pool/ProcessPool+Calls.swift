@@ -6,7 +6,8 @@ extension ProcessPool {
     /// outputs, or the error. An argument that can't be encoded fails the future with
     /// `PicklingError`; a broken or shut down pool throws as `checkAccepting()` does.
     func submit<Argument, Output, T>(
-        _ function: RemoteFunction<Argument, Output>, _ arguments: [Argument], into future: Future<T>,
+        _ function: RemoteFunction<Argument, Output>, _ arguments: [Argument],
+        into future: concurrent.futures.Future<T>,
         _ collect: @escaping @Sendable ([Output]) throws -> T
     ) throws {
         let payload: [UInt8]
@@ -28,7 +29,7 @@ extension ProcessPool {
                         do { outputs = try function.decodeOutputs(try result.get()) } catch let error
                             as DecodingError
                         {
-                            throw PythonError("UnpicklingError", String(describing: error))
+                            throw pickle.UnpicklingError(String(describing: error))
                         }
                         return try collect(outputs)
                     }
@@ -42,6 +43,6 @@ extension ProcessPool {
 
     static func picklingError(_ error: any Error) -> any Error {
         if error is PythonError { return error }  // e.g. a shared Value, which only crosses by inheritance
-        return PythonError("PicklingError", "Can't pickle argument: \(error)")
+        return pickle.PicklingError("Can't pickle argument: \(error)")
     }
 }

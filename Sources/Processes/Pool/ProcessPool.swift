@@ -7,7 +7,7 @@ import SystemCalls
     import Glibc
 #endif
 
-/// The worker processes behind a `ProcessPoolExecutor`, with calls' types erased.
+/// The worker processes behind a `concurrent.futures.ProcessPoolExecutor`, with calls' types erased.
 ///
 /// Each worker runs one call at a time; queued calls wait here in the parent (Python keeps
 /// them in its pending-work dict). A worker is started when a call is queued and no idle
@@ -68,7 +68,7 @@ final class ProcessPool: Sendable {
 
     init(
         maxWorkers: Int, executable: String, scope: ProcessScope?,
-        nameWorker: @escaping @Sendable () -> String = { "ForkProcess-\(Multiprocessing.nextIdentity())" }
+        nameWorker: @escaping @Sendable () -> String = { "ForkProcess-\(multiprocessing.nextIdentity())" }
     ) {
         self.maxWorkers = maxWorkers
         self.executable = executable
@@ -101,8 +101,8 @@ final class ProcessPool: Sendable {
     }
 
     private static func checkAccepting(_ s: State) throws {
-        if s.isBroken { throw PythonError.brokenPool }
-        if s.isShutdown { throw FuturesError.shutdown }
+        if s.isBroken { throw concurrent.futures.process.BrokenProcessPool.poolBroken }
+        if s.isShutdown { throw PythonError("RuntimeError", "cannot schedule new futures after shutdown") }
     }
 
     /// Queues `call`, or throws as `checkAccepting()` does.
@@ -256,9 +256,8 @@ final class ProcessPool: Sendable {
 
     /// What running and queued calls fail with when the connection to a worker breaks other
     /// than by its death (Python says much the same when a result fails to unpickle).
-    private static func connectionFailed(_ error: any Error) -> PythonError {
-        PythonError(
-            "BrokenProcessPool",
+    private static func connectionFailed(_ error: any Error) -> concurrent.futures.process.BrokenProcessPool {
+        .init(
             "The connection to a worker failed (\(error)), the process pool is not usable anymore")
     }
 
@@ -273,7 +272,7 @@ final class ProcessPool: Sendable {
             return (victims, Array(s.workers.keys))
         }
         for pid in pids { ChildProcesses.kill(pid) }
-        let error = cause ?? PythonError.brokenWhileRunning
+        let error = cause ?? concurrent.futures.process.BrokenProcessPool.whileRunning
         for call in victims { call.finish(.failure(error)) }
     }
 }

@@ -7,7 +7,7 @@ import SystemCalls
     import Glibc
 #endif
 
-/// The worker side of process pools and `Multiprocessing.Process`: multiprocessing's *spawn*.
+/// The worker side of process pools and `multiprocessing.Process`: multiprocessing's *spawn*.
 ///
 /// A worker is the host executable started again with worker arguments. The program
 /// registers its remote functions and then calls `runIfRequested()` first thing in `main`;
@@ -59,7 +59,7 @@ public enum ProcessWorker {
         }
         guard getppid() == parent else { exit(1) }
         let name = arguments.count > 4 ? arguments[4] : nil
-        if let name { Multiprocessing.setProcessName(name) }  // `current_process().name` in the worker
+        if let name { multiprocessing.setProcessName(name) }  // `current_process().name` in the worker
         switch arguments[2] {
         case "pool": servePool()
         case "process": exit(runProcessTarget(name: name ?? "Process"))

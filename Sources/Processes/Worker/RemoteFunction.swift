@@ -7,7 +7,7 @@ import SystemCalls
 /// (or a plain binary form for scalars, see `WireFormat`).
 ///
 /// Declare it once, register it in `main` before `ProcessWorker.runIfRequested()`, and pass
-/// the same handle to `ProcessPoolExecutor.submit` or `Multiprocessing.Process`:
+/// the same handle to `concurrent.futures.ProcessPoolExecutor.submit` or `multiprocessing.Process`:
 ///
 ///     static let square = RemoteFunction<Int, Int>("03-processes.square") { x in x * x }
 public struct RemoteFunction<Argument: Codable & Sendable, Output: Codable & Sendable>: RemoteFunctionProtocol {

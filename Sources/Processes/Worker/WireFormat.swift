@@ -64,8 +64,8 @@ enum WireFormat {
         return S.readAll(count: Int(count), from: &reader)
     }
 
-    private static func malformed(_ what: String) -> PythonError {
-        PythonError("UnpicklingError", what)
+    private static func malformed(_ what: String) -> pickle.UnpicklingError {
+        pickle.UnpicklingError(what)
     }
 }
 

@@ -2,47 +2,47 @@ import Foundation
 import Futures
 
 /// Python's `asyncio` on Swift concurrency, for the ports: coroutines are `async` closures,
-/// and `AsyncIO.run` gives each cell its own single-threaded event loop (`EventLoop`), so
+/// and `asyncio.run` gives each cell its own single-threaded event loop (`asyncio.EventLoop`), so
 /// only one coroutine runs at a time and a blocking call stops them all, as in Python.
 /// Everything but `run` must be called from code running on that loop. Semantics are
-/// CPython 3.11's, cancellation included (see `AnyLoopTask`).
-public enum AsyncIO {
+/// CPython 3.11's, cancellation included (see `asyncio.AnyTask`).
+public enum asyncio {
     /// A coroutine not yet started: what `gather`, `asCompleted` and `waitFor` take.
     public typealias Coroutine<T> = @Sendable () async throws -> T
 
     /// `asyncio.run(main())`: a fresh event loop served by the calling thread until `main`
     /// (task `Task-1`) is done; the tasks left over are then cancelled and waited for.
-    /// Returns `main`'s result or rethrows its error (`CancelledError` if it was cancelled).
+    /// Returns `main`'s result or rethrows its error (`asyncio.CancelledError` if it was cancelled).
     /// What asyncio logs (a task's exception never retrieved) goes to `ctx`'s stderr, or to
     /// the process's stderr without one.
     @discardableResult
     public static func run<T: Sendable>(logTo ctx: DemoContext? = nil, _ main: @escaping Coroutine<T>) throws -> T {
-        guard EventLoop.current == nil else {
+        guard asyncio.EventLoop.current == nil else {
             throw PythonError("RuntimeError", "asyncio.run() cannot be called from a running event loop")
         }
         let report: @Sendable (String) -> Void =
             if let ctx { { ctx.write($0, to: .stderr) } } else { { FileHandle.standardError.write(Data($0.utf8)) } }
-        return try EventLoop(report: report).runUntilComplete(main)
+        return try asyncio.EventLoop(report: report).runUntilComplete(main)
     }
 
     /// The loop of the calling coroutine (`asyncio.get_running_loop()`).
-    public static var runningLoop: EventLoop {
-        guard let loop = EventLoop.current else {
-            preconditionFailure("no running event loop: call this inside AsyncIO.run")
+    public static func getRunningLoop() -> asyncio.EventLoop {
+        guard let loop = asyncio.EventLoop.current else {
+            preconditionFailure("no running event loop: call this inside asyncio.run")
         }
         return loop
     }
 
     /// `asyncio.current_task()`: the task running the caller.
-    public static func currentTask() -> AnyLoopTask { AnyLoopTask.running }
+    public static func currentTask() -> asyncio.AnyTask { asyncio.AnyTask.running }
 
     /// `await asyncio.sleep(seconds)`: a timer on the loop; the other coroutines run meanwhile.
-    /// `sleep(0)` (or less) gives the loop exactly one pass. Throws `CancelledError` if the
+    /// `time.sleep(0)` (or less) gives the loop exactly one pass. Throws `asyncio.CancelledError` if the
     /// task is cancelled while it waits.
     public static func sleep(_ seconds: Double) async throws {
-        let task = AnyLoopTask.running
+        let task = asyncio.AnyTask.running
         guard seconds > 0 else { return try await task.yieldOnce() }
-        let future = LoopFuture<Void>(loop: task.loop, waitKind: .sleep)
+        let future = asyncio.Future<Void>(loop: task.loop, waitKind: .sleep)
         let timer = task.loop.callLater(seconds) { if !future.done { try? future.setResult(()) } }
         defer { timer.cancel() }
         try await future.value
@@ -51,18 +51,18 @@ public enum AsyncIO {
     /// `asyncio.create_task(coro)`: starts `coroutine` as a task on the loop, to run in its
     /// next pass; `await task.value` collects its result.
     @discardableResult
-    public static func createTask<T: Sendable>(_ coroutine: @escaping Coroutine<T>) -> LoopTask<T> {
-        LoopTask(loop: runningLoop, coroutine)
+    public static func createTask<T: Sendable>(_ coroutine: @escaping Coroutine<T>) -> asyncio.Task<T> {
+        asyncio.Task(loop: getRunningLoop(), coroutine)
     }
 
     /// `await asyncio.gather(*coros)`: runs each coroutine as a task (started in argument
     /// order) and returns their results in argument order. The first error (a cancelled
-    /// child counts as `CancelledError`) is thrown as soon as it happens; the other tasks
+    /// child counts as `asyncio.CancelledError`) is thrown as soon as it happens; the other tasks
     /// run on, as in Python. Cancelling the caller cancels every child.
     @discardableResult
     public static func gather<T: Sendable>(_ coroutines: [Coroutine<T>]) async throws -> [T] {
-        let loop = runningLoop
-        let children = coroutines.map { LoopTask(loop: loop, $0) }
+        let loop = getRunningLoop()
+        let children = coroutines.map { asyncio.Task(loop: loop, $0) }
         let outer = GatheringFuture<[T]>(loop: loop, children: children)
         if children.isEmpty { try outer.setResult([]) }
         var finished = 0
@@ -77,7 +77,7 @@ public enum AsyncIO {
                     try? outer.setException(failure)
                 } else if finished == children.count {
                     if outer.cancelRequested {
-                        try? outer.setException(CancelledError())
+                        try? outer.setException(asyncio.CancelledError())
                     } else {
                         try? outer.setResult(children.compactMap { try? $0.result() })  // all succeeded
                     }
@@ -97,8 +97,8 @@ public enum AsyncIO {
 
     /// `asyncio.shield(aw)`: awaiting the result cancels only the outer future, never
     /// `task`, which runs on; the outer one gets `task`'s outcome when it is done.
-    public static func shield<T: Sendable>(_ task: LoopTask<T>) -> LoopFuture<T> {
-        let outer = LoopFuture<T>(loop: task.loop)
+    public static func shield<T: Sendable>(_ task: asyncio.Task<T>) -> asyncio.Future<T> {
+        let outer = asyncio.Future<T>(loop: task.loop)
         let innerCallback = task.addDoneCallback { _ in
             if outer.cancelled {
                 _ = task.takeFailure()  // marks it retrieved
@@ -115,27 +115,27 @@ public enum AsyncIO {
     }
 
     /// `asyncio.shield(coro)`: the coroutine as a task, shielded.
-    public static func shield<T: Sendable>(_ coroutine: @escaping Coroutine<T>) -> LoopFuture<T> {
+    public static func shield<T: Sendable>(_ coroutine: @escaping Coroutine<T>) -> asyncio.Future<T> {
         shield(createTask(coroutine))
     }
 
     /// `await asyncio.to_thread(fn)`: runs the blocking `fn` on the loop's default thread
-    /// pool (a `ThreadPoolExecutor` from `Futures`), so the loop keeps serving other
+    /// pool (a `concurrent.futures.ThreadPoolExecutor` from `Futures`), so the loop keeps serving other
     /// coroutines meanwhile. Cancelling the awaiting task drops a call not yet started;
     /// one that has started runs to its end, as a thread cannot be stopped.
     public static func toThread<T: Sendable>(_ fn: @escaping @Sendable () throws -> T) async throws -> T {
-        try await runningLoop.runInExecutor(nil, fn).value
+        try await getRunningLoop().runInExecutor(nil, fn).value
     }
 }
 
-extension EventLoop {
+extension asyncio.EventLoop {
     /// `loop.run_in_executor(executor, fn)`: submits `fn` to `executor` (the loop's default
     /// thread pool when nil) and returns an asyncio future for its result. Cancelling the
     /// future cancels the call if it has not started.
     public func runInExecutor<T: Sendable>(
-        _ executor: ThreadPoolExecutor?, _ fn: @escaping @Sendable () throws -> T
-    ) -> LoopFuture<T> {
-        let future = LoopFuture<T>(loop: self)
+        _ executor: concurrent.futures.ThreadPoolExecutor?, _ fn: @escaping @Sendable () throws -> T
+    ) -> asyncio.Future<T> {
+        let future = asyncio.Future<T>(loop: self)
         let work = (executor ?? defaultExecutor).submit(fn)
         future.addDoneCallback { _ in if future.cancelled { work.cancel() } }
         let destination = LoopBound(future)
@@ -146,7 +146,7 @@ extension EventLoop {
                 guard !future.done else { return }
                 do {
                     try future.setResult(try done.result())
-                } catch FuturesError.cancelled {
+                } catch is concurrent.futures.CancelledError {
                     future.cancel()
                 } catch {
                     try? future.setException(error)
@@ -160,7 +160,7 @@ extension EventLoop {
 /// Carries a loop-owned object through a closure that another thread holds but only the
 /// loop's thread calls.
 private struct LoopBound<Value>: @unchecked Sendable {
-    // @unchecked: `value` is only read inside `EventLoop.callSoon` callbacks, on the loop's thread.
+    // @unchecked: `value` is only read inside `asyncio.EventLoop.callSoon` callbacks, on the loop's thread.
     let value: Value
 
     init(_ value: Value) {
@@ -169,11 +169,11 @@ private struct LoopBound<Value>: @unchecked Sendable {
 }
 
 /// `gather`'s outer future (`_GatheringFuture`): cancelling it cancels the children.
-private final class GatheringFuture<T: Sendable>: LoopFuture<T>, @unchecked Sendable {
-    let children: [AnyLoopFuture]
+private final class GatheringFuture<T: Sendable>: asyncio.Future<T>, @unchecked Sendable {
+    let children: [asyncio.AnyFuture]
     private(set) var cancelRequested = false
 
-    init(loop: EventLoop, children: [AnyLoopFuture]) {
+    init(loop: asyncio.EventLoop, children: [asyncio.AnyFuture]) {
         self.children = children
         super.init(loop: loop)
     }
@@ -187,47 +187,49 @@ private final class GatheringFuture<T: Sendable>: LoopFuture<T>, @unchecked Send
     }
 }
 
-extension AsyncIO {
+extension asyncio {
     /// `asyncio.as_completed(coros)`: starts every coroutine as a task (in list order) and
     /// yields each outcome as it finishes (finishing order). `try outcome.get()` is
-    /// `await next_done`; a `CancelledError` thrown while waiting for the next one comes
+    /// `await next_done`; a `asyncio.CancelledError` thrown while waiting for the next one comes
     /// out that way too. Tasks still running when the iteration ends run on, as in Python.
-    public static func asCompleted<T: Sendable>(_ coroutines: [Coroutine<T>]) -> AsCompletedSequence<T> {
-        let loop = runningLoop
-        let done = AsyncQueue<LoopTask<T>>()
+    public static func asCompleted<T: Sendable>(_ coroutines: [Coroutine<T>]) -> asyncio.AsCompletedSequence<T> {
+        let loop = getRunningLoop()
+        let done = asyncio.Queue<asyncio.Task<T>>()
         for coroutine in coroutines {
-            let task = LoopTask(loop: loop, coroutine)
+            let task = asyncio.Task(loop: loop, coroutine)
             task.addDoneCallback { _ in try? done.putNowait(task) }
         }
-        return AsCompletedSequence(done: done, count: coroutines.count)
+        return asyncio.AsCompletedSequence(done: done, count: coroutines.count)
     }
 }
 
-/// What `AsyncIO.asCompleted` returns: one outcome per coroutine, in finishing order.
-public struct AsCompletedSequence<T: Sendable>: AsyncSequence, Sendable {
-    /// An outcome: `await next_done`'s value or error.
-    public typealias Element = Result<T, any Error>
-    let done: AsyncQueue<LoopTask<T>>
-    let count: Int
+extension asyncio {
+    /// What `asyncio.asCompleted` returns: one outcome per coroutine, in finishing order.
+    public struct AsCompletedSequence<T: Sendable>: AsyncSequence, Sendable {
+        /// An outcome: `await next_done`'s value or error.
+        public typealias Element = Result<T, any Error>
+        let done: asyncio.Queue<asyncio.Task<T>>
+        let count: Int
 
-    /// Iterates once over the outcomes.
-    public func makeAsyncIterator() -> Iterator {
-        Iterator(done: done, left: count)
-    }
+        /// Iterates once over the outcomes.
+        public func makeAsyncIterator() -> Iterator {
+            Iterator(done: done, left: count)
+        }
 
-    /// Waits for the next task to finish.
-    public struct Iterator: AsyncIteratorProtocol {
-        let done: AsyncQueue<LoopTask<T>>
-        var left: Int
+        /// Waits for the next task to finish.
+        public struct Iterator: AsyncIteratorProtocol {
+            let done: asyncio.Queue<asyncio.Task<T>>
+            var left: Int
 
-        /// The next outcome in finishing order; nil after the last.
-        public mutating func next() async -> Result<T, any Error>? {
-            guard left > 0 else { return nil }
-            left -= 1
-            do {
-                return .success(try await done.get().result())
-            } catch {
-                return .failure(error)
+            /// The next outcome in finishing order; nil after the last.
+            public mutating func next() async -> Result<T, any Error>? {
+                guard left > 0 else { return nil }
+                left -= 1
+                do {
+                    return .success(try await done.get().result())
+                } catch {
+                    return .failure(error)
+                }
             }
         }
     }

@@ -3,11 +3,11 @@ import Futures
 /// asyncio's `_LoopBoundMixin`: a synchronization object belongs to the first loop that
 /// has to make it wait, and using it from another loop is a `RuntimeError`.
 struct LoopBinding {
-    private var loop: EventLoop?
+    private var loop: asyncio.EventLoop?
 
     /// `self._get_loop()`: the running loop, which must be the one it is bound to.
-    mutating func loop(for owner: AnyObject, _ kind: String) throws -> EventLoop {
-        let running = AsyncIO.runningLoop
+    mutating func loop(for owner: AnyObject, _ kind: String) throws -> asyncio.EventLoop {
+        let running = asyncio.getRunningLoop()
         if loop == nil { loop = running }
         guard loop === running else {
             let address = String(UInt(bitPattern: ObjectIdentifier(owner).hashValue), radix: 16)
@@ -18,62 +18,64 @@ struct LoopBinding {
     }
 }
 
-/// `asyncio.Semaphore(n)`: at most `n` coroutines hold it at once; the others wait, in
-/// arrival order, without blocking the loop. Bound to the first loop it makes wait. Only
-/// used on the loop's thread, where coroutines run one at a time, so it needs no lock.
-public final class AsyncSemaphore: @unchecked Sendable {
-    // @unchecked: only touched on the owning loop's thread.
-    private var value: Int
-    private var waiters: [LoopFuture<Bool>] = []
-    private var binding = LoopBinding()
+extension asyncio {
+    /// `asyncio.Semaphore(n)`: at most `n` coroutines hold it at once; the others wait, in
+    /// arrival order, without blocking the loop. Bound to the first loop it makes wait. Only
+    /// used on the loop's thread, where coroutines run one at a time, so it needs no lock.
+    public final class Semaphore: @unchecked Sendable {
+        // @unchecked: only touched on the owning loop's thread.
+        private var value: Int
+        private var waiters: [asyncio.Future<Bool>] = []
+        private var binding = LoopBinding()
 
-    /// `asyncio.Semaphore(value=1)`; a negative value is a precondition failure (Python's `ValueError`).
-    public init(_ value: Int = 1) {
-        precondition(value >= 0, "Semaphore initial value must be >= 0")
-        self.value = value
-    }
-
-    /// `sem.locked()`: whether `acquire` would wait.
-    public var locked: Bool { value == 0 || waiters.contains { !$0.cancelled } }
-
-    /// `async with sem:` runs `body` holding one permit, released however `body` ends.
-    public func withPermit<R: Sendable>(_ body: () async throws -> R) async throws -> R {
-        try await acquire()
-        defer { release() }
-        return try await body()
-    }
-
-    /// `await sem.acquire()`. Throws `CancelledError` (holding nothing) if cancelled while
-    /// waiting, handing on a permit it was given meanwhile.
-    public func acquire() async throws {
-        if !locked {
-            value -= 1
-            return
+        /// `asyncio.Semaphore(value=1)`; a negative value is a precondition failure (Python's `ValueError`).
+        public init(_ value: Int = 1) {
+            precondition(value >= 0, "Semaphore initial value must be >= 0")
+            self.value = value
         }
-        let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Semaphore"), waitKind: .semaphore)
-        waiters.append(future)
-        do {
-            defer { waiters.removeAll { $0 === future } }
-            _ = try await future.value
-        } catch let error as CancelledError {
-            if !future.cancelled {
-                value += 1
-                wakeUpNext()
+
+        /// `sem.locked()`: whether `acquire` would wait.
+        public var locked: Bool { value == 0 || waiters.contains { !$0.cancelled } }
+
+        /// `async with sem:` runs `body` holding one permit, released however `body` ends.
+        public func withPermit<R: Sendable>(_ body: () async throws -> R) async throws -> R {
+            try await acquire()
+            defer { release() }
+            return try await body()
+        }
+
+        /// `await sem.acquire()`. Throws `asyncio.CancelledError` (holding nothing) if cancelled while
+        /// waiting, handing on a permit it was given meanwhile.
+        public func acquire() async throws {
+            if !locked {
+                value -= 1
+                return
             }
-            throw error
+            let future = asyncio.Future<Bool>(loop: try binding.loop(for: self, "Semaphore"), waitKind: .semaphore)
+            waiters.append(future)
+            do {
+                defer { waiters.removeAll { $0 === future } }
+                _ = try await future.value
+            } catch let error as asyncio.CancelledError {
+                if !future.cancelled {
+                    value += 1
+                    wakeUpNext()
+                }
+                throw error
+            }
+            if value > 0 { wakeUpNext() }
         }
-        if value > 0 { wakeUpNext() }
-    }
 
-    /// `sem.release()`: hands the permit to the longest waiter, if any.
-    public func release() {
-        value += 1
-        wakeUpNext()
-    }
+        /// `sem.release()`: hands the permit to the longest waiter, if any.
+        public func release() {
+            value += 1
+            wakeUpNext()
+        }
 
-    private func wakeUpNext() {
-        guard let next = waiters.first(where: { !$0.done }) else { return }
-        value -= 1
-        try? next.setResult(true)
+        private func wakeUpNext() {
+            guard let next = waiters.first(where: { !$0.done }) else { return }
+            value -= 1
+            try? next.setResult(true)
+        }
     }
 }

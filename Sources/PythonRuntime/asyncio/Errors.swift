@@ -1,54 +1,45 @@
 import Futures
 
-/// `asyncio.CancelledError`: thrown once, at the `await` where a cancelled task was
-/// suspended (`task.cancel(msg)` gives it its message). A coroutine may catch it, clean up,
-/// and even `await` again; a task whose coroutine lets it escape ends up cancelled.
-public struct CancelledError: Error, Sendable, CustomStringConvertible, PythonNamedError {
-    /// The `msg` given to `cancel`, if any (`exc.args`).
-    public let message: String?
+extension asyncio {
+    /// `asyncio.CancelledError`: thrown once, at the `await` where a cancelled task was
+    /// suspended (`task.cancel(msg)` gives it its message). A coroutine may catch it, clean up,
+    /// and even `await` again; a task whose coroutine lets it escape ends up cancelled.
+    public struct CancelledError: Error, Sendable, CustomStringConvertible, PythonNamedError {
+        /// The `msg` given to `cancel`, if any (`exc.args`).
+        public let message: String?
 
-    /// `CancelledError(msg)`.
-    public init(_ message: String? = nil) {
-        self.message = message
+        /// `asyncio.CancelledError(msg)`.
+        public init(_ message: String? = nil) {
+            self.message = message
+        }
+
+        /// `str(exc)`: the message, or empty.
+        public var description: String { message ?? "" }
+        /// `type(exc).__name__`.
+        public var pythonName: String { "CancelledError" }
+        /// `str(exc)`.
+        public var pythonMessage: String { description }
     }
-
-    /// `str(exc)`: the message, or empty.
-    public var description: String { message ?? "" }
-    /// `type(exc).__name__`.
-    public var pythonName: String { "CancelledError" }
-    /// `str(exc)`.
-    public var pythonMessage: String { description }
 }
 
-/// Python's `TimeoutError` (asyncio's, since 3.11), raised by `AsyncIO.waitFor` and
-/// `AsyncIO.timeout` (shown as `TimeoutError` if a port lets it escape).
-public struct TimeoutError: Error, Sendable, CustomStringConvertible, PythonNamedError {
-    /// `TimeoutError()`.
-    public init() {}
-    /// `str(exc)`: empty, as Python raises it.
-    public var description: String { "" }
-    /// `type(exc).__name__`.
-    public var pythonName: String { "TimeoutError" }
-    /// `str(exc)`: empty.
-    public var pythonMessage: String { "" }
-}
+extension asyncio {
+    /// `asyncio.InvalidStateError`: a future's result asked for too early, or set twice.
+    public struct InvalidStateError: Error, Sendable, CustomStringConvertible, PythonNamedError {
+        /// CPython's message, e.g. `Result is not set.`
+        public let message: String
 
-/// `asyncio.InvalidStateError`: a future's result asked for too early, or set twice.
-public struct InvalidStateError: Error, Sendable, CustomStringConvertible, PythonNamedError {
-    /// CPython's message, e.g. `Result is not set.`
-    public let message: String
+        /// `asyncio.InvalidStateError(message)`.
+        public init(_ message: String) {
+            self.message = message
+        }
 
-    /// `InvalidStateError(message)`.
-    public init(_ message: String) {
-        self.message = message
+        /// `str(exc)`.
+        public var description: String { message }
+        /// `type(exc).__name__`.
+        public var pythonName: String { "InvalidStateError" }
+        /// `str(exc)`.
+        public var pythonMessage: String { message }
     }
-
-    /// `str(exc)`.
-    public var description: String { message }
-    /// `type(exc).__name__`.
-    public var pythonName: String { "InvalidStateError" }
-    /// `str(exc)`.
-    public var pythonMessage: String { message }
 }
 
 /// Python's `ExceptionGroup` as `asyncio.TaskGroup` raises it: its message and the errors
@@ -76,26 +67,30 @@ public struct ExceptionGroup: Error, Sendable, CustomStringConvertible, PythonNa
     public var pythonMessage: String { description }
 }
 
-/// `asyncio.QueueEmpty`, from `AsyncQueue.getNowait` on an empty queue.
-public struct QueueEmpty: Error, Sendable, CustomStringConvertible, PythonNamedError {
-    /// `QueueEmpty()`.
-    public init() {}
-    /// `str(exc)`: empty, as Python raises it.
-    public var description: String { "" }
-    /// `type(exc).__name__`.
-    public var pythonName: String { "QueueEmpty" }
-    /// `str(exc)`: empty.
-    public var pythonMessage: String { "" }
+extension asyncio {
+    /// `asyncio.QueueEmpty`, from `asyncio.Queue.getNowait` on an empty queue.
+    public struct QueueEmpty: Error, Sendable, CustomStringConvertible, PythonNamedError {
+        /// `asyncio.QueueEmpty()`.
+        public init() {}
+        /// `str(exc)`: empty, as Python raises it.
+        public var description: String { "" }
+        /// `type(exc).__name__`.
+        public var pythonName: String { "QueueEmpty" }
+        /// `str(exc)`: empty.
+        public var pythonMessage: String { "" }
+    }
 }
 
-/// `asyncio.QueueFull`, from `AsyncQueue.putNowait` on a full queue.
-public struct QueueFull: Error, Sendable, CustomStringConvertible, PythonNamedError {
-    /// `QueueFull()`.
-    public init() {}
-    /// `str(exc)`: empty, as Python raises it.
-    public var description: String { "" }
-    /// `type(exc).__name__`.
-    public var pythonName: String { "QueueFull" }
-    /// `str(exc)`: empty.
-    public var pythonMessage: String { "" }
+extension asyncio {
+    /// `asyncio.QueueFull`, from `asyncio.Queue.putNowait` on a full queue.
+    public struct QueueFull: Error, Sendable, CustomStringConvertible, PythonNamedError {
+        /// `asyncio.QueueFull()`.
+        public init() {}
+        /// `str(exc)`: empty, as Python raises it.
+        public var description: String { "" }
+        /// `type(exc).__name__`.
+        public var pythonName: String { "QueueFull" }
+        /// `str(exc)`: empty.
+        public var pythonMessage: String { "" }
+    }
 }

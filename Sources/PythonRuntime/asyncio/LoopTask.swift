@@ -1,165 +1,169 @@
-/// What every `asyncio.Task` has, whatever its result type: a name and asyncio's own
-/// cancellation state. Swift's task cancellation is not used: it is sticky (every later
-/// wait would throw at once), where asyncio's is one-shot. Here, as in CPython's
-/// `Task.cancel`, cancelling a task that waits on a future cancels that future, which
-/// wakes the task with `CancelledError` at that one `await`; a task that is not waiting
-/// (ready to run, or not started) gets it at its next step instead (`_must_cancel`).
-public class AnyLoopTask: AnyLoopFuture, @unchecked Sendable {
-    // @unchecked: only touched on `loop`'s thread.
+extension asyncio {
+    /// What every `asyncio.Task` has, whatever its result type: a name and asyncio's own
+    /// cancellation state. Swift's task cancellation is not used: it is sticky (every later
+    /// wait would throw at once), where asyncio's is one-shot. Here, as in CPython's
+    /// `Task.cancel`, cancelling a task that waits on a future cancels that future, which
+    /// wakes the task with `asyncio.CancelledError` at that one `await`; a task that is not waiting
+    /// (ready to run, or not started) gets it at its next step instead (`_must_cancel`).
+    public class AnyTask: asyncio.AnyFuture, @unchecked Sendable {
+        // @unchecked: only touched on `loop`'s thread.
 
-    /// The task whose coroutine is running (`asyncio.current_task()`).
-    @TaskLocal static var current: AnyLoopTask?
+        /// The task whose coroutine is running (`asyncio.current_task()`).
+        @TaskLocal static var current: asyncio.AnyTask?
 
-    /// `task.get_name()`: `Task-1` for `AsyncIO.run`'s main coroutine, then `Task-2`, ...
-    public private(set) var name = ""
-    private var mustCancel = false
-    private var cancelMessage: String?
-    private var cancelsRequested = 0
-    /// The future the task is suspended on (`_fut_waiter`), kept until the task next runs.
-    private var waitingOn: AnyLoopFuture?
-    /// The task's row on the cell's timeline, under its loop thread's, when one is recorded.
-    private var timelineTrack: TimelineTrack?
+        /// `task.get_name()`: `Task-1` for `asyncio.run`'s main coroutine, then `Task-2`, ...
+        public private(set) var name = ""
+        private var mustCancel = false
+        private var cancelMessage: String?
+        private var cancelsRequested = 0
+        /// The future the task is suspended on (`_fut_waiter`), kept until the task next runs.
+        private var waitingOn: asyncio.AnyFuture?
+        /// The task's row on the cell's timeline, under its loop thread's, when one is recorded.
+        private var timelineTrack: TimelineTrack?
 
-    init(loop: EventLoop) {
-        super.init(loop: loop, waitKind: .future)
-        name = loop.register(self)
-        if let recorder = PyInterpreter.current?.timeline {
-            timelineTrack = recorder.addTrack(named: name, kind: .task, parent: recorder.track())
+        init(loop: asyncio.EventLoop) {
+            super.init(loop: loop, waitKind: .future)
+            name = loop.register(self)
+            if let recorder = PyInterpreter.current?.timeline {
+                timelineTrack = recorder.addTrack(named: name, kind: .task, parent: recorder.track())
+            }
         }
-    }
 
-    /// The timeline: the task now runs a step, waits on a future, or is done.
-    func recordTimeline(_ state: ThreadState) {
-        timelineTrack?.append(state, at: TimelineRecorder.now())
-    }
-
-    override var kindName: String { "Task" }
-
-    override func repr(failure: any Error) -> String {
-        "<Task finished name='\(name)' exception=\(pythonRepr(of: failure))>"
-    }
-
-    /// The task running the caller; a precondition that there is one, as asyncio's
-    /// awaitables need one.
-    static var running: AnyLoopTask {
-        guard let task = current else { preconditionFailure("await outside a task: call this inside AsyncIO.run") }
-        return task
-    }
-
-    // MARK: Cancelling (asyncio.Task's)
-
-    /// `task.cancel(msg=None)`: asks the task to stop. If it waits on a future, that future
-    /// is cancelled and the task gets `CancelledError` at its `await`; otherwise it gets it
-    /// at the next step. False if the task is already done.
-    @discardableResult
-    public override func cancel(_ message: String? = nil) -> Bool {
-        logTraceback = false
-        if done { return false }
-        cancelsRequested += 1
-        if let waitingOn, waitingOn.cancel(message) { return true }
-        mustCancel = true
-        cancelMessage = message
-        return true
-    }
-
-    /// `task.cancelling()`: how many cancellation requests are pending (3.11).
-    public func cancelling() -> Int { cancelsRequested }
-
-    /// `task.uncancel()`: withdraws one cancellation request; returns how many remain (3.11).
-    @discardableResult
-    public func uncancel() -> Int {
-        if cancelsRequested > 0 { cancelsRequested -= 1 }
-        return cancelsRequested
-    }
-
-    // MARK: Stepping
-
-    /// Suspends the task until `future` is done: `yield fut` in `Future.__await__`, then
-    /// `Task.__wakeup` and `__step`. Throws the future's error, or `CancelledError` if the
-    /// task was cancelled meanwhile and the future did not carry it.
-    func suspend(on future: AnyLoopFuture) async throws {
-        waitingOn = future
-        recordTimeline(future.waitKind)
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            future.addWaker { continuation.resume() }
-            if mustCancel, future.cancel(cancelMessage) { mustCancel = false }
+        /// The timeline: the task now runs a step, waits on a future, or is done.
+        func recordTimeline(_ state: ThreadState) {
+            timelineTrack?.append(state, at: TimelineRecorder.now())
         }
-        waitingOn = nil
-        recordTimeline(.running)
-        var failure = future.takeFailure()
-        if mustCancel {
+
+        override var kindName: String { "Task" }
+
+        override func repr(failure: any Error) -> String {
+            "<Task finished name='\(name)' exception=\(pythonRepr(of: failure))>"
+        }
+
+        /// The task running the caller; a precondition that there is one, as asyncio's
+        /// awaitables need one.
+        static var running: asyncio.AnyTask {
+            guard let task = current else { preconditionFailure("await outside a task: call this inside asyncio.run") }
+            return task
+        }
+
+        // MARK: Cancelling (asyncio.Task's)
+
+        /// `task.cancel(msg=None)`: asks the task to stop. If it waits on a future, that future
+        /// is cancelled and the task gets `asyncio.CancelledError` at its `await`; otherwise it gets it
+        /// at the next step. False if the task is already done.
+        @discardableResult
+        public override func cancel(_ message: String? = nil) -> Bool {
+            logTraceback = false
+            if done { return false }
+            cancelsRequested += 1
+            if let waitingOn, waitingOn.cancel(message) { return true }
+            mustCancel = true
+            cancelMessage = message
+            return true
+        }
+
+        /// `task.cancelling()`: how many cancellation requests are pending (3.11).
+        public func cancelling() -> Int { cancelsRequested }
+
+        /// `task.uncancel()`: withdraws one cancellation request; returns how many remain (3.11).
+        @discardableResult
+        public func uncancel() -> Int {
+            if cancelsRequested > 0 { cancelsRequested -= 1 }
+            return cancelsRequested
+        }
+
+        // MARK: Stepping
+
+        /// Suspends the task until `future` is done: `yield fut` in `concurrent.futures.Future.__await__`, then
+        /// `Task.__wakeup` and `__step`. Throws the future's error, or `asyncio.CancelledError` if the
+        /// task was cancelled meanwhile and the future did not carry it.
+        func suspend(on future: asyncio.AnyFuture) async throws {
+            waitingOn = future
+            recordTimeline(future.waitKind)
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                future.addWaker { continuation.resume() }
+                if mustCancel, future.cancel(cancelMessage) { mustCancel = false }
+            }
+            waitingOn = nil
+            recordTimeline(.running)
+            var failure = future.takeFailure()
+            if mustCancel {
+                mustCancel = false
+                if !(failure is asyncio.CancelledError) { failure = asyncio.CancelledError(cancelMessage) }
+            }
+            if let failure { throw failure }
+        }
+
+        /// A bare `yield` (`asyncio.sleep(0)`): gives the loop exactly one pass, then throws
+        /// `asyncio.CancelledError` if the task was cancelled meanwhile.
+        func yieldOnce() async throws {
+            await loop.yieldOnePass()
+            try checkMustCancel()
+        }
+
+        /// The start of a step: a pending cancellation is raised here, once.
+        func checkMustCancel() throws {
+            guard mustCancel else { return }
             mustCancel = false
-            if !(failure is CancelledError) { failure = CancelledError(cancelMessage) }
+            throw asyncio.CancelledError(cancelMessage)
         }
-        if let failure { throw failure }
-    }
 
-    /// A bare `yield` (`asyncio.sleep(0)`): gives the loop exactly one pass, then throws
-    /// `CancelledError` if the task was cancelled meanwhile.
-    func yieldOnce() async throws {
-        await loop.yieldOnePass()
-        try checkMustCancel()
-    }
-
-    /// The start of a step: a pending cancellation is raised here, once.
-    func checkMustCancel() throws {
-        guard mustCancel else { return }
-        mustCancel = false
-        throw CancelledError(cancelMessage)
-    }
-
-    /// The coroutine returned (or threw) while a cancellation was pending: the task ends
-    /// cancelled all the same (`__step`'s `StopIteration` branch).
-    func finishPendingCancel() -> Bool {
-        guard mustCancel else { return false }
-        mustCancel = false
-        return cancelFuture(cancelMessage)
+        /// The coroutine returned (or threw) while a cancellation was pending: the task ends
+        /// cancelled all the same (`__step`'s `StopIteration` branch).
+        func finishPendingCancel() -> Bool {
+            guard mustCancel else { return false }
+            mustCancel = false
+            return cancelFuture(cancelMessage)
+        }
     }
 }
 
-/// `asyncio.Task`: a coroutine running on the loop, made by `AsyncIO.createTask`. It starts
-/// in the loop's next pass; `await task.value` waits for its result.
-public final class LoopTask<T: Sendable>: AnyLoopTask, @unchecked Sendable {
-    // @unchecked: only touched on `loop`'s thread.
+extension asyncio {
+    /// `asyncio.Task`: a coroutine running on the loop, made by `asyncio.createTask`. It starts
+    /// in the loop's next pass; `await task.value` waits for its result.
+    public final class Task<T: Sendable>: asyncio.AnyTask, @unchecked Sendable {
+        // @unchecked: only touched on `loop`'s thread.
 
-    init(loop: EventLoop, _ coroutine: @escaping @Sendable () async throws -> T) {
-        super.init(loop: loop)
-        Task(executorPreference: loop) { [self] in
-            await EventLoop.$current.withValue(loop) {
-                await AnyLoopTask.$current.withValue(self) { await run(coroutine) }
+        init(loop: asyncio.EventLoop, _ coroutine: @escaping @Sendable () async throws -> T) {
+            super.init(loop: loop)
+            _Concurrency.Task(executorPreference: loop) { [self] in
+                await asyncio.EventLoop.$current.withValue(loop) {
+                    await asyncio.AnyTask.$current.withValue(self) { await run(coroutine) }
+                }
             }
         }
-    }
 
-    private func run(_ coroutine: @escaping @Sendable () async throws -> T) async {
-        recordTimeline(.running)
-        defer { recordTimeline(.idle) }
-        do {
-            try checkMustCancel()  // cancelled before it started: the body never runs
-            let value = try await coroutine()
-            if !finishPendingCancel() { _ = complete(.succeeded(value)) }
-        } catch let cancelled as CancelledError {
-            _ = cancelFuture(cancelled.message)
-        } catch {
-            try? setException(error)
+        private func run(_ coroutine: @escaping @Sendable () async throws -> T) async {
+            recordTimeline(.running)
+            defer { recordTimeline(.idle) }
+            do {
+                try checkMustCancel()  // cancelled before it started: the body never runs
+                let value = try await coroutine()
+                if !finishPendingCancel() { _ = complete(.succeeded(value)) }
+            } catch let cancelled as asyncio.CancelledError {
+                _ = cancelFuture(cancelled.message)
+            } catch {
+                try? setException(error)
+            }
+            loop.unregister(self)
         }
-        loop.unregister(self)
-    }
 
-    /// `task.result()`: the value, or the error it failed with.
-    /// - Throws: `CancelledError` if cancelled, `InvalidStateError` if not done.
-    public func result() throws -> T {
-        if case .succeeded(let value) = outcome, let value = value as? T { return value }
-        if let failure = takeFailure() { throw failure }
-        throw InvalidStateError("Result is not set.")
-    }
+        /// `task.result()`: the value, or the error it failed with.
+        /// - Throws: `asyncio.CancelledError` if cancelled, `asyncio.InvalidStateError` if not done.
+        public func result() throws -> T {
+            if case .succeeded(let value) = outcome, let value = value as? T { return value }
+            if let failure = takeFailure() { throw failure }
+            throw asyncio.InvalidStateError("Result is not set.")
+        }
 
-    /// `await task`: suspends the calling task until this one is done, then returns its
-    /// result or throws its error. Cancelling the caller meanwhile cancels this task too.
-    public var value: T {
-        get async throws {
-            if !done { try await AnyLoopTask.running.suspend(on: self) }
-            return try result()
+        /// `await task`: suspends the calling task until this one is done, then returns its
+        /// result or throws its error. Cancelling the caller meanwhile cancels this task too.
+        public var value: T {
+            get async throws {
+                if !done { try await asyncio.AnyTask.running.suspend(on: self) }
+                return try result()
+            }
         }
     }
 }

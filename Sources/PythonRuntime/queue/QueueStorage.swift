@@ -1,109 +1,117 @@
-/// How a `queue` look-alike keeps its items: CPython's `Queue` subclasses differ only in
-/// their `_put` and `_get`, and so do `PyQueue`, `PyLifoQueue` and `PyPriorityQueue`.
-public protocol QueueStorage: Sendable {
-    associatedtype Element: Sendable
-    init()
-    var count: Int { get }
-    /// `_put(item)`.
-    mutating func put(_ item: Element)
-    /// `_get()`; only called when `count > 0`.
-    mutating func get() -> Element
-}
-
-/// `queue.Queue`'s order: first in, first out (CPython keeps a `deque`).
-public struct FIFOStorage<Element: Sendable>: QueueStorage {
-    private var items: [Element] = []
-    private var head = 0
-
-    public init() {}
-
-    public var count: Int { items.count - head }
-
-    public mutating func put(_ item: Element) {
-        items.append(item)
-    }
-
-    public mutating func get() -> Element {
-        let item = items[head]
-        head += 1
-        if head >= 32 && head * 2 >= items.count {  // drop the taken prefix now and then
-            items.removeFirst(head)
-            head = 0
-        }
-        return item
+extension queue {
+    /// How a `queue` look-alike keeps its items: CPython's `Queue` subclasses differ only in
+    /// their `_put` and `_get`, and so do `queue.Queue`, `queue.LifoQueue` and `queue.PriorityQueue`.
+    public protocol QueueStorage: Sendable {
+        associatedtype Element: Sendable
+        init()
+        var count: Int { get }
+        /// `_put(item)`.
+        mutating func put(_ item: Element)
+        /// `_get()`; only called when `count > 0`.
+        mutating func get() -> Element
     }
 }
 
-/// `queue.LifoQueue`'s order: last in, first out.
-public struct LIFOStorage<Element: Sendable>: QueueStorage {
-    private var items: [Element] = []
+extension queue {
+    /// `queue.Queue`'s order: first in, first out (CPython keeps a `deque`).
+    public struct FIFOStorage<Element: Sendable>: queue.QueueStorage {
+        private var items: [Element] = []
+        private var head = 0
 
-    public init() {}
+        public init() {}
 
-    public var count: Int { items.count }
+        public var count: Int { items.count - head }
 
-    public mutating func put(_ item: Element) {
-        items.append(item)
-    }
+        public mutating func put(_ item: Element) {
+            items.append(item)
+        }
 
-    public mutating func get() -> Element {
-        items.removeLast()
+        public mutating func get() -> Element {
+            let item = items[head]
+            head += 1
+            if head >= 32 && head * 2 >= items.count {  // drop the taken prefix now and then
+                items.removeFirst(head)
+                head = 0
+            }
+            return item
+        }
     }
 }
 
-/// `queue.PriorityQueue`'s order: smallest first, by CPython's `heapq` algorithm step for
-/// step, so items that compare equal come out in the same order as in Python.
-public struct HeapStorage<Element: Comparable & Sendable>: QueueStorage {
-    private var heap: [Element] = []
+extension queue {
+    /// `queue.LifoQueue`'s order: last in, first out.
+    public struct LIFOStorage<Element: Sendable>: queue.QueueStorage {
+        private var items: [Element] = []
 
-    public init() {}
+        public init() {}
 
-    public var count: Int { heap.count }
+        public var count: Int { items.count }
 
-    /// `heapq.heappush`.
-    public mutating func put(_ item: Element) {
-        heap.append(item)
-        siftDown(from: 0, heap.count - 1)
-    }
-
-    /// `heapq.heappop`.
-    public mutating func get() -> Element {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return last }
-        let smallest = heap[0]
-        heap[0] = last
-        siftUp(0)
-        return smallest
-    }
-
-    /// heapq's `_siftdown(heap, startpos, pos)`: moves the item at `pos` up towards the root.
-    private mutating func siftDown(from start: Int, _ position: Int) {
-        var pos = position
-        let newItem = heap[pos]
-        while pos > start {
-            let parentPos = (pos - 1) >> 1
-            let parent = heap[parentPos]
-            guard newItem < parent else { break }
-            heap[pos] = parent
-            pos = parentPos
+        public mutating func put(_ item: Element) {
+            items.append(item)
         }
-        heap[pos] = newItem
-    }
 
-    /// heapq's `_siftup(heap, pos)`: the smaller child rises until a leaf, then a siftdown.
-    private mutating func siftUp(_ position: Int) {
-        var pos = position
-        let end = heap.count
-        let newItem = heap[pos]
-        var child = 2 * pos + 1
-        while child < end {
-            let right = child + 1
-            if right < end && !(heap[child] < heap[right]) { child = right }
-            heap[pos] = heap[child]
-            pos = child
-            child = 2 * pos + 1
+        public mutating func get() -> Element {
+            items.removeLast()
         }
-        heap[pos] = newItem
-        siftDown(from: position, pos)
+    }
+}
+
+extension queue {
+    /// `queue.PriorityQueue`'s order: smallest first, by CPython's `heapq` algorithm step for
+    /// step, so items that compare equal come out in the same order as in Python.
+    public struct HeapStorage<Element: Comparable & Sendable>: queue.QueueStorage {
+        private var heap: [Element] = []
+
+        public init() {}
+
+        public var count: Int { heap.count }
+
+        /// `heapq.heappush`.
+        public mutating func put(_ item: Element) {
+            heap.append(item)
+            siftDown(from: 0, heap.count - 1)
+        }
+
+        /// `heapq.heappop`.
+        public mutating func get() -> Element {
+            let last = heap.removeLast()
+            guard !heap.isEmpty else { return last }
+            let smallest = heap[0]
+            heap[0] = last
+            siftUp(0)
+            return smallest
+        }
+
+        /// heapq's `_siftdown(heap, startpos, pos)`: moves the item at `pos` up towards the root.
+        private mutating func siftDown(from start: Int, _ position: Int) {
+            var pos = position
+            let newItem = heap[pos]
+            while pos > start {
+                let parentPos = (pos - 1) >> 1
+                let parent = heap[parentPos]
+                guard newItem < parent else { break }
+                heap[pos] = parent
+                pos = parentPos
+            }
+            heap[pos] = newItem
+        }
+
+        /// heapq's `_siftup(heap, pos)`: the smaller child rises until a leaf, then a siftdown.
+        private mutating func siftUp(_ position: Int) {
+            var pos = position
+            let end = heap.count
+            let newItem = heap[pos]
+            var child = 2 * pos + 1
+            while child < end {
+                let right = child + 1
+                if right < end && !(heap[child] < heap[right]) { child = right }
+                heap[pos] = heap[child]
+                pos = child
+                child = 2 * pos + 1
+            }
+            heap[pos] = newItem
+            siftDown(from: position, pos)
+        }
     }
 }

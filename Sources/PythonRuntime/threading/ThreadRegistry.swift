@@ -5,16 +5,16 @@ import Foundation
 /// they started. Each `PyInterpreter` stands for a Python process of its own, so it has its own.
 final class ThreadRegistry: Sendable {
     /// `threading.main_thread()`: the thread that runs the interpreter's cells.
-    let main = PyThread(mainThread: ())
+    let main = threading.Thread(mainThread: ())
 
     private struct State: Sendable {
         var counter = 0
         var dummies = 0
         /// Started and not yet finished, oldest first, with their daemon flags.
-        var alive: [(thread: PyThread, daemon: Bool)] = []
+        var alive: [(thread: threading.Thread, daemon: Bool)] = []
         /// `_DummyThread`s for OS threads that `threading` did not start (pool workers), by
         /// ident, with the OS (job) name each was made for.
-        var foreign: [Int: (thread: PyThread, osName: String)] = [:]
+        var foreign: [Int: (thread: threading.Thread, osName: String)] = [:]
     }
 
     private let state = Monitor(State(), waitKind: .join)
@@ -29,24 +29,24 @@ final class ThreadRegistry: Sendable {
         return targetName.map { "Thread-\(number) (\($0))" } ?? "Thread-\(number)"
     }
 
-    func started(_ thread: PyThread, daemon: Bool) {
+    func started(_ thread: threading.Thread, daemon: Bool) {
         state.withLock { $0.alive.append((thread, daemon)) }
     }
 
-    func finished(_ thread: PyThread) {
+    func finished(_ thread: threading.Thread) {
         state.withLock { s in s.alive.removeAll { $0.thread === thread } }
     }
 
     /// `threading.enumerate()`: MainThread, then the threads alive in the order they started.
-    var active: [PyThread] {
+    var active: [threading.Thread] {
         [main] + state.withLock { $0.alive.map(\.thread) }
     }
 
     /// The `_DummyThread` standing for the calling OS thread, which `threading` did not start
-    /// (a `ThreadPoolExecutor` worker): named after the OS thread, else `Dummy-N` as CPython's.
+    /// (a `concurrent.futures.ThreadPoolExecutor` worker): named after the OS thread, else `Dummy-N` as CPython's.
     /// Unlike CPython's it is not counted by `active_count()`: nothing tells when it ends.
-    func dummy() -> PyThread {
-        let ident = getIdent()
+    func dummy() -> threading.Thread {
+        let ident = threading.getIdent()
         let osName = ThreadCache.currentJobName ?? Thread.current.name ?? ""
         return state.withLock { s in
             // A cached OS thread runs one executor's job, then another's: it is that job's
@@ -57,7 +57,7 @@ final class ThreadRegistry: Sendable {
                 s.dummies += 1
                 name = "Dummy-\(s.dummies)"
             }
-            let dummy = PyThread(foreignNamed: name)
+            let dummy = threading.Thread(foreignNamed: name)
             s.foreign[ident] = (dummy, osName)
             return dummy
         }
@@ -83,42 +83,50 @@ var currentThreads: ThreadRegistry {
     (PyInterpreter.current ?? .processWide).threads
 }
 
-/// Python's `threading.current_thread()`: the `PyThread` running the caller; `MainThread`
-/// on the thread that runs the interpreter's cell (`PyInterpreter.run`); for other threads
-/// (a pool's workers) a stand-in like CPython's `_DummyThread`.
-public func currentThread() -> PyThread {
-    let slot = ThreadSlot.current
-    if let thread = slot.thread { return thread }
-    let interpreter = PyInterpreter.current
-    if let main = slot.mainOf, interpreter == nil || interpreter === main {
-        return main.threads.main
+extension threading {
+    /// Python's `threading.current_thread()`: the `threading.Thread` running the caller; `MainThread`
+    /// on the thread that runs the interpreter's cell (`PyInterpreter.run`); for other threads
+    /// (a pool's workers) a stand-in like CPython's `_DummyThread`.
+    public static func currentThread() -> threading.Thread {
+        let slot = ThreadSlot.current
+        if let thread = slot.thread { return thread }
+        let interpreter = PyInterpreter.current
+        if let main = slot.mainOf, interpreter == nil || interpreter === main {
+            return main.threads.main
+        }
+        return (interpreter ?? .processWide).threads.dummy()
     }
-    return (interpreter ?? .processWide).threads.dummy()
 }
 
-/// Python's `threading.main_thread()`.
-public func mainThread() -> PyThread {
-    currentThreads.main
+extension threading {
+    /// Python's `threading.main_thread()`.
+    public static func mainThread() -> threading.Thread {
+        currentThreads.main
+    }
 }
 
-/// Python's `threading.enumerate()`: the threads alive in this interpreter, MainThread first.
-public func enumerate() -> [PyThread] {
-    currentThreads.active
+extension threading {
+    /// Python's `threading.enumerate()`: the threads alive in this interpreter, MainThread first.
+    public static func enumerate() -> [threading.Thread] {
+        currentThreads.active
+    }
 }
 
-/// Python's `threading.active_count()`: `len(threading.enumerate())`.
-public func activeCount() -> Int {
-    currentThreads.active.count
+extension threading {
+    /// Python's `threading.active_count()`: `len(threading.enumerate())`.
+    public static func activeCount() -> Int {
+        currentThreads.active.count
+    }
 }
 
 // MARK: The calling thread
 
 /// What `threading.current_thread()` needs to know about the calling OS thread: the
-/// `PyThread` whose target it is running, or the interpreter it is the main thread of.
+/// `threading.Thread` whose target it is running, or the interpreter it is the main thread of.
 /// A thread-local; only its own thread touches it, and both fields are set and cleared
 /// around the code they describe (threads are reused by `ThreadCache` afterwards).
 final class ThreadSlot {
-    var thread: PyThread?
+    var thread: threading.Thread?
     var mainOf: PyInterpreter?
     /// The timeline buffer this thread last recorded into (see `TimelineRecorder.track`).
     var timelineTrack: TimelineTrack?
@@ -131,19 +139,23 @@ final class ThreadSlot {
     private static let slots = ThreadLocal { ThreadSlot() }
 }
 
-/// Python's `threading.get_ident()`: the calling OS thread's identifier (its `pthread_t`,
-/// as CPython's is), unique among the threads alive at one time.
-public func getIdent() -> Int {
-    Int(bitPattern: UInt(pthread_self()))
+extension threading {
+    /// Python's `threading.get_ident()`: the calling OS thread's identifier (its `pthread_t`,
+    /// as CPython's is), unique among the threads alive at one time.
+    public static func getIdent() -> Int {
+        Int(bitPattern: UInt(pthread_self()))
+    }
 }
 
-/// Python's `threading.get_native_id()`: the kernel's id of the calling thread (`gettid`,
-/// read from the `/proc/thread-self` link, "<pid>/task/<tid>", since Swift cannot call
-/// `syscall`); -1 if /proc is not mounted.
-public func getNativeID() -> Int {
-    var buffer = [CChar](repeating: 0, count: 64)
-    let length = readlink("/proc/thread-self", &buffer, buffer.count - 1)
-    guard length > 0 else { return -1 }
-    let link = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    return link.split(separator: "/").last.flatMap { Int($0) } ?? -1
+extension threading {
+    /// Python's `threading.get_native_id()`: the kernel's id of the calling thread (`gettid`,
+    /// read from the `/proc/thread-self` link, "<pid>/task/<tid>", since Swift cannot call
+    /// `syscall`); -1 if /proc is not mounted.
+    public static func getNativeID() -> Int {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let length = readlink("/proc/thread-self", &buffer, buffer.count - 1)
+        guard length > 0 else { return -1 }
+        let link = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return link.split(separator: "/").last.flatMap { Int($0) } ?? -1
+    }
 }

@@ -18,8 +18,8 @@ final class GILWatchdogTests: XCTestCase {
                 // `start()` returns once the thread holds the GIL (as CPython's does); its sleep
                 // hands the GIL back, and when it wakes it waits for the GIL, which this
                 // thread keeps:
-                let other = PyThread {
-                    sleep(0.1)
+                let other = threading.Thread {
+                    time.sleep(0.1)
                     ctx.print("the other thread ran")
                 }
                 other.start()
@@ -51,8 +51,8 @@ final class GILWatchdogTests: XCTestCase {
         let registry = DemoRegistry([
             Fixture.demo(source, name: "released") { ctx in
                 let done = DispatchSemaphore(value: 0)
-                let other = PyThread {
-                    sleep(0.1)  // it needs the GIL again while the cell's thread waits below
+                let other = threading.Thread {
+                    time.sleep(0.1)  // it needs the GIL again while the cell's thread waits below
                     ctx.print("the other thread ran")
                     done.signal()
                 }

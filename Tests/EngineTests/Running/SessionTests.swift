@@ -19,7 +19,7 @@ final class SessionTests: XCTestCase {
                 return .none
             },
             Fixture.sessionDemo(sources[1], name: "second") { ctx, s in
-                sleep(0.05)
+                time.sleep(0.05)
                 s.log.append(ctx.interpreter === s.interpreter ? "second, same interpreter" : "second, another")
                 return .none
             },
@@ -62,14 +62,14 @@ final class SessionTests: XCTestCase {
         let sources = ["t = threading.Thread(target=runner)\nt.start()", "ready.set()\nt.join()", "t.is_alive()"]
         let registry = DemoRegistry([
             Fixture.sessionDemo(sources[0], name: "start") { ctx, s in
-                let thread = PyThread(name: "R0") {
+                let thread = threading.Thread(name: "R0") {
                     ctx.print("R0 at the start line")
                     _ = s.event.wait()
                     ctx.print("R0 running")
                 }
                 s.threads = [thread]
                 thread.start()
-                sleep(0.05)
+                time.sleep(0.05)
                 return .none
             },
             Fixture.sessionDemo(sources[1], name: "release") { _, s in
@@ -99,7 +99,7 @@ final class SessionTests: XCTestCase {
             },
             Fixture.sessionDemo(sources[1], name: "raise") { ctx, _ in
                 ctx.print("before")
-                throw PythonError("Empty", "")
+                throw queue.Empty()
             },
             Fixture.sessionDemo(sources[2], name: "use") { ctx, s in
                 ctx.print(s.log.joined())
@@ -141,7 +141,7 @@ final class SessionTests: XCTestCase {
         let sources = ["w = threading.Thread(target=wait, name='Waiter')\nw.start()", "1 + 1"]
         let registry = DemoRegistry([
             Fixture.sessionDemo(sources[0], name: "start") { _, s in
-                let waiter = PyThread(name: "Waiter") { _ = s.event.wait(timeout: 2) }
+                let waiter = threading.Thread(name: "Waiter") { _ = s.event.wait(timeout: 2) }
                 s.threads = [waiter]
                 waiter.start()
                 return .none
@@ -162,7 +162,7 @@ final class SessionTests: XCTestCase {
         let registry = DemoRegistry([
             Fixture.sessionDemo(sources[0], name: "slow") { ctx, _ in
                 ctx.print("started")
-                sleep(5.0)
+                time.sleep(5.0)
                 return .none
             },
             Fixture.sessionDemo(sources[1], name: "after") { ctx, _ in

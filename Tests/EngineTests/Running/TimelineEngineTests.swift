@@ -9,7 +9,7 @@ import XCTest
 final class TimelineEngineTests: XCTestCase {
     private func fixture() -> (Notebook, DemoRegistry) {
         let sleepers = Fixture.demo("sleepers()", name: "sleepers") { ctx in
-            let threads = (0..<2).map { _ in PyThread { sleep(0.05) } }
+            let threads = (0..<2).map { _ in threading.Thread { time.sleep(0.05) } }
             for t in threads { t.start() }
             for t in threads { t.join() }
             ctx.print("done")

@@ -57,9 +57,9 @@ final class MultiprocessingTests: XCTestCase {
             except ValueError as e: print("ValueError", e)
             """)
         var swift: [String] = []
-        swift.append("\(Multiprocessing.currentProcess().name) \(Multiprocessing.cpuCount())")
+        swift.append("\(multiprocessing.currentProcess().name) \(multiprocessing.cpuCount())")
         let check = FixtureFunctions.checkPositive
-        try Multiprocessing.Pool.with(processes: 2) { pool in
+        try multiprocessing.Pool.with(processes: 2) { pool in
             swift.append("\(try pool.starmap(MultiprocessingFunctions.power, [(2, 3), (3, 2), (10, 0)]))")
             let names = Set(try pool.map(MultiprocessingFunctions.processName, 0..<8, chunksize: 1))
             swift.append("\(names.count) \(names.sorted()[0])")
@@ -98,7 +98,7 @@ final class MultiprocessingTests: XCTestCase {
             }
             try pool.join()
         }
-        do { _ = try Multiprocessing.Pool(processes: 0) } catch let error as PythonError {
+        do { _ = try multiprocessing.Pool(processes: 0) } catch let error as PythonError {
             swift.append("\(error.ename) \(error.evalue)")
         }
         XCTAssertEqual(swift.map(numbersHidden), python.map(numbersHidden))
@@ -151,8 +151,8 @@ final class MultiprocessingTests: XCTestCase {
             except ValueError as e: print("ValueError", e)
             """)
         var swift: [String] = []
-        let queue = try Multiprocessing.Queue<Int>()
-        let producer = Multiprocessing.Process(
+        let queue = try multiprocessing.Queue<Int>()
+        let producer = multiprocessing.Process(
             target: MultiprocessingFunctions.produce, args: .init(queue: queue, count: 5))
         try producer.start()
         swift.append("\(try (0..<5).map { _ in try queue.get(timeout: 10) })")
@@ -160,9 +160,9 @@ final class MultiprocessingTests: XCTestCase {
         swift.append("\(producer.exitcode ?? -99)")
         do { _ = try queue.get(timeout: 0.05) } catch let error as PythonError { swift.append(error.ename) }
 
-        let (mine, theirs): (Multiprocessing.Connection<String>, Multiprocessing.Connection<String>) =
-            try Multiprocessing.pipe()
-        let talker = Multiprocessing.Process(target: MultiprocessingFunctions.talk, args: theirs, name: "talker")
+        let (mine, theirs): (multiprocessing.Connection<String>, multiprocessing.Connection<String>) =
+            try multiprocessing.Pipe()
+        let talker = multiprocessing.Process(target: MultiprocessingFunctions.talk, args: theirs, name: "talker")
         try talker.start()
         swift.append(try mine.recv())
         try mine.send("ab")
@@ -172,10 +172,10 @@ final class MultiprocessingTests: XCTestCase {
         swift.append(pythonBool(try mine.poll(1)))
         do { _ = try mine.recv() } catch let error as PythonError { swift.append(error.ename) }
 
-        let counts = try Multiprocessing.Array<Int32>(count: 4)
-        let lock = try Multiprocessing.Lock()
+        let counts = try multiprocessing.Array<Int32>(count: 4)
+        let lock = try multiprocessing.Lock()
         let bumpers = (0..<3).map { _ in
-            Multiprocessing.Process(
+            multiprocessing.Process(
                 target: MultiprocessingFunctions.bump, args: .init(counts: counts, lock: lock, times: 200))
         }
         for bumper in bumpers { try bumper.start() }
@@ -190,8 +190,8 @@ final class MultiprocessingTests: XCTestCase {
 
     /// Shared objects cross only by inheritance: in a pool call's arguments they are refused.
     func testAQueueCannotGoToAPoolCall() throws {
-        let queue = try Multiprocessing.Queue<Int>()
-        try Multiprocessing.Pool.with(processes: 1) { pool in
+        let queue = try multiprocessing.Queue<Int>()
+        try multiprocessing.Pool.with(processes: 1) { pool in
             let result = try pool.applyAsync(MultiprocessingFunctions.produce, .init(queue: queue, count: 1))
             assertPythonError(
                 try result.get(timeout: 10), "RuntimeError",
@@ -201,7 +201,7 @@ final class MultiprocessingTests: XCTestCase {
 
     /// `terminate()` (the end of `Pool.with`) leaves no worker behind.
     func testPoolWorkersDieWithTerminate() throws {
-        let pool = try Multiprocessing.Pool(processes: 2)
+        let pool = try multiprocessing.Pool(processes: 2)
         XCTAssertEqual(try pool.map(FixtureFunctions.square, [1, 2, 3]), [1, 4, 9])
         let pids = try (0..<2).map { _ in try pool.apply(FixtureFunctions.whoami, 0.0) }
         pool.terminate()

@@ -18,7 +18,7 @@ final class MultiprocessingWaitTests: XCTestCase {
     }
 
     func testEmptyQueueGetAnnouncesItsWaitAndAFullOneDoesNot() throws {
-        let queue = try Multiprocessing.Queue<String>()
+        let queue = try multiprocessing.Queue<String>()
         XCTAssertEqual(
             try announcedWaits { assertPythonError(try queue.get(timeout: 0.02), "Empty", "") },
             ["willBlock", "didUnblock"])
@@ -28,15 +28,15 @@ final class MultiprocessingWaitTests: XCTestCase {
     }
 
     func testContendedLockAndPipeReceiveAnnounceTheirWaits() throws {
-        let lock = try Multiprocessing.Lock()
+        let lock = try multiprocessing.Lock()
         try lock.acquire()
         XCTAssertEqual(
             try announcedWaits { XCTAssertFalse(try lock.acquire(timeout: 0.02)) }, ["willBlock", "didUnblock"])
         XCTAssertFalse(try lock.acquire(block: false))
         try lock.release()
 
-        let (reader, writer): (Multiprocessing.Connection<Int>, Multiprocessing.Connection<Int>) =
-            try Multiprocessing.pipe(duplex: false)
+        let (reader, writer): (multiprocessing.Connection<Int>, multiprocessing.Connection<Int>) =
+            try multiprocessing.Pipe(duplex: false)
         Thread {
             Thread.sleep(forTimeInterval: 0.05)
             try? writer.send(42)
@@ -49,7 +49,7 @@ final class MultiprocessingWaitTests: XCTestCase {
     }
 
     func testPoolResultsAnnounceTheirWaits() throws {
-        let pool = try Multiprocessing.Pool(processes: 1)
+        let pool = try multiprocessing.Pool(processes: 1)
         let slow = try pool.applyAsync(FixtureFunctions.whoami, 0.1)
         XCTAssertTrue(try announcedWaits { _ = try slow.get() }.contains("willBlock"))
         let timedOut = try pool.applyAsync(FixtureFunctions.whoami, 5)

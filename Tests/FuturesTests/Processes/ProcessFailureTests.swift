@@ -19,8 +19,8 @@ final class ProcessFailureTests: XCTestCase {
     }
 
     /// Submits two long tasks on two workers and waits until both run.
-    private func busyPool() throws -> (ProcessPoolExecutor, [Future<Int32>]) {
-        let pool = ProcessPoolExecutor(maxWorkers: 2)
+    private func busyPool() throws -> (concurrent.futures.ProcessPoolExecutor, [concurrent.futures.Future<Int32>]) {
+        let pool = concurrent.futures.ProcessPoolExecutor(maxWorkers: 2)
         let futures = try (0..<3).map { _ in try pool.submit(FixtureFunctions.whoami, 30) }
         XCTAssertTrue(eventually { pool.workerPIDs.count == 2 && futures.filter(\.running).count == 2 })
         return (pool, futures)
@@ -51,14 +51,14 @@ final class ProcessFailureTests: XCTestCase {
     }
 
     func testTerminateAllWorkersKillsEveryPoolAndProcess() throws {
-        let first = ProcessPoolExecutor(maxWorkers: 1)
-        let second = ProcessPoolExecutor(maxWorkers: 1)
+        let first = concurrent.futures.ProcessPoolExecutor(maxWorkers: 1)
+        let second = concurrent.futures.ProcessPoolExecutor(maxWorkers: 1)
         let running = [try first.submit(FixtureFunctions.whoami, 30), try second.submit(FixtureFunctions.whoami, 30)]
-        let child = Multiprocessing.Process(target: FixtureFunctions.whoami, args: 30)
+        let child = multiprocessing.Process(target: FixtureFunctions.whoami, args: 30)
         try child.start()
         XCTAssertTrue(eventually { running.allSatisfy(\.running) })
         let pids = first.workerPIDs + second.workerPIDs + [child.pid ?? 0]
-        ProcessPoolExecutor.terminateAllWorkers()
+        concurrent.futures.ProcessPoolExecutor.terminateAllWorkers()
         for future in running { assertPythonError(try future.result(timeout: 10), "BrokenProcessPool") }
         child.join(timeout: 10)
         XCTAssertEqual(child.exitcode, -SIGKILL)
@@ -70,11 +70,11 @@ final class ProcessFailureTests: XCTestCase {
     /// The error is the spawn's, as CPython's subprocess raises it for a missing program.
     func testAMissingExecutableFailsTheFutureInsteadOfHanging() throws {
         let missing = "[Errno 2] No such file or directory: '/nonexistent/worker'"
-        let pool = ProcessPoolExecutor(maxWorkers: 1, executable: "/nonexistent/worker")
+        let pool = concurrent.futures.ProcessPoolExecutor(maxWorkers: 1, executable: "/nonexistent/worker")
         let future = try pool.submit(FixtureFunctions.square, 2)
         assertPythonError(try future.result(timeout: 10), "FileNotFoundError", missing)
         pool.shutdown()
-        let child = Multiprocessing.Process(target: FixtureFunctions.bump, executable: "/nonexistent/worker")
+        let child = multiprocessing.Process(target: FixtureFunctions.bump, executable: "/nonexistent/worker")
         assertPythonError(try child.start(), "FileNotFoundError", missing)
         XCTAssertNil(child.pid)
     }
@@ -82,7 +82,7 @@ final class ProcessFailureTests: XCTestCase {
     func testADroppedPoolRetiresItsWorkers() throws {
         var pids: [Int32] = []
         do {
-            let pool = ProcessPoolExecutor(maxWorkers: 2)
+            let pool = concurrent.futures.ProcessPoolExecutor(maxWorkers: 2)
             _ = try pool.map(FixtureFunctions.whoami, [0.05, 0.05])
             pids = pool.workerPIDs
         }
@@ -132,7 +132,7 @@ final class ProcessFailureTests: XCTestCase {
     }
 }
 
-/// Where Python 3.11's `ProcessPoolExecutor` raises at `submit` rather than failing the future,
+/// Where Python 3.11's `concurrent.futures.ProcessPoolExecutor` raises at `submit` rather than failing the future,
 /// compared with the real python3.
 final class ProcessSubmitRefusalTests: XCTestCase {
     override func setUpWithError() throws {
@@ -160,7 +160,7 @@ final class ProcessSubmitRefusalTests: XCTestCase {
             """)
     }
 
-    private func swiftRaises(_ pool: ProcessPoolExecutor) -> [String] {
+    private func swiftRaises(_ pool: concurrent.futures.ProcessPoolExecutor) -> [String] {
         func describe(_ call: () throws -> Void) -> String {
             do {
                 try call()
@@ -177,7 +177,7 @@ final class ProcessSubmitRefusalTests: XCTestCase {
 
     func testSubmitAfterShutdownRaisesAtOnce() throws {
         let expected = try pythonRaises("    pool.shutdown()")
-        let pool = ProcessPoolExecutor(maxWorkers: 1)
+        let pool = concurrent.futures.ProcessPoolExecutor(maxWorkers: 1)
         pool.shutdown()
         XCTAssertEqual(swiftRaises(pool), expected)
         XCTAssertEqual(expected.first, "RuntimeError|cannot schedule new futures after shutdown")
@@ -190,7 +190,7 @@ final class ProcessSubmitRefusalTests: XCTestCase {
                 os.kill(pid, signal.SIGKILL)
                 time.sleep(0.5)
             """)
-        let pool = ProcessPoolExecutor(maxWorkers: 1)
+        let pool = concurrent.futures.ProcessPoolExecutor(maxWorkers: 1)
         let pid = try pool.submit(FixtureFunctions.whoami, 0).result()
         XCTAssertEqual(kill(pid, SIGKILL), 0)
         XCTAssertTrue(eventually { (try? pool.submit(FixtureFunctions.square, 1)) == nil })
@@ -212,7 +212,7 @@ final class ProcessSubmitRefusalTests: XCTestCase {
                     except Exception as exc:
                         print(type(exc).__name__, str(exc), sep='|')
             """)
-        try ProcessPoolExecutor.with(maxWorkers: 1) { pool in
+        try concurrent.futures.ProcessPoolExecutor.with(maxWorkers: 1) { pool in
             XCTAssertThrowsError(try pool.map(FixtureFunctions.square, [1], chunksize: 0)) { error in
                 XCTAssertEqual(["\(pythonExceptionName(of: error))|\(pythonExceptionMessage(of: error))"], python)
             }
@@ -243,7 +243,7 @@ final class ProcessSubmitRefusalTests: XCTestCase {
             """
         ).map(mask)
         var ours: [String] = []
-        let pool = ProcessPoolExecutor(maxWorkers: 1)
+        let pool = concurrent.futures.ProcessPoolExecutor(maxWorkers: 1)
         do {
             _ = try pool.submit({ (x: Int) in x * 2 }, 21).result()
         } catch {

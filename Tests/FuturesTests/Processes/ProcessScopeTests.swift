@@ -12,8 +12,8 @@ final class ProcessScopeTests: XCTestCase {
 
     func testTerminateKillsOnlyTheScopesWorkersAndClosesIt() throws {
         let scope = ProcessScope()
-        let scoped = Ambient.run(in: scope) { ProcessPoolExecutor(maxWorkers: 2) }
-        let unscoped = ProcessPoolExecutor(maxWorkers: 1)
+        let scoped = Ambient.run(in: scope) { concurrent.futures.ProcessPoolExecutor(maxWorkers: 2) }
+        let unscoped = concurrent.futures.ProcessPoolExecutor(maxWorkers: 1)
         defer { unscoped.shutdown() }
         XCTAssertEqual(try scoped.map(FixtureFunctions.square, [1, 2, 3]), [1, 4, 9])
         XCTAssertEqual(try unscoped.submit(FixtureFunctions.square, 5).result(), 25)
@@ -29,7 +29,7 @@ final class ProcessScopeTests: XCTestCase {
         XCTAssertEqual(try unscoped.submit(FixtureFunctions.square, 6).result(), 36)
         assertPythonError(try scoped.submit(FixtureFunctions.square, 2).result(), "BrokenProcessPool")
         // Work that goes on in a terminated scope starts nothing new.
-        let late = Ambient.run(in: scope) { Multiprocessing.Process(target: FixtureFunctions.bump) }
+        let late = Ambient.run(in: scope) { multiprocessing.Process(target: FixtureFunctions.bump) }
         XCTAssertThrowsError(try late.start())
         XCTAssertTrue(eventually { scope.livePIDs.isEmpty })
         scoped.shutdown()
@@ -40,9 +40,9 @@ final class ProcessScopeTests: XCTestCase {
     func testScopeFollowsTasksToPoolThreads() throws {
         let scope = ProcessScope()
         let pids = try Ambient.run(in: scope) {
-            try ThreadPoolExecutor.with(maxWorkers: 1) { threads in
+            try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 1) { threads in
                 try threads.submit {
-                    try ProcessPoolExecutor.with(maxWorkers: 1) { pool in
+                    try concurrent.futures.ProcessPoolExecutor.with(maxWorkers: 1) { pool in
                         _ = try pool.submit(FixtureFunctions.square, 3).result()
                         return scope.livePIDs
                     }

@@ -14,9 +14,9 @@ final class ProcessValueTests: XCTestCase {
     }
 
     func testFourProcessesIncrementASharedValueExactly() throws {
-        let balance = try Multiprocessing.Value<Int32>(0)
+        let balance = try multiprocessing.Value<Int32>(0)
         let workers = (0..<4).map { _ in
-            Multiprocessing.Process(target: FixtureFunctions.deposit, args: .init(balance: balance, times: 10_000))
+            multiprocessing.Process(target: FixtureFunctions.deposit, args: .init(balance: balance, times: 10_000))
         }
         for process in workers { try process.start() }
         let pids = workers.compactMap(\.pid)
@@ -29,7 +29,7 @@ final class ProcessValueTests: XCTestCase {
     }
 
     func testAFailingTargetExitsWithOne() throws {
-        let child = Multiprocessing.Process(target: FixtureFunctions.failingTarget)
+        let child = multiprocessing.Process(target: FixtureFunctions.failingTarget)
         try child.start()
         child.join()
         XCTAssertEqual(child.exitcode, 1)
@@ -37,7 +37,7 @@ final class ProcessValueTests: XCTestCase {
     }
 
     func testJoinWithATimeoutAndKill() throws {
-        let child = Multiprocessing.Process(target: FixtureFunctions.whoami, args: 30)
+        let child = multiprocessing.Process(target: FixtureFunctions.whoami, args: 30)
         try child.start()
         child.join(timeout: 0.05)
         XCTAssertNil(child.exitcode)
@@ -52,7 +52,7 @@ final class ProcessValueTests: XCTestCase {
     func testAProcessNeverJoinedIsReaped() throws {
         var pid: Int32?
         do {
-            let child = Multiprocessing.Process(target: FixtureFunctions.whoami, args: 0.05)
+            let child = multiprocessing.Process(target: FixtureFunctions.whoami, args: 0.05)
             try child.start()
             pid = child.pid
         }
@@ -64,7 +64,7 @@ final class ProcessValueTests: XCTestCase {
     }
 
     func testValueIsLockedAcrossThreadsToo() throws {
-        let balance = try Multiprocessing.Value<Int64>(0)
+        let balance = try multiprocessing.Value<Int64>(0)
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
             for _ in 0..<1_000 { _ = try? balance.withLock { $0 += 1 } }  // a failure shows in the total
         }

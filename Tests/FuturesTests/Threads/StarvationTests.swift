@@ -11,12 +11,12 @@ import XCTest
 final class StarvationTests: XCTestCase {
     func test200ExecutorsWithBlockingTasksAllOverlap() throws {
         let baseline = processThreadCount()
-        let executors = (0..<200).map { _ in ThreadPoolExecutor(maxWorkers: 4) }
+        let executors = (0..<200).map { _ in concurrent.futures.ThreadPoolExecutor(maxWorkers: 4) }
         let meters = executors.map { _ in ConcurrencyMeter() }
         // Every task blocks until all 800 are running: that only happens if none queues
         // behind another. No clock is read; a busy machine only makes them meet later.
         let everyone = Rendezvous(parties: 800)
-        var futures: [Future<Bool>] = []
+        var futures: [concurrent.futures.Future<Bool>] = []
         for (pool, meter) in zip(executors, meters) {
             for _ in 0..<4 { futures.append(pool.submit { meter.measure { everyone.arrive(limit: 60) } }) }
         }

@@ -13,7 +13,9 @@ final class ThreadCacheTests: XCTestCase {
     }
 
     /// Runs `count` tasks on `pool` that are all running at once, and returns their threads.
-    private func threadsOfTasksRunningTogether(_ pool: ThreadPoolExecutor, count: Int) throws -> Set<UInt> {
+    private func threadsOfTasksRunningTogether(_ pool: concurrent.futures.ThreadPoolExecutor, count: Int) throws -> Set<
+        UInt
+    > {
         let arrived = DispatchGroup()
         let release = DispatchSemaphore(value: 0)
         for _ in 0..<count { arrived.enter() }
@@ -36,14 +38,14 @@ final class ThreadCacheTests: XCTestCase {
 
     func testAnExecutorTakesTheThreadsAnEarlierOneLeft() throws {
         let cache = ThreadCache.shared
-        let first = ThreadPoolExecutor(maxWorkers: 4)
+        let first = concurrent.futures.ThreadPoolExecutor(maxWorkers: 4)
         let firstThreads = try threadsOfTasksRunningTogether(first, count: 4)
         first.shutdown(wait: true)
         XCTAssertEqual(firstThreads.count, 4)
         waitUntil { cache.idleCount >= 4 }
 
         let created = cache.createdCount, reused = cache.reusedCount
-        let second = ThreadPoolExecutor(maxWorkers: 4)
+        let second = concurrent.futures.ThreadPoolExecutor(maxWorkers: 4)
         XCTAssertEqual(second.pool.threadCount, 0, "still started lazily")
         let secondThreads = try threadsOfTasksRunningTogether(second, count: 4)
         second.shutdown(wait: true)
@@ -53,12 +55,12 @@ final class ThreadCacheTests: XCTestCase {
     }
 
     func testMaxWorkersStillBoundsConcurrencyWithManyThreadsParked() throws {
-        let warm = ThreadPoolExecutor(maxWorkers: 8)
+        let warm = concurrent.futures.ThreadPoolExecutor(maxWorkers: 8)
         _ = try threadsOfTasksRunningTogether(warm, count: 8)
         warm.shutdown(wait: true)
         waitUntil { ThreadCache.shared.idleCount >= 8 }
 
-        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 2)
         let meter = ConcurrencyMeter()
         let futures = (0..<12).map { _ in pool.submit { meter.measure { Thread.sleep(forTimeInterval: 0.01) } } }
         for future in futures { try future.result() }
@@ -70,11 +72,11 @@ final class ThreadCacheTests: XCTestCase {
     }
 
     func testAReusedThreadCarriesItsNewExecutorsName() throws {
-        let first = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "first")
+        let first = concurrent.futures.ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "first")
         XCTAssertEqual(try first.submit { Thread.current.name }.result(), "first_0")
         first.shutdown(wait: true)
         waitUntil { ThreadCache.shared.idleCount >= 1 }
-        let second = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "second")
+        let second = concurrent.futures.ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "second")
         XCTAssertEqual(try second.submit { Thread.current.name }.result(), "second_0")
         second.shutdown(wait: true)
     }

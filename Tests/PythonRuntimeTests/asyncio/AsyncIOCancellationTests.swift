@@ -33,22 +33,22 @@ final class AsyncIOCancellationTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let task = AsyncIO.createTask {
+            try asyncio.run {
+                let task = asyncio.createTask {
                     do {
-                        try await AsyncIO.sleep(10)
-                    } catch let error as CancelledError {
+                        try await asyncio.sleep(10)
+                    } catch let error as asyncio.CancelledError {
                         out.print("worker cancelled")
-                        try await AsyncIO.sleep(0.01)
+                        try await asyncio.sleep(0.01)
                         out.print("cleanup slept")
-                        try await AsyncIO.sleep(0)
+                        try await asyncio.sleep(0)
                         out.print("cleanup yielded")
                         throw error
                     }
                 }
-                try await AsyncIO.sleep(0.02)
+                try await asyncio.sleep(0.02)
                 out.print("cancel returned", pyBool(task.cancel()))
-                do { try await task.value } catch is CancelledError { out.print("main saw CancelledError") }
+                do { try await task.value } catch is asyncio.CancelledError { out.print("main saw CancelledError") }
                 out.print("cancelled", pyBool(task.cancelled), "done", pyBool(task.done))
                 out.print("cancel again", pyBool(task.cancel()))
             }
@@ -83,22 +83,22 @@ final class AsyncIOCancellationTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let inner = AsyncIO.createTask {
-                    do { try await AsyncIO.sleep(10) } catch let error as CancelledError {
+            try asyncio.run {
+                let inner = asyncio.createTask {
+                    do { try await asyncio.sleep(10) } catch let error as asyncio.CancelledError {
                         out.print("inner cancelled")
                         throw error
                     }
                 }
-                let outer = AsyncIO.createTask {
-                    do { try await inner.value } catch let error as CancelledError {
+                let outer = asyncio.createTask {
+                    do { try await inner.value } catch let error as asyncio.CancelledError {
                         out.print("outer cancelled")
                         throw error
                     }
                 }
-                try await AsyncIO.sleep(0.02)
+                try await asyncio.sleep(0.02)
                 outer.cancel()
-                do { try await outer.value } catch is CancelledError { out.print("main saw CancelledError") }
+                do { try await outer.value } catch is asyncio.CancelledError { out.print("main saw CancelledError") }
                 out.print("inner cancelled()", pyBool(inner.cancelled), "outer cancelled()", pyBool(outer.cancelled))
             }
         }
@@ -128,19 +128,21 @@ final class AsyncIOCancellationTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let inner = AsyncIO.createTask { () -> Int in
-                    do { try await AsyncIO.sleep(10) } catch is CancelledError { out.print("inner swallowed it") }
+            try asyncio.run {
+                let inner = asyncio.createTask { () -> Int in
+                    do { try await asyncio.sleep(10) } catch is asyncio.CancelledError {
+                        out.print("inner swallowed it")
+                    }
                     return 42
                 }
-                let outer = AsyncIO.createTask { () -> Int in
+                let outer = asyncio.createTask { () -> Int in
                     let value = try await inner.value
                     out.print("outer got", value)
-                    try await AsyncIO.sleep(0.01)
+                    try await asyncio.sleep(0.01)
                     out.print("outer went on")
                     return value
                 }
-                try await AsyncIO.sleep(0.02)
+                try await asyncio.sleep(0.02)
                 out.print("cancel", pyBool(outer.cancel()), "cancelling", outer.cancelling())
                 out.print("result", try await outer.value, "cancelled", pyBool(outer.cancelled))
             }
@@ -174,29 +176,29 @@ final class AsyncIOCancellationTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let swallowed = try await AsyncIO.waitFor(0.05) { () -> String in
-                    do { try await AsyncIO.sleep(10) } catch is CancelledError { out.print("inner swallowed") }
+            try asyncio.run {
+                let swallowed = try await asyncio.waitFor(0.05) { () -> String in
+                    do { try await asyncio.sleep(10) } catch is asyncio.CancelledError { out.print("inner swallowed") }
                     return "swallowed"
                 }
                 out.print("wait_for returned", swallowed)
-                let start = AsyncIO.runningLoop.time()
+                let start = asyncio.getRunningLoop().time()
                 do {
-                    _ = try await AsyncIO.waitFor(0.2) { () -> String in
-                        try await AsyncIO.sleep(10)
+                    _ = try await asyncio.waitFor(0.2) { () -> String in
+                        try await asyncio.sleep(10)
                         return "never"
                     }
                 } catch let error as TimeoutError {
-                    let elapsed = (AsyncIO.runningLoop.time() - start) * 10
+                    let elapsed = (asyncio.getRunningLoop().time() - start) * 10
                     out.print(pyName(error), "''", elapsed.rounded() / 10)
                 }
-                let quick = try await AsyncIO.waitFor(1) { () -> String in
-                    try await AsyncIO.sleep(0.01)
+                let quick = try await asyncio.waitFor(1) { () -> String in
+                    try await asyncio.sleep(0.01)
                     return "quick"
                 }
                 out.print("in time", quick)
                 do {
-                    _ = try await AsyncIO.waitFor(0) { try await AsyncIO.sleep(10) }
+                    _ = try await asyncio.waitFor(0) { try await asyncio.sleep(10) }
                 } catch is TimeoutError {
                     out.print("timeout 0 raised TimeoutError")
                 }
@@ -224,19 +226,19 @@ final class AsyncIOCancellationTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
+            try asyncio.run {
                 @Sendable func ticker(_ name: String, _ n: Int) async throws {
                     for i in 0..<n {
                         out.print(name, i)
-                        try await AsyncIO.sleep(0)
+                        try await asyncio.sleep(0)
                     }
                 }
-                let a = AsyncIO.createTask { try await ticker("A", 3) }
-                let b = AsyncIO.createTask { try await ticker("B", 2) }
+                let a = asyncio.createTask { try await ticker("A", 3) }
+                let b = asyncio.createTask { try await ticker("B", 2) }
                 out.print("main before")
-                try await AsyncIO.sleep(0)
+                try await asyncio.sleep(0)
                 out.print("main after one pass")
-                try await AsyncIO.sleep(0)
+                try await asyncio.sleep(0)
                 out.print("main after two passes")
                 try await a.value
                 try await b.value
@@ -274,24 +276,24 @@ final class AsyncIOCancellationTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let spinner = AsyncIO.createTask {
+            try asyncio.run {
+                let spinner = asyncio.createTask {
                     do {
-                        while true { try await AsyncIO.sleep(0) }
-                    } catch let error as CancelledError {
+                        while true { try await asyncio.sleep(0) }
+                    } catch let error as asyncio.CancelledError {
                         out.print("spinner cancelled", pyArgs(error))
                         throw error
                     }
                 }
-                try await AsyncIO.sleep(0)
-                try await AsyncIO.sleep(0)
+                try await asyncio.sleep(0)
+                try await asyncio.sleep(0)
                 spinner.cancel("stop spinning")
-                do { try await spinner.value } catch let error as CancelledError {
+                do { try await spinner.value } catch let error as asyncio.CancelledError {
                     out.print("main saw", pyName(error), pyArgs(error))
                 }
-                let never = AsyncIO.createTask { out.print("never runs") }
+                let never = asyncio.createTask { out.print("never runs") }
                 out.print("cancel before start", pyBool(never.cancel()))
-                do { try await never.value } catch is CancelledError {
+                do { try await never.value } catch is asyncio.CancelledError {
                     out.print("never was cancelled", pyBool(never.cancelled))
                 }
             }
@@ -312,9 +314,9 @@ final class AsyncIOCancellationTests: XCTestCase {
             """
         try assertSameAsPython(script) { out in
             do {
-                try AsyncIO.run {
-                    AsyncIO.currentTask().cancel()
-                    try await AsyncIO.sleep(1)
+                try asyncio.run {
+                    asyncio.currentTask().cancel()
+                    try await asyncio.sleep(1)
                     out.print("not reached")
                 }
             } catch {
@@ -353,10 +355,10 @@ final class AsyncIOCancellationTests: XCTestCase {
         let ctx = DemoContext(seed: 1) { stream, text in
             if stream == .stderr { for line in text.split(separator: "\n") { out.print(line) } }
         }
-        try AsyncIO.run(logTo: ctx) {
+        try asyncio.run(logTo: ctx) {
             out.print("before")
-            AsyncIO.createTask { throw PythonError("ValueError", "boom") }
-            try await AsyncIO.sleep(0.05)
+            asyncio.createTask { throw PythonError("ValueError", "boom") }
+            try await asyncio.sleep(0.05)
             out.print("after")
         }
         XCTAssertEqual(out.printed, expected)
@@ -365,11 +367,11 @@ final class AsyncIOCancellationTests: XCTestCase {
     func testARetrievedOrCancelledExceptionIsNotReported() throws {
         let reports = Locked<[String]>([])
         let ctx = DemoContext(seed: 1) { _, text in reports.withLock { $0.append(text) } }
-        try AsyncIO.run(logTo: ctx) {
-            let awaited = AsyncIO.createTask { throw PythonError("ValueError", "awaited") }
-            let asked = AsyncIO.createTask { throw PythonError("ValueError", "asked") }
-            let cancelledLate = AsyncIO.createTask { throw PythonError("ValueError", "cancel() after") }
-            try await AsyncIO.sleep(0.01)
+        try asyncio.run(logTo: ctx) {
+            let awaited = asyncio.createTask { throw PythonError("ValueError", "awaited") }
+            let asked = asyncio.createTask { throw PythonError("ValueError", "asked") }
+            let cancelledLate = asyncio.createTask { throw PythonError("ValueError", "cancel() after") }
+            try await asyncio.sleep(0.01)
             _ = try? await awaited.value
             _ = try asked.exception()
             cancelledLate.cancel()
@@ -396,21 +398,21 @@ final class AsyncIOCancellationTests: XCTestCase {
                 print(type(e).__name__, str(e).split("> ")[-1])
             """
         try assertSameAsPython(script) { out in
-            let semaphore = AsyncSemaphore(1)
+            let semaphore = asyncio.Semaphore(1)
             @Sendable func contend() async throws {
-                var waiter: LoopTask<Void>?
+                var waiter: asyncio.Task<Void>?
                 try await semaphore.withPermit {
-                    waiter = AsyncIO.createTask { try await semaphore.acquire() }
-                    try await AsyncIO.sleep(0.01)
+                    waiter = asyncio.createTask { try await semaphore.acquire() }
+                    try await asyncio.sleep(0.01)
                 }
                 out.print("locked after", pyBool(semaphore.locked))
                 try await waiter?.value
                 semaphore.release()
             }
-            try AsyncIO.run { try await contend() }
+            try asyncio.run { try await contend() }
             out.print("first loop done")
             do {
-                try AsyncIO.run { try await contend() }
+                try asyncio.run { try await contend() }
             } catch let error as PythonError {
                 out.print(error.ename, error.evalue.components(separatedBy: "> ").last ?? "")
             }
@@ -421,7 +423,7 @@ final class AsyncIOCancellationTests: XCTestCase {
 /// Python's `str(bool)`.
 func pyBool(_ value: Bool) -> String { value ? "True" : "False" }
 
-/// `e.args` of a `CancelledError`, as Python prints the tuple.
-func pyArgs(_ error: CancelledError) -> String {
+/// `e.args` of a `asyncio.CancelledError`, as Python prints the tuple.
+func pyArgs(_ error: asyncio.CancelledError) -> String {
     error.message.map { "('\($0)',)" } ?? "()"
 }

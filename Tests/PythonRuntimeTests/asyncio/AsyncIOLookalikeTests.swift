@@ -44,13 +44,13 @@ final class AsyncIOLookalikeTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let queue = AsyncQueue<Int>(maxsize: 2)
-                let consumer = AsyncIO.createTask {
+            try asyncio.run {
+                let queue = asyncio.Queue<Int>(maxsize: 2)
+                let consumer = asyncio.createTask {
                     while true {
                         let item = try await queue.get()
                         out.print("got", item)
-                        try await AsyncIO.sleep(0.01)
+                        try await asyncio.sleep(0.01)
                         try queue.taskDone()
                     }
                 }
@@ -62,7 +62,7 @@ final class AsyncIOLookalikeTests: XCTestCase {
                 out.print("joined, empty", pyBool(queue.empty))
                 consumer.cancel()
                 do { _ = try queue.getNowait() } catch { out.print(pyName(error)) }
-                let small = AsyncQueue<String>(maxsize: 1)
+                let small = asyncio.Queue<String>(maxsize: 1)
                 try small.putNowait("x")
                 do { try small.putNowait("y") } catch { out.print(pyName(error)) }
                 do { try queue.taskDone() } catch { out.print(pyName(error), pythonExceptionMessage(of: error)) }
@@ -87,17 +87,17 @@ final class AsyncIOLookalikeTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let semaphore = AsyncSemaphore(2)
+            try asyncio.run {
+                let semaphore = asyncio.Semaphore(2)
                 let tasks = ["A", "B", "C", "D", "E", "F"].enumerated().map { i, name in
-                    AsyncIO.createTask {
+                    asyncio.createTask {
                         try await semaphore.withPermit {
                             out.print(name, "in, locked", pyBool(semaphore.locked))
-                            try await AsyncIO.sleep(0.01 * Double(i + 1))
+                            try await asyncio.sleep(0.01 * Double(i + 1))
                         }
                     }
                 }
-                try await AsyncIO.sleep(0)
+                try await asyncio.sleep(0)
                 tasks[3].cancel()
                 for task in tasks { _ = try? await task.value }
                 out.print("D cancelled", pyBool(tasks[3].cancelled), "locked", pyBool(semaphore.locked))
@@ -126,21 +126,21 @@ final class AsyncIOLookalikeTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let event = AsyncEvent()
-                let waiters: [AsyncIO.Coroutine<Void>] = ["A", "B", "C"].map { name in
+            try asyncio.run {
+                let event = asyncio.Event()
+                let waiters: [asyncio.Coroutine<Void>] = ["A", "B", "C"].map { name in
                     {
                         out.print(name, "waits")
                         try await event.wait()
                         out.print(name, "woke")
                     }
                 }
-                let setter: AsyncIO.Coroutine<Void> = {
-                    try await AsyncIO.sleep(0.01)
+                let setter: asyncio.Coroutine<Void> = {
+                    try await asyncio.sleep(0.01)
                     out.print("setting", pyBool(event.isSet))
                     event.set()
                 }
-                try await AsyncIO.gather(waiters + [setter])
+                try await asyncio.gather(waiters + [setter])
                 try await event.wait()
                 out.print("set wait returns at once", pyBool(event.isSet))
                 event.clear()
@@ -167,12 +167,12 @@ final class AsyncIOLookalikeTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let lock = AsyncLock()
-                try await AsyncIO.gather(["A", "B", "C", "D"]) { name in
+            try asyncio.run {
+                let lock = asyncio.Lock()
+                try await asyncio.gather(["A", "B", "C", "D"]) { name in
                     try await lock.withLock {
                         out.print(name, "has it")
-                        try await AsyncIO.sleep(0.01)
+                        try await asyncio.sleep(0.01)
                     }
                 }
                 out.print("locked", pyBool(lock.locked))
@@ -209,19 +209,19 @@ final class AsyncIOLookalikeTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let condition = AsyncCondition()
+            try asyncio.run {
+                let condition = asyncio.Condition()
                 let tasks = ["A", "B", "C"].map { name in
-                    AsyncIO.createTask {
+                    asyncio.createTask {
                         try await condition.withLock {
                             try await condition.wait()
                             out.print(name, "notified, holds lock", pyBool(condition.locked))
                         }
                     }
                 }
-                try await AsyncIO.sleep(0.01)
+                try await asyncio.sleep(0.01)
                 try await condition.withLock { try condition.notify() }
-                try await AsyncIO.sleep(0.01)
+                try await asyncio.sleep(0.01)
                 try await condition.withLock { try condition.notifyAll() }
                 for task in tasks { try await task.value }
                 do { try condition.notify() } catch { out.print(pyName(error), pythonExceptionMessage(of: error)) }
@@ -263,36 +263,36 @@ final class AsyncIOLookalikeTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
+            try asyncio.run {
                 @Sendable func ok(_ n: Int) async throws -> Int {
-                    try await AsyncIO.sleep(0.01 * Double(n))
+                    try await asyncio.sleep(0.01 * Double(n))
                     out.print("ok", n)
                     return n
                 }
-                let (a, b) = try await AsyncIO.taskGroup { group in
+                let (a, b) = try await asyncio.taskGroup { group in
                     (try group.createTask { try await ok(1) }, try group.createTask { try await ok(2) })
                 }
                 out.print("all done", try a.result(), try b.result())
                 do {
-                    try await AsyncIO.taskGroup { group in
+                    try await asyncio.taskGroup { group in
                         try group.createTask {
-                            do { try await AsyncIO.sleep(10) } catch let error as CancelledError {
+                            do { try await asyncio.sleep(10) } catch let error as asyncio.CancelledError {
                                 out.print("slow cancelled")
                                 throw error
                             }
                         }
                         try group.createTask {
-                            try await AsyncIO.sleep(0.03)
+                            try await asyncio.sleep(0.03)
                             throw PythonError("ValueError", "bad")
                         }
-                        try await AsyncIO.sleep(10)
+                        try await asyncio.sleep(10)
                         out.print("body not reached")
                     }
                 } catch let group as ExceptionGroup {
                     let names = group.exceptions.map { "'\(pyName($0))'" }.joined(separator: ", ")
                     out.print(pyName(group), group.description, "[\(names)]")
                 }
-                out.print("main goes on, cancelling", AsyncIO.currentTask().cancelling())
+                out.print("main goes on, cancelling", asyncio.currentTask().cancelling())
             }
         }
     }
@@ -326,24 +326,24 @@ final class AsyncIOLookalikeTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
+            try asyncio.run {
                 do {
-                    try await AsyncIO.timeout(0.05) {
-                        try await AsyncIO.sleep(10)
+                    try await asyncio.timeout(0.05) {
+                        try await asyncio.sleep(10)
                         out.print("not reached")
                     }
                 } catch let error as TimeoutError {
-                    out.print(pyName(error), "cancelling", AsyncIO.currentTask().cancelling())
+                    out.print(pyName(error), "cancelling", asyncio.currentTask().cancelling())
                 }
-                try await AsyncIO.timeout(1) { try await AsyncIO.sleep(0.01) }
+                try await asyncio.timeout(1) { try await asyncio.sleep(0.01) }
                 out.print("in time")
-                try await AsyncIO.timeout(nil) { try await AsyncIO.sleep(0.01) }
+                try await asyncio.timeout(nil) { try await asyncio.sleep(0.01) }
                 out.print("no timeout")
                 do {
-                    try await AsyncIO.timeout(0.05) {
-                        do { try await AsyncIO.sleep(10) } catch let error as CancelledError {
+                    try await asyncio.timeout(0.05) {
+                        do { try await asyncio.sleep(10) } catch let error as asyncio.CancelledError {
                             out.print("body cleans up")
-                            try await AsyncIO.sleep(0.01)
+                            try await asyncio.sleep(0.01)
                             throw error
                         }
                     }
@@ -371,14 +371,14 @@ final class AsyncIOLookalikeTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let task = AsyncIO.createTask { () -> String in
-                    try await AsyncIO.sleep(0.1)
+            try asyncio.run {
+                let task = asyncio.createTask { () -> String in
+                    try await asyncio.sleep(0.1)
                     out.print("important finished")
                     return "saved"
                 }
                 do {
-                    _ = try await AsyncIO.waitFor(0.02) { try await AsyncIO.shield(task).value }
+                    _ = try await asyncio.waitFor(0.02) { try await asyncio.shield(task).value }
                 } catch is TimeoutError {
                     out.print("waiting gave up; task cancelled?", pyBool(task.cancelled))
                 }
@@ -420,28 +420,28 @@ final class AsyncIOLookalikeTests: XCTestCase {
             asyncio.run(main())
             """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let task = AsyncIO.createTask { try await AsyncIO.sleep(10) }
-                try await AsyncIO.sleep(0)
+            try asyncio.run {
+                let task = asyncio.createTask { try await asyncio.sleep(10) }
+                try await asyncio.sleep(0)
                 out.print(
                     "done", pyBool(task.done), "cancelled", pyBool(task.cancelled), "cancelling", task.cancelling())
                 out.print(pyBool(task.cancel("first")), pyBool(task.cancel("second")), "cancelling", task.cancelling())
-                do { try await task.value } catch let error as CancelledError {
+                do { try await task.value } catch let error as asyncio.CancelledError {
                     out.print("raised with", pyArgs(error))
                 }
                 out.print(
                     "done", pyBool(task.done), "cancelled", pyBool(task.cancelled), "uncancel", task.uncancel(),
                     task.uncancel())
-                let quick = AsyncIO.createTask { 1 }
+                let quick = asyncio.createTask { 1 }
                 _ = try await quick.value
                 out.print("cancel finished", pyBool(quick.cancel()), pyBool(quick.cancelled), try quick.result())
-                do { try task.result() } catch is CancelledError {
+                do { try task.result() } catch is asyncio.CancelledError {
                     out.print("result() of cancelled raises CancelledError")
                 }
-                do { _ = try LoopFuture<Int>().result() } catch {
+                do { _ = try asyncio.Future<Int>().result() } catch {
                     out.print(pyName(error), pythonExceptionMessage(of: error))
                 }
-                out.print(task.name, quick.name, AsyncIO.currentTask().name)
+                out.print(task.name, quick.name, asyncio.currentTask().name)
             }
         }
     }
@@ -469,10 +469,10 @@ final class AsyncIOLookalikeTests: XCTestCase {
                 Thread.sleep(forTimeInterval: 0.05)
                 return "(\(x * 2), \(pyBool(pthread_equal(pthread_self(), loopThread) != 0)))"
             }
-            try AsyncIO.run {
-                let loop = AsyncIO.runningLoop
+            try asyncio.run {
+                let loop = asyncio.getRunningLoop()
                 out.print(try await loop.runInExecutor(nil) { blocking(21) }.value)
-                let pool = ThreadPoolExecutor(maxWorkers: 1)
+                let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 1)
                 defer { pool.shutdown(wait: true) }
                 let first = loop.runInExecutor(pool) { blocking(1) }
                 let second = loop.runInExecutor(pool) { blocking(2) }

@@ -19,15 +19,15 @@ final class AsyncIOTests: XCTestCase {
     func testEveryCoroutineRunsOnTheCallingThreadOneAtATime() throws {
         let caller = pthread_self()
         let offLoop = Locked(0)
-        let (peak, results) = try AsyncIO.run {
+        let (peak, results) = try asyncio.run {
             let running = LoopOwned(0)
             let peak = LoopOwned(0)
-            let results = try await AsyncIO.gather(0..<50) { i in
+            let results = try await asyncio.gather(0..<50) { i in
                 if pthread_equal(pthread_self(), caller) == 0 { offLoop.withLock { $0 += 1 } }
                 running.value += 1
                 peak.value = max(peak.value, running.value)
                 running.value -= 1  // nothing awaited in between: no one else can run
-                try await AsyncIO.sleep(0.01)
+                try await asyncio.sleep(0.01)
                 return i * i
             }
             return (peak.value, results)
@@ -39,9 +39,9 @@ final class AsyncIOTests: XCTestCase {
 
     func testGatherKeepsArgumentOrderWhenTheyFinishInReverse() throws {
         let finished = Locked<[Int]>([])
-        let results = try AsyncIO.run {
-            try await AsyncIO.gather([3, 2, 1]) { n in
-                try await AsyncIO.sleep(0.05 * Double(n))
+        let results = try asyncio.run {
+            try await asyncio.gather([3, 2, 1]) { n in
+                try await asyncio.sleep(0.05 * Double(n))
                 finished.withLock { $0.append(n) }
                 return n
             }
@@ -51,14 +51,14 @@ final class AsyncIOTests: XCTestCase {
     }
 
     func testAsCompletedYieldsInFinishingOrder() throws {
-        let order = try AsyncIO.run {
+        let order = try asyncio.run {
             var order: [Int] = []
-            let coroutines: [AsyncIO.Coroutine<Int>] = [4, 1, 3, 2].map { n in
+            let coroutines: [asyncio.Coroutine<Int>] = [4, 1, 3, 2].map { n in
                 {
-                    try await AsyncIO.sleep(0.05 * Double(n)); return n
+                    try await asyncio.sleep(0.05 * Double(n)); return n
                 }
             }
-            for await outcome in AsyncIO.asCompleted(coroutines) { order.append(try outcome.get()) }
+            for await outcome in asyncio.asCompleted(coroutines) { order.append(try outcome.get()) }
             return order
         }
         XCTAssertEqual(order, [1, 2, 3, 4])
@@ -71,9 +71,9 @@ final class AsyncIOTests: XCTestCase {
             done.enter()
             Thread {
                 let me = pthread_self()
-                _ = try? AsyncIO.run {
-                    try await AsyncIO.gather(0..<20) { _ in
-                        try await AsyncIO.sleep(0.02)
+                _ = try? asyncio.run {
+                    try await asyncio.gather(0..<20) { _ in
+                        try await asyncio.sleep(0.02)
                         if pthread_equal(pthread_self(), me) == 0 { wrongThread.withLock { $0 += 1 } }
                     }
                 }
@@ -85,9 +85,9 @@ final class AsyncIOTests: XCTestCase {
     }
 
     func testRunInsideARunningLoopIsARuntimeError() throws {
-        let error = try AsyncIO.run { () -> PythonError? in
+        let error = try asyncio.run { () -> PythonError? in
             do {
-                try AsyncIO.run {}
+                try asyncio.run {}
                 return nil
             } catch let error as PythonError {
                 return error
@@ -102,13 +102,13 @@ final class AsyncIOTests: XCTestCase {
         let before = osThreadCount()
         let during = Locked(0)
         let completed = Locked(0)
-        try AsyncIO.run {
-            try await AsyncIO.gather(0..<10_001) { i in
+        try asyncio.run {
+            try await asyncio.gather(0..<10_001) { i in
                 if i == 10_000 {
-                    try await AsyncIO.sleep(0.1)  // by now all 10,000 are waiting
+                    try await asyncio.sleep(0.1)  // by now all 10,000 are waiting
                     during.withLock { $0 = osThreadCount() }
                 } else {
-                    try await AsyncIO.sleep(0.3)
+                    try await asyncio.sleep(0.3)
                     completed.withLock { $0 += 1 }
                 }
             }
@@ -121,14 +121,14 @@ final class AsyncIOTests: XCTestCase {
     // MARK: Tasks and cancellation
 
     func testCreateTaskStartsOnlyWhenTheCallerAwaits() throws {
-        let log = try AsyncIO.run {
+        let log = try asyncio.run {
             let log = LoopOwned<[String]>([])
-            let task = AsyncIO.createTask {
+            let task = asyncio.createTask {
                 log.value.append("task runs")
                 return 7
             }
             log.value.append("caller goes on")
-            try await AsyncIO.sleep(0)
+            try await asyncio.sleep(0)
             log.value.append("caller resumed")
             log.value.append("result \(try await task.value)")
             return log.value
@@ -139,14 +139,14 @@ final class AsyncIOTests: XCTestCase {
     func testWaitForCancelsTheSlowCoroutineWhichNeverRunsOn() throws {
         let reachedAfterSleep = Locked(false)
         let sawCancellation = Locked(false)
-        let timedOut = try AsyncIO.run { () -> Bool in
+        let timedOut = try asyncio.run { () -> Bool in
             do {
-                _ = try await AsyncIO.waitFor(0.1) { () -> String in
+                _ = try await asyncio.waitFor(0.1) { () -> String in
                     do {
-                        try await AsyncIO.sleep(1.5)
-                    } catch is CancelledError {
+                        try await asyncio.sleep(1.5)
+                    } catch is asyncio.CancelledError {
                         sawCancellation.withLock { $0 = true }
-                        throw CancelledError()
+                        throw asyncio.CancelledError()
                     }
                     reachedAfterSleep.withLock { $0 = true }
                     return "finally"
@@ -154,7 +154,7 @@ final class AsyncIOTests: XCTestCase {
                 return false
             } catch is TimeoutError {
                 // Stay on the loop past the slow coroutine's deadline: it must not wake.
-                try await AsyncIO.sleep(1.6)
+                try await asyncio.sleep(1.6)
                 return true
             }
         }
@@ -164,19 +164,19 @@ final class AsyncIOTests: XCTestCase {
     }
 
     func testWaitForReturnsTheValueInTime() throws {
-        let value = try AsyncIO.run { try await AsyncIO.waitFor(5) { "quick" } }
+        let value = try asyncio.run { try await asyncio.waitFor(5) { "quick" } }
         XCTAssertEqual(value, "quick")
     }
 
     func testLeftoverTasksAreCancelledWhenTheMainCoroutineEnds() throws {
         let ranOn = Locked(false)
         let cancelled = Locked(false)
-        try AsyncIO.run {
-            AsyncIO.createTask {
-                do { try await AsyncIO.sleep(30) } catch { cancelled.withLock { $0 = true }; throw error }
+        try asyncio.run {
+            asyncio.createTask {
+                do { try await asyncio.sleep(30) } catch { cancelled.withLock { $0 = true }; throw error }
                 ranOn.withLock { $0 = true }
             }
-            try await AsyncIO.sleep(0.01)
+            try await asyncio.sleep(0.01)
         }
         XCTAssertTrue(cancelled.withLock { $0 })
         XCTAssertFalse(ranOn.withLock { $0 })
@@ -194,9 +194,9 @@ final class AsyncIOTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.2)
             return (start, Self.now(), pthread_equal(pthread_self(), loopThread) != 0)
         }
-        let (blocked, offloaded) = try AsyncIO.run {
-            let blocked = try await AsyncIO.gather(0..<3) { _ in blockingSpan() }
-            let offloaded = try await AsyncIO.gather(0..<3) { _ in try await AsyncIO.toThread { blockingSpan() } }
+        let (blocked, offloaded) = try asyncio.run {
+            let blocked = try await asyncio.gather(0..<3) { _ in blockingSpan() }
+            let offloaded = try await asyncio.gather(0..<3) { _ in try await asyncio.toThread { blockingSpan() } }
             return (blocked, offloaded)
         }
         XCTAssertTrue(blocked.allSatisfy(\.onLoop))
@@ -210,9 +210,9 @@ final class AsyncIOTests: XCTestCase {
     }
 
     func testToThreadRethrowsTheCallsError() throws {
-        let error = try AsyncIO.run { () -> PythonError? in
+        let error = try asyncio.run { () -> PythonError? in
             do {
-                try await AsyncIO.toThread { throw PythonError("ValueError", "bad") }
+                try await asyncio.toThread { throw PythonError("ValueError", "bad") }
                 return nil
             } catch let error as PythonError {
                 return error
@@ -225,14 +225,14 @@ final class AsyncIOTests: XCTestCase {
 
     func testSemaphoreCapsConcurrencyAtItsValue() throws {
         for limit in [1, 3] {
-            let peak = try AsyncIO.run {
-                let semaphore = AsyncSemaphore(limit)
+            let peak = try asyncio.run {
+                let semaphore = asyncio.Semaphore(limit)
                 let active = LoopOwned(0), peak = LoopOwned(0)
-                try await AsyncIO.gather(0..<8) { _ in
+                try await asyncio.gather(0..<8) { _ in
                     try await semaphore.withPermit {
                         active.value += 1
                         peak.value = max(peak.value, active.value)
-                        try await AsyncIO.sleep(0.02)
+                        try await asyncio.sleep(0.02)
                         active.value -= 1
                     }
                 }
@@ -243,18 +243,18 @@ final class AsyncIOTests: XCTestCase {
     }
 
     func testACancelledWaiterLeavesThePermitsIntact() throws {
-        let acquiredAfter = try AsyncIO.run {
-            let semaphore = AsyncSemaphore(1)
+        let acquiredAfter = try asyncio.run {
+            let semaphore = asyncio.Semaphore(1)
             try await semaphore.acquire()
-            let waiter = AsyncIO.createTask { try await semaphore.acquire() }
-            try await AsyncIO.sleep(0.01)  // the waiter is queued now
+            let waiter = asyncio.createTask { try await semaphore.acquire() }
+            try await asyncio.sleep(0.01)  // the waiter is queued now
             waiter.cancel()
             let outcome: Result<Void, any Error> = await Result { try await waiter.value }
             semaphore.release()
-            try await AsyncIO.waitFor(1) { try await semaphore.acquire() }
+            try await asyncio.waitFor(1) { try await semaphore.acquire() }
             return outcome
         }
-        XCTAssertThrowsError(try acquiredAfter.get()) { XCTAssertTrue($0 is CancelledError) }
+        XCTAssertThrowsError(try acquiredAfter.get()) { XCTAssertTrue($0 is asyncio.CancelledError) }
     }
 }
 

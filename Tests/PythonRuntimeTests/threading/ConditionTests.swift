@@ -40,14 +40,14 @@ final class ConditionTests: XCTestCase {
             """)
         let printed = Printed()
         runInInterpreter {
-            let r = PyRLock()
+            let r = threading.RLock()
             printed(py(r.acquire()), py(r.acquire(blocking: false)), py(r.acquire(timeout: 0.01)))
             let other = Locked<[String]>([])
-            var t = PyThread { other.withLock { $0.append(py(r.acquire(timeout: 0.01))) } }
+            var t = threading.Thread { other.withLock { $0.append(py(r.acquire(timeout: 0.01))) } }
             t.start()
             t.join()
             printed("[" + other.withLock { $0 }.joined(separator: ", ") + "]")
-            t = PyThread {
+            t = threading.Thread {
                 let outcome = raised { try r.release() }
                 other.withLock { $0.append(outcome) }
             }
@@ -59,7 +59,7 @@ final class ConditionTests: XCTestCase {
             try r.release()
             printed(raised { try r.release() })
             r.withLock { r.withLock { printed("nested") } }
-            t = PyThread { other.withLock { $0.append(py(r.acquire(blocking: false))) } }
+            t = threading.Thread { other.withLock { $0.append(py(r.acquire(blocking: false))) } }
             t.start()
             t.join()
             printed(other.withLock { $0.last ?? "" })
@@ -84,7 +84,7 @@ final class ConditionTests: XCTestCase {
             """)
         let printed = Printed()
         runInInterpreter {
-            for c in [PyCondition(), PyCondition(PyLock())] {
+            for c in [threading.Condition(), threading.Condition(threading.Lock())] {
                 printed(raised { try c.wait() })
                 printed(raised { try c.notify() })
                 printed(raised { try c.notifyAll() })
@@ -137,13 +137,13 @@ final class ConditionTests: XCTestCase {
             """)
         let printed = Printed()
         runInInterpreter {
-            let c = PyCondition()
-            let progress = PyCondition()
+            let c = threading.Condition()
+            let progress = threading.Condition()
             let woken = Locked<[String]>([])
-            var threads: [PyThread] = []
+            var threads: [threading.Thread] = []
             for name in ["A", "B", "C", "D", "E"] {
-                let inside = PyEvent()
-                let t = PyThread {
+                let inside = threading.Event()
+                let t = threading.Thread {
                     c.withLock {
                         inside.set()
                         _ = try? c.wait()
@@ -174,18 +174,18 @@ final class ConditionTests: XCTestCase {
     /// `wait_for` with a timeout spends one budget across wake-ups that find it still false.
     func testWaitForKeepsOneDeadlineAcrossWakeUps() {
         runInInterpreter {
-            let c = PyCondition()
-            let stop = PyEvent()
-            let nagger = PyThread {
+            let c = threading.Condition()
+            let stop = threading.Event()
+            let nagger = threading.Thread {
                 while !stop.isSet {
                     c.withLock { try? c.notifyAll() }
-                    sleep(0.005)
+                    time.sleep(0.005)
                 }
             }
             nagger.start()
-            let before = perfCounter()
+            let before = time.perfCounter()
             let result = try c.withLock { try c.waitFor(timeout: 0.1) { false } }
-            let waited = perfCounter() - before
+            let waited = time.perfCounter() - before
             stop.set()
             nagger.join()
             XCTAssertFalse(result)

@@ -29,7 +29,7 @@ final class LockEventTests: XCTestCase {
             """)
         let printed = Printed()
         runInInterpreter {
-            let lock = PyLock()
+            let lock = threading.Lock()
             printed(py(lock.locked), py(lock.acquire()), py(lock.locked))
             printed(
                 py(lock.acquire(blocking: false)), py(lock.acquire(timeout: 0.01)), py(lock.acquire(blocking: false)))
@@ -39,7 +39,7 @@ final class LockEventTests: XCTestCase {
             lock.withLock { printed(py(lock.locked)) }
             printed(py(lock.locked))
             lock.acquire()
-            let t = PyThread { try? lock.release() }
+            let t = threading.Thread { try? lock.release() }
             t.start()
             t.join()
             printed("released by another thread:", py(!lock.locked))
@@ -49,11 +49,11 @@ final class LockEventTests: XCTestCase {
 
     func testATimedAcquireWaitsItsTimeout() {
         runInInterpreter {
-            let lock = PyLock()
+            let lock = threading.Lock()
             lock.acquire()
-            let before = perfCounter()
+            let before = time.perfCounter()
             XCTAssertFalse(lock.acquire(timeout: 0.05))
-            XCTAssertGreaterThanOrEqual(perfCounter() - before, 0.05)
+            XCTAssertGreaterThanOrEqual(time.perfCounter() - before, 0.05)
         }
     }
 
@@ -62,14 +62,14 @@ final class LockEventTests: XCTestCase {
     func testContendedLockCountsExactlyAndReleasesTheGIL() {
         let interpreter = PyInterpreter()
         runInInterpreter(interpreter) {
-            let lock = PyLock()
+            let lock = threading.Lock()
             let counter = Locked(0)
             let threads = (0..<4).map { _ in
-                PyThread {
+                threading.Thread {
                     for _ in 0..<2000 {
                         lock.withLock {
                             let value = counter.withLock { $0 }
-                            if value % 100 == 0 { sleep(0.0001) }  // hold it across a blocking call
+                            if value % 100 == 0 { time.sleep(0.0001) }  // hold it across a blocking call
                             counter.withLock { $0 = value + 1 }
                         }
                     }
@@ -99,14 +99,14 @@ final class LockEventTests: XCTestCase {
             """)
         let printed = Printed()
         runInInterpreter {
-            let e = PyEvent()
+            let e = threading.Event()
             printed(py(e.isSet), py(e.wait(timeout: 0)), py(e.wait(timeout: 0.01)), py(e.wait(timeout: -1)))
             e.set()
             printed(py(e.isSet), py(e.wait()), py(e.wait(timeout: 0)))
             e.clear()
             printed(py(e.isSet))
             let seen = Locked<[String]>([])
-            let t = PyThread {
+            let t = threading.Thread {
                 let got = e.wait(); seen.withLock { $0.append(py(got)) }
             }
             t.start()
@@ -121,16 +121,16 @@ final class LockEventTests: XCTestCase {
     /// as CPython's notified waiters do.
     func testAWaiterWokenBySetReturnsTrueAfterAClear() {
         runInInterpreter {
-            let e = PyEvent()
-            let waiting = PyEvent()
+            let e = threading.Event()
+            let waiting = threading.Event()
             let got = Locked<Bool?>(nil)
-            let t = PyThread {
+            let t = threading.Thread {
                 waiting.set()
                 got.withLock { $0 = e.wait(timeout: 30) }
             }
             t.start()
             waiting.wait()
-            sleep(0.02)  // let it block (if it has not yet, it sees the set count change anyway)
+            time.sleep(0.02)  // let it block (if it has not yet, it sees the set count change anyway)
             e.set()
             e.clear()
             t.join()
@@ -142,9 +142,9 @@ final class LockEventTests: XCTestCase {
     func testEventWaitReleasesTheGIL() {
         let interpreter = PyInterpreter()
         runInInterpreter(interpreter) {
-            let e = PyEvent()
-            let t = PyThread {
-                sleep(0.01)
+            let e = threading.Event()
+            let t = threading.Thread {
+                time.sleep(0.01)
                 e.set()
             }
             t.start()

@@ -39,7 +39,7 @@ final class QueueTests: XCTestCase {
             """)
         let printed = Printed()
         runInInterpreter {
-            let q = PyQueue<Int>(maxsize: 2)
+            let q = queue.Queue<Int>(maxsize: 2)
             printed(q.maxsize, q.qsize, py(q.empty()), py(q.full()))
             try q.put(1)
             try q.put(2)
@@ -65,7 +65,7 @@ final class QueueTests: XCTestCase {
             try q.taskDone()
             printed(reprRaised { try q.taskDone() })
             q.join()
-            let u = PyQueue<String>()
+            let u = queue.Queue<String>()
             try u.put("a", timeout: -1)
             printed(py(u.full()), try u.get(timeout: 5))
         }
@@ -78,10 +78,10 @@ final class QueueTests: XCTestCase {
     func testProducerConsumersAndJoinReleaseTheGIL() {
         let interpreter = PyInterpreter()
         runInInterpreter(interpreter) {
-            let q = PyQueue<Int>(maxsize: 3)
+            let q = queue.Queue<Int>(maxsize: 3)
             let got = Locked<[Int]>([])
             let consumers = (0..<3).map { _ in
-                PyThread(daemon: true) {
+                threading.Thread(daemon: true) {
                     while true {
                         guard let item = try? q.get() else { return }
                         if item < 0 {
@@ -105,10 +105,10 @@ final class QueueTests: XCTestCase {
 
     func testPutWaitsForRoomUntilAGet() {
         runInInterpreter {
-            let q = PyQueue<String>(maxsize: 1)
+            let q = queue.Queue<String>(maxsize: 1)
             try q.put("first")
-            let t = PyThread {
-                sleep(0.02)
+            let t = threading.Thread {
+                time.sleep(0.02)
                 _ = try? q.get()
             }
             t.start()
@@ -168,17 +168,17 @@ final class QueueKindsTests: XCTestCase {
             """)
         let printed = Printed()
         runInInterpreter {
-            let l = PyLifoQueue<Int>()
+            let l = queue.LifoQueue<Int>()
             for i in 0..<4 { try l.put(i) }
             printed("\(try (0..<4).map { _ in try l.get() })")
-            let p = PyPriorityQueue<Job>()
+            let p = queue.PriorityQueue<Job>()
             let jobs = [
                 (3, "a"), (1, "b"), (2, "c"), (1, "d"), (3, "e"), (0, "f"), (1, "g"), (2, "h"), (1, "i"), (0, "j"),
             ]
             for (priority, label) in jobs { try p.put(Job(priority: priority, label: label)) }
             let order = try jobs.map { _ in try p.get() }.map { "(\($0.priority), '\($0.label)')" }
             printed("[" + order.joined(separator: ", ") + "]")
-            let s = PySimpleQueue<String>()
+            let s = queue.SimpleQueue<String>()
             s.put("x")
             s.putNowait("y")
             printed(s.qsize, py(s.empty()), try s.get(), try s.getNowait(), py(s.empty()))
@@ -194,9 +194,9 @@ final class QueueKindsTests: XCTestCase {
     /// A getter blocked on an empty `SimpleQueue` lets a thread of its interpreter put.
     func testSimpleQueueGetReleasesTheGIL() {
         runInInterpreter {
-            let s = PySimpleQueue<Int>()
-            let t = PyThread {
-                sleep(0.01)
+            let s = queue.SimpleQueue<Int>()
+            let t = threading.Thread {
+                time.sleep(0.01)
                 s.put(7)
             }
             t.start()

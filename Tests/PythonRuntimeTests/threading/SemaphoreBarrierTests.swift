@@ -30,7 +30,7 @@ final class SemaphoreBarrierTests: XCTestCase {
             """)
         let printed = Printed()
         runInInterpreter {
-            let s = PySemaphore(2)
+            let s = threading.Semaphore(2)
             printed(py(s.acquire()), py(s.acquire()), py(s.acquire(blocking: false)), py(s.acquire(timeout: 0.01)))
             s.release(2)
             printed(py(s.acquire(blocking: false)), py(s.acquire(blocking: false)), py(s.acquire(blocking: false)))
@@ -40,7 +40,7 @@ final class SemaphoreBarrierTests: XCTestCase {
             printed(
                 py(s.acquire(blocking: false)), py(s.acquire(blocking: false)), py(s.acquire(blocking: false)),
                 py(s.acquire(blocking: false)))
-            let b = PyBoundedSemaphore(1)
+            let b = threading.BoundedSemaphore(1)
             printed(py(b.acquire()), py(b.acquire(blocking: false)))
             try b.release()
             printed(raised { try b.release() })
@@ -53,15 +53,15 @@ final class SemaphoreBarrierTests: XCTestCase {
     /// At most `value` threads inside at once, and all of them get in eventually.
     func testASemaphoreBoundsTheThreadsInside() {
         runInInterpreter {
-            let s = PySemaphore(2)
+            let s = threading.Semaphore(2)
             let inside = Locked((now: 0, most: 0, total: 0))
             let threads = (0..<6).map { _ in
-                PyThread {
+                threading.Thread {
                     s.withLock {
                         inside.withLock {
                             $0.now += 1; $0.most = max($0.most, $0.now); $0.total += 1
                         }
-                        sleep(0.01)
+                        time.sleep(0.01)
                         inside.withLock { $0.now -= 1 }
                     }
                 }
@@ -118,26 +118,27 @@ final class SemaphoreBarrierTests: XCTestCase {
         let printed = Printed()
         runInInterpreter {
             let actions = Locked<[String]>([])
-            let b = PyBarrier(3, action: { actions.withLock { $0.append("'action'") } })
+            let b = threading.Barrier(3, action: { actions.withLock { $0.append("'action'") } })
             let indices = Locked<[Int]>([])
-            var threads = (0..<3).map { _ in PyThread { if let i = try? b.wait() { indices.withLock { $0.append(i) } } }
+            var threads = (0..<3).map { _ in
+                threading.Thread { if let i = try? b.wait() { indices.withLock { $0.append(i) } } }
             }
             for t in threads { t.start() }
             for t in threads { t.join() }
             printed(
                 "\(indices.withLock { $0 }.sorted())", "[" + actions.withLock { $0 }.joined(separator: ", ") + "]",
                 b.parties, b.nWaiting, py(b.broken))
-            let lone = PyBarrier(2, timeout: 0.01)
+            let lone = threading.Barrier(2, timeout: 0.01)
             printed(reprRaised { try lone.wait() }, py(lone.broken))
             printed(pythonExceptionName(of: lone.waitError()), py(lone.broken))
             lone.reset()
             printed(py(lone.broken))
             lone.abort()
             printed(py(lone.broken))
-            let f = PyBarrier(2, action: { throw PythonError("ValueError", "action failed") })
+            let f = threading.Barrier(2, action: { throw PythonError("ValueError", "action failed") })
             let outcomes = Locked<[String]>([])
             threads = (0..<2).map { _ in
-                PyThread {
+                threading.Thread {
                     let outcome = raised { try f.wait() }
                     outcomes.withLock { $0.append(outcome == "no error" ? "passed" : outcome) }
                 }
@@ -153,10 +154,10 @@ final class SemaphoreBarrierTests: XCTestCase {
     /// A barrier is reusable: the same parties pass it round after round.
     func testABarrierServesRoundAfterRound() {
         runInInterpreter {
-            let b = PyBarrier(3)
+            let b = threading.Barrier(3)
             let passed = Locked(0)
             let threads = (0..<3).map { _ in
-                PyThread {
+                threading.Thread {
                     for _ in 0..<20 where (try? b.wait(timeout: 30)) != nil { passed.withLock { $0 += 1 } }
                 }
             }
@@ -196,20 +197,20 @@ final class SemaphoreBarrierTests: XCTestCase {
         let printed = Printed()
         runInInterpreter {
             let fired = Locked<[String]>([])
-            let t = PyTimer(0.01) { fired.withLock { $0.append("'fired'") } }
+            let t = threading.Timer(0.01) { fired.withLock { $0.append("'fired'") } }
             printed(t.name)
             t.start()
             t.join()
-            let c = PyTimer(30) { fired.withLock { $0.append("'cancelled one fired'") } }
+            let c = threading.Timer(30) { fired.withLock { $0.append("'cancelled one fired'") } }
             c.start()
             c.cancel()
             c.join()
             printed("[" + fired.withLock { $0 }.joined(separator: ", ") + "]", py(c.isAlive))
-            let local = PyLocal { 0 }
+            let local = threading.local { 0 }
             local.value = 1
             let seen = Locked<[Int]>([])
             let threads = [5, 6].map { n in
-                PyThread {
+                threading.Thread {
                     seen.withLock { $0.append(local.value) }
                     local.value = n
                     seen.withLock { $0.append(local.value) }
@@ -224,9 +225,9 @@ final class SemaphoreBarrierTests: XCTestCase {
 
     func testATimerWaitsItsInterval() {
         runInInterpreter {
-            let start = perfCounter()
+            let start = time.perfCounter()
             let firedAt = Locked<Double?>(nil)
-            let t = PyTimer(0.05) { firedAt.withLock { $0 = perfCounter() } }
+            let t = threading.Timer(0.05) { firedAt.withLock { $0 = time.perfCounter() } }
             t.start()
             t.join()
             XCTAssertGreaterThanOrEqual((firedAt.withLock { $0 } ?? 0) - start, 0.05)
@@ -234,7 +235,7 @@ final class SemaphoreBarrierTests: XCTestCase {
     }
 }
 
-extension PyBarrier {
+extension threading.Barrier {
     /// What `wait()` throws (`BrokenBarrierError` expected), or a marker error if it passed.
     fileprivate func waitError() -> any Error {
         do {

@@ -33,29 +33,30 @@ final class ThreadTests: XCTestCase {
         let printed = Printed()
         runInInterpreter {
             @Sendable func worker() {
-                printed("in", currentThread().name, currentThread().daemon ? "True" : "False")
+                printed("in", threading.currentThread().name, threading.currentThread().daemon ? "True" : "False")
             }
-            let t = PyThread(targetName: "worker", target: worker)
+            let t = threading.Thread(targetName: "worker", target: worker)
             printed(t.name, py(t.isAlive), py(t.ident == nil), py(t.daemon))
             t.start()
             t.join()
             printed(py(t.isAlive), py(t.ident != nil))
-            printed(PyThread(name: "custom", targetName: "worker", target: worker).name)
-            printed(PyThread {}.name)
-            let d = PyThread(daemon: true, targetName: "worker", target: worker)
+            printed(threading.Thread(name: "custom", targetName: "worker", target: worker).name)
+            printed(threading.Thread {}.name)
+            let d = threading.Thread(daemon: true, targetName: "worker", target: worker)
             printed(d.name, py(d.daemon))
             d.start()
             d.join()
-            printed(currentThread().name, mainThread().name, activeCount())
-            let gate = PyEvent()
-            let w = PyThread(targetName: "wait") { gate.wait() }
+            printed(threading.currentThread().name, threading.mainThread().name, threading.activeCount())
+            let gate = threading.Event()
+            let w = threading.Thread(targetName: "wait") { gate.wait() }
             w.start()
             printed(
-                activeCount(), "[" + enumerate().map { "'\($0.name)'" }.joined(separator: ", ") + "]", py(w.isAlive))
+                threading.activeCount(),
+                "[" + threading.enumerate().map { "'\($0.name)'" }.joined(separator: ", ") + "]", py(w.isAlive))
             gate.set()
             w.join()
-            printed(activeCount(), py(w.isAlive))
-            printed(py(currentThread() === mainThread()))
+            printed(threading.activeCount(), py(w.isAlive))
+            printed(py(threading.currentThread() === threading.mainThread()))
         }
         XCTAssertEqual(printed.all, python)
     }
@@ -81,9 +82,11 @@ final class ThreadTests: XCTestCase {
         for _ in 0..<2 {  // a second interpreter counts from 0 again
             let printed = Printed()
             runInInterpreter {
-                @Sendable func name() -> String { currentThread().name }
+                @Sendable func name() -> String { threading.currentThread().name }
                 for prefix in ["", "", "io", ""] {
-                    try ThreadPoolExecutor.with(maxWorkers: prefix.isEmpty ? 2 : 1, threadNamePrefix: prefix) { pool in
+                    try concurrent.futures.ThreadPoolExecutor.with(
+                        maxWorkers: prefix.isEmpty ? 2 : 1, threadNamePrefix: prefix
+                    ) { pool in
                         printed(try pool.submit(name).result())
                     }
                 }
@@ -95,16 +98,16 @@ final class ThreadTests: XCTestCase {
     func testIdentsAreTheRunningOSThreads() {
         runInInterpreter {
             let seen = Locked<(Int, Int)?>(nil)
-            let t = PyThread { seen.withLock { $0 = (getIdent(), getNativeID()) } }
+            let t = threading.Thread { seen.withLock { $0 = (threading.getIdent(), threading.getNativeID()) } }
             t.start()
             t.join()
             let (ident, native) = seen.withLock { $0 } ?? (0, 0)
             XCTAssertEqual(t.ident, ident)
             XCTAssertEqual(t.nativeID, native)
             XCTAssertGreaterThan(native, 0)
-            XCTAssertNotEqual(native, getNativeID())
-            XCTAssertEqual(mainThread().ident, getIdent())
-            XCTAssertEqual(mainThread().nativeID, getNativeID())
+            XCTAssertNotEqual(native, threading.getNativeID())
+            XCTAssertEqual(threading.mainThread().ident, threading.getIdent())
+            XCTAssertEqual(threading.mainThread().nativeID, threading.getNativeID())
         }
     }
 
@@ -112,14 +115,14 @@ final class ThreadTests: XCTestCase {
     func testDaemonIsInheritedFromTheCreatingThread() {
         runInInterpreter {
             let inner = Locked<[Bool]>([])
-            let outer = PyThread(daemon: true) {
-                inner.withLock { $0.append(PyThread {}.daemon) }
-                inner.withLock { $0.append(PyThread(daemon: false) {}.daemon) }
+            let outer = threading.Thread(daemon: true) {
+                inner.withLock { $0.append(threading.Thread {}.daemon) }
+                inner.withLock { $0.append(threading.Thread(daemon: false) {}.daemon) }
             }
             outer.start()
             outer.join()
             XCTAssertEqual(inner.withLock { $0 }, [true, false])
-            XCTAssertFalse(PyThread {}.daemon)
+            XCTAssertFalse(threading.Thread {}.daemon)
         }
     }
 
@@ -127,20 +130,20 @@ final class ThreadTests: XCTestCase {
     func testEveryInterpreterCountsItsOwnThreads() {
         for _ in 0..<2 {
             runInInterpreter {
-                XCTAssertEqual(PyThread {}.name, "Thread-1")
-                XCTAssertEqual(activeCount(), 1)
+                XCTAssertEqual(threading.Thread {}.name, "Thread-1")
+                XCTAssertEqual(threading.activeCount(), 1)
             }
         }
     }
 
     func testJoinWithATimeoutReturnsWhileTheThreadRuns() {
         runInInterpreter {
-            let gate = PyEvent()
-            let t = PyThread { gate.wait() }
+            let gate = threading.Event()
+            let t = threading.Thread { gate.wait() }
             t.start()
-            let before = perfCounter()
+            let before = time.perfCounter()
             t.join(timeout: 0.05)
-            XCTAssertGreaterThanOrEqual(perfCounter() - before, 0.05)
+            XCTAssertGreaterThanOrEqual(time.perfCounter() - before, 0.05)
             XCTAssertTrue(t.isAlive)
             gate.set()
             t.join(timeout: 30)
@@ -151,22 +154,22 @@ final class ThreadTests: XCTestCase {
     /// A pool worker is not a `threading` thread: it gets a stand-in named after the worker.
     func testAPoolWorkerIsADummyThreadNamedAfterItself() throws {
         runInInterpreter {
-            let name = try ThreadPoolExecutor.with(maxWorkers: 1, threadNamePrefix: "pool") { pool in
-                try pool.submit { currentThread().name + " " + py(currentThread().daemon) }.result()
+            let name = try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 1, threadNamePrefix: "pool") { pool in
+                try pool.submit { threading.currentThread().name + " " + py(threading.currentThread().daemon) }.result()
             }
             XCTAssertEqual(name, "pool_0 True")
-            XCTAssertEqual(activeCount(), 1)
+            XCTAssertEqual(threading.activeCount(), 1)
         }
     }
 
     func testReprAsInCPython() {
         runInInterpreter {
-            let t = PyThread(name: "w", daemon: true) {}
+            let t = threading.Thread(name: "w", daemon: true) {}
             XCTAssertEqual("\(t)", "<Thread(w, initial daemon)>")
             t.start()
             t.join()
             XCTAssertEqual("\(t)", "<Thread(w, stopped daemon \(t.ident ?? 0))>")
-            XCTAssertEqual("\(mainThread())", "<_MainThread(MainThread, started \(getIdent()))>")
+            XCTAssertEqual("\(threading.mainThread())", "<_MainThread(MainThread, started \(threading.getIdent()))>")
         }
     }
 
@@ -176,7 +179,7 @@ final class ThreadTests: XCTestCase {
         runInInterpreter {
             let order = Locked<[String]>([])
             for round in 0..<20 {
-                let t = PyThread { order.withLock { $0.append("thread \(round)") } }
+                let t = threading.Thread { order.withLock { $0.append("thread \(round)") } }
                 t.start()
                 order.withLock { $0.append("caller \(round)") }
                 t.join()
@@ -190,7 +193,7 @@ final class ThreadTests: XCTestCase {
         let interpreter = PyInterpreter()
         runInInterpreter(interpreter) {
             let ranInside = Locked(false)
-            let t = PyThread { ranInside.withLock { $0 = interpreter.holdsGIL } }
+            let t = threading.Thread { ranInside.withLock { $0 = interpreter.holdsGIL } }
             t.start()
             t.join()
             XCTAssertTrue(ranInside.withLock { $0 })

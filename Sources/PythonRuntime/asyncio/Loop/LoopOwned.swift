@@ -4,12 +4,12 @@
 /// access checks that it is made on that thread.
 public final class LoopOwned<Value>: @unchecked Sendable {
     // @unchecked: `stored` is only touched on `loop`'s thread (checked on every access).
-    private let loop: EventLoop
+    private let loop: asyncio.EventLoop
     private var stored: Value
 
-    /// Made inside `AsyncIO.run`, owned by the running loop.
+    /// Made inside `asyncio.run`, owned by the running loop.
     public init(_ value: Value) {
-        loop = AsyncIO.runningLoop
+        loop = asyncio.getRunningLoop()
         stored = value
         loop.checkIsolated()
     }
