@@ -20,3 +20,8 @@ public enum threading {
 /// ``monotonic()``, ``time()``, ``threadTime()``. A port that imports Glibc too writes
 /// `time.sleep(0.5)` for Python's and `sleep(1)` for C's, without ambiguity.
 public enum time {}
+
+extension asyncio {
+    /// Python's `asyncio.TimeoutError`, the built-in ``TimeoutError`` since 3.11.
+    public typealias TimeoutError = Futures.TimeoutError
+}
