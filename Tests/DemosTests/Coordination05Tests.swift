@@ -32,8 +32,8 @@ final class Coordination05Tests: XCTestCase, PortTests {
             let start = time.perfCounter()
             do {
                 ctx.recordValue(try demo.evaluate(ctx, session))
-            } catch let error as PythonError {
-                run.error = error
+            } catch {
+                run.error = PythonError(pythonExceptionName(of: error), pythonExceptionMessage(of: error))
             }
             run.seconds = time.perfCounter() - start
             for output in ctx.endCell() {
@@ -97,7 +97,7 @@ final class Coordination05Tests: XCTestCase, PortTests {
         XCTAssertEqual(runs["stop-workers"]?.value, "[False, False, False]")
 
         let empty = try XCTUnwrap(runs["empty-queue"])
-        XCTAssertEqual(empty.error?.ename, "Empty")
+        XCTAssertEqual(empty.error, PythonError("Empty", ""))
         XCTAssertGreaterThanOrEqual(empty.seconds, 0.1, "get(timeout=0.1) waited")
         XCTAssertNil(empty.value)
 

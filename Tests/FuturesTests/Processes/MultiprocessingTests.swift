@@ -158,7 +158,7 @@ final class MultiprocessingTests: XCTestCase {
         swift.append("\(try (0..<5).map { _ in try queue.get(timeout: 10) })")
         producer.join()
         swift.append("\(producer.exitcode ?? -99)")
-        do { _ = try queue.get(timeout: 0.05) } catch let error as PythonError { swift.append(error.ename) }
+        do { _ = try queue.get(timeout: 0.05) } catch { swift.append(pythonExceptionName(of: error)) }
 
         let (mine, theirs): (multiprocessing.Connection<String>, multiprocessing.Connection<String>) =
             try multiprocessing.Pipe()
