@@ -20,14 +20,13 @@ let package = Package(
     name: "nbrun",
     products: [
         // What a course depends on, the public and versioned API: the runtime its ports are
-        // written against (PythonRuntime, with Futures for executors, process pools and
-        // PythonError), and the command line its executable runs (NBRunCLI: `NBRun.main`).
-        // Engine is internal to nbrun and not a product.
+        // written against (PythonRuntime, which re-exports Futures and Processes: executors,
+        // process pools, PythonError), and the command line its executable runs (NBRunCLI:
+        // `NBRun.main`). Notebook is for tools that read and write notebooks. Engine and the
+        // other modules are nbrun's own: what they share is `package`, not public.
         .library(name: "PythonRuntime", targets: ["PythonRuntime"]),
         .library(name: "NBRunCLI", targets: ["NBRunCLI"]),
         .library(name: "Notebook", targets: ["Notebook"]),
-        .library(name: "Futures", targets: ["Futures"]),
-        .library(name: "PythonRepr", targets: ["PythonRepr"]),
         .executable(name: "nbrun", targets: ["nbrun"]),
     ],
     dependencies: [
@@ -57,7 +56,8 @@ let package = Package(
         // Registers test functions and serves as worker and orphan-test parent for FuturesTests.
         .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures", "Processes"]),
         .target(name: "PythonRuntime", dependencies: ["Futures", "Processes", "PythonRepr", "SystemCalls"]),
-        .target(name: "Demos", dependencies: ["PythonRuntime", "Futures", "Processes"]),
+        // The course in notebooks/: its ports see what a course sees, PythonRuntime alone.
+        .target(name: "Demos", dependencies: ["PythonRuntime"]),
         .target(name: "Engine", dependencies: ["Notebook", "Futures", "Processes", "PythonRuntime", "PythonRepr", "SystemCalls"]),
         .target(
             name: "NBRunCLI",

@@ -1,5 +1,3 @@
-import Futures
-import Processes
 import PythonRuntime
 
 /// nbrun's own course: every registered demo, for every notebook in `notebooks/`. A

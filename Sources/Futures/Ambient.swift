@@ -12,7 +12,7 @@ import Foundation
 /// - `willBlock`/`didUnblock`: around every wait in this library that can block the calling
 ///   thread (`concurrent.futures.Future.result()`/`exception()`, `wait`, `asCompleted`, `shutdown(wait: true)`),
 ///   only when the wait really blocks, and on the blocked thread.
-public protocol AmbientContext: AnyObject, Sendable {
+package protocol AmbientContext: AnyObject, Sendable {
     func enter()
     func exit()
     func willBlock()
@@ -25,7 +25,7 @@ public protocol AmbientContext: AnyObject, Sendable {
 }
 
 extension AmbientContext {
-    public func nextExecutorNumber() -> Int { Ambient.nextProcessExecutorNumber() }
+    package func nextExecutorNumber() -> Int { Ambient.nextProcessExecutorNumber() }
 }
 
 /// The calling thread's ambient context (a thread-local), and the two places this library
@@ -37,13 +37,13 @@ extension AmbientContext {
 ///     }
 public enum Ambient {
     /// The context installed on the calling thread, `nil` outside any.
-    public static var current: (any AmbientContext)? {
+    package static var current: (any AmbientContext)? {
         slots.existing?.context
     }
 
     /// Runs `body` with `context` installed as the calling thread's, between its `enter()`
     /// and `exit()`; the previous context is restored afterwards. `nil` runs `body` as is.
-    public static func run<R>(in context: (any AmbientContext)?, _ body: () throws -> R) rethrows -> R {
+    package static func run<R>(in context: (any AmbientContext)?, _ body: () throws -> R) rethrows -> R {
         guard let context else { return try body() }
         let slot = currentSlot()
         let previous = slot.context

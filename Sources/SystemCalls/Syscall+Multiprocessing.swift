@@ -5,7 +5,7 @@ import Glibc
 extension Syscall {
     /// A connected pair of Unix `SOCK_SEQPACKET` sockets, both close-on-exec: every send is
     /// one message, received whole by exactly one reader, however many processes read.
-    public static func messageSocketPair() throws(SystemCallError) -> (Int32, Int32) {
+    package static func messageSocketPair() throws(SystemCallError) -> (Int32, Int32) {
         var fds: [Int32] = [-1, -1]
         try check("socketpair") {
             socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds)
@@ -15,7 +15,7 @@ extension Syscall {
 
     /// Sends `bytes` as one message with `MSG_NOSIGNAL`; with `wait: false`, a full socket
     /// is `EAGAIN` instead of a wait.
-    public static func sendMessage(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, wait: Bool)
+    package static func sendMessage(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, wait: Bool)
         throws(SystemCallError)
     {
         let flags = Int32(MSG_NOSIGNAL) | (wait ? 0 : Int32(MSG_DONTWAIT))
@@ -24,7 +24,7 @@ extension Syscall {
 
     /// Receives one message into `buffer`; returns its whole length (more than `buffer.count`
     /// when it was cut short). With `wait: false`, no message is `EAGAIN`.
-    public static func receiveMessage(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, wait: Bool)
+    package static func receiveMessage(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, wait: Bool)
         throws(SystemCallError) -> Int
     {
         let flags = Int32(MSG_TRUNC) | (wait ? 0 : Int32(MSG_DONTWAIT))
@@ -33,7 +33,7 @@ extension Syscall {
 
     /// Whether `descriptor` is readable (data, end of file or an error) within `timeout`
     /// seconds (`nil`: wait as long as it takes).
-    public static func pollReadable(_ descriptor: Int32, timeout: Double?) throws(SystemCallError) -> Bool {
+    package static func pollReadable(_ descriptor: Int32, timeout: Double?) throws(SystemCallError) -> Bool {
         let end = timeout.map { Clock.monotonic + $0 }
         while true {
             var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
@@ -48,24 +48,24 @@ extension Syscall {
     }
 
     /// `shutdown(fd, SHUT_RD)`.
-    public static func shutdownReading(_ descriptor: Int32) throws(SystemCallError) {
+    package static func shutdownReading(_ descriptor: Int32) throws(SystemCallError) {
         try check("shutdown") { Glibc.shutdown(descriptor, Int32(SHUT_RD)) }
     }
 
     /// `fcntl(F_DUPFD_CLOEXEC)`: a second, close-on-exec descriptor for the same file.
-    public static func duplicate(_ descriptor: Int32) throws(SystemCallError) -> Int32 {
+    package static func duplicate(_ descriptor: Int32) throws(SystemCallError) -> Int32 {
         try check("fcntl") { fcntl(descriptor, F_DUPFD_CLOEXEC, 0) }
     }
 
     /// Initialises a process-shared POSIX semaphore at `semaphore` (in shared memory).
-    public static func initSharedSemaphore(_ semaphore: UnsafeMutableRawPointer, value: UInt32)
+    package static func initSharedSemaphore(_ semaphore: UnsafeMutableRawPointer, value: UInt32)
         throws(SystemCallError)
     {
         try check("sem_init") { sem_init(semaphore.assumingMemoryBound(to: sem_t.self), 1, value) }
     }
 
     /// Takes the semaphore if it is free now; `false` if it is not.
-    public static func semaphoreTryWait(_ semaphore: UnsafeMutableRawPointer) throws(SystemCallError) -> Bool {
+    package static func semaphoreTryWait(_ semaphore: UnsafeMutableRawPointer) throws(SystemCallError) -> Bool {
         while true {
             if sem_trywait(semaphore.assumingMemoryBound(to: sem_t.self)) == 0 { return true }
             let error = Errno.current
@@ -75,7 +75,7 @@ extension Syscall {
     }
 
     /// Waits for the semaphore, at most `timeout` seconds (`nil`: without limit); `false` on timeout.
-    public static func semaphoreWait(_ semaphore: UnsafeMutableRawPointer, timeout: Double?)
+    package static func semaphoreWait(_ semaphore: UnsafeMutableRawPointer, timeout: Double?)
         throws(SystemCallError) -> Bool
     {
         let pointer = semaphore.assumingMemoryBound(to: sem_t.self)
@@ -97,18 +97,18 @@ extension Syscall {
         }
     }
 
-    public static func semaphorePost(_ semaphore: UnsafeMutableRawPointer) throws(SystemCallError) {
+    package static func semaphorePost(_ semaphore: UnsafeMutableRawPointer) throws(SystemCallError) {
         try check("sem_post") { sem_post(semaphore.assumingMemoryBound(to: sem_t.self)) }
     }
 
-    public static func semaphoreValue(_ semaphore: UnsafeMutableRawPointer) -> Int32 {
+    package static func semaphoreValue(_ semaphore: UnsafeMutableRawPointer) -> Int32 {
         var value: Int32 = 0
         _ = sem_getvalue(semaphore.assumingMemoryBound(to: sem_t.self), &value)  // fails only for a non-semaphore
         return value
     }
 
     /// The processors online (`sysconf(_SC_NPROCESSORS_ONLN)`, what CPython's `os.cpu_count()` reads).
-    public static func processorsOnline() -> Int {
+    package static func processorsOnline() -> Int {
         max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 }

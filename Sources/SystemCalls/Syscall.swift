@@ -5,11 +5,11 @@ import Glibc
 /// else, and a failure is a `SystemCallError` naming the call. The names (`readSome`,
 /// `writeAll`) do not clash with `NotebookFile.read` or `AtomicFile.write`. Why an own layer
 /// rather than apple/swift-system: docs/system-layer.md.
-public enum Syscall {
+package enum Syscall {
     /// Runs `call` (named `name` in errors) until it does not fail with `EINTR`; a negative
     /// result is thrown with the `errno` it left.
     @discardableResult
-    public static func retryOnInterrupt<Result: BinaryInteger>(
+    package static func retryOnInterrupt<Result: BinaryInteger>(
         _ name: String, _ call: () -> Result
     ) throws(SystemCallError) -> Result {
         while true {
@@ -23,7 +23,7 @@ public enum Syscall {
     /// Runs `call` once; a negative result is thrown with its `errno` (for calls that must not
     /// be retried, or cannot be interrupted).
     @discardableResult
-    public static func check<Result: BinaryInteger>(
+    package static func check<Result: BinaryInteger>(
         _ name: String, _ call: () -> Result
     ) throws(SystemCallError) -> Result {
         let result = call()
@@ -32,43 +32,44 @@ public enum Syscall {
     }
 
     /// For the pthread-style calls that return an error number instead of setting `errno`.
-    public static func checkStatus(_ name: String, _ status: Int32) throws(SystemCallError) {
+    package static func checkStatus(_ name: String, _ status: Int32) throws(SystemCallError) {
         guard status == 0 else { throw SystemCallError(name, Errno(rawValue: status)) }
     }
 
-    public static func open(_ path: String, _ flags: Int32) throws(SystemCallError) -> Int32 {
+    package static func open(_ path: String, _ flags: Int32) throws(SystemCallError) -> Int32 {
         try retryOnInterrupt("open") { Glibc.open(path, flags) }
     }
 
     /// Closes `descriptor`; its error still matters for a file just written (NFS reports there).
-    public static func close(_ descriptor: Int32) throws(SystemCallError) {
+    package static func close(_ descriptor: Int32) throws(SystemCallError) {
         // Never retried: on Linux the descriptor is gone even when close reports EINTR.
         try check("close") { Glibc.close(descriptor) }
     }
 
-    public static func closeIgnoringErrors(_ descriptor: Int32) {
+    package static func closeIgnoringErrors(_ descriptor: Int32) {
         _ = Glibc.close(descriptor)
     }
 
-    public static func fileStatus(_ descriptor: Int32) throws(SystemCallError) -> stat {
+    package static func fileStatus(_ descriptor: Int32) throws(SystemCallError) -> stat {
         var status = stat()
         try retryOnInterrupt("fstat") { fstat(descriptor, &status) }
         return status
     }
 
     /// `stat` (or `lstat`, when not following a final symlink); nil when the path cannot be read.
-    public static func status(_ path: String, followingLinks: Bool = true) -> stat? {
+    package static func status(_ path: String, followingLinks: Bool = true) -> stat? {
         var status = stat()
         let result = followingLinks ? stat(path, &status) : lstat(path, &status)
         return result == 0 ? status : nil
     }
 
-    public static func clearNonBlocking(_ descriptor: Int32) {
+    package static func clearNonBlocking(_ descriptor: Int32) {
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     }
 
     /// One `read(2)` into `buffer`: the number of bytes read, 0 at end of file.
-    public static func readSome(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError)
+    package static func readSome(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer)
+        throws(SystemCallError)
         -> Int
     {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
@@ -76,7 +77,7 @@ public enum Syscall {
     }
 
     /// Writes every byte, however many `write(2)` calls that takes.
-    public static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemCallError) {
+    package static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemCallError) {
         guard let base = bytes.baseAddress else { return }
         var written = 0
         while written < bytes.count {
@@ -85,7 +86,7 @@ public enum Syscall {
     }
 
     /// `mkstemp`: a new file from `template` (ending in `XXXXXX`), open for writing.
-    public static func makeTemporary(_ template: String) throws(SystemCallError) -> (descriptor: Int32, path: String) {
+    package static func makeTemporary(_ template: String) throws(SystemCallError) -> (descriptor: Int32, path: String) {
         var name = Array(template.utf8CString)
         let descriptor = name.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
@@ -96,42 +97,42 @@ public enum Syscall {
     }
 
     /// The permission bits a new file gets from the process's umask.
-    public static func defaultFileMode() -> mode_t {
+    package static func defaultFileMode() -> mode_t {
         let mask = umask(0)
         umask(mask)
         return 0o666 & ~mask
     }
 
-    public static func setMode(_ descriptor: Int32, _ mode: mode_t) {
+    package static func setMode(_ descriptor: Int32, _ mode: mode_t) {
         _ = fchmod(descriptor, mode & 0o7777)
     }
 
     /// May be refused (not root): the file then keeps the writer's owner.
-    public static func setOwner(_ descriptor: Int32, user: uid_t, group: gid_t) {
+    package static func setOwner(_ descriptor: Int32, user: uid_t, group: gid_t) {
         _ = fchown(descriptor, user, group)
     }
 
-    public static func sync(_ descriptor: Int32) throws(SystemCallError) {
+    package static func sync(_ descriptor: Int32) throws(SystemCallError) {
         try retryOnInterrupt("fsync") { fsync(descriptor) }
     }
 
     /// Flushes a directory's entries (a rename in it) to disk; best effort.
-    public static func syncDirectory(_ path: String) {
+    package static func syncDirectory(_ path: String) {
         guard let descriptor = try? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) else { return }
         _ = try? sync(descriptor)
         closeIgnoringErrors(descriptor)
     }
 
-    public static func rename(_ source: String, to target: String) throws(SystemCallError) {
+    package static func rename(_ source: String, to target: String) throws(SystemCallError) {
         try check("rename") { Glibc.rename(source, target) }
     }
 
-    public static func unlink(_ path: String) {
+    package static func unlink(_ path: String) {
         _ = Glibc.unlink(path)
     }
 
     /// Where a symlink points, as written in the link; nil when `path` is not one.
-    public static func readLink(_ path: String) -> String? {
+    package static func readLink(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let length = readlink(path, &buffer, buffer.count - 1)
         guard length > 0 else { return nil }
@@ -139,7 +140,7 @@ public enum Syscall {
     }
 
     /// The names in a directory (`.` and `..` included); empty when it cannot be read.
-    public static func directoryEntries(_ path: String) -> [String] {
+    package static func directoryEntries(_ path: String) -> [String] {
         guard let stream = opendir(path) else { return [] }
         defer { closedir(stream) }
         var names: [String] = []
@@ -152,13 +153,13 @@ public enum Syscall {
         return names
     }
 
-    public static func secondsSinceEpoch() -> Int {
+    package static func secondsSinceEpoch() -> Int {
         Int(time(nil))
     }
 }
 
 extension stat {
-    public var isDirectory: Bool { (st_mode & S_IFMT) == S_IFDIR }
-    public var isRegularFile: Bool { (st_mode & S_IFMT) == S_IFREG }
-    public var isSymbolicLink: Bool { (st_mode & S_IFMT) == S_IFLNK }
+    package var isDirectory: Bool { (st_mode & S_IFMT) == S_IFDIR }
+    package var isRegularFile: Bool { (st_mode & S_IFMT) == S_IFREG }
+    package var isSymbolicLink: Bool { (st_mode & S_IFMT) == S_IFLNK }
 }

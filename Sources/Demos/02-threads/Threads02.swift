@@ -1,5 +1,4 @@
 import Foundation
-import Futures
 import PythonRuntime
 import Synchronization
 

@@ -1,6 +1,4 @@
 import Foundation
-import Futures
-import Processes
 import PythonRuntime
 
 #if canImport(Glibc)

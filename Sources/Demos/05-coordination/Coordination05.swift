@@ -1,5 +1,4 @@
 import Foundation
-import Futures
 import PythonRuntime
 
 /// Ports of the `no-run` cells of `notebooks/05-coordination.ipynb`, a notebook written step

@@ -1,14 +1,14 @@
 /// One failure shown on a cell in a pull request, as a GitHub Actions workflow command:
 /// `::error file=PATH,line=LINE,title=TITLE::MESSAGE`, LINE being the line of the cell's
 /// `"source"` key in the .ipynb file (see `CellSourceLines`).
-public struct Annotation: Sendable, Equatable {
-    public let path: String
+package struct Annotation: Sendable, Equatable {
+    package let path: String
     /// The cell's index in the notebook.
-    public let cellIndex: Int
-    public let title: String
-    public let message: String
+    package let cellIndex: Int
+    package let title: String
+    package let message: String
 
-    public init(path: String, cellIndex: Int, title: String, message: String) {
+    package init(path: String, cellIndex: Int, title: String, message: String) {
         self.path = path
         self.cellIndex = cellIndex
         self.title = title
@@ -16,7 +16,7 @@ public struct Annotation: Sendable, Equatable {
     }
 
     /// A cell whose fresh outputs differ from the committed ones; `diff` as `check` prints it.
-    public static func differs(_ path: String, _ entry: NotebookComparison.Entry, diff: String) -> Annotation {
+    package static func differs(_ path: String, _ entry: NotebookComparison.Entry, diff: String) -> Annotation {
         let name = entry.label.description + (entry.demo.map { " [\($0)]" } ?? "")
         return Annotation(
             path: path, cellIndex: entry.label.position - 1, title: "nbrun: outputs differ, \(name)",
@@ -24,7 +24,7 @@ public struct Annotation: Sendable, Equatable {
     }
 
     /// A cell that raised or timed out.
-    public static func failed(_ path: String, _ failure: RunResult.CellFailure) -> Annotation {
+    package static func failed(_ path: String, _ failure: RunResult.CellFailure) -> Annotation {
         let what = if case .timedOut = failure.failure { "cell timed out" } else { "cell raised an error" }
         return Annotation(
             path: path, cellIndex: failure.cell.position - 1, title: "nbrun: \(what), \(failure.cell)",
@@ -32,14 +32,14 @@ public struct Annotation: Sendable, Equatable {
     }
 
     /// A `no-run` cell no registered port matches any more.
-    public static func stale(_ path: String, _ problem: DriftError.Problem) -> Annotation {
+    package static func stale(_ path: String, _ problem: DriftError.Problem) -> Annotation {
         Annotation(
             path: path, cellIndex: problem.cell.position - 1, title: "nbrun: stale port, \(problem.cell)",
             message: problem.description)
     }
 
     /// The workflow command; `sourceLines` are the file's (`CellSourceLines.lines`).
-    public func command(sourceLines: [Int]) -> String {
+    package func command(sourceLines: [Int]) -> String {
         var properties = "file=\(Self.escapeProperty(path))"
         if sourceLines.indices.contains(cellIndex) { properties += ",line=\(sourceLines[cellIndex])" }
         properties += ",title=\(Self.escapeProperty(title))"
@@ -47,14 +47,14 @@ public struct Annotation: Sendable, Equatable {
     }
 
     /// Message text: `%`, CR and LF escaped as the runner requires.
-    public static func escapeData(_ text: String) -> String {
+    package static func escapeData(_ text: String) -> String {
         text.replacingOccurrences(of: "%", with: "%25")
             .replacingOccurrences(of: "\r", with: "%0D")
             .replacingOccurrences(of: "\n", with: "%0A")
     }
 
     /// Property values: also `:` and `,`, which would end the value.
-    public static func escapeProperty(_ text: String) -> String {
+    package static func escapeProperty(_ text: String) -> String {
         escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 }

@@ -1,6 +1,6 @@
 /// Where each cell's `"source"` key is in a notebook file, so a CI annotation can point at
 /// the cell in a pull request's diff. Works on any JSON layout, not just nbformat's indent 1.
-public enum CellSourceLines {
+package enum CellSourceLines {
     private struct Container {
         let isObject: Bool
         /// The key this container is the value of (empty in arrays and at the top).
@@ -11,7 +11,7 @@ public enum CellSourceLines {
 
     /// 1-based line of each cell's `"source"` key, by cell index (a cell without one gets
     /// the line its object opens on); empty when the bytes hold no `cells` array.
-    public static func lines(in bytes: [UInt8]) -> [Int] {
+    package static func lines(in bytes: [UInt8]) -> [Int] {
         let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), newline = UInt8(ascii: "\n")
         let cellsKey = Array("cells".utf8), sourceKey = Array("source".utf8)
         var stack: [Container] = []

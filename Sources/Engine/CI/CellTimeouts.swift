@@ -4,7 +4,7 @@ import Notebook
 extension RuleBook {
     /// The `timeout` rule (seconds) of each planned cell that has one: its demo's entry in
     /// `nbrun.json`, overridden by the cell's `metadata.nbrun`.
-    public func timeouts(for plan: RunPlan) throws(RuleError) -> [Int: TimeInterval] {
+    package func timeouts(for plan: RunPlan) throws(RuleError) -> [Int: TimeInterval] {
         var timeouts: [Int: TimeInterval] = [:]
         for step in plan.steps {
             let cell = plan.notebook.cells[step.cellIndex]

@@ -3,21 +3,21 @@ import Notebook
 /// `run --keep-unchanged`: a cell whose fresh outputs match the committed ones under the
 /// `check` rules keeps its committed outputs, execution count and timing metadata byte for
 /// byte, so regenerating an unchanged course changes no file.
-public enum KeepUnchanged {
-    public struct Merge: Sendable {
+package enum KeepUnchanged {
+    package struct Merge: Sendable {
         /// The notebook to write: fresh cells where they changed, committed cells elsewhere.
-        public let notebook: Notebook
+        package let notebook: Notebook
         /// Indexes of the cells whose fresh outputs differ from the committed ones.
-        public let changedCells: [Int]
+        package let changedCells: [Int]
 
-        public init(notebook: Notebook, changedCells: [Int]) {
+        package init(notebook: Notebook, changedCells: [Int]) {
             self.notebook = notebook
             self.changedCells = changedCells
         }
     }
 
     /// Merges the fresh run of `plan` with the committed notebook it was planned from.
-    public static func merge(
+    package static func merge(
         _ plan: RunPlan, fresh: Notebook, registry: DemoRegistry,
         rules: RuleBook
     ) throws(RuleError) -> Merge {
@@ -43,7 +43,7 @@ public enum KeepUnchanged {
     }
 
     /// Cells whose outputs differ at all (exactly, no rules): what a plain `run` changed.
-    public static func changedCells(_ plan: RunPlan, fresh: Notebook) -> [Int] {
+    package static func changedCells(_ plan: RunPlan, fresh: Notebook) -> [Int] {
         plan.steps.map(\.cellIndex).filter { plan.notebook.cells[$0].outputs != fresh.cells[$0].outputs }
     }
 }

@@ -4,12 +4,12 @@ import Notebook
 /// stderr, and everything else in order: errors as `ename: evalue`, values (`Out[n]`) and
 /// displays by their `text/plain` lines, displays also by their mime types. How a kernel happened to
 /// chunk a stream into several outputs does not matter; the lines do.
-public struct OutputLines: Sendable, Equatable {
-    public var stdout: [String] = []
-    public var stderr: [String] = []
-    public var other: [String] = []
+package struct OutputLines: Sendable, Equatable {
+    package var stdout: [String] = []
+    package var stderr: [String] = []
+    package var other: [String] = []
 
-    public init(_ outputs: [Output]) {
+    package init(_ outputs: [Output]) {
         var pending: [String: String] = [:]
         for output in outputs {
             if let stream = output.stream {
@@ -44,7 +44,7 @@ public struct OutputLines: Sendable, Equatable {
     }
 
     /// The channels with their names, for reports.
-    public var channels: [(name: String, lines: [String])] {
+    package var channels: [(name: String, lines: [String])] {
         [("stdout", stdout), ("stderr", stderr), ("other", other)]
     }
 

@@ -2,15 +2,15 @@ import Notebook
 import PythonRuntime
 
 /// The demos a run may use, looked up by the fingerprint of a cell's source.
-public struct DemoRegistry: Sendable {
-    public let demos: [Demo]
+package struct DemoRegistry: Sendable {
+    package let demos: [Demo]
 
-    public init(_ demos: [Demo]) {
+    package init(_ demos: [Demo]) {
         self.demos = demos
     }
 
     /// How one `no-run` cell relates to the registered demos.
-    public enum Match: Sendable {
+    package enum Match: Sendable {
         case matched(Demo)
         /// No demo has this source; `nearest` is the most similar demo, when one is close.
         case unmatched(nearest: Demo?, similarity: Double)
@@ -20,7 +20,7 @@ public struct DemoRegistry: Sendable {
 
     /// Finds the demo for a cell of notebook `notebookName` (file name without `.ipynb`).
     /// A source shared by several notebooks goes to that notebook's own demo.
-    public func match(_ cell: Cell, notebookName: String) -> Match {
+    package func match(_ cell: Cell, notebookName: String) -> Match {
         let fingerprint = SourceFingerprint(source: cell.source)
         let candidates = demos.filter { $0.fingerprint == fingerprint.digest }
         if candidates.count == 1, let only = candidates.first { return .matched(only) }

@@ -1,14 +1,14 @@
 import PythonRuntime
 
 /// `no-run` cells that no registered demo ports (or that several do).
-public struct DriftError: Error, Sendable, CustomStringConvertible {
-    public struct Problem: Sendable, CustomStringConvertible {
-        public let cell: CellLabel
-        public let nearest: Demo?
-        public let similarity: Double
-        public let ambiguous: [Demo]
+package struct DriftError: Error, Sendable, CustomStringConvertible {
+    package struct Problem: Sendable, CustomStringConvertible {
+        package let cell: CellLabel
+        package let nearest: Demo?
+        package let similarity: Double
+        package let ambiguous: [Demo]
 
-        public var description: String {
+        package var description: String {
             let line = cell.firstLine.count > 60 ? String(cell.firstLine.prefix(57)) + "..." : cell.firstLine
             if !ambiguous.isEmpty {
                 let names = ambiguous.map(\.id).joined(separator: ", ")
@@ -23,6 +23,6 @@ public struct DriftError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    public let problems: [Problem]
-    public var description: String { problems.map(\.description).joined(separator: "\n") }
+    package let problems: [Problem]
+    package var description: String { problems.map(\.description).joined(separator: "\n") }
 }

@@ -6,13 +6,13 @@ import Notebook
 /// one string, `\r\n` or `\n`, trailing whitespace on a line, blank lines at the end.
 /// The digest is 64-bit FNV-1a of the normalised UTF-8 (stable across runs, machines and
 /// Swift versions, unlike `Hasher`); it detects edits, it is not a security hash.
-public struct SourceFingerprint: Hashable, Sendable {
+package struct SourceFingerprint: Hashable, Sendable {
     /// 16 lowercase hex digits.
-    public let digest: String
+    package let digest: String
     /// 8 hex digits per non-blank line (FNV-1a 32 of the line), to measure how close two sources are.
-    public let sketch: String
+    package let sketch: String
 
-    public init(source: String) {
+    package init(source: String) {
         let lines = Self.normalizedLines(source)
         digest = Self.hex(StableHash.fnv64(lines.joined(separator: "\n")), width: 16)
         sketch = lines.filter { !$0.isEmpty }
@@ -21,7 +21,7 @@ public struct SourceFingerprint: Hashable, Sendable {
     }
 
     /// The share of line hashes two sketches have in common (0...1), counting repeats.
-    public static func similarity(_ a: String, _ b: String) -> Double {
+    package static func similarity(_ a: String, _ b: String) -> Double {
         let left = chunks(a), right = chunks(b)
         guard !left.isEmpty || !right.isEmpty else { return 1 }
         var remaining = Dictionary(right.map { ($0, 1) }, uniquingKeysWith: +)

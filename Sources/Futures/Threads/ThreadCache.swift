@@ -13,9 +13,9 @@ import Foundation
 ///
 /// This changes who owns a thread, not how many run: a `WorkerPool` still counts its own
 /// workers against `maxWorkers` and starts them lazily; it only takes the thread from here.
-public final class ThreadCache: Sendable {
+package final class ThreadCache: Sendable {
     /// The cache every executor in the process shares.
-    public static let shared = ThreadCache(maxIdle: 256, idleTimeout: 5)
+    package static let shared = ThreadCache(maxIdle: 256, idleTimeout: 5)
 
     /// One parked thread: `run` puts a job in `job` and signals `wake`.
     private final class Parked: Sendable {
@@ -29,26 +29,26 @@ public final class ThreadCache: Sendable {
         var reused = 0
     }
 
-    public let maxIdle: Int
-    public let idleTimeout: TimeInterval
+    package let maxIdle: Int
+    package let idleTimeout: TimeInterval
     private let state = Locked(State())
 
-    public init(maxIdle: Int, idleTimeout: TimeInterval) {
+    package init(maxIdle: Int, idleTimeout: TimeInterval) {
         self.maxIdle = maxIdle
         self.idleTimeout = idleTimeout
     }
 
     /// Threads this cache has created so far.
-    public var createdCount: Int { state.withLock { $0.created } }
+    package var createdCount: Int { state.withLock { $0.created } }
     /// Jobs handed to a parked thread instead of a new one.
-    public var reusedCount: Int { state.withLock { $0.reused } }
+    package var reusedCount: Int { state.withLock { $0.reused } }
     /// Threads parked right now, waiting for a job.
-    public var idleCount: Int { state.withLock { $0.parked.count } }
+    package var idleCount: Int { state.withLock { $0.parked.count } }
 
     /// The name `run(name:_:)` gave the calling thread's job, whole: Linux keeps only 15
     /// bytes of an OS thread's name (and drops a longer one), so `Thread.current.name` may not
     /// hold it. Nil on a thread this cache did not run.
-    public static var currentJobName: String? {
+    package static var currentJobName: String? {
         Thread.current.threadDictionary[nameKey] as? String
     }
 
@@ -56,7 +56,7 @@ public final class ThreadCache: Sendable {
 
     /// Runs `job` on a parked thread, or on a new one when none is parked; never blocks.
     /// The thread is named `name` while the job runs.
-    public func run(name: String, _ job: @escaping @Sendable () -> Void) {
+    package func run(name: String, _ job: @escaping @Sendable () -> Void) {
         let named: @Sendable () -> Void = {
             Thread.current.name = name
             Thread.current.threadDictionary[Self.nameKey] = name

@@ -4,12 +4,12 @@ import Glibc
 /// exits (a pthread key whose destructor releases it). Only its own thread touches its
 /// object, so the object needs no lock. `Ambient` keeps a thread's context in one; the
 /// Python runtime keeps `threading.current_thread()`'s answer in another.
-public final class ThreadLocal<Value: AnyObject>: Sendable {
+package final class ThreadLocal<Value: AnyObject>: Sendable {
     private let key: pthread_key_t
     private let make: @Sendable () -> Value
 
     /// - Parameter make: builds a thread's object on its first use.
-    public init(_ make: @escaping @Sendable () -> Value) {
+    package init(_ make: @escaping @Sendable () -> Value) {
         var key = pthread_key_t()
         let status = pthread_key_create(&key) { raw in
             guard let raw else { return }
@@ -23,12 +23,12 @@ public final class ThreadLocal<Value: AnyObject>: Sendable {
     }
 
     /// The calling thread's object if it has one already, without making it.
-    public var existing: Value? {
+    package var existing: Value? {
         pthread_getspecific(key).map { Unmanaged<Value>.fromOpaque($0).takeUnretainedValue() }
     }
 
     /// The calling thread's object.
-    public var current: Value {
+    package var current: Value {
         if let raw = pthread_getspecific(key) {
             return Unmanaged<Value>.fromOpaque(raw).takeUnretainedValue()
         }

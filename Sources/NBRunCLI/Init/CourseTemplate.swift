@@ -82,7 +82,6 @@ struct CourseTemplate {
                     name: \(literal(Self.portsTarget)),
                     dependencies: [
                         .product(name: "PythonRuntime", package: nbrun),
-                        .product(name: "Futures", package: nbrun),
                     ]
                 ),
                 // The command line: nbrun given this course's ports. It is also the course's
@@ -96,7 +95,6 @@ struct CourseTemplate {
                     dependencies: [
                         \(literal(Self.portsTarget)),
                         .product(name: "PythonRuntime", package: nbrun),
-                        .product(name: "Futures", package: nbrun),
                     ]
                 ),
             ]

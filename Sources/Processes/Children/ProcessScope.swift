@@ -17,25 +17,25 @@ import Futures
 ///     let scope = ProcessScope()
 ///     Ambient.run(in: scope) { startWork() }   // pools created in here are the scope's
 ///     scope.terminate()                         // their workers die; other pools' don't
-public final class ProcessScope: ProcessScopeCarrying {
+package final class ProcessScope: ProcessScopeCarrying {
     private let state = Locked<(closed: Bool, pids: Set<pid_t>)>((false, []))
     /// Told of each child adopted (`true`) and, once reaped, of its end (`false`).
     private let observer: (@Sendable (Int32, _ started: Bool) -> Void)?
 
     /// - Parameter observer: told of each child the scope adopts (`started` true) and of its
     ///   exit once reaped (false); nbrun's timeline draws worker processes from it.
-    public init(observer: (@Sendable (Int32, _ started: Bool) -> Void)? = nil) {
+    package init(observer: (@Sendable (Int32, _ started: Bool) -> Void)? = nil) {
         self.observer = observer
     }
 
     /// The scope of the calling thread's ambient context, `nil` outside any.
-    public static var current: ProcessScope? {
+    package static var current: ProcessScope? {
         (Ambient.current as? any ProcessScopeCarrying)?.processScope
     }
 
     /// SIGKILLs every live child started in this scope and refuses new ones from now on.
     /// Pools whose workers die fail their futures with `BrokenProcessPool`.
-    public func terminate() {
+    package func terminate() {
         let pids = state.withLock { s in
             s.closed = true
             return s.pids
@@ -44,10 +44,10 @@ public final class ProcessScope: ProcessScopeCarrying {
     }
 
     /// Whether `terminate()` has been called.
-    public var isTerminated: Bool { state.withLock { $0.closed } }
+    package var isTerminated: Bool { state.withLock { $0.closed } }
 
     /// The scope's children that are still alive (not yet reaped).
-    public var livePIDs: [Int32] {
+    package var livePIDs: [Int32] {
         let live = ChildProcesses.livePIDs
         return state.withLock { $0.pids.intersection(live) }.sorted()
     }
@@ -79,15 +79,15 @@ public final class ProcessScope: ProcessScopeCarrying {
 
     // MARK: AmbientContext: a scope can be a thread's context by itself.
 
-    public var processScope: ProcessScope { self }
-    public func enter() {}
-    public func exit() {}
-    public func willBlock() {}
-    public func didUnblock() {}
+    package var processScope: ProcessScope { self }
+    package func enter() {}
+    package func exit() {}
+    package func willBlock() {}
+    package func didUnblock() {}
 }
 
 /// An `Ambient` context that carries a `ProcessScope`: pools and processes created under it
 /// belong to that scope. nbrun's per-cell interpreter carries one per cell.
-public protocol ProcessScopeCarrying: AmbientContext {
+package protocol ProcessScopeCarrying: AmbientContext {
     var processScope: ProcessScope { get }
 }

@@ -138,15 +138,15 @@ extension concurrent.futures {
         /// SIGKILLs every live child this program started through this library (every pool's
         /// workers and every `multiprocessing.Process`): for SIGINT/SIGTERM handlers. To end only
         /// the children of one piece of abandoned work, terminate its `ProcessScope`.
-        public static func terminateAllWorkers() {
+        package static func terminateAllWorkers() {
             ChildProcesses.killAll()
         }
 
         /// Requests sent to workers so far: one per `submit`, one per chunk of `map`.
-        public var messagesSent: Int { pool.messagesSent }
+        package var messagesSent: Int { pool.messagesSent }
 
         /// The pids of the workers alive now.
-        public var workerPIDs: [Int32] { pool.workerPIDs }
+        package var workerPIDs: [Int32] { pool.workerPIDs }
 
         /// Runs `body` with a new executor and shuts it down with `wait: true` when `body`
         /// returns or throws (Python: `with concurrent.futures.ProcessPoolExecutor(...) as pool:`).

@@ -12,7 +12,7 @@ import SystemCalls
 /// A worker is the host executable started again with worker arguments. The program
 /// registers its remote functions and then calls `runIfRequested()` first thing in `main`;
 /// in a worker that call serves requests and exits, in the normal program it returns at once.
-public enum ProcessWorker {
+package enum ProcessWorker {
     static let flag = "--futures-worker"
     /// The request socket every worker finds at this fd.
     static let requestDescriptor: Int32 = 3
@@ -21,7 +21,7 @@ public enum ProcessWorker {
 
     /// The program pools and processes start when none is given: `/proc/self/exe` (this very
     /// program) unless changed. Test runners set it to a binary that registers the same functions.
-    public static var defaultExecutable: String {
+    package static var defaultExecutable: String {
         get { executable.withLock { $0 } }
         set { executable.withLock { $0 = newValue } }
     }
@@ -31,22 +31,22 @@ public enum ProcessWorker {
     /// When `true`, children write their standard output to this program's standard error
     /// (default `false`: they share its stdout, as Python's do). For a host whose stdout is data,
     /// e.g. a notebook written to `-o -`, so a worker's print can't corrupt it.
-    public static var standardOutputToStandardError: Bool {
+    package static var standardOutputToStandardError: Bool {
         get { stdoutToStderr.withLock { $0 } }
         set { stdoutToStderr.withLock { $0 = newValue } }
     }
 
     /// Makes `functions` callable in this program's workers. Call before `runIfRequested()`.
-    public static func register(_ functions: any RemoteFunctionProtocol...) {
+    package static func register(_ functions: any RemoteFunctionProtocol...) {
         register(functions)
     }
 
-    public static func register(_ functions: [any RemoteFunctionProtocol]) {
+    package static func register(_ functions: [any RemoteFunctionProtocol]) {
         for function in functions { RemoteFunctionRegistry.register(function.erased) }
     }
 
     /// In a worker process, serves its parent and exits (never returns); otherwise returns at once.
-    public static func runIfRequested(arguments: [String] = CommandLine.arguments) {
+    package static func runIfRequested(arguments: [String] = CommandLine.arguments) {
         guard arguments.count >= 4, arguments[1] == flag, let parent = pid_t(arguments[3]) else { return }
         // Die with the parent; if it died before prctl took effect we have been re-parented already.
         // A worker that can't be tied to its parent's life would outlive it: it refuses to serve.

@@ -22,17 +22,17 @@ import Synchronization
 public final class PyInterpreter: ProcessScopeCarrying {
     let gil: GIL
     /// Records what its threads do, when a timeline was asked for (`DemoContext`); else nil.
-    public let timeline: TimelineRecorder?
+    package let timeline: TimelineRecorder?
     /// Its `threading` state: thread names, MainThread, the threads alive.
     let threads = ThreadRegistry()
     /// The worker processes started from this interpreter (a cell's kernel and its children).
-    public let processScope: ProcessScope
+    package let processScope: ProcessScope
     /// Unnamed `concurrent.futures.ThreadPoolExecutor`s made in it so far (`nextExecutorNumber`).
     private let executors = Atomic<Int>(0)
 
     /// A new interpreter with its own GIL, like a new kernel; `DemoContext` makes one per cell.
     /// - Parameter recordingTimeline: whether to record its threads' states (`timeline`).
-    public init(recordingTimeline: Bool = false) {
+    package init(recordingTimeline: Bool = false) {
         let timeline = recordingTimeline ? TimelineRecorder() : nil
         self.timeline = timeline
         gil = GIL(recorder: timeline)
@@ -45,17 +45,17 @@ public final class PyInterpreter: ProcessScopeCarrying {
 
     /// The interpreter of code that runs outside any cell, e.g. a process-pool worker
     /// process: one per OS process, so every worker process has a GIL of its own.
-    public static let processWide = PyInterpreter()
+    package static let processWide = PyInterpreter()
 
     /// The interpreter the calling thread is inside, if any.
-    public static var current: PyInterpreter? {
+    package static var current: PyInterpreter? {
         Ambient.current as? PyInterpreter
     }
 
     /// Runs `body` on the calling thread inside this interpreter, holding its GIL (as a
     /// Python thread runs bytecode), and releases the GIL when `body` returns. The calling
     /// thread is the interpreter's MainThread meanwhile (`threading.current_thread()`).
-    public func run<R>(_ body: () throws -> R) rethrows -> R {
+    package func run<R>(_ body: () throws -> R) rethrows -> R {
         let slot = ThreadSlot.current
         let previous = slot.mainOf
         slot.mainOf = self
@@ -65,7 +65,7 @@ public final class PyInterpreter: ProcessScopeCarrying {
     }
 
     /// Whether the calling thread holds this interpreter's GIL right now.
-    public var holdsGIL: Bool {
+    package var holdsGIL: Bool {
         gil.isHeldByCurrentThread
     }
 
@@ -78,20 +78,20 @@ public final class PyInterpreter: ProcessScopeCarrying {
     // MARK: AmbientContext
 
     /// `AmbientContext`: a thread entering the interpreter takes its GIL (nbrun calls these).
-    public func enter() { gil.acquire() }
+    package func enter() { gil.acquire() }
     /// `AmbientContext`: a thread leaving the interpreter gives up one level of its GIL.
-    public func exit() { gil.release() }
+    package func exit() { gil.release() }
     /// `AmbientContext`: before a blocking call, `Py_BEGIN_ALLOW_THREADS`: the GIL is released.
-    public func willBlock() {
+    package func willBlock() {
         if let timeline { timeline.record(ThreadSlot.current.waitKind ?? .future) }
         gil.releaseForBlocking()
     }
     /// `AmbientContext`: after a blocking call, `Py_END_ALLOW_THREADS`: the GIL is taken back.
-    public func didUnblock() { gil.reacquireAfterBlocking() }
+    package func didUnblock() { gil.reacquireAfterBlocking() }
     /// `AmbientContext`: Python counts unnamed `concurrent.futures.ThreadPoolExecutor`s per process, and an
     /// interpreter stands for a kernel's process: its first one's threads are
     /// `ThreadPoolExecutor-0_0`, ... whatever else runs beside it.
-    public func nextExecutorNumber() -> Int { executors.add(1, ordering: .relaxed).oldValue }
+    package func nextExecutorNumber() -> Int { executors.add(1, ordering: .relaxed).oldValue }
 }
 
 /// CPython's eval-breaker check: if another thread of this interpreter has been waiting a

@@ -111,5 +111,5 @@ extension Demo {
 
     /// Whether the port computes rather than waits (`oneCore` or `allCores`): such cells
     /// take turns on the CPU-bound lane, so a notebook of them costs their sum.
-    public var isCPUBound: Bool { load != .timingSensitive }
+    package var isCPUBound: Bool { load != .timingSensitive }
 }

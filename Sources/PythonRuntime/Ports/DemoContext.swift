@@ -32,7 +32,7 @@ public final class DemoContext: Sendable {
     ///   - recordingTimeline: whether its interpreter records a timeline of its threads
     ///     (`interpreter.timeline`); off by default, so nothing is recorded.
     ///   - onWrite: told of each write once it is captured (for tests and tools).
-    public init(
+    package init(
         seed: UInt64, recordingTimeline: Bool = false, onWrite: (@Sendable (StreamName, String) -> Void)? = nil
     ) {
         interpreter = PyInterpreter(recordingTimeline: recordingTimeline)
@@ -82,14 +82,14 @@ public final class DemoContext: Sendable {
 
     /// A session's next cell begins: its output is captured from now on, and its generator
     /// starts from `seed`.
-    public func beginCell(seed: UInt64) {
+    package func beginCell(seed: UInt64) {
         generator.withLock { $0 = SeededGenerator(seed: seed) }
         capture.withLock { $0 = ([], true) }
     }
 
     /// A session's cell has ended: returns its output (streams merged as `capturedOutputs`
     /// merges them); until the next `beginCell`, whatever is printed is dropped.
-    public func endCell() -> [CapturedOutput] {
+    package func endCell() -> [CapturedOutput] {
         let outputs = capture.withLock { state in
             defer { state = ([], false) }
             return state.outputs
@@ -116,24 +116,24 @@ public final class DemoContext: Sendable {
     }
 
     /// Stops capturing: whatever the demo prints from now on is dropped.
-    public func seal() {
+    package func seal() {
         sealed.store(true, ordering: .releasing)
     }
 
     /// SIGKILLs every worker process this cell started and refuses it new ones (for a cell
     /// abandoned by a timeout); other cells' workers live on.
-    public func terminateChildProcesses() {
+    package func terminateChildProcesses() {
         interpreter.processScope.terminate()
     }
 
     /// The captured output so far, in print order, runs of the same stream merged into one.
-    public func capturedOutputs() -> [CapturedOutput] {
+    package func capturedOutputs() -> [CapturedOutput] {
         Self.merged(capture.withLock { $0.outputs })
     }
 
     /// The captured streams so far (displays and values left out), merged into runs of the
     /// same stream, in print order.
-    public func capturedStreams() -> [(name: StreamName, text: String)] {
+    package func capturedStreams() -> [(name: StreamName, text: String)] {
         var merged: [(name: StreamName, text: String)] = []
         for case .stream(let name, let text) in capture.withLock({ $0.outputs }) {
             if let last = merged.last, last.name == name {
@@ -166,7 +166,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// A generator whose sequence is fixed by `seed`.
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         state = seed
     }
 

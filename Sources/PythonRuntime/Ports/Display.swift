@@ -31,7 +31,7 @@ public struct DisplayData: Sendable, Equatable {
 }
 
 /// One piece of a cell's output, in the order the cell produced it.
-public enum CapturedOutput: Sendable, Equatable {
+package enum CapturedOutput: Sendable, Equatable {
     /// Printed text (`print`, `sys.stderr.write`).
     case stream(StreamName, String)
     /// `display(obj)`: a `display_data` output.

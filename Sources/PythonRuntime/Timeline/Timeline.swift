@@ -1,66 +1,66 @@
 /// What a cell's threads did, as recorded (`TimelineRecorder`): one row per thread, named
 /// as Python names it, asyncio tasks under their loop's thread, worker processes by PID;
 /// each row a list of segments in seconds from the cell's start.
-public struct Timeline: Sendable, Equatable {
-    public struct Segment: Sendable, Equatable {
-        public var start: Double
-        public var end: Double
-        public var state: ThreadState
+package struct Timeline: Sendable, Equatable {
+    package struct Segment: Sendable, Equatable {
+        package var start: Double
+        package var end: Double
+        package var state: ThreadState
 
-        public init(start: Double, end: Double, state: ThreadState) {
+        package init(start: Double, end: Double, state: ThreadState) {
             self.start = start
             self.end = end
             self.state = state
         }
 
-        public var seconds: Double { end - start }
+        package var seconds: Double { end - start }
     }
 
-    public struct Row: Sendable, Equatable {
-        public enum Kind: Sendable, Equatable { case thread, task, process }
-        public var name: String
-        public var kind: Kind
-        public var segments: [Segment]
+    package struct Row: Sendable, Equatable {
+        package enum Kind: Sendable, Equatable { case thread, task, process }
+        package var name: String
+        package var kind: Kind
+        package var segments: [Segment]
 
-        public init(name: String, kind: Kind, segments: [Segment]) {
+        package init(name: String, kind: Kind, segments: [Segment]) {
             self.name = name
             self.kind = kind
             self.segments = segments
         }
 
         /// Seconds the row spent in `state`.
-        public func seconds(in state: ThreadState) -> Double {
+        package func seconds(in state: ThreadState) -> Double {
             segments.reduce(0) { $0 + ($1.state == state ? $1.seconds : 0) }
         }
 
         /// Seconds the row spent in a state of `category`.
-        public func seconds(inCategory category: ThreadState.Category) -> Double {
+        package func seconds(inCategory category: ThreadState.Category) -> Double {
             segments.reduce(0) { $0 + ($1.state.category == category ? $1.seconds : 0) }
         }
 
         /// Seconds from the row's first segment to its last one's end.
-        public var span: Double {
+        package var span: Double {
             guard let first = segments.first, let last = segments.last else { return 0 }
             return last.end - first.start
         }
     }
 
-    public var rows: [Row]
+    package var rows: [Row]
     /// Seconds from the cell's start to the end of recording.
-    public var seconds: Double
+    package var seconds: Double
 
-    public init(rows: [Row], seconds: Double) {
+    package init(rows: [Row], seconds: Double) {
         self.rows = rows
         self.seconds = seconds
     }
 
     /// The row named `name`.
-    public func row(_ name: String) -> Row? {
+    package func row(_ name: String) -> Row? {
         rows.first { $0.name == name }
     }
 
     /// `<timeline: 4 threads, 1.00 s>` (tasks and processes counted when there are any).
-    public var summary: String {
+    package var summary: String {
         func count(_ kind: Row.Kind, _ one: String, _ many: String) -> String? {
             let n = rows.count { $0.kind == kind }
             return n == 0 && kind != .thread ? nil : "\(n) \(n == 1 ? one : many)"

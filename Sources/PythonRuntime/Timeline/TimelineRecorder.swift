@@ -11,20 +11,20 @@ import SystemCalls
 /// slot; the recorder's lock is taken only the first time a thread records. The buffer's own
 /// lock is never contended while the cell runs (only its thread appends), so an event costs an
 /// uncontended lock and an append.
-public final class TimelineRecorder: Sendable {
+package final class TimelineRecorder: Sendable {
     /// Monotonic nanoseconds when recording began: the picture's zero.
-    public let origin: UInt64
+    package let origin: UInt64
     /// Tells recorders apart in a thread's cached track (an address may be reused).
     let id = TimelineRecorder.counter.add(1, ordering: .relaxed).newValue
     private static let counter = Atomic<UInt64>(0)
     private let tracks = Locked<[TimelineTrack]>([])
 
-    public init() {
+    package init() {
         origin = Self.now()
     }
 
     /// Monotonic nanoseconds, the clock events are recorded on.
-    public static func now() -> UInt64 {
+    package static func now() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
@@ -73,7 +73,7 @@ public final class TimelineRecorder: Sendable {
     /// What was recorded from `from` (monotonic ns; the recorder's start by default) up to
     /// `end` (now by default), as rows of segments in seconds from `from`, in the order the
     /// rows first appeared, each row's tasks after it. Rows with nothing in the window are left out.
-    public func timeline(from: UInt64? = nil, end: UInt64? = nil) -> Timeline {
+    package func timeline(from: UInt64? = nil, end: UInt64? = nil) -> Timeline {
         let origin = from ?? self.origin
         let end = max(end ?? Self.now(), origin)
         let all = tracks.withLock { $0 }

@@ -8,11 +8,11 @@ import Foundation
 /// Each row is sampled per pixel column: a column takes the state the row spent most of that
 /// column's time in, and equal neighbours merge into one rectangle, so a row costs at most
 /// one rectangle per pixel however many times its thread switched.
-public struct TimelineSVG: Sendable {
-    public var width = 900
-    public var title: String
+package struct TimelineSVG: Sendable {
+    package var width = 900
+    package var title: String
 
-    public init(title: String) {
+    package init(title: String) {
         self.title = title
     }
 
@@ -31,7 +31,7 @@ public struct TimelineSVG: Sendable {
     ]
 
     /// At most this many task rows under one thread; the rest are counted in a line of text.
-    public var maxTaskRows = 24
+    package var maxTaskRows = 24
 
     /// The rows drawn: each thread's tasks beyond `maxTaskRows` folded into a count.
     private func shown(_ timeline: Timeline) -> (rows: [Timeline.Row], folded: [Int: Int]) {
@@ -55,7 +55,7 @@ public struct TimelineSVG: Sendable {
     }
 
     /// The picture, a standalone SVG document.
-    public func render(_ timeline: Timeline) -> String {
+    package func render(_ timeline: Timeline) -> String {
         let (rows, folded) = shown(timeline)
         let plotWidth = width - labelWidth - shareWidth
         let seconds = max(timeline.seconds, 1e-3)
