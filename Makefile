@@ -7,7 +7,7 @@ PYTHON       ?= python3
 VENV         ?= .venv
 FUZZ_SECONDS ?= 60
 
-.PHONY: build test tsan run check fmt format lint bench fuzz leaks deps pyenv clean
+.PHONY: build test tsan run check fmt format lint docs bench fuzz leaks deps pyenv clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -43,6 +43,11 @@ format:
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Fuzz
+
+# The port author's API (Sources/PythonRuntime/PythonRuntime.docc): a broken link or an
+# undocumented parameter fails the build.
+docs:
+	$(SWIFT) package generate-documentation --target PythonRuntime --warnings-as-errors
 
 pyenv:
 	@scripts/pyenv.sh $(VENV) nbformat ipython

@@ -40,6 +40,7 @@ extension threading {
         ///     `targetName` is not given, N counting the threads created in this interpreter.
         ///   - daemon: by default the creating thread's (`false` on MainThread).
         ///   - targetName: the Python target function's `__name__`, for the default name.
+        ///   - target: what the thread runs (Python's `target` with its `args` captured).
         public init(
             name: String? = nil, daemon: Bool? = nil, targetName: String? = nil,
             target: @escaping @Sendable () -> Void
