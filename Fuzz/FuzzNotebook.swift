@@ -83,6 +83,7 @@ private func roundTrip(_ notebook: Notebook, what: String) -> Notebook {
     return reread
 }
 
+/// libFuzzer's entry point: one input, 0 when it held.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNotebook(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = size > 0 && data != nil ? Array(UnsafeBufferPointer(start: data, count: size)) : []

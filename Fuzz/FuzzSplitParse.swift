@@ -20,6 +20,7 @@ private func fail(_ what: String, _ detail: @autoclosure () -> String = "") -> N
     abortFuzzing("FuzzSplitParse", what, detail())
 }
 
+/// libFuzzer's entry point: one input, 0 when it held.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSplitParse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard size > 0, let data else { return 0 }

@@ -4,8 +4,10 @@ import PythonRuntime
 /// notebook's folder lists its own demos (`Threads02.demos` for `02-threads.ipynb`);
 /// adding a notebook adds a line here.
 public enum Catalog {
+    /// The course nbrun's command line is given: the demos and the functions its worker processes run.
     public static let course = Course(demos: demos, remoteFunctions: remoteFunctions)
 
+    /// Every demo, notebook by notebook.
     public static let demos: [Demo] =
         Threads02.demos
         + Processes03.demos

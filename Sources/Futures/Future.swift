@@ -230,9 +230,11 @@ extension concurrent.futures {
 
         // MARK: Hashable by identity
 
+        /// The same future (identity, as Python compares futures).
         public static func == (lhs: concurrent.futures.Future<T>, rhs: concurrent.futures.Future<T>) -> Bool {
             lhs === rhs
         }
+        /// Hashes the future's identity.
         public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
     }
 }

@@ -39,6 +39,7 @@ extension PythonError: PythonNamedError {
 /// A failed system call is the `OSError` CPython raises for its errno (`BrokenPipeError`,
 /// `[Errno 32] Broken pipe`).
 extension SystemCallError: PythonNamedError {
+    /// The `OSError` subclass CPython raises for the errno (`BrokenPipeError`).
     public var pythonName: String { pythonExceptionName }
 }
 

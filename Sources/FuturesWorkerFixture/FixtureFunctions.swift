@@ -7,47 +7,47 @@ import Processes
 #endif
 
 /// The functions FuturesTests runs in worker processes (this executable is their worker).
-public enum FixtureFunctions {
-    public static let square = RemoteFunction<Int, Int>("fixture.square") { x in x * x }
+package enum FixtureFunctions {
+    package static let square = RemoteFunction<Int, Int>("fixture.square") { x in x * x }
 
     /// Sleeps, then answers with the worker's pid (the notebook's `whoami`).
-    public static let whoami = RemoteFunction<Double, Int32>("fixture.whoami") { seconds in
+    package static let whoami = RemoteFunction<Double, Int32>("fixture.whoami") { seconds in
         Thread.sleep(forTimeInterval: seconds)
         return getpid()
     }
 
     /// A worker-global counter: each worker keeps its own (the notebook's `bump`).
-    public static let bump = RemoteFunction<NoValue, Int>("fixture.bump") {
+    package static let bump = RemoteFunction<NoValue, Int>("fixture.bump") {
         counter.withLock { count in
             count += 1
             return count
         }
     }
 
-    public static let checkPositive = RemoteFunction<Int, Int>("fixture.checkPositive") { n in
+    package static let checkPositive = RemoteFunction<Int, Int>("fixture.checkPositive") { n in
         if n < 0 { throw PythonError("ValueError", "\(n) is negative") }
         return n
     }
 
     /// Throws a plain Swift error, which crosses as its Swift type name and description.
-    public static let swiftFailure = RemoteFunction<Int, Int>("fixture.swiftFailure") { code in
+    package static let swiftFailure = RemoteFunction<Int, Int>("fixture.swiftFailure") { code in
         throw FixtureFailure(code: code)
     }
 
     /// Never registered in the worker: calling it must fail with AttributeError.
-    public static let unregistered = RemoteFunction<Int, Int>("fixture.unregistered") { $0 }
+    package static let unregistered = RemoteFunction<Int, Int>("fixture.unregistered") { $0 }
 
-    public struct Deposit: Codable, Sendable {
-        public let balance: multiprocessing.Value<Int32>
-        public let times: Int
-        public init(balance: multiprocessing.Value<Int32>, times: Int) {
+    package struct Deposit: Codable, Sendable {
+        package let balance: multiprocessing.Value<Int32>
+        package let times: Int
+        package init(balance: multiprocessing.Value<Int32>, times: Int) {
             self.balance = balance
             self.times = times
         }
     }
 
     /// The notebook's `deposit`: `times` locked increments of the shared balance.
-    public static let deposit = RemoteFunction<Deposit, NoValue>("fixture.deposit") { job in
+    package static let deposit = RemoteFunction<Deposit, NoValue>("fixture.deposit") { job in
         for _ in 0..<job.times {
             try job.balance.getLock().withLock { try job.balance.setValue(job.balance.value + 1) }
         }
@@ -55,30 +55,30 @@ public enum FixtureFunctions {
     }
 
     /// A `Process` target that fails, so the child exits 1.
-    public static let failingTarget = RemoteFunction<NoValue, NoValue>("fixture.failingTarget") {
+    package static let failingTarget = RemoteFunction<NoValue, NoValue>("fixture.failingTarget") {
         throw PythonError("ValueError", "target failed")
     }
 
     /// Lists the fds open in the worker (to check it inherited nothing but its socket).
-    public static let openDescriptors = RemoteFunction<NoValue, [Int32]>("fixture.openDescriptors") {
+    package static let openDescriptors = RemoteFunction<NoValue, [Int32]>("fixture.openDescriptors") {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
         return names.compactMap { Int32($0) }.sorted()
     }
 
     /// Where the worker's standard output goes (the target of /proc/self/fd/1).
-    public static let standardOutputTarget = RemoteFunction<NoValue, String>("fixture.standardOutputTarget") {
+    package static let standardOutputTarget = RemoteFunction<NoValue, String>("fixture.standardOutputTarget") {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/1")) ?? "?"
     }
 
     private static let counter = Locked(0)
 
-    public static let all: [any RemoteFunctionProtocol] = [
+    package static let all: [any RemoteFunctionProtocol] = [
         square, whoami, bump, checkPositive, swiftFailure, deposit, failingTarget, openDescriptors,
         standardOutputTarget,
     ]
 }
 
-public struct FixtureFailure: Error, CustomStringConvertible {
-    public let code: Int
-    public var description: String { "fixture failure \(code)" }
+package struct FixtureFailure: Error, CustomStringConvertible {
+    package let code: Int
+    package var description: String { "fixture failure \(code)" }
 }

@@ -4,8 +4,10 @@ import Glibc
 /// tell a full disk from a missing permission (after swift-system's `Errno`). Its
 /// description is the C library's text for it (`strerror`), which is also what CPython prints.
 public struct Errno: RawRepresentable, Error, Hashable, Sendable, CustomStringConvertible {
+    /// The number, as C's `errno`.
     public let rawValue: Int32
 
+    /// The error of this number.
     public init(rawValue: Int32) {
         self.rawValue = rawValue
     }
@@ -13,21 +15,22 @@ public struct Errno: RawRepresentable, Error, Hashable, Sendable, CustomStringCo
     /// The calling thread's `errno`, read right after the call that failed.
     public static var current: Errno { Errno(rawValue: errno) }
 
-    public static let noSuchFileOrDirectory = Errno(rawValue: ENOENT)
-    public static let interrupted = Errno(rawValue: EINTR)
-    public static let permissionDenied = Errno(rawValue: EACCES)
-    public static let notPermitted = Errno(rawValue: EPERM)
-    public static let isDirectory = Errno(rawValue: EISDIR)
-    public static let fileTooLarge = Errno(rawValue: EFBIG)
-    public static let noSpace = Errno(rawValue: ENOSPC)
-    public static let readOnlyFileSystem = Errno(rawValue: EROFS)
-    public static let brokenPipe = Errno(rawValue: EPIPE)
-    public static let noSuchProcess = Errno(rawValue: ESRCH)
-    public static let noChildProcess = Errno(rawValue: ECHILD)
-    public static let badFileDescriptor = Errno(rawValue: EBADF)
-    public static let invalidArgument = Errno(rawValue: EINVAL)
-    public static let tooManyOpenFiles = Errno(rawValue: EMFILE)
+    package static let noSuchFileOrDirectory = Errno(rawValue: ENOENT)
+    package static let interrupted = Errno(rawValue: EINTR)
+    package static let permissionDenied = Errno(rawValue: EACCES)
+    package static let notPermitted = Errno(rawValue: EPERM)
+    package static let isDirectory = Errno(rawValue: EISDIR)
+    package static let fileTooLarge = Errno(rawValue: EFBIG)
+    package static let noSpace = Errno(rawValue: ENOSPC)
+    package static let readOnlyFileSystem = Errno(rawValue: EROFS)
+    package static let brokenPipe = Errno(rawValue: EPIPE)
+    package static let noSuchProcess = Errno(rawValue: ESRCH)
+    package static let noChildProcess = Errno(rawValue: ECHILD)
+    package static let badFileDescriptor = Errno(rawValue: EBADF)
+    package static let invalidArgument = Errno(rawValue: EINVAL)
+    package static let tooManyOpenFiles = Errno(rawValue: EMFILE)
 
+    /// The C library's text (`strerror`), which CPython prints too.
     public var description: String { String(cString: strerror(rawValue)) }
 
     /// The `OSError` subclass CPython raises for this number (`OSError(errno, text)` picks

@@ -7,10 +7,12 @@
 public struct SystemCallError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The libc call that failed, e.g. `"ftruncate"`.
     public let call: String
+    /// Why it failed.
     public let errno: Errno
     /// The file the call was about, shown as Python shows `OSError.filename`.
     public let path: String?
 
+    /// `call` failed with `errno` (on `path`, if it was about a file).
     public init(_ call: String, _ errno: Errno, path: String? = nil) {
         self.call = call
         self.errno = errno
@@ -22,6 +24,7 @@ public struct SystemCallError: Error, Hashable, Sendable, CustomStringConvertibl
         SystemCallError(call, .current, path: path)
     }
 
+    /// The call, the path if any, and the reason: `socketpair: Too many open files`.
     public var description: String {
         "\(call)\(path.map { " \($0)" } ?? ""): \(errno)"
     }

@@ -2,10 +2,10 @@ import Foundation
 
 /// The real CPython as a reference: tests run the same scenario in `python3` and in a port
 /// and compare what both print, instead of trusting strings typed by hand.
-public enum PythonReference {
+package enum PythonReference {
     /// The interpreter to use: `NBRUN_PYTHON` (the Makefile points it at the project's venv),
     /// else the first `python3` on `PATH`; nil when there is none.
-    public static var executable: String? {
+    package static var executable: String? {
         if let chosen = ProcessInfo.processInfo.environment["NBRUN_PYTHON"],
             FileManager.default.isExecutableFile(atPath: chosen)
         {
@@ -19,16 +19,16 @@ public enum PythonReference {
         return nil
     }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let status: Int32
-        public let stderr: String
-        public var description: String { "python3 exited \(status): \(stderr)" }
+    package struct Failure: Error, CustomStringConvertible {
+        package let status: Int32
+        package let stderr: String
+        package var description: String { "python3 exited \(status): \(stderr)" }
     }
 
     /// Runs `script` with `python3 -c` and returns its stdout; throws when it exits non-zero
     /// or runs past `limit` seconds (it is then killed, so a scenario that hangs fails the
     /// test instead of hanging the suite).
-    public static func run(_ script: String, limit: TimeInterval = 60) throws -> String {
+    package static func run(_ script: String, limit: TimeInterval = 60) throws -> String {
         guard let executable else { throw Failure(status: -1, stderr: "no python3 found") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -58,7 +58,7 @@ public enum PythonReference {
     }
 
     /// The lines `script` prints (without their newlines).
-    public static func lines(_ script: String, limit: TimeInterval = 60) throws -> [String] {
+    package static func lines(_ script: String, limit: TimeInterval = 60) throws -> [String] {
         try run(script, limit: limit).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(
             String.init)
     }

@@ -4,18 +4,18 @@ import Foundation
 /// the others. Parties run one after another never meet, and `arrive` then returns false. The limit only
 /// keeps a broken engine from hanging the suite; on a loaded machine they meet later, never
 /// not at all, so no speed is asserted.
-public final class Rendezvous: @unchecked Sendable {
+package final class Rendezvous: @unchecked Sendable {
     // @unchecked: `arrived` is only touched with `condition` locked.
     private let condition = NSCondition()
     private var arrived = 0
     private let parties: Int
 
-    public init(parties: Int) {
+    package init(parties: Int) {
         self.parties = parties
     }
 
     /// Counts this party in, then waits for all; true when all arrived.
-    public func arrive(limit: TimeInterval = 30) -> Bool {
+    package func arrive(limit: TimeInterval = 30) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         arrived += 1
@@ -26,7 +26,7 @@ public final class Rendezvous: @unchecked Sendable {
     }
 
     /// Counts one party in without waiting (for an event, e.g. a cell having finished).
-    public func signal() {
+    package func signal() {
         condition.lock()
         arrived += 1
         condition.broadcast()
@@ -34,7 +34,7 @@ public final class Rendezvous: @unchecked Sendable {
     }
 
     /// Waits, without counting in, until all parties arrived; true when they did.
-    public func wait(limit: TimeInterval = 30) -> Bool {
+    package func wait(limit: TimeInterval = 30) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         let deadline = Date(timeIntervalSinceNow: limit)

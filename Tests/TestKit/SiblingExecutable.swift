@@ -2,7 +2,7 @@ import Foundation
 
 /// A program built next to the running test bundle (`.build/debug/NAME`, whatever the
 /// scratch path), e.g. the worker fixture of the process tests; nil when it is not there.
-public func siblingExecutable(named name: String) -> String? {
+package func siblingExecutable(named name: String) -> String? {
     var candidates: [String] = []
     if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
         candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent(name).path)

@@ -10,6 +10,7 @@ import Synchronization
 public enum Threads02 {
     static let notebook = "02-threads"
 
+    /// The ports of 02-threads.ipynb's cells.
     public static let demos: [Demo] = [
         rawThread, threeThreads, submitOne, submitMany, map, asCompletedDemo, flakyDemo, race, lockDemo,
     ]

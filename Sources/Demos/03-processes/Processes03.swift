@@ -14,6 +14,7 @@ import PythonRuntime
 public enum Processes03 {
     static let notebook = "03-processes"
 
+    /// The ports of 03-processes.ipynb's cells.
     public static let demos: [Demo] = [
         burnDemo, twoProcesses, whoamiDemo, bumpDemo, checkPositiveDemo, chunksize, depositDemo,
     ]

@@ -9,6 +9,7 @@ import PythonRuntime
 public enum Asyncio04 {
     static let notebook = "04-asyncio"
 
+    /// The ports of 04-asyncio.ipynb's cells.
     public static let demos: [Demo] = [
         oneFetch, gather, createTask, asCompleted, waitFor, semaphore, blocking, manyWaits,
     ]

@@ -10,6 +10,7 @@ import PythonRuntime
 public enum Coordination05 {
     static let notebook = "05-coordination"
 
+    /// The ports of 05-coordination.ipynb's cells.
     public static let demos: [Demo] = [
         definitions, sameOrder, deadlock, noMoneyLost, startWorkers, feedWorkers, stopWorkers, emptyQueue,
         startRunners, releaseRunners,

@@ -10,6 +10,7 @@ import CJansson
 /// caller's bytes in place and the two-core parse hands out slices of them without copying.
 /// The public API takes and returns Swift values only.
 public enum JSONReader {
+    /// Parses JSON text; a syntax error is `NotebookError.invalidJSON` with its line and column.
     public static func parse(_ bytes: [UInt8]) throws(NotebookError) -> JSONValue {
         try bytes.withRawBytes { (buffer) throws(NotebookError) in try parse(buffer) }
     }

@@ -2,6 +2,7 @@
 /// and undoing nbformat's line splitting (`rejoin_lines`) and transient keys
 /// (`strip_transient`), exactly as `nbformat.read` does.
 extension Notebook {
+    /// Reads an nbformat 4 notebook from its JSON; a part of the wrong shape is `NotebookError.invalidNotebook`.
     public init(json: JSONValue) throws(NotebookError) {
         guard case .object(var top) = json else {
             throw .unsupportedFormat("the top level is \(json.typeName), not a notebook object")

@@ -1,6 +1,7 @@
 /// Turns a `Notebook` back into the JSON nbformat writes: multi-line text split into
 /// lists of lines (`split_lines`), transient keys dropped (`strip_transient`).
 extension Notebook {
+    /// The notebook as nbformat's JSON, keys in nbformat's order.
     public var json: JSONValue {
         var top = extra
         var metadata = metadata

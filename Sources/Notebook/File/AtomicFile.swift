@@ -12,6 +12,7 @@ import SystemCalls
 /// left by a killed process is never taken for a notebook; the next write of NAME removes
 /// those older than an hour.
 public enum AtomicFile {
+    /// Replaces the file at `path` with `bytes` all at once (a temporary file renamed over it): on any failure the old file is left as it was.
     public static func write(_ bytes: [UInt8], to path: String) throws(NotebookError) {
         let target = resolvedTarget(path)
         let (directory, name) = split(target)

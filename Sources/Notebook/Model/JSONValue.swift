@@ -9,21 +9,25 @@ public enum JSONValue: Sendable {
     case array([JSONValue])
     case object(JSONObject)
 
+    /// The string, if this is one.
     public var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
+    /// The object, if this is one.
     public var objectValue: JSONObject? {
         if case .object(let object) = self { return object }
         return nil
     }
 
+    /// The array, if this is one.
     public var arrayValue: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
     }
 
+    /// The integer, if this is one.
     public var intValue: Int64? {
         if case .int(let number) = self { return number }
         return nil
@@ -63,8 +67,10 @@ extension JSONValue: Equatable {
 /// A JSON object: its members in the order they were read. Keys are unique by bytes
 /// (a later duplicate replaces the earlier one, as Python's `json` does).
 public struct JSONObject: Sendable, Equatable {
+    /// The members in file order (the order nbformat writes back).
     public private(set) var members: [(key: String, value: JSONValue)]
 
+    /// An object with these members, in this order.
     public init(_ members: [(key: String, value: JSONValue)] = []) {
         // Linear even for wide objects: positions by key bytes, a later duplicate replacing.
         var positions: [[UInt8]: Int] = [:]
@@ -86,10 +92,14 @@ public struct JSONObject: Sendable, Equatable {
         members = uniqueMembers
     }
 
+    /// Whether the object has no member.
     public var isEmpty: Bool { members.isEmpty }
+    /// The number of members.
     public var count: Int { members.count }
+    /// The keys, in order.
     public var keys: [String] { members.map(\.key) }
 
+    /// The member's value; setting one keeps its place (a new key goes last, `nil` removes it).
     public subscript(key: String) -> JSONValue? {
         get { index(of: key).map { members[$0].value } }
         set {
@@ -126,6 +136,7 @@ public struct JSONObject: Sendable, Equatable {
         members.firstIndex { $0.key.utf8.elementsEqual(key.utf8) }
     }
 
+    /// The same members in the same order.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.members.count == rhs.members.count else { return false }
         return zip(lhs.sortedMembers, rhs.sortedMembers).allSatisfy { left, right in

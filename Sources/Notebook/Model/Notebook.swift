@@ -1,13 +1,18 @@
 /// An nbformat 4 notebook. Everything nbrun does not interpret is kept as it was read
 /// (`metadata`, `extra`), so a read followed by a write loses nothing.
 public struct Notebook: Sendable, Equatable {
+    /// `nbformat`: the major version, 4.
     public var nbformat: Int64
+    /// `nbformat_minor`.
     public var nbformatMinor: Int64
+    /// The notebook's `metadata`, keys in file order.
     public var metadata: JSONObject
+    /// The cells, in order.
     public var cells: [Cell]
     /// Top-level keys other than `nbformat`, `nbformat_minor`, `metadata` and `cells`.
     public var extra: JSONObject
 
+    /// A notebook with these parts.
     public init(
         nbformat: Int64 = 4, nbformatMinor: Int64 = 5, metadata: JSONObject = JSONObject(),
         cells: [Cell] = [], extra: JSONObject = JSONObject()
@@ -34,6 +39,7 @@ public enum CellType: Sendable, Hashable, CustomStringConvertible {
     case code, markdown, raw
     case other(String)
 
+    /// The type named as in the file's `cell_type`.
     public init(_ name: String) {
         switch name {
         case "code": self = .code
@@ -53,6 +59,7 @@ public enum CellType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The name as in the file.
     public var description: String { name }
 
     /// One of the three types of nbformat 4.5.
@@ -62,9 +69,13 @@ public enum CellType: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// One cell: its type, id, metadata, source and (for a code cell) outputs.
 public struct Cell: Sendable, Equatable {
+    /// `cell_type`.
     public var type: CellType
+    /// `id` (nbformat 4.5), absent in older notebooks.
     public var id: String?
+    /// The cell's `metadata`, keys in file order.
     public var metadata: JSONObject
     /// The source as one string (lists of lines are joined on read, as nbformat does).
     public var source: String
@@ -80,6 +91,7 @@ public struct Cell: Sendable, Equatable {
     /// back without one unless a source has been given to it since.
     var sourceIsAbsent = false
 
+    /// A cell with these parts.
     public init(
         type: CellType, id: String? = nil, metadata: JSONObject = JSONObject(), source: String,
         outputs: [Output]? = nil, executionCount: JSONValue? = nil, attachments: JSONValue? = nil,
@@ -100,6 +112,7 @@ public struct Cell: Sendable, Equatable {
         metadata["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 
+    /// The source's first line, without its line break.
     public var firstSourceLine: String {
         // The first non-empty line, without splitting the whole source.
         let text = source.drop(while: \.isNewline)
@@ -110,9 +123,12 @@ public struct Cell: Sendable, Equatable {
 /// One output of a code cell: its `output_type` and the rest of its members, with
 /// multi-line text already rejoined into single strings.
 public struct Output: Sendable, Equatable {
+    /// `output_type`.
     public var outputType: OutputType
+    /// The fields other than `output_type`, in file order.
     public var fields: JSONObject
 
+    /// An output of this type with these fields.
     public init(outputType: OutputType, fields: JSONObject = JSONObject()) {
         self.outputType = outputType
         self.fields = fields

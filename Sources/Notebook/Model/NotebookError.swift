@@ -3,6 +3,7 @@ import SystemCalls
 /// Why a notebook could not be read, run or written. Each case reads as one clear sentence;
 /// the command line prefixes the file's path (and the cell, where one applies).
 public enum NotebookError: Error, Equatable, CustomStringConvertible {
+    /// What was wrong with the JSON text (jansson's error kinds).
     public enum JSONErrorKind: String, Sendable, Equatable {
         case syntax, truncated, trailingData, invalidUTF8, tooDeep, integerTooLarge, numberTooLarge
         case nulInKey, outOfMemory
@@ -21,6 +22,7 @@ public enum NotebookError: Error, Equatable, CustomStringConvertible {
     /// The file is a v4 notebook with a part of the wrong shape; `location` names it.
     case invalidNotebook(location: String, problem: String)
 
+    /// The sentence that follows `nbrun: PATH: `.
     public var description: String {
         switch self {
         case let .io(_, operation, errno):

@@ -4,6 +4,7 @@ public enum OutputType: Sendable, Hashable, CustomStringConvertible {
     case stream, displayData, executeResult, error
     case other(String)
 
+    /// The type named as in the file's `output_type`.
     public init(_ name: String) {
         switch name {
         case "stream": self = .stream
@@ -25,6 +26,7 @@ public enum OutputType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The name as in the file.
     public var description: String { name }
 
     /// One of the four types of nbformat 4.

@@ -3,6 +3,7 @@
 /// matching (source fingerprints) and its per-cell seeds use the same 64-bit hash.
 /// Not a security hash.
 public enum StableHash {
+    /// FNV-1a, 64 bits, over the UTF-8 bytes: the same for the same text in every run and on every machine.
     public static func fnv64(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {

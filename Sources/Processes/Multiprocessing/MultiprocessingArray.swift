@@ -80,10 +80,12 @@ extension multiprocessing {
             try lock.withLock { try body(UnsafeMutableBufferPointer(start: elements, count: count)) }
         }
 
+        /// Writes the array as the shared memory a child process inherits (see `Inheritance`).
         public func encode(to encoder: any Encoder) throws {
             try Inheritance.encode([memory.descriptor], extra: [count], to: encoder, kind: "Synchronized")
         }
 
+        /// The array a parent process passed down, from its inherited fd.
         public required init(from decoder: any Decoder) throws {
             let (fds, extra) = try Inheritance.decode(from: decoder, count: 1, extra: 1, kind: "shared Array")
             guard extra[0] >= 0 else {

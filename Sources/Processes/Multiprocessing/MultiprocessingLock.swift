@@ -50,10 +50,12 @@ extension multiprocessing {
             return try body()
         }
 
+        /// Writes the lock as the fd a child process inherits (see `Inheritance`).
         public func encode(to encoder: any Encoder) throws {
             try Inheritance.encode([memory.descriptor], to: encoder, kind: "Lock")
         }
 
+        /// The lock a parent process passed down, from its inherited fd.
         public init(from decoder: any Decoder) throws {
             let (fds, _) = try Inheritance.decode(from: decoder, count: 1, kind: "Lock")
             memory = try SharedMemory.inherited(fds[0], size: MemoryLayout<sem_t>.size)

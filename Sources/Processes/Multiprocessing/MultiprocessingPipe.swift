@@ -7,9 +7,9 @@ import SystemCalls
 #endif
 
 extension multiprocessing {
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     /// Python's `multiprocessing.Pipe(duplex=True)`: two connected `Connection`s. With
     /// `duplex: false` the first can only receive and the second only send, as in Python.
-    // swift-format-ignore: AlwaysUseLowerCamelCase
     public static func Pipe<Element>(duplex: Bool = true) throws -> (Connection<Element>, Connection<Element>) {
         let (first, second) = try Syscall.socketPair()
         return (
@@ -29,6 +29,7 @@ extension multiprocessing {
         private let state: Locked<Int32?>
         /// Python: `readable`, `writable`.
         public let readable: Bool
+        /// `Connection.writable`: whether `send` is allowed on this end.
         public let writable: Bool
 
         init(descriptor: Int32, readable: Bool, writable: Bool) {
@@ -95,11 +96,13 @@ extension multiprocessing {
             return try Ambient.blocking { try Syscall.pollReadable(fd, timeout: timeout) }
         }
 
+        /// Writes the connection as the fd a child process inherits (see `Inheritance`).
         public func encode(to encoder: any Encoder) throws {
             let fd = try descriptor(reading: readable)
             try Inheritance.encode([fd], extra: [readable ? 1 : 0, writable ? 1 : 0], to: encoder, kind: "Connection")
         }
 
+        /// The connection a parent process passed down, from its inherited fd.
         public init(from decoder: any Decoder) throws {
             let (fds, flags) = try Inheritance.decode(from: decoder, count: 1, extra: 2, kind: "Connection")
             state = Locked(fds[0])

@@ -109,10 +109,12 @@ extension multiprocessing {
             return item
         }
 
+        /// Writes the queue as the fds a child process inherits (see `Inheritance`).
         public func encode(to encoder: any Encoder) throws {
             try Inheritance.encode([sender, receiver], to: encoder, kind: "Queue")
         }
 
+        /// The queue a parent process passed down, from its inherited fds.
         public init(from decoder: any Decoder) throws {
             let (fds, _) = try Inheritance.decode(from: decoder, count: 2, kind: "Queue")
             sender = fds[0]

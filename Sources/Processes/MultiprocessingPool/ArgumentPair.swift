@@ -2,9 +2,12 @@ extension multiprocessing {
     /// The two arguments of a function that `Pool.starmap` calls, as Python unpacks each
     /// tuple into the call (`pool.starmap(pow, [(2, 3)])` calls `pow(2, 3)`).
     public struct ArgumentPair<First: Codable & Sendable, Second: Codable & Sendable>: Codable, Sendable {
+        /// The first argument.
         public let first: First
+        /// The second argument.
         public let second: Second
 
+        /// The pair `(first, second)`.
         public init(_ first: First, _ second: Second) {
             self.first = first
             self.second = second

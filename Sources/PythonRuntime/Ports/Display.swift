@@ -8,8 +8,11 @@ public struct DisplayData: Sendable, Equatable {
     /// The forms, `text/plain` first, as (mime type, data) pairs.
     public let bundle: [Form]
 
+    /// One representation of the value: a MIME type and its data.
     public struct Form: Sendable, Equatable {
+        /// The MIME type, e.g. `text/plain`.
         public let mime: String
+        /// The data in that type.
         public let data: String
     }
 

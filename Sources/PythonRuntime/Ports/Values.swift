@@ -40,6 +40,7 @@ public indirect enum PyValue: Sendable, Equatable {
         }
     }
 
+    /// Python's `==`: `1 == 1.0 == True`.
     public static func == (lhs: PyValue, rhs: PyValue) -> Bool {
         switch (lhs, rhs) {
         case (.none, .none): true
@@ -105,9 +106,13 @@ public indirect enum PyValue: Sendable, Equatable {
 extension PyValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
+    /// An `int`.
     public init(integerLiteral value: Int) { self = .int(value) }
+    /// A `float`.
     public init(floatLiteral value: Double) { self = .float(value) }
+    /// A `bool`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// A `str`.
     public init(stringLiteral value: String) { self = .str(value) }
     /// A `list`.
     public init(arrayLiteral elements: PyValue...) { self = .list(elements) }

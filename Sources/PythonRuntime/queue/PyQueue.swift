@@ -19,6 +19,7 @@ extension queue {
     /// releases the GIL while it blocks. `get` throws `queue.Empty` and `put` `queue.Full` as
     /// `queue.Empty()` and `queue.Full()`.
     public final class QueueBase<Storage: queue.QueueStorage>: Sendable {
+        /// The items' type.
         public typealias Element = Storage.Element
 
         private struct State: Sendable {
@@ -30,6 +31,7 @@ extension queue {
         public let maxsize: Int
         private let state = Monitor(State(), waitKind: .queue)
 
+        /// `queue.Queue(maxsize=0)`: 0 (or less) is unbounded.
         public init(maxsize: Int = 0) {
             self.maxsize = maxsize
         }

@@ -6,6 +6,7 @@ extension queue {
     public final class SimpleQueue<Element: Sendable>: Sendable {
         private let items = Monitor(queue.FIFOStorage<Element>(), waitKind: .queue)
 
+        /// `queue.SimpleQueue()`.
         public init() {}
 
         /// `SimpleQueue.put(item, block=True, timeout=None)`: never blocks (the arguments are

@@ -18,14 +18,18 @@ extension queue {
         private var items: [Element] = []
         private var head = 0
 
+        /// An empty queue.
         public init() {}
 
+        /// The items held.
         public var count: Int { items.count - head }
 
+        /// Adds `item` at the back.
         public mutating func put(_ item: Element) {
             items.append(item)
         }
 
+        /// Takes the item at the front (the queue is not empty).
         public mutating func get() -> Element {
             let item = items[head]
             head += 1
@@ -43,14 +47,18 @@ extension queue {
     public struct LIFOStorage<Element: Sendable>: queue.QueueStorage {
         private var items: [Element] = []
 
+        /// An empty stack.
         public init() {}
 
+        /// The items held.
         public var count: Int { items.count }
 
+        /// Pushes `item`.
         public mutating func put(_ item: Element) {
             items.append(item)
         }
 
+        /// Pops the last item pushed (the stack is not empty).
         public mutating func get() -> Element {
             items.removeLast()
         }
@@ -63,8 +71,10 @@ extension queue {
     public struct HeapStorage<Element: Comparable & Sendable>: queue.QueueStorage {
         private var heap: [Element] = []
 
+        /// An empty heap.
         public init() {}
 
+        /// The items held.
         public var count: Int { heap.count }
 
         /// `heapq.heappush`.

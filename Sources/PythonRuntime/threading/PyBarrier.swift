@@ -25,6 +25,8 @@ extension threading {
         /// `Barrier.parties`.
         public let parties: Int
 
+        /// `threading.Barrier(parties, action=None, timeout=None)`: `action` runs in one of the
+        /// threads released, `timeout` is the default of `wait`.
         public init(_ parties: Int, action: (@Sendable () throws -> Void)? = nil, timeout: Double? = nil) {
             self.parties = parties
             self.action = action

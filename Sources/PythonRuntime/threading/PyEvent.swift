@@ -13,6 +13,7 @@ extension threading {
 
         private let state = Monitor(State(), waitKind: .event)
 
+        /// `threading.Event()`: not set.
         public init() {}
 
         /// `Event.is_set()`.

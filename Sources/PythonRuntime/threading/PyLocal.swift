@@ -13,6 +13,7 @@ extension threading {
         private let key = keys.add(1, ordering: .relaxed).newValue
         private let initial: @Sendable () -> Value
 
+        /// `threading.local()`, with `initial` making each thread's value on its first use.
         public init(_ initial: @escaping @Sendable () -> Value) {
             self.initial = initial
         }

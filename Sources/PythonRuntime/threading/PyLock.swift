@@ -22,6 +22,7 @@ extension threading {
         /// of zero size made ThreadSanitizer report accesses that the mutex does order).
         private let sleepers = Monitor(0, waitKind: .lock)
 
+        /// `threading.Lock()`: unlocked.
         public init() {}
 
         /// `Lock.acquire(blocking=True, timeout=-1)`: true once acquired; false if `blocking` is

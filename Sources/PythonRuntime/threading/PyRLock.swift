@@ -13,6 +13,7 @@ extension threading {
 
         private let state = Monitor(State(), waitKind: .lock)
 
+        /// `threading.RLock()`: unlocked.
         public init() {}
 
         /// `RLock.acquire(blocking=True, timeout=-1)`: true at once for the owner (one level

@@ -71,6 +71,7 @@ extension threading {
         private let semaphore: threading.Semaphore
         private let initialValue: Int
 
+        /// `threading.BoundedSemaphore(value=1)`.
         public init(_ value: Int = 1) {
             semaphore = threading.Semaphore(value)
             initialValue = value

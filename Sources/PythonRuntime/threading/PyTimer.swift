@@ -8,6 +8,7 @@ extension threading {
         public let thread: threading.Thread
         private let finished = threading.Event()
 
+        /// `threading.Timer(interval, function)`: runs `function` after `interval` seconds once started.
         public init(_ interval: Double, name: String? = nil, _ function: @escaping @Sendable () -> Void) {
             let finished = finished
             thread = threading.Thread(name: name) {
