@@ -134,8 +134,8 @@ public enum Asyncio04 {
     ) { ctx in
         try asyncio.run {
             let limit = asyncio.Semaphore(3)
-            let active = LoopOwned(0)
-            let peak = LoopOwned(0)
+            let active = LoopBound(0)
+            let peak = LoopBound(0)
 
             @Sendable func politeFetch(_ url: String) async throws -> String {
                 try await limit.withPermit {

@@ -157,17 +157,6 @@ extension asyncio.EventLoop {
     }
 }
 
-/// Carries a loop-owned object through a closure that another thread holds but only the
-/// loop's thread calls.
-private struct LoopBound<Value>: @unchecked Sendable {
-    // @unchecked: `value` is only read inside `asyncio.EventLoop.callSoon` callbacks, on the loop's thread.
-    let value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-}
-
 /// `gather`'s outer future (`_GatheringFuture`): cancelling it cancels the children.
 private final class GatheringFuture<T: Sendable>: asyncio.Future<T>, @unchecked Sendable {
     let children: [asyncio.AnyFuture]

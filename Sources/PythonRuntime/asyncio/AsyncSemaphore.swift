@@ -22,20 +22,24 @@ extension asyncio {
     /// `asyncio.Semaphore(n)`: at most `n` coroutines hold it at once; the others wait, in
     /// arrival order, without blocking the loop. Bound to the first loop it makes wait. Only
     /// used on the loop's thread, where coroutines run one at a time, so it needs no lock.
-    public final class Semaphore: @unchecked Sendable {
-        // @unchecked: only touched on the owning loop's thread.
-        private var value: Int
-        private var waiters: [asyncio.Future<Bool>] = []
-        private var binding = LoopBinding()
+    public final class Semaphore: Sendable {
+        private struct State {
+            var permits: Int
+            var waiters: [asyncio.Future<Bool>] = []
+            var binding = LoopBinding()
+        }
+
+        /// Everything that changes, on the loop's thread only (checked on every access).
+        private let state: LoopBound<State>
 
         /// `asyncio.Semaphore(value=1)`; a negative value is a precondition failure (Python's `ValueError`).
         public init(_ value: Int = 1) {
             precondition(value >= 0, "Semaphore initial value must be >= 0")
-            self.value = value
+            state = LoopBound(State(permits: value))
         }
 
         /// `sem.locked()`: whether `acquire` would wait.
-        public var locked: Bool { value == 0 || waiters.contains { !$0.cancelled } }
+        public var locked: Bool { state.value.permits == 0 || state.value.waiters.contains { !$0.cancelled } }
 
         /// `async with sem:` runs `body` holding one permit, released however `body` ends.
         public func withPermit<R: Sendable>(_ body: () async throws -> R) async throws -> R {
@@ -48,33 +52,34 @@ extension asyncio {
         /// waiting, handing on a permit it was given meanwhile.
         public func acquire() async throws {
             if !locked {
-                value -= 1
+                state.value.permits -= 1
                 return
             }
-            let future = asyncio.Future<Bool>(loop: try binding.loop(for: self, "Semaphore"), waitKind: .semaphore)
-            waiters.append(future)
+            let future = asyncio.Future<Bool>(
+                loop: try state.value.binding.loop(for: self, "Semaphore"), waitKind: .semaphore)
+            state.value.waiters.append(future)
             do {
-                defer { waiters.removeAll { $0 === future } }
+                defer { state.value.waiters.removeAll { $0 === future } }
                 _ = try await future.value
             } catch let error as asyncio.CancelledError {
                 if !future.cancelled {
-                    value += 1
+                    state.value.permits += 1
                     wakeUpNext()
                 }
                 throw error
             }
-            if value > 0 { wakeUpNext() }
+            if state.value.permits > 0 { wakeUpNext() }
         }
 
         /// `sem.release()`: hands the permit to the longest waiter, if any.
         public func release() {
-            value += 1
+            state.value.permits += 1
             wakeUpNext()
         }
 
         private func wakeUpNext() {
-            guard let next = waiters.first(where: { !$0.done }) else { return }
-            value -= 1
+            guard let next = state.value.waiters.first(where: { !$0.done }) else { return }
+            state.value.permits -= 1
             try? next.setResult(true)
         }
     }

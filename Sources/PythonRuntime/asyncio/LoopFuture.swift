@@ -7,7 +7,8 @@ extension asyncio {
     /// callback at a time, so nothing is locked (as in asyncio, these objects are not
     /// thread-safe; other threads reach them through `asyncio.EventLoop.callSoon`).
     public class AnyFuture: @unchecked Sendable {
-        // @unchecked: only touched on `loop`'s thread.
+        // @unchecked: a class others derive from (Future, Task) cannot be checked Sendable;
+        // what changes is in `state`, whose every access is checked to be on `loop`'s thread.
         enum Outcome {
             case pending
             case cancelled(message: String?)
@@ -22,27 +23,42 @@ extension asyncio {
             case waker(() -> Void)
         }
 
+        private struct State {
+            var outcome: Outcome = .pending
+            var listeners: [Listener] = []
+            var nextCallbackID = 0
+            var logTraceback = false
+        }
+
         let loop: asyncio.EventLoop
-        private(set) var outcome: Outcome = .pending
-        private var listeners: [Listener] = []
-        private var nextCallbackID = 0
-        /// asyncio's `_log_traceback`: failed, and nobody has asked for the exception yet.
-        var logTraceback = false
+        /// Everything that changes, on `loop`'s thread only (checked on every access).
+        private let state: LoopBound<State>
         /// What a task awaiting it waits on, as the timeline names it.
         let waitKind: ThreadState
 
         init(loop: asyncio.EventLoop, waitKind: ThreadState = .future) {
             self.loop = loop
             self.waitKind = waitKind
+            state = LoopBound(State(), on: loop)
         }
 
         deinit {
-            if logTraceback, case .failed(let error) = outcome {
+            let last = state.valueWhileDeinitializing
+            if last.logTraceback, case .failed(let error) = last.outcome {
                 loop.report("\(kindName) exception was never retrieved\nfuture: \(repr(failure: error))\n")
             }
         }
 
-        /// "concurrent.futures.Future" or "Task", for reports.
+        /// How it finished, or `.pending`.
+        var outcome: Outcome { state.value.outcome }
+
+        /// asyncio's `_log_traceback`: failed, and nobody has asked for the exception yet.
+        var logTraceback: Bool {
+            get { state.value.logTraceback }
+            set { state.value.logTraceback = newValue }
+        }
+
+        /// "Future" or "Task", for reports.
         var kindName: String { "Future" }
 
         /// asyncio's repr of a finished future or task in its reports (less the coroutine).
@@ -94,7 +110,7 @@ extension asyncio {
             cancelFuture(message)
         }
 
-        /// `concurrent.futures.Future.cancel` itself, which `Task.cancel` overrides.
+        /// `Future.cancel` itself, which `Task.cancel` overrides.
         final func cancelFuture(_ message: String?) -> Bool {
             logTraceback = false
             return complete(.cancelled(message: message))
@@ -111,9 +127,9 @@ extension asyncio {
         final func complete(_ result: Outcome) -> Bool {
             loop.checkIsolated()
             guard case .pending = outcome else { return false }
-            outcome = result
-            let taken = listeners
-            listeners = []
+            state.value.outcome = result
+            let taken = state.value.listeners
+            state.value.listeners = []
             for listener in taken {
                 switch listener {
                 case .callback(_, let fn): loop.callSoon { fn(self) }
@@ -129,23 +145,24 @@ extension asyncio {
         /// is done (in the next pass if it already is). Returns an id for `removeDoneCallback`.
         @discardableResult
         public func addDoneCallback(_ fn: @escaping (asyncio.AnyFuture) -> Void) -> Int {
-            nextCallbackID += 1
+            state.value.nextCallbackID += 1
+            let id = state.value.nextCallbackID
             if done {
                 loop.callSoon { fn(self) }
             } else {
-                listeners.append(.callback(id: nextCallbackID, fn))
+                state.value.listeners.append(.callback(id: id, fn))
             }
-            return nextCallbackID
+            return id
         }
 
         /// `fut.remove_done_callback(fn)`, by the id `addDoneCallback` returned.
         public func removeDoneCallback(_ id: Int) {
-            listeners.removeAll { if case .callback(id, _) = $0 { true } else { false } }
+            state.value.listeners.removeAll { if case .callback(id, _) = $0 { true } else { false } }
         }
 
         /// Resumes a suspended task when the future completes (which must not have happened yet).
         func addWaker(_ wake: @escaping () -> Void) {
-            listeners.append(.waker(wake))
+            state.value.listeners.append(.waker(wake))
         }
     }
 }

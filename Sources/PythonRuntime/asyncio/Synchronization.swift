@@ -3,17 +3,21 @@ import Futures
 extension asyncio {
     /// `asyncio.Lock()`: held by one coroutine at a time; waiters get it in arrival order.
     /// Not owned: any coroutine may release it. Bound to the first loop it makes wait.
-    public final class Lock: @unchecked Sendable {
-        // @unchecked: only touched on the owning loop's thread.
-        private var isLocked = false
-        private var waiters: [asyncio.Future<Bool>] = []
-        private var binding = LoopBinding()
+    public final class Lock: Sendable {
+        private struct State {
+            var isLocked = false
+            var waiters: [asyncio.Future<Bool>] = []
+            var binding = LoopBinding()
+        }
+
+        /// Everything that changes, on the loop's thread only (checked on every access).
+        private let state = LoopBound(State())
 
         /// `asyncio.Lock()`, unlocked.
         public init() {}
 
         /// `lock.locked()`.
-        public var locked: Bool { isLocked }
+        public var locked: Bool { state.value.isLocked }
 
         /// `async with lock:` runs `body` holding the lock, released however `body` ends.
         public func withLock<R: Sendable>(_ body: () async throws -> R) async throws -> R {
@@ -24,32 +28,32 @@ extension asyncio {
 
         /// `await lock.acquire()`. Throws `asyncio.CancelledError` (not holding it) if cancelled while waiting.
         public func acquire() async throws {
-            if !isLocked, waiters.allSatisfy(\.cancelled) {
-                isLocked = true
+            if !state.value.isLocked, state.value.waiters.allSatisfy(\.cancelled) {
+                state.value.isLocked = true
                 return
             }
-            let future = asyncio.Future<Bool>(loop: try binding.loop(for: self, "Lock"), waitKind: .lock)
-            waiters.append(future)
+            let future = asyncio.Future<Bool>(loop: try state.value.binding.loop(for: self, "Lock"), waitKind: .lock)
+            state.value.waiters.append(future)
             do {
-                defer { waiters.removeAll { $0 === future } }
+                defer { state.value.waiters.removeAll { $0 === future } }
                 _ = try await future.value
             } catch let error as asyncio.CancelledError {
-                if !isLocked { wakeUpFirst() }
+                if !state.value.isLocked { wakeUpFirst() }
                 throw error
             }
-            isLocked = true
+            state.value.isLocked = true
         }
 
         /// `lock.release()`: unlocks it and wakes the first waiter.
         /// - Throws: `RuntimeError('Lock is not acquired.')` if it is not locked.
         public func release() throws {
-            guard isLocked else { throw PythonError("RuntimeError", "Lock is not acquired.") }
-            isLocked = false
+            guard state.value.isLocked else { throw PythonError("RuntimeError", "Lock is not acquired.") }
+            state.value.isLocked = false
             wakeUpFirst()
         }
 
         private func wakeUpFirst() {
-            guard let first = waiters.first, !first.done else { return }
+            guard let first = state.value.waiters.first, !first.done else { return }
             try? first.setResult(true)
         }
     }
@@ -57,34 +61,38 @@ extension asyncio {
 
 extension asyncio {
     /// `asyncio.Event()`: a flag coroutines wait for; `set()` wakes every waiter.
-    public final class Event: @unchecked Sendable {
-        // @unchecked: only touched on the owning loop's thread.
-        private var flag = false
-        private var waiters: [asyncio.Future<Bool>] = []
-        private var binding = LoopBinding()
+    public final class Event: Sendable {
+        private struct State {
+            var flag = false
+            var waiters: [asyncio.Future<Bool>] = []
+            var binding = LoopBinding()
+        }
+
+        /// Everything that changes, on the loop's thread only (checked on every access).
+        private let state = LoopBound(State())
 
         /// `asyncio.Event()`, not set.
         public init() {}
 
         /// `event.is_set()`.
-        public var isSet: Bool { flag }
+        public var isSet: Bool { state.value.flag }
 
         /// `event.set()`: sets the flag and wakes every waiter, in the order they came.
         public func set() {
-            guard !flag else { return }
-            flag = true
-            for waiter in waiters where !waiter.done { try? waiter.setResult(true) }
+            guard !state.value.flag else { return }
+            state.value.flag = true
+            for waiter in state.value.waiters where !waiter.done { try? waiter.setResult(true) }
         }
 
         /// `event.clear()`.
-        public func clear() { flag = false }
+        public func clear() { state.value.flag = false }
 
         /// `await event.wait()`: returns at once if the flag is set, else when it is.
         public func wait() async throws {
-            if flag { return }
-            let future = asyncio.Future<Bool>(loop: try binding.loop(for: self, "Event"), waitKind: .event)
-            waiters.append(future)
-            defer { waiters.removeAll { $0 === future } }
+            if state.value.flag { return }
+            let future = asyncio.Future<Bool>(loop: try state.value.binding.loop(for: self, "Event"), waitKind: .event)
+            state.value.waiters.append(future)
+            defer { state.value.waiters.removeAll { $0 === future } }
             _ = try await future.value
         }
     }
@@ -93,12 +101,16 @@ extension asyncio {
 extension asyncio {
     /// `asyncio.Condition(lock=None)`: waiters release the lock while they wait for `notify`,
     /// and hold it again when `wait` returns.
-    public final class Condition: @unchecked Sendable {
-        // @unchecked: only touched on the owning loop's thread.
+    public final class Condition: Sendable {
         /// The underlying lock (`acquire`, `release` and `locked` are its).
         public let lock: asyncio.Lock
-        private var waiters: [asyncio.Future<Bool>] = []
-        private var binding = LoopBinding()
+        private struct State {
+            var waiters: [asyncio.Future<Bool>] = []
+            var binding = LoopBinding()
+        }
+
+        /// Everything that changes, on the loop's thread only (checked on every access).
+        private let state = LoopBound(State())
 
         /// `asyncio.Condition(lock=None)`: a new `asyncio.Lock` unless one is given.
         public init(_ lock: asyncio.Lock = asyncio.Lock()) {
@@ -125,9 +137,10 @@ extension asyncio {
             try release()
             var failure: (any Error)?
             do {
-                let future = asyncio.Future<Bool>(loop: try binding.loop(for: self, "Condition"), waitKind: .condition)
-                waiters.append(future)
-                defer { waiters.removeAll { $0 === future } }
+                let future = asyncio.Future<Bool>(
+                    loop: try state.value.binding.loop(for: self, "Condition"), waitKind: .condition)
+                state.value.waiters.append(future)
+                defer { state.value.waiters.removeAll { $0 === future } }
                 _ = try await future.value
             } catch {
                 failure = error
@@ -157,13 +170,13 @@ extension asyncio {
         public func notify(_ n: Int = 1) throws {
             guard locked else { throw PythonError("RuntimeError", "cannot notify on un-acquired lock") }
             var woken = 0
-            for waiter in waiters where woken < n && !waiter.done {
+            for waiter in state.value.waiters where woken < n && !waiter.done {
                 woken += 1
                 try? waiter.setResult(false)
             }
         }
 
         /// `cond.notify_all()`.
-        public func notifyAll() throws { try notify(waiters.count) }
+        public func notifyAll() throws { try notify(state.value.waiters.count) }
     }
 }

@@ -5,16 +5,20 @@ extension asyncio {
     /// made with `group.createTask` are all done when `taskGroup` returns. The first task that
     /// fails cancels the others and the body's task; their errors are then thrown together
     /// as an `ExceptionGroup`.
-    public final class TaskGroup: @unchecked Sendable {
-        // @unchecked: only touched on the owning loop's thread.
+    public final class TaskGroup: Sendable {
         private let loop: asyncio.EventLoop
         private let parent: asyncio.AnyTask
-        private var exiting = false
-        private var aborting = false
-        private var parentCancelRequested = false
-        private var tasks: [ObjectIdentifier: asyncio.AnyTask] = [:]
-        private var errors: [any Error] = []
-        private var onCompleted: asyncio.Future<Bool>?
+        private struct State {
+            var exiting = false
+            var aborting = false
+            var parentCancelRequested = false
+            var tasks: [ObjectIdentifier: asyncio.AnyTask] = [:]
+            var errors: [any Error] = []
+            var onCompleted: asyncio.Future<Bool>?
+        }
+
+        /// Everything that changes, on the loop's thread only (checked on every access).
+        private let state = LoopBound(State())
 
         init(parent: asyncio.AnyTask) {
             self.parent = parent
@@ -25,62 +29,68 @@ extension asyncio {
         /// - Throws: `RuntimeError` once the group is finished or shutting down.
         @discardableResult
         public func createTask<T: Sendable>(_ coroutine: @escaping asyncio.Coroutine<T>) throws -> asyncio.Task<T> {
-            if exiting, tasks.isEmpty { throw PythonError("RuntimeError", "TaskGroup \(repr) is finished") }
-            if aborting { throw PythonError("RuntimeError", "TaskGroup \(repr) is shutting down") }
+            if state.value.exiting, state.value.tasks.isEmpty {
+                throw PythonError("RuntimeError", "TaskGroup \(repr) is finished")
+            }
+            if state.value.aborting { throw PythonError("RuntimeError", "TaskGroup \(repr) is shutting down") }
             let task = asyncio.Task(loop: loop, coroutine)
             task.addDoneCallback { [self] _ in taskDone(task) }
-            tasks[ObjectIdentifier(task)] = task
+            state.value.tasks[ObjectIdentifier(task)] = task
             return task
         }
 
         private var repr: String {
             var info = [""]
-            if !tasks.isEmpty { info.append("tasks=\(tasks.count)") }
-            if !errors.isEmpty { info.append("errors=\(errors.count)") }
-            info.append(aborting ? "cancelling" : "entered")
+            if !state.value.tasks.isEmpty { info.append("tasks=\(state.value.tasks.count)") }
+            if !state.value.errors.isEmpty { info.append("errors=\(state.value.errors.count)") }
+            info.append(state.value.aborting ? "cancelling" : "entered")
             return "<TaskGroup\(info.joined(separator: " "))>"
         }
 
         private func abort() {
-            aborting = true
-            for task in tasks.values where !task.done { task.cancel() }
+            state.value.aborting = true
+            for task in state.value.tasks.values where !task.done { task.cancel() }
         }
 
         private func taskDone(_ task: asyncio.AnyTask) {
-            tasks[ObjectIdentifier(task)] = nil
-            if let onCompleted, tasks.isEmpty, !onCompleted.done { try? onCompleted.setResult(true) }
+            state.value.tasks[ObjectIdentifier(task)] = nil
+            if let onCompleted = state.value.onCompleted, state.value.tasks.isEmpty, !onCompleted.done {
+                try? onCompleted.setResult(true)
+            }
             guard !task.cancelled, let error = task.takeFailure() else { return }
-            errors.append(error)
+            state.value.errors.append(error)
             if parent.done { return }
-            if !aborting, !parentCancelRequested {
+            if !state.value.aborting, !state.value.parentCancelRequested {
                 abort()
-                parentCancelRequested = true
+                state.value.parentCancelRequested = true
                 parent.cancel()
             }
         }
 
         /// `__aexit__`: waits for every task, then decides what to raise.
         func exit(with bodyError: (any Error)?) async throws {
-            exiting = true
+            state.value.exiting = true
             var propagateCancellation = bodyError as? asyncio.CancelledError
-            if parentCancelRequested, parent.uncancel() == 0 { propagateCancellation = nil }
-            if bodyError != nil, !aborting { abort() }
-            while !tasks.isEmpty {
+            if state.value.parentCancelRequested, parent.uncancel() == 0 { propagateCancellation = nil }
+            if bodyError != nil, !state.value.aborting { abort() }
+            while !state.value.tasks.isEmpty {
                 let completed = asyncio.Future<Bool>(loop: loop)
-                onCompleted = completed
+                state.value.onCompleted = completed
                 do {
                     _ = try await completed.value
                 } catch let cancelled as asyncio.CancelledError {
-                    if !aborting {
+                    if !state.value.aborting {
                         propagateCancellation = cancelled
                         abort()
                     }
                 }
-                onCompleted = nil
+                state.value.onCompleted = nil
             }
-            if let propagateCancellation, errors.isEmpty { throw propagateCancellation }
-            if let bodyError, !(bodyError is asyncio.CancelledError) { errors.append(bodyError) }
-            if !errors.isEmpty { throw ExceptionGroup("unhandled errors in a TaskGroup", errors) }
+            if let propagateCancellation, state.value.errors.isEmpty { throw propagateCancellation }
+            if let bodyError, !(bodyError is asyncio.CancelledError) { state.value.errors.append(bodyError) }
+            if !state.value.errors.isEmpty {
+                throw ExceptionGroup("unhandled errors in a TaskGroup", state.value.errors)
+            }
         }
     }
 }

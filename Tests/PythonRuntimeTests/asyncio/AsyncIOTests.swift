@@ -20,8 +20,8 @@ final class AsyncIOTests: XCTestCase {
         let caller = pthread_self()
         let offLoop = Locked(0)
         let (peak, results) = try asyncio.run {
-            let running = LoopOwned(0)
-            let peak = LoopOwned(0)
+            let running = LoopBound(0)
+            let peak = LoopBound(0)
             let results = try await asyncio.gather(0..<50) { i in
                 if pthread_equal(pthread_self(), caller) == 0 { offLoop.withLock { $0 += 1 } }
                 running.value += 1
@@ -122,7 +122,7 @@ final class AsyncIOTests: XCTestCase {
 
     func testCreateTaskStartsOnlyWhenTheCallerAwaits() throws {
         let log = try asyncio.run {
-            let log = LoopOwned<[String]>([])
+            let log = LoopBound<[String]>([])
             let task = asyncio.createTask {
                 log.value.append("task runs")
                 return 7
@@ -227,7 +227,7 @@ final class AsyncIOTests: XCTestCase {
         for limit in [1, 3] {
             let peak = try asyncio.run {
                 let semaphore = asyncio.Semaphore(limit)
-                let active = LoopOwned(0), peak = LoopOwned(0)
+                let active = LoopBound(0), peak = LoopBound(0)
                 try await asyncio.gather(0..<8) { _ in
                     try await semaphore.withPermit {
                         active.value += 1

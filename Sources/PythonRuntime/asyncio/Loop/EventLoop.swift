@@ -1,6 +1,7 @@
 import Foundation
 import Futures
 import Glibc
+import SystemCalls
 
 extension asyncio {
     /// asyncio's event loop (`asyncio.get_running_loop()`) on Swift concurrency: a custom
@@ -14,8 +15,8 @@ extension asyncio {
     /// ready runs in the next pass. A task suspended on a `asyncio.Future` is resumed in the pass
     /// after the future completes, as asyncio's `Task.__wakeup` is. Make one with `asyncio.run`.
     public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable {
-        // @unchecked: `state` is only touched with `signal`'s lock held; `liveTasks`, `taskCounter`
-        // and `report` only on the loop's thread; `owner` never changes.
+        // @unchecked: `state` is guarded by `signal`'s pthread mutex, a lock Swift cannot see;
+        // what else changes is in `LoopBound`s, checked to be on the loop's thread.
 
         /// The loop running the current task (set by `asyncio.run`, inherited by its tasks).
         @TaskLocal public static var current: asyncio.EventLoop?
@@ -39,10 +40,12 @@ extension asyncio {
 
         private let signal = LoopSignal()
         private var state = State()
-        private let owner = pthread_self()
+        /// The thread that runs the loop: the one that called `asyncio.run`.
+        let thread = ThreadIdentity.current
         /// Tasks not yet done (asyncio's `all_tasks()`), by identity.
-        private var liveTasks: [ObjectIdentifier: asyncio.AnyTask] = [:]
-        private var taskCounter = 0
+        private let liveTasks = LoopBound([ObjectIdentifier: asyncio.AnyTask]())
+        /// Tasks made so far, for their names (`Task-N`).
+        private let taskCounter = LoopBound(0)
         /// Where the loop's exception handler writes (asyncio logs to stderr).
         let report: @Sendable (String) -> Void
         /// Where `asyncio.toThread` and `runInExecutor(nil, ...)` run blocking calls (asyncio's
@@ -54,7 +57,7 @@ extension asyncio {
         }
 
         /// Whether the caller runs on this loop's thread.
-        public var isCurrentThread: Bool { isSameThread(pthread_self(), owner) }
+        public var isCurrentThread: Bool { thread.isCurrent }
 
         /// `loop.time()`: the loop's clock, `time.monotonic()`.
         public func time() -> Double { monotonicNow() }
@@ -126,13 +129,13 @@ extension asyncio {
         /// Names tasks as asyncio does: `Task-1` is `run`'s main coroutine.
         func register(_ task: asyncio.AnyTask) -> String {
             checkIsolated()
-            taskCounter += 1
-            liveTasks[ObjectIdentifier(task)] = task
-            return "Task-\(taskCounter)"
+            taskCounter.value += 1
+            liveTasks.value[ObjectIdentifier(task)] = task
+            return "Task-\(taskCounter.value)"
         }
 
         func unregister(_ task: asyncio.AnyTask) {
-            liveTasks[ObjectIdentifier(task)] = nil
+            liveTasks.value[ObjectIdentifier(task)] = nil
         }
 
         // MARK: Running
@@ -144,9 +147,9 @@ extension asyncio {
         func runUntilComplete<T: Sendable>(_ main: @escaping @Sendable () async throws -> T) throws -> T {
             let task = asyncio.Task(loop: self, main)
             serve(until: { task.done })
-            let leftovers = Array(liveTasks.values)
+            let leftovers = Array(liveTasks.value.values)
             for leftover in leftovers { leftover.cancel() }
-            serve(until: { self.liveTasks.isEmpty })
+            serve(until: { self.liveTasks.value.isEmpty })
             for leftover in leftovers where !leftover.cancelled {
                 if let error = leftover.takeFailure() {
                     report(
