@@ -90,7 +90,7 @@ public enum Ambient {
     }
 
     /// The calling thread's slot, released when the thread exits.
-    private static let slots = ThreadLocal { Slot() }
+    private static let slots = ThreadLocal.processWide { Slot() }
 
     private static func currentSlot() -> Slot {
         slots.current

@@ -29,6 +29,9 @@ public struct Errno: RawRepresentable, Error, Hashable, Sendable, CustomStringCo
     package static let badFileDescriptor = Errno(rawValue: EBADF)
     package static let invalidArgument = Errno(rawValue: EINVAL)
     package static let tooManyOpenFiles = Errno(rawValue: EMFILE)
+    package static let connectionReset = Errno(rawValue: ECONNRESET)
+    /// `EAGAIN` (`EWOULDBLOCK` on Linux): a non-blocking call that would have to wait.
+    package static let wouldBlock = Errno(rawValue: EAGAIN)
 
     /// The C library's text (`strerror`), which CPython prints too.
     public var description: String { String(cString: strerror(rawValue)) }

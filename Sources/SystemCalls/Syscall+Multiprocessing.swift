@@ -69,7 +69,7 @@ extension Syscall {
         while true {
             if sem_trywait(semaphore.assumingMemoryBound(to: sem_t.self)) == 0 { return true }
             let error = Errno.current
-            if error == Errno(rawValue: EAGAIN) { return false }
+            if error == .wouldBlock { return false }
             if error != .interrupted { throw SystemCallError("sem_trywait", error) }
         }
     }

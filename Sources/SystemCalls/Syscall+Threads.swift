@@ -34,9 +34,31 @@ package struct ThreadSpecificKey: Sendable {
         self.key = key
     }
 
+    /// A process-wide key without a destructor, made once at start-up: a failure ends the
+    /// program with the error on stderr (`SystemCallError.exitProgram`).
+    package static func processWide() -> ThreadSpecificKey {
+        do {
+            return try ThreadSpecificKey()
+        } catch {
+            error.exitProgram()
+        }
+    }
+
     /// The calling thread's value.
     package var value: UnsafeMutableRawPointer? {
         get { pthread_getspecific(key) }
         nonmutating set { pthread_setspecific(key, newValue) }
+    }
+}
+
+extension SystemCallError {
+    /// Ends the program over a failure nothing can go on without (a process-wide
+    /// thread-specific key, made at start-up): one line on stderr, `PROGRAM: call: reason`, and
+    /// exit status 1, as nbrun reports a failed run, rather than a trap and a stack dump.
+    package func exitProgram() -> Never {
+        let program = CommandLine.arguments.first?.split(separator: "/").last.map(String.init) ?? "nbrun"
+        let line = Array("\(program): \(self)\n".utf8)
+        _ = line.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        exit(1)
     }
 }

@@ -79,7 +79,7 @@ extension multiprocessing {
             do {
                 // Buffered in the socket: the child reads it even after both our ends are closed.
                 try Framing.send(request.encoded(), on: parentEnd)
-            } catch  where [.brokenPipe, Errno(rawValue: ECONNRESET)].contains(error.errno) {
+            } catch  where [.brokenPipe, .connectionReset].contains(error.errno) {
                 // The child died before reading it (killed at once): its exitcode says so.
             } catch {
                 ChildProcesses.kill(pid)

@@ -55,7 +55,7 @@ extension multiprocessing {
             }
             switch result {
             case .success: return true
-            case .failure(let error) where error.errno == Errno(rawValue: EAGAIN): return false
+            case .failure(let error) where error.errno == .wouldBlock: return false
             case .failure(let error): throw error
             }
         }
@@ -96,7 +96,7 @@ extension multiprocessing {
             let length: Int
             switch received {
             case .success(let count): length = count
-            case .failure(let error) where error.errno == Errno(rawValue: EAGAIN): return nil
+            case .failure(let error) where error.errno == .wouldBlock: return nil
             case .failure(let error): throw error
             }
             guard length <= capacity else {

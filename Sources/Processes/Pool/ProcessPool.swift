@@ -169,7 +169,7 @@ final class ProcessPool: Sendable {
         for (worker, request) in actions.sends {
             do {
                 try worker.send(request)
-            } catch  where [.brokenPipe, Errno(rawValue: ECONNRESET)].contains(error.errno) {
+            } catch  where [.brokenPipe, .connectionReset].contains(error.errno) {
                 // The worker died: its reader thread sees the end of its stream and breaks the pool.
             } catch {
                 breakPool(cause: Self.connectionFailed(error))

@@ -44,7 +44,7 @@ enum Framing {
         switch got {
         case .success(let count): filled = count
         // The peer closed (or died) with our last message unread: its stream has ended all the same.
-        case .failure(let error) where error.errno == Errno(rawValue: ECONNRESET): filled = 0
+        case .failure(let error) where error.errno == .connectionReset: filled = 0
         case .failure(let error): throw error
         }
         if filled == count { return buffer }

@@ -85,7 +85,7 @@ package enum ProcessWorker {
             let reply = CallReply(id: request.id, outcome: call(request, descriptors: nil))
             do {
                 try Framing.send(reply.encoded(), on: requestDescriptor)
-            } catch  where [.brokenPipe, Errno(rawValue: ECONNRESET)].contains(error.errno) {
+            } catch  where [.brokenPipe, .connectionReset].contains(error.errno) {
                 exit(0)  // the parent is gone (or gave up on us): nobody to answer
             } catch {
                 fail("sending a reply: \(error)")

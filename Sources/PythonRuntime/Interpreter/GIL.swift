@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemCalls
 
 /// One interpreter's global interpreter lock, after CPython's (Python/ceval_gil.h).
 ///
@@ -30,17 +31,13 @@ final class GIL: @unchecked Sendable {
     /// whenever any GIL of the process had a drop request: in a batch, another cell's.
     @inline(__always)
     static func serveDropRequestOfHeld() {
-        guard let raw = pthread_getspecific(heldKey) else { return }
+        guard let raw = heldKey.value else { return }
         let held = Unmanaged<GIL>.fromOpaque(raw)
         guard held._withUnsafeGuaranteedRef({ $0.dropRequest.load(ordering: .relaxed) }) else { return }
         held.takeUnretainedValue().evalBreaker()
     }
 
-    private static let heldKey: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
+    private static let heldKey = ThreadSpecificKey.processWide()
 
     /// CPython's default switch interval.
     static let switchInterval: TimeInterval = 0.005
@@ -50,13 +47,13 @@ final class GIL: @unchecked Sendable {
     /// Guards the state below; waiters for the lock and a holder waiting for a switch both
     /// wait on it, and every change of holder is broadcast.
     private let condition = NSCondition()
-    private var holder: pthread_t?
+    private var holder: ThreadIdentity?
     private var depth = 0
     /// Counts acquisitions, so a waiter can tell whether the lock changed hands.
     private var switchNumber: UInt64 = 0
     private var waiting = 0
     /// Depths given up by threads now blocked in a wait, to take back afterwards.
-    private var blockedDepths: [pthread_t: Int] = [:]
+    private var blockedDepths: [ThreadIdentity: Int] = [:]
     /// Told of every wait for the lock and every take, when a timeline is recorded.
     let recorder: TimelineRecorder?
     /// For the watchdog (`stall(after:)`): the holder's kernel thread id, and since when
@@ -74,7 +71,7 @@ final class GIL: @unchecked Sendable {
     func acquire() {
         condition.lock()
         defer { condition.unlock() }
-        if holder == pthread_self() {
+        if holder?.isCurrent == true {
             depth += 1
         } else {
             take(depth: 1)
@@ -85,7 +82,7 @@ final class GIL: @unchecked Sendable {
     func release() {
         condition.lock()
         defer { condition.unlock() }
-        guard holder == pthread_self() else { return }
+        guard holder?.isCurrent == true else { return }
         depth -= 1
         if depth == 0 {
             drop()
@@ -97,14 +94,14 @@ final class GIL: @unchecked Sendable {
     var isHeldByCurrentThread: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return holder == pthread_self()
+        return holder?.isCurrent == true
     }
 
     /// Before a blocking wait: releases the lock entirely if the calling thread holds it.
     func releaseForBlocking() {
         condition.lock()
         defer { condition.unlock() }
-        let me = pthread_self()
+        let me = ThreadIdentity.current
         guard holder == me else { return }
         blockedDepths[me] = depth
         drop()
@@ -114,7 +111,7 @@ final class GIL: @unchecked Sendable {
     func reacquireAfterBlocking() {
         condition.lock()
         defer { condition.unlock() }
-        guard let saved = blockedDepths.removeValue(forKey: pthread_self()) else { return }
+        guard let saved = blockedDepths.removeValue(forKey: .current) else { return }
         take(depth: saved)
     }
 
@@ -124,7 +121,7 @@ final class GIL: @unchecked Sendable {
         guard dropRequest.load(ordering: .relaxed) else { return }
         condition.lock()
         defer { condition.unlock() }
-        guard holder == pthread_self() else { return }
+        guard holder?.isCurrent == true else { return }
         let saved = depth
         drop()
         recorder?.record(.gilWait)
@@ -190,12 +187,12 @@ final class GIL: @unchecked Sendable {
             }
         }
         waiting -= 1
-        holder = pthread_self()
+        holder = .current
         holderTID = KernelThreadID.current
         heldSince = time.perfCounter()
         depth = newDepth
         switchNumber &+= 1
-        pthread_setspecific(Self.heldKey, Unmanaged.passUnretained(self).toOpaque())
+        Self.heldKey.value = Unmanaged.passUnretained(self).toOpaque()
         recorder?.record(.running)
         // The request (ours or another waiter's) is served; others will ask again.
         if dropRequest.exchange(false, ordering: .relaxed) {
@@ -211,8 +208,8 @@ final class GIL: @unchecked Sendable {
     }
 
     private func drop() {
-        if pthread_getspecific(Self.heldKey) == Unmanaged.passUnretained(self).toOpaque() {
-            pthread_setspecific(Self.heldKey, nil)
+        if Self.heldKey.value == Unmanaged.passUnretained(self).toOpaque() {
+            Self.heldKey.value = nil
         }
         holder = nil
         depth = 0
@@ -223,20 +220,16 @@ final class GIL: @unchecked Sendable {
 /// The calling thread's kernel thread id (what /proc/self/task/ lists), read once per thread
 /// from /proc/thread-self and kept in a thread-specific slot, so taking the GIL stays cheap.
 private enum KernelThreadID {
-    static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
+    static let key = ThreadSpecificKey.processWide()
 
     static var current: pid_t {
-        if let saved = pthread_getspecific(key) { return pid_t(truncatingIfNeeded: Int(bitPattern: saved)) }
+        if let saved = key.value { return pid_t(truncatingIfNeeded: Int(bitPattern: saved)) }
         var buffer = [CChar](repeating: 0, count: 64)
         let count = readlink("/proc/thread-self", &buffer, buffer.count - 1)
         // "PID/task/TID"
         let link = count > 0 ? String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
         let tid = link.split(separator: "/").last.flatMap { pid_t($0) } ?? 0
-        pthread_setspecific(key, UnsafeRawPointer(bitPattern: Int(tid)))
+        key.value = UnsafeMutableRawPointer(bitPattern: Int(tid))
         return tid
     }
 }

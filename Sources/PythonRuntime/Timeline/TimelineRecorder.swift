@@ -41,7 +41,7 @@ package final class TimelineRecorder: Sendable {
         let slot = ThreadSlot.current
         let owner = slot.thread.map(ObjectIdentifier.init)
         if let cached = slot.timelineTrack, cached.recorderID == id, cached.owner == owner,
-            owner != nil || cached.osThread == pthread_self()
+            owner != nil || cached.osThread.isCurrent
         {
             return cached
         }
@@ -107,7 +107,7 @@ final class TimelineTrack: @unchecked Sendable {
     let recorderID: UInt64
     /// The `threading.Thread` whose target it runs, nil for MainThread, a dummy, a task or a process.
     let owner: ObjectIdentifier?
-    let osThread = pthread_self()
+    let osThread = ThreadIdentity.current
     let name: String
     let kind: Kind
     let parent: TimelineTrack?

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// One interpreter's share of Python's `threading` module state: the counter behind default
 /// names (`Thread-N`), `MainThread`, and the threads alive (`threading._active`), in the order
@@ -136,14 +137,14 @@ final class ThreadSlot {
     /// The calling thread's slot, created on first use and released when the thread exits.
     static var current: ThreadSlot { slots.current }
 
-    private static let slots = ThreadLocal { ThreadSlot() }
+    private static let slots = ThreadLocal.processWide { ThreadSlot() }
 }
 
 extension threading {
     /// Python's `threading.get_ident()`: the calling OS thread's identifier (its `pthread_t`,
     /// as CPython's is), unique among the threads alive at one time.
     public static func getIdent() -> Int {
-        Int(bitPattern: UInt(pthread_self()))
+        ThreadIdentity.current.pythonIdent
     }
 }
 

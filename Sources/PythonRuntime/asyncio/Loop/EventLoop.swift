@@ -38,7 +38,7 @@ extension asyncio {
             var capturedStep: UnownedJob?
         }
 
-        private let signal = LoopSignal()
+        private let signal = MonotonicCondition()
         private var state = State()
         /// The thread that runs the loop: the one that called `asyncio.run`.
         let thread = ThreadIdentity.current

@@ -1,15 +1,14 @@
 import Glibc
-import SystemCalls
 
-/// A pthread mutex with a condition variable on the monotonic clock: the event loop's one
-/// lock, and what its thread sleeps on until work arrives or the next timer is due.
+/// A pthread mutex with a condition variable on the monotonic clock: the asyncio event loop's
+/// one lock, and what its thread sleeps on until work arrives or the next timer is due.
 /// pthread primitives, so ThreadSanitizer sees every hand-over between threads.
-final class LoopSignal: @unchecked Sendable {
+package final class MonotonicCondition: @unchecked Sendable {
     // @unchecked: the pointers are fixed for the object's life and only used through pthreads.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
+    package init() {
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -25,15 +24,15 @@ final class LoopSignal: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func withLock<R>(_ body: () throws -> R) rethrows -> R {
+    package func withLock<R>(_ body: () throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()
     }
 
-    /// Waits (the lock held) until `signal()` or until `deadline` on `monotonicNow()`'s
+    /// Waits (the lock held) until `signal()` or until `deadline` on `Clock.monotonic`'s
     /// clock; `nil` waits for a signal only. Spurious wake-ups happen: callers re-check.
-    func wait(until deadline: Double?) {
+    package func wait(until deadline: Double?) {
         guard let deadline else {
             pthread_cond_wait(condition, mutex)
             return
@@ -44,17 +43,7 @@ final class LoopSignal: @unchecked Sendable {
     }
 
     /// Wakes the waiting loop thread (call with the lock held).
-    func signal() {
+    package func signal() {
         pthread_cond_signal(condition)
     }
-}
-
-/// Seconds on the monotonic clock (Python's `time.monotonic()`, which asyncio's timers use).
-func monotonicNow() -> Double {
-    Clock.monotonic
-}
-
-/// Whether two pthread ids name the same thread.
-func isSameThread(_ a: pthread_t, _ b: pthread_t) -> Bool {
-    pthread_equal(a, b) != 0
 }
