@@ -56,13 +56,14 @@ let package = Package(
         // Registers test functions and serves as worker and orphan-test parent for FuturesTests.
         .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures", "Processes"]),
         .target(name: "PythonRuntime", dependencies: ["Futures", "Processes", "PythonRepr", "SystemCalls"]),
-        // The course in notebooks/: its ports see what a course sees, PythonRuntime alone.
-        .target(name: "Demos", dependencies: ["PythonRuntime"]),
+        // The course in notebooks/: its ports see what a course sees, PythonRuntime, and the
+        // race demo pins threads to cores through SystemCalls.
+        .target(name: "Demos", dependencies: ["PythonRuntime", "SystemCalls"]),
         .target(name: "Engine", dependencies: ["Notebook", "Futures", "Processes", "PythonRuntime", "PythonRepr", "SystemCalls"]),
         .target(
             name: "NBRunCLI",
             dependencies: [
-                "Engine", "Notebook", "PythonRuntime", "Futures", "Processes",
+                "Engine", "Notebook", "PythonRuntime", "Futures", "Processes", "SystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

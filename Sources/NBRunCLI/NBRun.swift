@@ -4,6 +4,7 @@ import Foundation
 import Futures
 import Processes
 import PythonRuntime
+import SystemCalls
 
 /// `nbrun`: runs the `no-run` cells of Jupyter notebooks with registered Swift ports.
 /// With no verb, the arguments are notebooks to run (`nbrun 02-threads.ipynb`).
@@ -47,7 +48,7 @@ public enum NBRun {
         ProcessWorker.runIfRequested()
         StopSignals.install()
         // A file-size limit must make a write fail (EFBIG, reported, original kept), not kill us.
-        signal(SIGXFSZ, SIG_IGN)
+        Syscall.ignoreSignal(SIGXFSZ)
         do {
             var command = try RootCommand.parseAsRoot()
             try command.run()

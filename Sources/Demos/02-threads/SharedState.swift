@@ -1,6 +1,7 @@
 import Glibc
 import PythonRuntime
 import Synchronization
+import SystemCalls
 
 /// The shared state of the race and lock cells of `02-threads`.
 extension Threads02 {
@@ -37,46 +38,23 @@ extension Threads02 {
 
     /// The calling thread moved to one of the cores it may use, until `restore()`: its
     /// threads are cached and reused by other cells, which must not inherit the move.
-    /// glibc's `pthread_*affinity_np` are not in Swift's Glibc module; they are looked up
-    /// once. `nil` where they cannot be (or on one core): the thread stays where it is.
+    /// `nil` where the cores cannot be read or set (or on one core): the thread stays.
     struct CoreSpread {
-        private typealias Affinity = @convention(c) (pthread_t, Int, UnsafeMutableRawPointer) -> Int32
-        private static let calls: (get: Affinity, set: Affinity)? = {
-            let program = dlopen(nil, RTLD_NOW)
-            guard let get = dlsym(program, "pthread_getaffinity_np"), let set = dlsym(program, "pthread_setaffinity_np")
-            else { return nil }
-            return (unsafeBitCast(get, to: Affinity.self), unsafeBitCast(set, to: Affinity.self))
-        }()
-        private let saved: cpu_set_t
+        private let saved: CPUAffinity
 
         /// Moves the calling thread to the `place`-th core it may use (modulo their number).
         init?(place: Int) {
-            guard let calls = Self.calls, let mask = Self.mask() else { return nil }
-            let cores = Self.cores(in: mask)
-            guard cores.count > 1 else { return nil }
-            let core = cores[place % cores.count]
-            var one = cpu_set_t()
-            withUnsafeMutableBytes(of: &one) { $0[core / 8] |= 1 << (core % 8) }
-            guard calls.set(pthread_self(), MemoryLayout<cpu_set_t>.size, &one) == 0 else { return nil }
+            guard let mask = CPUAffinity.ofCallingThread() else { return nil }
+            let cores = mask.cores
+            guard cores.count > 1, CPUAffinity(core: cores[place % cores.count]).apply() else { return nil }
             saved = mask
         }
 
         /// The cores the calling thread may run on; `nil` if that cannot be read.
-        static func allowedCores() -> [Int]? { mask().map(cores(in:)) }
-
-        private static func mask() -> cpu_set_t? {
-            var mask = cpu_set_t()
-            guard let calls, calls.get(pthread_self(), MemoryLayout<cpu_set_t>.size, &mask) == 0 else { return nil }
-            return mask
-        }
-
-        private static func cores(in mask: cpu_set_t) -> [Int] {
-            withUnsafeBytes(of: mask) { bits in (0..<bits.count * 8).filter { bits[$0 / 8] & (1 << ($0 % 8)) != 0 } }
-        }
+        static func allowedCores() -> [Int]? { CPUAffinity.ofCallingThread()?.cores }
 
         func restore() {
-            var mask = saved
-            _ = Self.calls?.set(pthread_self(), MemoryLayout<cpu_set_t>.size, &mask)
+            saved.apply()
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Futures
 import Processes
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -15,16 +16,10 @@ enum StopSignals {
     /// code may run, unlike in a signal handler. Children start with no signal blocked
     /// (the spawn resets the mask), so workers still die of a plain SIGTERM.
     static func install() {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        let waited = signals
+        let signals = [SIGINT, SIGTERM]
+        Syscall.blockSignals(signals)
         let thread = Thread {
-            var set = waited
-            var received: Int32 = 0
-            while sigwait(&set, &received) != 0 {}
+            let received = Syscall.waitForSignal(signals)
             concurrent.futures.ProcessPoolExecutor.terminateAllWorkers()
             let name = received == SIGINT ? "SIGINT" : "SIGTERM"
             FileHandle.standardError.write(Data("\nnbrun: stopped by \(name); worker processes ended\n".utf8))

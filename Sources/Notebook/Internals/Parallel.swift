@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// Two pieces of work at once, the second on a thread of its own: the second core for
 /// large notebooks. A plain pthread rather than Dispatch: ThreadSanitizer follows
@@ -31,32 +32,4 @@ enum Parallel {
 private final class ResultBox<Value>: @unchecked Sendable {
     // @unchecked: written by the worker thread before it exits, read after `pthread_join`.
     var value: Value?
-}
-
-/// One pthread running one closure.
-private final class JoinableThread: @unchecked Sendable {
-    // @unchecked: `work` is only called on the worker thread; `thread` only by its owner.
-    private let work: () -> Void
-    private var thread = pthread_t()
-
-    init(_ work: @escaping () -> Void) {
-        self.work = work
-    }
-
-    func start() -> Bool {
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let status = pthread_create(
-            &thread, nil,
-            { context in
-                guard let context else { return nil }
-                Unmanaged<JoinableThread>.fromOpaque(context).takeRetainedValue().work()
-                return nil
-            }, context)
-        if status != 0 { Unmanaged<JoinableThread>.fromOpaque(context).release() }
-        return status == 0
-    }
-
-    func join() {
-        pthread_join(thread, nil)
-    }
 }

@@ -76,8 +76,7 @@ final class CellCosts: Sendable {
     /// Called on the thread that runs a cell of `demo` as it begins: the first one of a
     /// demo not learned yet lends its thread's CPU clock, for a glimpse of its need.
     func begins(_ demo: Demo) {
-        var clock = clockid_t()
-        guard pthread_getcpuclockid(pthread_self(), &clock) == 0, let cpu = Self.seconds(on: clock),
+        guard let clock = ThreadIdentity.currentCPUClock(), let cpu = Self.seconds(on: clock),
             let began = Self.seconds(on: CLOCK_MONOTONIC)
         else { return }
         state.withLock { s in
