@@ -7,7 +7,7 @@ PYTHON       ?= python3
 VENV         ?= .venv
 FUZZ_SECONDS ?= 60
 
-.PHONY: build test tsan run check fmt format lint docs bench fuzz leaks deps pyenv clean
+.PHONY: build test test-unit test-e2e tsan run check fmt format lint docs bench fuzz leaks deps pyenv clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -15,10 +15,20 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG) --product nbrun
 
-# The whole suite (the real nbformat is used by the round-trip tests: see scripts/pyenv.sh),
-# then the golden notebooks checked against fresh runs (with the debug build just made).
-test: deps pyenv
-	NBRUN_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test
+# The suite in two tiers (the real nbformat and python3 are used by the reference tests: see
+# scripts/pyenv.sh). Unit: one module at a time, run on every change. End to end: the ports
+# against their goldens with their timing windows (DemosTests), the command line and a course
+# built outside the checkout (nbrunTests), then the golden notebooks checked against fresh runs.
+UNIT_TESTS = ^(SystemCallsTests|NotebookTests|FuturesTests|ProcessesTests|PythonRuntimeTests|EngineTests)\.
+E2E_TESTS  = ^(DemosTests|nbrunTests)\.
+
+test: test-unit test-e2e
+
+test-unit: deps pyenv
+	NBRUN_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test --filter '$(UNIT_TESTS)'
+
+test-e2e: deps pyenv
+	NBRUN_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test --filter '$(E2E_TESTS)'
 	.build/debug/nbrun check notebooks/
 
 # ThreadSanitizer over the whole suite, in its own build folder. TSan sleeps 1 s at every
@@ -43,6 +53,7 @@ format:
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Fuzz
+	@scripts/check-module-graph.sh
 
 # The port author's API (Sources/PythonRuntime/PythonRuntime.docc): a broken link or an
 # undocumented parameter fails the build.

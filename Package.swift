@@ -1,19 +1,12 @@
 // swift-tools-version:6.0
 // nbrun: runs the `no-run` cells of Jupyter notebooks through registered Swift ports.
-// Linux only (glibc, pthreads, /proc). The module graph, one way, no cycles:
-//
-//   SystemCalls -> (every module below: libc calls, SystemCallError, Clock)
-//   CJansson (system library) -> Notebook ------------------------------------------.
-//                                                                                    +--> Engine -> NBRunCLI -> nbrun
-//   Futures -> Processes (+ CProcess) -> PythonRuntime -> (course's ports: Demos) --'                  ^          |
-//                                                                                                       '----------'
-// Notebook (the file format) and Futures/Processes/PythonRuntime (what ports are written against)
-// know nothing of each other; Engine joins them; NBRunCLI is the whole command line as a
-// library, given a course's ports; `nbrun` is that command line for the course in
-// notebooks/ (its ports are `Demos`), and a course in its own repository is the same thin
-// `main` over its own ports. Each module has its own test target. Under both Notebook and
-// PythonRuntime sits PythonRepr (Python's text forms of values: `repr(float)`), which the
-// file format (json.dumps) and a cell's value (`Out[n]`) both write.
+// Linux only (glibc, pthreads, /proc). The module graph goes one way, no cycles; it is drawn
+// in docs/architecture.md, which scripts/check-module-graph.sh (`make lint`) keeps equal to
+// the targets below. Notebook (the file format) and Futures/Processes/PythonRuntime (what
+// ports are written against) know nothing of each other; Engine joins them; NBRunCLI is the
+// whole command line as a library, given a course's ports; `nbrun` is that command line for
+// the course in notebooks/ (its ports are `Demos`), and a course in its own repository is the
+// same thin `main` over its own ports. Under them all sits SystemCalls (every libc call).
 import PackageDescription
 
 let package = Package(
@@ -69,11 +62,13 @@ let package = Package(
         ),
         .executableTarget(name: "nbrun", dependencies: ["NBRunCLI", "Demos"]),
         // What the test targets share (a rendezvous for threads, thread counts).
-        .target(name: "TestKit", path: "Tests/TestKit"),
+        .target(name: "TestKit", dependencies: ["Futures"], path: "Tests/TestKit"),
         .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", "TestKit"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "SystemCalls"], exclude: ["Corpus"]),
-        // Also the tests of Processes, whose fixture worker it shares.
-        .testTarget(name: "FuturesTests", dependencies: ["Futures", "Processes", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
+        .testTarget(name: "FuturesTests", dependencies: ["Futures", "SystemCalls", "TestKit"]),
+        // Process pools and the multiprocessing look-alikes, with the fixture as their worker.
+        .testTarget(
+            name: "ProcessesTests", dependencies: ["Processes", "Futures", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
         .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "PythonRepr", "Futures", "Processes", "FuturesWorkerFixture", "TestKit"]),
         // nbrun is the worker executable of the process-pool ports.
         .testTarget(name: "DemosTests", dependencies: ["Demos", "PythonRuntime", "Futures", "Processes", "nbrun", "TestKit"]),

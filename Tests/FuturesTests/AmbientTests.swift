@@ -1,34 +1,9 @@
 import Dispatch
 import Foundation
+import TestKit
 import XCTest
 
 @testable import Futures
-
-/// A context that logs what Futures tells it, with the thread each hook ran on.
-final class RecordingContext: AmbientContext {
-    let name: String
-    private let log = Locked<[String]>([])
-    /// Signalled on every `willBlock`, so a test can act once a waiter really blocks.
-    let blocked = DispatchSemaphore(value: 0)
-
-    init(_ name: String) {
-        self.name = name
-    }
-
-    var events: [String] { log.withLock { $0 } }
-
-    func enter() { record("enter") }
-    func exit() { record("exit") }
-    func willBlock() {
-        record("willBlock")
-        blocked.signal()
-    }
-    func didUnblock() { record("didUnblock") }
-
-    private func record(_ event: String) {
-        log.withLock { $0.append(event) }
-    }
-}
 
 final class AmbientTests: XCTestCase {
     func testNoContextOutsideRun() {

@@ -2,6 +2,7 @@ import Foundation
 import Futures
 import FuturesWorkerFixture
 import Processes
+import TestKit
 import XCTest
 
 /// Every blocking call of the multiprocessing look-alikes announces its wait to the thread's

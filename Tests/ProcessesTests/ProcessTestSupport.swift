@@ -83,3 +83,13 @@ func assertPythonError<T>(
         XCTFail("expected Python's \(ename), got \(type(of: error)): \(error)", file: file, line: line)
     }
 }
+
+/// Seconds from `start` to now, on the monotonic clock.
+func seconds(since start: DispatchTime) -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
+
+/// A plain sleep of the test's thread (no GIL involved).
+func sleep(seconds: Double) {
+    Thread.sleep(forTimeInterval: seconds)
+}
