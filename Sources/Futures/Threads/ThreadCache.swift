@@ -3,10 +3,9 @@ import Foundation
 
 /// OS threads kept for reuse after their work is done, as GCD keeps its worker threads.
 ///
-/// Executors are short-lived (a notebook cell opens `with concurrent.futures.ThreadPoolExecutor(4)` and closes
-/// it again), so a batch of a thousand notebooks used to create and destroy tens of
-/// thousands of threads: `clone`, stack `mmap`/`munmap` and guard pages each time, most of
-/// the batch's system time. Here a thread that finishes a job parks (on a semaphore of its
+/// Executors are short-lived (a notebook cell opens `with ThreadPoolExecutor(4)` and closes
+/// it again), and making a thread costs a `clone`, a stack `mmap`/`munmap` and guard pages
+/// (bench/HISTORY.md has what reuse bought). Here a thread that finishes a job parks (on a semaphore of its
 /// own) for up to `idleTimeout` seconds; the next `run` anywhere in the process hands it
 /// the next job instead of creating a thread. At most `maxIdle` threads stay parked; the
 /// rest exit at once, and a parked thread exits when its timeout passes with nothing to do.

@@ -26,9 +26,8 @@ final class GIL: @unchecked Sendable {
     /// and serves the request only if it is that GIL's.
     ///
     /// The held GIL sits in a thread-specific slot, set by `take` and cleared by `drop` (both
-    /// run on the holder), so this finds it in a few nanoseconds. Finding it through
-    /// `PyInterpreter.current` (a cast of the ambient context) tripled the lock cell's time
-    /// whenever any GIL of the process had a drop request: in a batch, another cell's.
+    /// run on the holder), so this finds it in a few nanoseconds, without the cast of the
+    /// ambient context that `PyInterpreter.current` costs (bench/HISTORY.md).
     @inline(__always)
     static func serveDropRequestOfHeld() {
         guard let raw = heldKey.value else { return }

@@ -8,9 +8,8 @@ extension threading {
     /// `Lock.acquire` does, so the holder can run on and release it. `withLock` is `with lock:`.
     ///
     /// An uncontended `acquire`/`release` is one atomic compare-and-swap and one store, as
-    /// CPython's is one futex-free semaphore operation: the lock cell of 02-threads takes it
-    /// 400,000 times, so a mutex round trip on each (the blocking path's `Monitor`) doubled the
-    /// cell. Only a thread that finds the lock taken goes through the `Monitor`, and `release`
+    /// CPython's is one futex-free semaphore operation (the lock cell of 02-threads takes it
+    /// 400,000 times; bench/HISTORY.md). Only a thread that finds the lock taken goes through the `Monitor`, and `release`
     /// wakes waiters only when some thread is on that path.
     public final class Lock: Sendable {
         /// 0: free, 1: taken.
