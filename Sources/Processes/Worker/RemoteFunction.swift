@@ -90,24 +90,28 @@ enum RemoteFunctionRegistry {
 
 /// File descriptors that travel with a child's arguments (shared `Value`s), gathered while
 /// encoding in the parent and used as plain fd numbers while decoding in the child.
-final class SharedDescriptors: @unchecked Sendable {
-    // @unchecked: used by one encoder or decoder on one thread at a time.
+final class SharedDescriptors: Sendable {
     static let key = CodingUserInfoKey(rawValue: "Futures.SharedDescriptors")!
 
     /// The first fd a child inherits for shared values (3 is its request socket).
     static let firstInherited: Int32 = 4
 
-    private(set) var parentDescriptors: [Int32] = []
+    /// The parent's fds the child inherits, in order, and (in the child) the inherited fds
+    /// already owned by a decoded object. An encoder or decoder runs on one thread; the lock
+    /// only makes that a fact the compiler checks.
+    private let state = Locked((parent: [Int32](), claimed: Set<Int32>()))
+
+    /// The fds the child inherits, in the order of their numbers there.
+    var parentDescriptors: [Int32] { state.withLock { $0.parent } }
 
     /// Adds `fd` to those the child inherits; returns the number it will have there.
     func inherit(_ fd: Int32) -> Int32 {
-        if let index = parentDescriptors.firstIndex(of: fd) { return Self.firstInherited + Int32(index) }
-        parentDescriptors.append(fd)
-        return Self.firstInherited + Int32(parentDescriptors.count - 1)
+        state.withLock { s in
+            if let index = s.parent.firstIndex(of: fd) { return Self.firstInherited + Int32(index) }
+            s.parent.append(fd)
+            return Self.firstInherited + Int32(s.parent.count - 1)
+        }
     }
-
-    /// Inherited fds already owned by an object decoded in this child.
-    private var claimed: Set<Int32> = []
 
     /// In the child: a descriptor the decoded object owns (and closes) for the inherited `fd`:
     /// `fd` itself the first time, a duplicate when the same object arrives twice in the
@@ -116,9 +120,9 @@ final class SharedDescriptors: @unchecked Sendable {
         guard fd >= Self.firstInherited else {
             throw PythonError("RuntimeError", "a shared object arrived as fd \(fd), not an inherited one")
         }
-        if claimed.contains(fd) { return try Syscall.duplicate(fd) }
+        if state.withLock({ $0.claimed.contains(fd) }) { return try Syscall.duplicate(fd) }
         try Syscall.setCloseOnExec(fd)
-        claimed.insert(fd)
+        state.withLock { _ = $0.claimed.insert(fd) }
         return fd
     }
 }

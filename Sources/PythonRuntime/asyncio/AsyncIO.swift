@@ -159,19 +159,25 @@ extension asyncio.EventLoop {
 
 /// `gather`'s outer future (`_GatheringFuture`): cancelling it cancels the children.
 private final class GatheringFuture<T: Sendable>: asyncio.Future<T>, @unchecked Sendable {
+    // @unchecked: asyncio.Future's conformance, restated; `children` never changes and
+    // `childCancelled` is a LoopBound.
     let children: [asyncio.AnyFuture]
-    private(set) var cancelRequested = false
+    private let childCancelled: LoopBound<Bool>
 
     init(loop: asyncio.EventLoop, children: [asyncio.AnyFuture]) {
         self.children = children
+        childCancelled = LoopBound(false, on: loop)
         super.init(loop: loop)
     }
+
+    /// Whether `cancel` reached a child (asyncio's `_cancel_requested`).
+    var cancelRequested: Bool { childCancelled.value }
 
     override func cancel(_ message: String? = nil) -> Bool {
         if done { return false }
         var any = false
         for child in children where child.cancel(message) { any = true }
-        if any { cancelRequested = true }
+        if any { childCancelled.value = true }
         return any
     }
 }

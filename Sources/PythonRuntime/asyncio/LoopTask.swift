@@ -6,32 +6,40 @@ extension asyncio {
     /// wakes the task with `asyncio.CancelledError` at that one `await`; a task that is not waiting
     /// (ready to run, or not started) gets it at its next step instead (`_must_cancel`).
     public class AnyTask: asyncio.AnyFuture, @unchecked Sendable {
-        // @unchecked: only touched on `loop`'s thread.
+        // @unchecked: a class Task derives from cannot be checked Sendable; `name` is set once,
+        // in `init`, before anything else can see the task, and what changes is in `taskState`,
+        // checked to be on `loop`'s thread.
 
         /// The task whose coroutine is running (`asyncio.current_task()`).
         @TaskLocal static var current: asyncio.AnyTask?
 
         /// `task.get_name()`: `Task-1` for `asyncio.run`'s main coroutine, then `Task-2`, ...
         public private(set) var name = ""
-        private var mustCancel = false
-        private var cancelMessage: String?
-        private var cancelsRequested = 0
-        /// The future the task is suspended on (`_fut_waiter`), kept until the task next runs.
-        private var waitingOn: asyncio.AnyFuture?
-        /// The task's row on the cell's timeline, under its loop thread's, when one is recorded.
-        private var timelineTrack: TimelineTrack?
+        private struct State {
+            var mustCancel = false
+            var cancelMessage: String?
+            var cancelsRequested = 0
+            /// The future the task is suspended on (`_fut_waiter`), kept until the task next runs.
+            var waitingOn: asyncio.AnyFuture?
+            /// The task's row on the cell's timeline, under its loop thread's, when one is recorded.
+            var timelineTrack: TimelineTrack?
+        }
+
+        /// Everything that changes, on `loop`'s thread only (checked on every access).
+        private let taskState: LoopBound<State>
 
         init(loop: asyncio.EventLoop) {
+            taskState = LoopBound(State(), on: loop)
             super.init(loop: loop, waitKind: .future)
             name = loop.register(self)
             if let recorder = PyInterpreter.current?.timeline {
-                timelineTrack = recorder.addTrack(named: name, kind: .task, parent: recorder.track())
+                taskState.value.timelineTrack = recorder.addTrack(named: name, kind: .task, parent: recorder.track())
             }
         }
 
         /// The timeline: the task now runs a step, waits on a future, or is done.
         func recordTimeline(_ state: ThreadState) {
-            timelineTrack?.append(state, at: TimelineRecorder.now())
+            taskState.value.timelineTrack?.append(state, at: TimelineRecorder.now())
         }
 
         override var kindName: String { "Task" }
@@ -56,21 +64,21 @@ extension asyncio {
         public override func cancel(_ message: String? = nil) -> Bool {
             logTraceback = false
             if done { return false }
-            cancelsRequested += 1
-            if let waitingOn, waitingOn.cancel(message) { return true }
-            mustCancel = true
-            cancelMessage = message
+            taskState.value.cancelsRequested += 1
+            if let waitingOn = taskState.value.waitingOn, waitingOn.cancel(message) { return true }
+            taskState.value.mustCancel = true
+            taskState.value.cancelMessage = message
             return true
         }
 
         /// `task.cancelling()`: how many cancellation requests are pending (3.11).
-        public func cancelling() -> Int { cancelsRequested }
+        public func cancelling() -> Int { taskState.value.cancelsRequested }
 
         /// `task.uncancel()`: withdraws one cancellation request; returns how many remain (3.11).
         @discardableResult
         public func uncancel() -> Int {
-            if cancelsRequested > 0 { cancelsRequested -= 1 }
-            return cancelsRequested
+            if taskState.value.cancelsRequested > 0 { taskState.value.cancelsRequested -= 1 }
+            return taskState.value.cancelsRequested
         }
 
         // MARK: Stepping
@@ -79,18 +87,22 @@ extension asyncio {
         /// `Task.__wakeup` and `__step`. Throws the future's error, or `asyncio.CancelledError` if the
         /// task was cancelled meanwhile and the future did not carry it.
         func suspend(on future: asyncio.AnyFuture) async throws {
-            waitingOn = future
+            taskState.value.waitingOn = future
             recordTimeline(future.waitKind)
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
                 future.addWaker { continuation.resume() }
-                if mustCancel, future.cancel(cancelMessage) { mustCancel = false }
+                if taskState.value.mustCancel, future.cancel(taskState.value.cancelMessage) {
+                    taskState.value.mustCancel = false
+                }
             }
-            waitingOn = nil
+            taskState.value.waitingOn = nil
             recordTimeline(.running)
             var failure = future.takeFailure()
-            if mustCancel {
-                mustCancel = false
-                if !(failure is asyncio.CancelledError) { failure = asyncio.CancelledError(cancelMessage) }
+            if taskState.value.mustCancel {
+                taskState.value.mustCancel = false
+                if !(failure is asyncio.CancelledError) {
+                    failure = asyncio.CancelledError(taskState.value.cancelMessage)
+                }
             }
             if let failure { throw failure }
         }
@@ -104,17 +116,17 @@ extension asyncio {
 
         /// The start of a step: a pending cancellation is raised here, once.
         func checkMustCancel() throws {
-            guard mustCancel else { return }
-            mustCancel = false
-            throw asyncio.CancelledError(cancelMessage)
+            guard taskState.value.mustCancel else { return }
+            taskState.value.mustCancel = false
+            throw asyncio.CancelledError(taskState.value.cancelMessage)
         }
 
         /// The coroutine returned (or threw) while a cancellation was pending: the task ends
         /// cancelled all the same (`__step`'s `StopIteration` branch).
         func finishPendingCancel() -> Bool {
-            guard mustCancel else { return false }
-            mustCancel = false
-            return cancelFuture(cancelMessage)
+            guard taskState.value.mustCancel else { return false }
+            taskState.value.mustCancel = false
+            return cancelFuture(taskState.value.cancelMessage)
         }
     }
 }
@@ -123,7 +135,7 @@ extension asyncio {
     /// `asyncio.Task`: a coroutine running on the loop, made by `asyncio.createTask`. It starts
     /// in the loop's next pass; `await task.value` waits for its result.
     public final class Task<T: Sendable>: asyncio.AnyTask, @unchecked Sendable {
-        // @unchecked: only touched on `loop`'s thread.
+        // @unchecked: AnyTask's conformance, restated; Task stores nothing of its own.
 
         init(loop: asyncio.EventLoop, _ coroutine: @escaping @Sendable () async throws -> T) {
             super.init(loop: loop)
