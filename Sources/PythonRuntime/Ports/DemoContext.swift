@@ -32,7 +32,7 @@ public final class DemoContext: Sendable {
     ///   - recordingTimeline: whether its interpreter records a timeline of its threads
     ///     (`interpreter.timeline`); off by default, so nothing is recorded.
     ///   - onWrite: told of each write once it is captured (for tests and tools).
-    package init(
+    public init(
         seed: UInt64, recordingTimeline: Bool = false, onWrite: (@Sendable (StreamName, String) -> Void)? = nil
     ) {
         interpreter = PyInterpreter(recordingTimeline: recordingTimeline)
@@ -132,8 +132,8 @@ public final class DemoContext: Sendable {
     }
 
     /// The captured streams so far (displays and values left out), merged into runs of the
-    /// same stream, in print order.
-    package func capturedStreams() -> [(name: StreamName, text: String)] {
+    /// same stream, in print order: what a course's tests compare with the cell's output.
+    public func capturedStreams() -> [(name: StreamName, text: String)] {
         var merged: [(name: StreamName, text: String)] = []
         for case .stream(let name, let text) in capture.withLock({ $0.outputs }) {
             if let last = merged.last, last.name == name {
