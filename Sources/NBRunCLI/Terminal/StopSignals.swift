@@ -27,7 +27,7 @@ enum StopSignals {
             while sigwait(&set, &received) != 0 {}
             ProcessPoolExecutor.terminateAllWorkers()
             let name = received == SIGINT ? "SIGINT" : "SIGTERM"
-            FileHandle.standardError.write(Data("\nnbrun: stopped by \(name); worker processes ended\n".utf8))
+            Terminal.printProgress("\nnbrun: stopped by \(name); worker processes ended\n")
             _exit(128 + received)
         }
         thread.name = "nbrun.stop-signals"
