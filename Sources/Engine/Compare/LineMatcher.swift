@@ -16,6 +16,9 @@ struct LineMatcher: Sendable {
         let numbers: [String]
         /// Whether it falls under the cell's `unordered` rule.
         let unordered: Bool
+
+        /// Its shape and numbers in one string: lines with equal keys match.
+        var key: String { shape + "\u{1}" + numbers.joined(separator: "\u{1}") }
     }
 
     /// A number in a line: `0.50`, `-3`, `1e-05`. A letter or `_` right before it keeps it part

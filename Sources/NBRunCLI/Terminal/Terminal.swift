@@ -2,7 +2,6 @@ import ArgumentParser
 import Engine
 import Foundation
 import Futures
-@preconcurrency import Glibc
 import Notebook
 import SystemCalls
 
@@ -90,5 +89,8 @@ enum Terminal {
     }
 }
 
-/// C's `stdout`, which `print` writes through (the C library never reassigns it here).
-private var cStandardOutput: UnsafeMutablePointer<FILE>? { stdout }
+/// C's `stdout` stream, which `print` writes through. Swift 6 refuses to read the C global
+/// (shared mutable state), so it is read through its symbol; the C library never reassigns it.
+private var cStandardOutput: UnsafeMutablePointer<FILE>? {
+    dlsym(nil, "stdout")?.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee
+}
