@@ -6,13 +6,17 @@ public struct CellComparison: Sendable {
 
     /// Compares channel by channel (stdout, stderr, other). Lines under the `unordered`
     /// rule are compared as a multiset; the others must match in order. A rule pattern that
-    /// runs away (see `CompareRules.Pattern.matchBudget`) is an error naming the rule.
-    public init(expected: OutputLines, actual: OutputLines, rules: CompareRules) throws(RuleError) {
+    /// runs away (see `CompareRules.Pattern.matchBudget`), or rules that spend all of
+    /// `budget` (the notebook's, shared by its cells: `PatternBudget`), is an error naming
+    /// the rule.
+    public init(
+        expected: OutputLines, actual: OutputLines, rules: CompareRules, budget: PatternBudget = PatternBudget()
+    ) throws(RuleError) {
         guard !rules.skip else {
             differences = []
             return
         }
-        let matcher = LineMatcher(rules: rules)
+        let matcher = LineMatcher(rules: rules, budget: budget)
         var report: [String] = []
         for (expectedChannel, actualChannel) in zip(expected.channels, actual.channels) {
             let left: [LineMatcher.Line], right: [LineMatcher.Line]

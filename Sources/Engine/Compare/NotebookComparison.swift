@@ -12,10 +12,11 @@ public enum NotebookComparison {
 
     /// Compares cells pairwise: each pair is (index in `expected`, index in `actual`). A rule
     /// that cannot be applied to a cell (a `metadata.nbrun` that is no object, a pattern that
-    /// runs away) is an error naming the cell and the rule.
+    /// runs away, rules that spend `budget`, the notebook's one `PatternBudget`) is an error
+    /// naming the cell and the rule.
     public static func compare(
         expected: Notebook, actual: Notebook, pairs: [(Int, Int)], path: String,
-        registry: DemoRegistry, rules: RuleBook
+        registry: DemoRegistry, rules: RuleBook, budget: PatternBudget = PatternBudget()
     ) throws(RuleError) -> [Entry] {
         let name = RunPlan.notebookName(of: path)
         var entries: [Entry] = []
@@ -31,7 +32,8 @@ public enum NotebookComparison {
             do {
                 comparison = try CellComparison(
                     expected: OutputLines(cell.outputs ?? []),
-                    actual: OutputLines(actual.cells[other].outputs ?? []), rules: rules.rules(for: cell, demo: demo))
+                    actual: OutputLines(actual.cells[other].outputs ?? []), rules: rules.rules(for: cell, demo: demo),
+                    budget: budget)
             } catch {
                 throw RuleError("\(label): \(error.origin)", error.problem)
             }
