@@ -45,6 +45,10 @@ public struct RuleBook: Sendable {
         for key in top.keys where key != "defaults" && key != "demos" {
             throw RuleError(path, "unknown key \"\(key)\" (defaults, demos)")
         }
+        // A key of the wrong type is an error, not a file whose rules are all dropped.
+        for key in ["defaults", "demos"] where top[key] != nil && top[key]?.objectValue == nil {
+            throw RuleError(path, "\"\(key)\" must be an object")
+        }
         let defaults = top["defaults"]?.objectValue ?? JSONObject()
         let demos = top["demos"]?.objectValue ?? JSONObject()
         let book = RuleBook(path: path, defaults: defaults, demos: demos)
