@@ -112,6 +112,6 @@ struct PatternRunaway: Error {
                     + " of matching and masking, on one output line (\(lineLength) characters): \(advice),"
                     + " and masks that match empty text such as (?=)"
             }
-        return RuleError(pattern.origin, "\(pattern.rule) \"\(pattern.source)\" \(what)")
+        return RuleError(pattern.origin, "\(pattern.rule) \"\(CompareRules.shown(pattern.source))\" \(what)")
     }
 }

@@ -43,7 +43,7 @@ public struct RuleBook: Sendable {
         }
         guard case .object(let top) = json else { throw RuleError(path, "must hold a JSON object") }
         for key in top.keys where key != "defaults" && key != "demos" {
-            throw RuleError(path, "unknown key \"\(key)\" (defaults, demos)")
+            throw RuleError(path, "unknown key \"\(CompareRules.shown(key))\" (defaults, demos)")
         }
         // A key of the wrong type is an error, not a file whose rules are all dropped.
         for key in ["defaults", "demos"] where top[key] != nil && top[key]?.objectValue == nil {
@@ -56,8 +56,9 @@ public struct RuleBook: Sendable {
         var probe = CompareRules()
         try probe.apply(defaults, origin: "\(path): defaults")
         let known = Set(registry.demos.map(\.id))
-        for (name, value) in demos.members {
-            guard known.contains(name) else {
+        for (key, value) in demos.members {
+            let name = CompareRules.shown(key)
+            guard known.contains(key) else {
                 throw RuleError(path, "demos.\(name): no registered demo is named \(name) (see nbrun list)")
             }
             guard case .object(let rules) = value else { throw RuleError(path, "demos.\(name) must be an object") }

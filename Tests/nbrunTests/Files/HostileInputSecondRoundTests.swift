@@ -284,4 +284,30 @@ extension HostileInputTests {
             unlink(path)
         }
     }
+
+    // MARK: - The hostile corpus
+
+    /// Every file of `Corpus/hostile` (the fuzzers' seeds for these cases) under the read-only
+    /// verbs: an answer or a clean error, in bounded time, never a crash.
+    func testTheHostileCorpusUnderTheReadOnlyVerbs() throws {
+        let corpus = CLI.badCorpus.deletingLastPathComponent().appendingPathComponent("hostile")
+        let files = try FileManager.default.contentsOfDirectory(at: corpus, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "ipynb" }
+        XCTAssertGreaterThanOrEqual(files.count, 10, "the hostile corpus is missing")
+        let directory = try TemporaryDirectory()
+        for file in files {
+            let name = file.lastPathComponent
+            let input = try directory.copy(file)
+            let before = FileSnapshot(input)
+            for arguments in [["diff", name, name], ["list", name], ["fmt", "--check", name]] {
+                let result = try CLI.run(arguments, cwd: directory.url, timeout: 60)
+                let context = "nbrun \(arguments.joined(separator: " "))"
+                assertNoCrash(result, context: context)
+                XCTAssertTrue([0, 1].contains(result.status), "\(context): \(result.summary)")
+                XCTAssertLessThanOrEqual(result.stderrLines.count, 2, "\(context): \(result.summary)")
+                assertNoWorkflowCommand(result.stdout + result.stderr, context)
+            }
+            XCTAssertEqual(FileSnapshot(input), before, name)
+        }
+    }
 }
