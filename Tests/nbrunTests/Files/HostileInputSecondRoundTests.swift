@@ -150,12 +150,18 @@ extension HostileInputTests {
     func testRulesThatSpendTheNotebooksBudgetFailWithOneLine() throws {
         let directory = try TemporaryDirectory()
         let line = String(repeating: "y", count: 10_000)
-        let cases: [(String, [String: Any], String)] = [
-            ("empty-masks", ["mask": ["(?=)", "(?=)", "(?=)", "(?=)"]], "was stopped when the notebook's rules"),
-            ("back-reference", ["mask": #"^(a+)\1b"#], "back-references"),
+        let xs = String(repeating: String(repeating: "x", count: 21) + "\n", count: 10_000)
+        let cases: [(String, String, [String: Any], String)] = [
+            (
+                "empty-masks", line + "\n", ["mask": ["(?=)", "(?=)", "(?=)", "(?=)"]],
+                "was stopped when the notebook's rules"
+            ),
+            ("back-reference", line + "\n", ["mask": #"^(a+)\1b"#], "back-references"),
+            // ~0.085 s a line, under the line's 0.2 s: unbounded, 850 s.
+            ("many-lines", xs, ["mask": "(x+x+)+y"], "was stopped when the notebook's rules had used their 5."),
         ]
-        for (name, rules, expected) in cases {
-            try directory.write(try outputsNotebook([("a", line + "\n", rules)]), to: "\(name).ipynb")
+        for (name, text, rules, expected) in cases {
+            try directory.write(try outputsNotebook([("a", text, rules)]), to: "\(name).ipynb")
             let result = try CLI.run(["diff", "\(name).ipynb", "\(name).ipynb"], cwd: directory.url, timeout: 60)
             assertNoCrash(result, context: name)
             XCTAssertEqual(result.status, 1, result.summary)
