@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import SystemCalls
 
 /// The comparison rules of a repository: `nbrun.json` at its root, looked up from a
 /// notebook's folder upwards (stopping at the folder holding `.git`).
@@ -25,7 +26,11 @@ public struct RuleBook: Sendable {
         var directory = URL(fileURLWithPath: notebookPath).standardizedFileURL.deletingLastPathComponent()
         while true {
             let candidate = directory.appendingPathComponent(fileName).path
-            if FileManager.default.fileExists(atPath: candidate) { return try load(candidate, registry: registry) }
+            // Any entry by that name is the rules file, even one that cannot be read (a
+            // symlink loop): it is reported, never skipped as if there were no rules.
+            if Syscall.status(candidate, followingLinks: false) != nil {
+                return try load(candidate, registry: registry)
+            }
             let isRoot = FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path)
             let parent = directory.deletingLastPathComponent()
             if isRoot || parent.path == directory.path { return .empty }

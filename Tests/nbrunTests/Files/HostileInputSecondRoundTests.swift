@@ -233,6 +233,24 @@ extension HostileInputTests {
         }
     }
 
+    /// A rules file that is a symlink loop is the rules' error, not "no rules" nor "no such file".
+    func testARulesFileThatIsASymlinkLoopIsReported() throws {
+        let directory = try TemporaryDirectory()
+        try FileManager.default.createDirectory(at: directory.path(".git"), withIntermediateDirectories: false)
+        try directory.write(try outputsNotebook([("a", "1\n", nil)]), to: "nb.ipynb")
+        XCTAssertEqual(symlink("nbrun.json", directory.path("nbrun.json").path), 0)
+        for arguments in [
+            ["diff", "nb.ipynb", "nb.ipynb"], ["diff", "--config", "nbrun.json", "nb.ipynb", "nb.ipynb"],
+        ] {
+            let result = try CLI.run(arguments, cwd: directory.url)
+            let context = "nbrun \(arguments.joined(separator: " "))"
+            assertNoCrash(result, context: context)
+            XCTAssertEqual(result.status, 1, "\(context): \(result.summary)")
+            XCTAssertTrue(result.stderr.contains("nbrun.json"), "\(context): \(result.summary)")
+            XCTAssertTrue(result.stderr.contains("Too many levels of symbolic links"), "\(context): \(result.summary)")
+        }
+    }
+
     // MARK: - Malformed rules files
 
     func testEveryMalformedRulesFileIsAnErrorNamingTheFileAndTheKey() throws {
