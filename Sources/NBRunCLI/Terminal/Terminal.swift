@@ -41,7 +41,7 @@ enum Terminal {
 
     /// Bytes on stdout as they are (`-o -`), after whatever `print` has buffered.
     static func writeOutput(_ bytes: [UInt8]) throws(SystemCallError) {
-        fflush(cStandardOutput)
+        if let stream = cStandardOutput { fflush(stream) }
         try write(bytes, to: 1)
     }
 
@@ -78,11 +78,18 @@ enum Terminal {
     static func exit(_ code: ExitCode) -> Never {
         var status = code.rawValue
         errno = 0
-        let stdoutFailed = fflush(cStandardOutput) != 0 || ferror(cStandardOutput) != 0
+        let stdoutFailed: Bool
+        if let stream = cStandardOutput {
+            stdoutFailed = fflush(stream) != 0 || ferror(stream) != 0
+        } else {
+            stdoutFailed = fflush(nil) != 0
+        }
         let reason = Errno.current
         fflush(nil)  // the other C streams
         if stdoutFailed {
-            printError("nbrun: stdout: cannot write: \(reason.rawValue == 0 ? Errno(rawValue: EIO) : reason)")
+            // An earlier write may have failed, its errno long gone.
+            printError(
+                "nbrun: stdout: " + (reason.rawValue == 0 ? "cannot write all the output" : "cannot write: \(reason)"))
         }
         if (stdoutFailed || stderrFailed.withLock({ $0 })) && status == 0 { status = 1 }
         Foundation.exit(status)
