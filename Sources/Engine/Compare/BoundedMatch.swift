@@ -16,9 +16,9 @@ import SystemCalls
 extension CompareRules.Pattern {
     /// Seconds of CPU time one match (one pattern over one output line) may take, plus
     /// `budgetPerCharacter` for each UTF-16 unit of the line.
-    public static let matchBudget = 0.2
+    package static let matchBudget = 0.2
     /// Ten times what the callbacks at every position of a long line cost.
-    public static let budgetPerCharacter = 1e-6
+    package static let budgetPerCharacter = 1e-6
 
     /// The CPU time a match over a line of `length` UTF-16 units may take.
     static func budget(length: Int) -> Double { matchBudget + budgetPerCharacter * Double(length) }

@@ -1,20 +1,20 @@
 import Notebook
 
 /// Compares the code cells of two versions of a notebook under the repository's rules.
-public enum NotebookComparison {
+package enum NotebookComparison {
     /// One compared cell.
-    public struct Entry: Sendable {
-        public let label: CellLabel
+    package struct Entry: Sendable {
+        package let label: CellLabel
         /// `notebook/name` of the demo porting the cell, when one does.
-        public let demo: String?
-        public let comparison: CellComparison
+        package let demo: String?
+        package let comparison: CellComparison
     }
 
     /// Compares cells pairwise: each pair is (index in `expected`, index in `actual`). A rule
     /// that cannot be applied to a cell (a `metadata.nbrun` that is no object, a pattern that
     /// runs away, rules that spend `budget`, the notebook's one `PatternBudget`) is an error
     /// naming the cell and the rule.
-    public static func compare(
+    package static func compare(
         expected: Notebook, actual: Notebook, pairs: [(Int, Int)], path: String,
         registry: DemoRegistry, rules: RuleBook, budget: PatternBudget = PatternBudget()
     ) throws(RuleError) -> [Entry] {
@@ -46,7 +46,7 @@ public enum NotebookComparison {
     /// one and both hold the same ids, else by position. A repeated id (a pasted cell) pairs
     /// its occurrences in order, the first with the first; an occurrence with no partner on
     /// the other side stays unpaired (`unpaired`). Returns nil when they cannot be paired.
-    public static func pairCodeCells(_ a: Notebook, _ b: Notebook) -> [(Int, Int)]? {
+    package static func pairCodeCells(_ a: Notebook, _ b: Notebook) -> [(Int, Int)]? {
         let left = a.cells.indices.filter { a.cells[$0].type == .code }
         let right = b.cells.indices.filter { b.cells[$0].type == .code }
         let leftIDs = left.compactMap { a.cells[$0].id }, rightIDs = right.compactMap { b.cells[$0].id }
@@ -65,7 +65,7 @@ public enum NotebookComparison {
 
     /// The code cells of `notebook` that `pairs` leave out (`side` 0: the first notebook's
     /// indices, 1: the second's): the extra occurrences of a repeated id.
-    public static func unpaired(_ notebook: Notebook, pairs: [(Int, Int)], side: Int) -> [Int] {
+    package static func unpaired(_ notebook: Notebook, pairs: [(Int, Int)], side: Int) -> [Int] {
         let paired = Set(pairs.map { side == 0 ? $0.0 : $0.1 })
         return notebook.cells.indices.filter { notebook.cells[$0].type == .code && !paired.contains($0) }
     }

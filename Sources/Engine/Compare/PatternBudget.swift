@@ -14,23 +14,23 @@ import SystemCalls
 /// comparison stops with the one-line `PatternRunaway` error naming the rule.
 ///
 /// One comparison uses it, on one thread.
-public final class PatternBudget {
+package final class PatternBudget {
     /// Seconds of CPU time the rules of one notebook have before any line earns more.
-    public static let notebookSeconds = 5.0
+    package static let notebookSeconds = 5.0
     /// What each character of a compared output line earns, and each character a mask writes costs.
-    public static let secondsPerCharacter = 1e-6
+    package static let secondsPerCharacter = 1e-6
 
     /// Seconds earned so far.
-    public private(set) var allowance: Double
+    package private(set) var allowance: Double
     /// Seconds spent so far.
-    public private(set) var spent = 0.0
+    package private(set) var spent = 0.0
 
-    public init(seconds: Double = notebookSeconds) {
+    package init(seconds: Double = notebookSeconds) {
         allowance = seconds
     }
 
     /// Seconds left.
-    public var remaining: Double { allowance - spent }
+    package var remaining: Double { allowance - spent }
 
     /// A line of `characters` UTF-16 units is about to be run over by the rules.
     func earn(characters: Int) {

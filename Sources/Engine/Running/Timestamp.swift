@@ -4,23 +4,23 @@ import SystemCalls
 
 /// A wall-clock instant as nbclient writes it in `metadata.execution`:
 /// UTC ISO-8601 with microseconds, e.g. `2026-11-24T17:39:05.229153Z`.
-public struct Timestamp: Sendable, Comparable, CustomStringConvertible {
-    public let seconds: Int
-    public let microseconds: Int
+package struct Timestamp: Sendable, Comparable, CustomStringConvertible {
+    package let seconds: Int
+    package let microseconds: Int
 
     /// Reads the system's real-time clock now.
-    public static func now() -> Timestamp {
+    package static func now() -> Timestamp {
         let now = Clock.realtime
         return Timestamp(seconds: now.seconds, microseconds: now.microseconds)
     }
 
-    public init(seconds: Int, microseconds: Int) {
+    package init(seconds: Int, microseconds: Int) {
         self.seconds = seconds
         self.microseconds = microseconds
     }
 
     /// Parses the form nbclient writes (`2026-11-24T17:39:05.229153Z`); nil for anything else.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count == 27 else { return nil }
         // The separators are checked too: `2026/11/24 17-39-05` is not nbclient's form.
@@ -51,7 +51,7 @@ public struct Timestamp: Sendable, Comparable, CustomStringConvertible {
         self.init(seconds: Int(timegm(&parts)), microseconds: micros)
     }
 
-    public var description: String {
+    package var description: String {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
@@ -61,36 +61,36 @@ public struct Timestamp: Sendable, Comparable, CustomStringConvertible {
             Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), microseconds)
     }
 
-    public func seconds(since earlier: Timestamp) -> Double {
+    package func seconds(since earlier: Timestamp) -> Double {
         Double(seconds - earlier.seconds) + Double(microseconds - earlier.microseconds) / 1e6
     }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+    package static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         (lhs.seconds, lhs.microseconds) < (rhs.seconds, rhs.microseconds)
     }
 }
 
 /// The four instants nbclient records around a cell's execution, in the order they happen.
-public struct CellTiming: Sendable {
+package struct CellTiming: Sendable {
     /// The cell was taken up for execution (`iopub.status.busy`).
-    public var busy: Timestamp
+    package var busy: Timestamp
     /// Its code began to run (`iopub.execute_input`).
-    public var executeInput: Timestamp
+    package var executeInput: Timestamp
     /// Its code returned, threw or timed out (`shell.execute_reply`).
-    public var executeReply: Timestamp
+    package var executeReply: Timestamp
     /// Its outputs were collected (`iopub.status.idle`).
-    public var idle: Timestamp
+    package var idle: Timestamp
 
     /// The longest recorded duration taken as a hint: a day. A cell that ran longer, a reply
     /// before its input (a negative duration) or a value that is not a finite number counts
     /// as no record at all.
-    public static let plausibleSeconds = 0.0...86_400
+    package static let plausibleSeconds = 0.0...86_400
 
     /// How long the cell's code ran, as recorded in a cell's `metadata.execution` by nbclient
     /// or nbrun; nil when the cell holds no such record, or one outside `plausibleSeconds`.
     /// The record comes with the notebook, so it is only a hint (order, pacing, `--shard`,
     /// `check`'s timeout): an edited or corrupt one must never delay or stop a run.
-    public static func recordedSeconds(in metadata: JSONObject) -> Double? {
+    package static func recordedSeconds(in metadata: JSONObject) -> Double? {
         guard case .object(let execution)? = metadata["execution"],
             let input = execution["iopub.execute_input"]?.stringValue.flatMap(Timestamp.init(parsing:)),
             let reply = execution["shell.execute_reply"]?.stringValue.flatMap(Timestamp.init(parsing:))
@@ -100,7 +100,7 @@ public struct CellTiming: Sendable {
     }
 
     /// nbclient's `metadata.execution` object.
-    public var metadata: [(key: String, value: String)] {
+    package var metadata: [(key: String, value: String)] {
         [
             ("iopub.execute_input", executeInput.description),
             ("iopub.status.busy", busy.description),

@@ -25,7 +25,7 @@ enum StopSignals {
             var set = waited
             var received: Int32 = 0
             while sigwait(&set, &received) != 0 {}
-            ProcessPoolExecutor.terminateAllWorkers()
+            concurrent.futures.ProcessPoolExecutor.terminateAllWorkers()
             let name = received == SIGINT ? "SIGINT" : "SIGTERM"
             Terminal.printProgress("\nnbrun: stopped by \(name); worker processes ended\n")
             _exit(128 + received)

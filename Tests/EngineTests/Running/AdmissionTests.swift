@@ -311,7 +311,7 @@ final class AdmissionEngineTests: XCTestCase {
                             ctx.print("spun \(x)")
                         } else {
                             // An executor per cell, as the course's cells open one.
-                            let value = try? ThreadPoolExecutor.with(maxWorkers: 2) { pool in
+                            let value = try? concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 2) { pool in
                                 try pool.submit {
                                     Thread.sleep(forTimeInterval: 0.02); return 1
                                 }.result()
