@@ -67,7 +67,8 @@ pyenv:
 bench: deps
 	@scripts/bench.sh
 
-# libFuzzer + AddressSanitizer on the reader and canonical writer (read -> write -> read agrees).
+# libFuzzer + AddressSanitizer on the reader and canonical writer (read -> write -> read agrees)
+# and on a notebook with its comparison rules (patterns, masks, budgets, the diff).
 fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 

@@ -27,6 +27,9 @@ Figures
                hyperfine -N (or a subprocess loop when hyperfine is missing).
   fmt          `nbrun fmt BIG -o OUT` (whole process) vs bench/anchors.py (nbformat and
                stdlib json read + canonical rewrite, in-process and as a fresh process).
+  diff         `nbrun diff` (as git's diff driver, so it exits 0) of two notebooks whose one cell
+               holds 10,000 output lines, one of them changed, vs `git diff --no-index` of the same
+               lines as two text files (both whole processes).
   batch        `nbrun --seed S DIR/` with --copies copies of the notebook vs `nbrun --seed S NB`
                (one): seeded, so every notebook draws the same random cell durations.
   scale        `nbrun check DIR` over --scale-copies copies (default 1000): wall, CPU, peak RSS and
@@ -276,6 +279,33 @@ def hyperfine_or_loop(argv: list[str], runs: int, warmup: int, workdir: Path) ->
         checked(measure(argv), argv[0])
     times = [checked(measure(argv), argv[0])["wall"] for _ in range(runs)]
     return {"median": median(times), "best": min(times), "runs": runs, "tool": "subprocess loop"}
+
+
+def diff_row(nbrun: str, runs: int, tmp_root: Path) -> dict:
+    """Median wall seconds of `nbrun diff` and of `git diff --no-index` on 10,000 lines, one changed."""
+    work = Path(tempfile.mkdtemp(dir=tmp_root, prefix="diff-"))
+    lines = ["line %d of the output\n" % i for i in range(10_000)]
+    changed = list(lines)
+    changed[5_000] = "changed\n"
+    for name, text in (("old", lines), ("new", changed)):
+        cell = {"cell_type": "code", "execution_count": 1, "id": "a", "metadata": {}, "source": "print()",
+                "outputs": [{"name": "stdout", "output_type": "stream", "text": text}]}
+        nb = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        (work / (name + ".ipynb")).write_text(json.dumps(nb))
+        (work / (name + ".txt")).write_text("".join(text))
+
+    def timed(argv):
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(argv, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+        return median(times)
+
+    driver = [nbrun, "diff", "nb.ipynb", "old.ipynb", "0", "100644", "new.ipynb", "1", "100644"]
+    git = shutil.which("git")
+    return {"nbrun": timed(driver),
+            "git": timed([git, "diff", "--no-index", "old.txt", "new.txt"]) if git else None}
 
 
 def _shquote(s: str) -> str:
@@ -659,6 +689,12 @@ def main() -> int:
                     suffix=best)
     table.ratio_row(label + " vs json in-process", fmt_t["median"], anchors.get("json_s"), "json", 1.25, suffix=best)
     table.ratio_row(label + " vs json process", fmt_t["median"], anchors.get("json_proc_s"), "json", 1.25, suffix=best)
+
+    log("\n[3b] diff of 10,000 output lines with one changed (median of %d)" % args.runs)
+    dr = diff_row(nbrun, args.runs, tmp_root)
+    results["diff"] = dr
+    table.ratio_row("diff 10,000 lines, one changed (nbrun process)", dr["nbrun"], dr["git"], "git diff --no-index",
+                    None, target="< 100 ms")
 
     # 4. Many notebooks in one call. Seeded, so every copy (and the single run) draws the
     # same random cell durations: the batch and the one do the same work per notebook.

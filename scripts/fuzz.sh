@@ -4,14 +4,18 @@
 #   notebook  read -> write -> read agree; canonical bytes are a fixed point (FuzzNotebook.swift)
 #   split     the two-thread split parse equals the whole-file parse (FuzzSplitParse.swift;
 #             only when Sources/Notebook/Internals/SplitParse.swift exists)
+#   rules     a notebook and its comparison rules together: patterns, masks, budgets, the
+#             line diff (FuzzRules.swift, over Engine's Compare files)
 #
 #   scripts/fuzz.sh                        build, then fuzz every target for $FUZZ_SECONDS
 #   FUZZ_SECONDS=600 FUZZ_TARGETS=notebook FUZZ_JOBS=2 scripts/fuzz.sh
 #   scripts/fuzz.sh CRASH-FILE...          build, then replay the inputs on every target
 #
 # Each target is Sources/Notebook/**/*.swift (with Sources/PythonRepr) plus its entry file compiled as ONE module with
-# swiftc (Package.swift is not involved). Seeds are the test corpus, Tests/NotebookTests/Corpus
-# (roundtrip/, bad/ and the kept crash inputs in fuzz-regressions/; never written to); new
+# swiftc (Package.swift is not involved); `rules` is its entry file with Sources/Engine/Compare
+# (but RuleBook and NotebookComparison, which need the registry) over Notebook built as a module
+# of its own. Seeds are the test corpus, Tests/NotebookTests/Corpus (roundtrip/, bad/,
+# hostile/ and the kept crash inputs in fuzz-regressions/; never written to); new
 # inputs go to scratch corpora under $FUZZ_WORK (default .build-fuzz), a failing input to
 # $FUZZ_WORK/artifacts. Keep a crash as a regression test in
 # Tests/NotebookTests/Corpus/fuzz-regressions/ (FuzzRegressionTests.swift reads them).
@@ -32,7 +36,8 @@ entry() {
     case "$1" in
         notebook) echo Fuzz/FuzzNotebook.swift ;;
         split) echo Fuzz/FuzzSplitParse.swift ;;
-        *) echo "fuzz: unknown target $1 (notebook, split)" >&2; exit 2 ;;
+        rules) echo Fuzz/FuzzRules.swift ;;
+        *) echo "fuzz: unknown target $1 (notebook, split, rules)" >&2; exit 2 ;;
     esac
 }
 if [ -n "${FUZZ_TARGETS:-}" ]; then
@@ -40,6 +45,7 @@ if [ -n "${FUZZ_TARGETS:-}" ]; then
 else
     targets=(notebook)
     if [ -f Sources/Notebook/Internals/SplitParse.swift ]; then targets+=(split); fi
+    targets+=(rules)
 fi
 
 # Build each target whose binary is missing or older than a source.
@@ -60,12 +66,42 @@ if [ "$rebuild_system" = 1 ]; then
     "$SWIFTC" -sanitize=address -parse-as-library -module-name SystemCalls -emit-module \
         -emit-module-path "$work/SystemCalls.swiftmodule" -c -wmo "${system_sources[@]}" -O -g -o "$system_stamp"
 fi
+jansson_includes=(-I Sources/CJansson $(pkg-config --cflags-only-I jansson | sed 's/-I/-Xcc -I/g'))
+# Notebook's own dependency (PythonRepr) joins its module; its imports are conditional.
+mapfile -t notebook_sources < <(find Sources/Notebook Sources/PythonRepr -name '*.swift' | sort)
+# `rules` imports Notebook: built as a module and an object of its own, instrumented too.
+notebook_object="$work/Notebook.o"
+rebuild_notebook=0
+if [[ " ${targets[*]} " == *" rules "* ]]; then
+    if [ ! -f "$notebook_object" ] || [ "$system_stamp" -nt "$notebook_object" ]; then rebuild_notebook=1; else
+        for source in "${notebook_sources[@]}"; do
+            if [ "$source" -nt "$notebook_object" ]; then rebuild_notebook=1; break; fi
+        done
+    fi
+fi
+if [ "$rebuild_notebook" = 1 ]; then
+    echo "fuzz: building $FUZZ_WORK/Notebook.o" >&2
+    # shellcheck disable=SC2046
+    "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -module-name Notebook -emit-module \
+        -emit-module-path "$work/Notebook.swiftmodule" -c -wmo "${notebook_sources[@]}" -I "$work" \
+        "${jansson_includes[@]}" -O -g -o "$notebook_object"
+fi
+mapfile -t compare_sources < <(find Sources/Engine/Compare -name '*.swift' \
+    ! -name RuleBook.swift ! -name NotebookComparison.swift | sort)
 for target in "${targets[@]}"; do
     binary="$work/fuzz-$target"
-    # Notebook's own dependency (PythonRepr) joins the one module; its imports are conditional.
-    mapfile -t notebook_sources < <(find Sources/Notebook Sources/PythonRepr -name '*.swift' | sort)
-    sources=("${notebook_sources[@]}" Fuzz/FuzzSupport.swift "$(entry "$target")")
-    if [ "$system_stamp" -nt "$binary" ]; then rm -f "$binary"; fi
+    if [ "$target" = rules ]; then
+        sources=("${compare_sources[@]}" Fuzz/FuzzSupport.swift "$(entry "$target")")
+        objects=("$system_stamp" "$notebook_object")
+        module=RulesFuzz
+    else
+        sources=("${notebook_sources[@]}" Fuzz/FuzzSupport.swift "$(entry "$target")")
+        objects=("$system_stamp")
+        module=NotebookFuzz
+    fi
+    for object in "${objects[@]}"; do
+        if [ "$object" -nt "$binary" ]; then rm -f "$binary"; fi
+    done
     rebuild=0
     if [ ! -x "$binary" ]; then rebuild=1; else
         for source in "${sources[@]}"; do
@@ -75,8 +111,8 @@ for target in "${targets[@]}"; do
     if [ "$rebuild" = 1 ]; then
         echo "fuzz: building $FUZZ_WORK/fuzz-$target" >&2
         # shellcheck disable=SC2046
-        "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -module-name NotebookFuzz \
-            "${sources[@]}" -I "$work" "$system_stamp" -I Sources/CJansson $(pkg-config --cflags-only-I jansson | sed 's/-I/-Xcc -I/g') \
+        "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -module-name "$module" \
+            "${sources[@]}" -I "$work" "${objects[@]}" "${jansson_includes[@]}" \
             $(pkg-config --libs jansson) -O -g "${linker[@]}" -o "$binary"
     fi
 done
@@ -93,7 +129,7 @@ if [ "$#" -gt 0 ]; then
 fi
 
 corpus_root="$root/Tests/NotebookTests/Corpus"
-seeds=("$corpus_root/roundtrip" "$corpus_root/bad" "$corpus_root/fuzz-regressions")
+seeds=("$corpus_root/roundtrip" "$corpus_root/bad" "$corpus_root/hostile" "$corpus_root/fuzz-regressions")
 echo "fuzz: ${FUZZ_SECONDS}s each for ${targets[*]} (side by side), $FUZZ_JOBS job(s) each; scratch $FUZZ_WORK" >&2
 before=$(ls "$work/artifacts" | wc -l)
 pids=()

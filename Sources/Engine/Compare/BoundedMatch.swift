@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SystemCalls
 
 /// Rule patterns travel with notebooks (`metadata.nbrun`), so a pull request can bring one
@@ -10,6 +11,8 @@ import SystemCalls
 /// so a loaded machine does not make a good pattern fail: matching a line takes good
 /// patterns microseconds, runaway ones seconds to years. The callback at every position
 /// costs ~0.1 µs, so a very long line (a 2 MB image rendered as one line) gets more time.
+/// Every match also spends the notebook's shared `PatternBudget`, and is stopped when that
+/// runs out, whichever comes first.
 extension CompareRules.Pattern {
     /// Seconds of CPU time one match (one pattern over one output line) may take, plus
     /// `budgetPerCharacter` for each UTF-16 unit of the line.
@@ -21,22 +24,25 @@ extension CompareRules.Pattern {
     static func budget(length: Int) -> Double { matchBudget + budgetPerCharacter * Double(length) }
 
     /// Every match of the pattern in `line`, in order.
-    func matches(in line: String) throws(PatternRunaway) -> [NSTextCheckingResult] {
-        try bounded(line, all: true)
+    func matches(in line: String, budget: PatternBudget) throws(PatternRunaway) -> [NSTextCheckingResult] {
+        try bounded(line, all: true, budget: budget)
     }
 
     /// Whether the pattern matches anywhere in `line`.
-    func isFound(in line: String) throws(PatternRunaway) -> Bool {
-        try !bounded(line, all: false).isEmpty
+    func isFound(in line: String, budget: PatternBudget) throws(PatternRunaway) -> Bool {
+        try !bounded(line, all: false, budget: budget).isEmpty
     }
 
-    private func bounded(_ line: String, all: Bool) throws(PatternRunaway) -> [NSTextCheckingResult] {
+    private func bounded(_ line: String, all: Bool, budget: PatternBudget) throws(PatternRunaway)
+        -> [NSTextCheckingResult]
+    {
         var found: [NSTextCheckingResult] = []
         var outcome: PatternRunaway.Reason?
-        var callbacks = 0
         let range = NSRange(line.startIndex..., in: line)
-        let budget = Self.budget(length: range.length)
-        let start = Self.threadCPUTime()
+        let ownLimit = Self.budget(length: range.length)
+        let limit = min(ownLimit, budget.remaining)
+        let start = PatternBudget.now
+        var lastTick = Self.coarseTick()
         expression.enumerateMatches(in: line, options: [.reportProgress, .reportCompletion], range: range) {
             match, flags, stop in
             if let match {
@@ -45,21 +51,31 @@ extension CompareRules.Pattern {
             }
             if flags.contains(.internalError) { outcome = .outOfMemory }
             guard flags.contains(.progress) else { return }
-            // A clock read is a system call: look every 16 callbacks (at most ~16 ms apart).
-            callbacks += 1
-            if callbacks % 16 == 0, Self.threadCPUTime() - start > budget {
-                outcome = .outOfTime
+            // The CPU clock is a system call: read it when the coarse clock (a few ns, no
+            // system call) has moved, i.e. every few ms, and at every callback after that.
+            // The match engine calls back every 10,000 of its steps, and one step (a
+            // back-reference) can be as long as the line, so no callback may be skipped.
+            let tick = Self.coarseTick()
+            guard tick != lastTick else { return }
+            lastTick = tick
+            if PatternBudget.now - start > limit {
+                outcome = limit < ownLimit ? .notebookSpent : .outOfTime
                 stop.pointee = true
             }
         }
+        budget.spend(seconds: PatternBudget.now - start)
+        if outcome == nil, budget.remaining < 0 { outcome = .notebookSpent }
         if let outcome {
-            throw PatternRunaway(pattern: self, reason: outcome, lineLength: line.count, budget: budget)
+            throw PatternRunaway(
+                pattern: self, reason: outcome, lineLength: range.length,
+                budget: outcome == .notebookSpent ? budget.allowance : ownLimit)
         }
         return found
     }
 
-    private static func threadCPUTime() -> Double {
-        Clock.threadCPU
+    /// The coarse monotonic clock, in its own ticks (milliseconds or a few).
+    private static func coarseTick() -> Int64 {
+        Clock.nanoseconds(CLOCK_MONOTONIC_COARSE)
     }
 }
 
@@ -70,6 +86,8 @@ struct PatternRunaway: Error {
         case outOfTime
         /// ICU gave up: its backtracking stack outgrew its limit (8 MB).
         case outOfMemory
+        /// The notebook's rules used up their shared budget (`PatternBudget`).
+        case notebookSpent
     }
 
     let pattern: CompareRules.Pattern
@@ -80,15 +98,20 @@ struct PatternRunaway: Error {
 
     /// The rule error naming the rule and what happened; the caller adds the file and cell.
     var ruleError: RuleError {
+        let advice = "avoid nested or overlapping repetition such as (a+)+ or (a|a)*"
         let what =
             switch reason {
             case .outOfTime:
-                String(format: "was stopped after %.1f s of matching", budget)
-            case .outOfMemory: "was stopped when its backtracking outgrew the regex engine's memory"
+                String(format: "was stopped after %.1f s of matching on one output line", budget)
+                    + " (\(lineLength) characters): it backtracks without bound; \(advice)"
+            case .outOfMemory:
+                "was stopped when its backtracking outgrew the regex engine's memory on one output line"
+                    + " (\(lineLength) characters): it backtracks without bound; \(advice)"
+            case .notebookSpent:
+                String(format: "was stopped when the notebook's rules had used their %.1f s", budget)
+                    + " of matching and masking, on one output line (\(lineLength) characters): \(advice),"
+                    + " and masks that match empty text such as (?=)"
             }
-        return RuleError(
-            pattern.origin,
-            "\(pattern.rule) \"\(pattern.source)\" \(what) on one output line (\(lineLength) characters): "
-                + "it backtracks without bound; avoid nested or overlapping repetition such as (a+)+ or (a|a)*")
+        return RuleError(pattern.origin, "\(pattern.rule) \"\(CompareRules.shown(pattern.source))\" \(what)")
     }
 }

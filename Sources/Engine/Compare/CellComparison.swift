@@ -6,13 +6,17 @@ package struct CellComparison: Sendable {
 
     /// Compares channel by channel (stdout, stderr, other). Lines under the `unordered`
     /// rule are compared as a multiset; the others must match in order. A rule pattern that
-    /// runs away (see `CompareRules.Pattern.matchBudget`) is an error naming the rule.
-    package init(expected: OutputLines, actual: OutputLines, rules: CompareRules) throws(RuleError) {
+    /// runs away (see `CompareRules.Pattern.matchBudget`), or rules that spend all of
+    /// `budget` (the notebook's, shared by its cells: `PatternBudget`), is an error naming
+    /// the rule.
+    package init(
+        expected: OutputLines, actual: OutputLines, rules: CompareRules, budget: PatternBudget = PatternBudget()
+    ) throws(RuleError) {
         guard !rules.skip else {
             differences = []
             return
         }
-        let matcher = LineMatcher(rules: rules)
+        let matcher = LineMatcher(rules: rules, budget: budget)
         var report: [String] = []
         for (expectedChannel, actualChannel) in zip(expected.channels, actual.channels) {
             let left: [LineMatcher.Line], right: [LineMatcher.Line]
@@ -35,52 +39,55 @@ package struct CellComparison: Sendable {
         differences = report
     }
 
-    /// A line diff (`-` expected only, `+` actual only, ` ` both) over the longest common
-    /// subsequence; empty when the sequences match line for line.
+    /// A line diff (`-` expected only, `+` actual only, ` ` both), a shortest one
+    /// (`LineDiff`); empty when the sequences match line for line.
     static func compareOrdered(
         _ expected: [LineMatcher.Line], _ actual: [LineMatcher.Line], _ matcher: LineMatcher
     ) -> [String] {
         if expected.count == actual.count, zip(expected, actual).allSatisfy({ matcher.matches($0, $1) }) { return [] }
-        let n = expected.count, m = actual.count
-        var table = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            for j in stride(from: m - 1, through: 0, by: -1) {
-                table[i][j] =
-                    matcher.matches(expected[i], actual[j])
-                    ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+        return LineDiff.steps(expected.count, actual.count) { matcher.matches(expected[$0], actual[$1]) }.map { step in
+            switch step {
+            case .both(_, let j): "   \(actual[j].text)"
+            case .removed(let i): "  -\(expected[i].text)"
+            case .added(let j): "  +\(actual[j].text)"
             }
         }
-        var lines: [String] = []
-        var i = 0, j = 0
-        while i < n || j < m {
-            if i < n, j < m, matcher.matches(expected[i], actual[j]) {
-                lines.append("   \(actual[j].text)")
-                i += 1
-                j += 1
-            } else if i < n, j == m || table[i + 1][j] >= table[i][j + 1] {
-                lines.append("  -\(expected[i].text)")
-                i += 1
-            } else {
-                lines.append("  +\(actual[j].text)")
-                j += 1
-            }
-        }
-        return lines
     }
 
-    /// Multiset comparison: each expected line takes one matching actual line.
+    /// Multiset comparison: each expected line takes one matching actual line still free:
+    /// one with the very same text if there is one, else the first within tolerance. Only
+    /// lines of the same shape (text without its numbers) can match, so candidates are
+    /// looked up, not scanned; the scans for tolerance stop after `unorderedWorkLimit`
+    /// comparisons (then a line without an exact partner counts as differing).
     static func compareUnordered(
         _ expected: [LineMatcher.Line], _ actual: [LineMatcher.Line], _ matcher: LineMatcher
     ) -> [String] {
-        var remaining = actual
+        var byShape: [String: [Int]] = [:], byText: [String: ArraySlice<Int>] = [:]
+        for (index, line) in actual.enumerated() {
+            byShape[line.shape, default: []].append(index)
+            byText[line.key, default: []].append(index)
+        }
+        var taken = [Bool](repeating: false, count: actual.count)
+        var work = unorderedWorkLimit
         var missing: [LineMatcher.Line] = []
         for line in expected {
-            if let index = remaining.firstIndex(where: { matcher.matches(line, $0) }) {
-                remaining.remove(at: index)
-            } else {
-                missing.append(line)
+            let key = line.key
+            while let first = byText[key]?.first, taken[first] { byText[key]?.removeFirst() }
+            if let exact = byText[key]?.popFirst() {
+                taken[exact] = true
+                continue
             }
+            let found = byShape[line.shape]?.first { index in
+                guard work > 0, !taken[index] else { return false }
+                work -= 1
+                return matcher.matches(line, actual[index])
+            }
+            if let found { taken[found] = true } else { missing.append(line) }
         }
-        return missing.map { "  -\($0.text)" } + remaining.map { "  +\($0.text)" }
+        let extra = actual.indices.filter { !taken[$0] }.map { actual[$0] }
+        return missing.map { "  -\($0.text)" } + extra.map { "  +\($0.text)" }
     }
+
+    /// Tolerance comparisons one cell's unordered lines may take.
+    static let unorderedWorkLimit = 5_000_000
 }

@@ -51,12 +51,12 @@ package struct CompareRules: Sendable {
                 }
                 for (name, number) in tolerance.members {
                     guard let amount = Self.number(number), amount >= 0 else {
-                        throw RuleError(origin, "tolerance \"\(name)\" must be a non-negative number")
+                        throw RuleError(origin, "tolerance \"\(Self.shown(name))\" must be a non-negative number")
                     }
                     switch name {
                     case "relative": relativeTolerance = amount
                     case "absolute": absoluteTolerance = amount
-                    default: throw RuleError(origin, "unknown tolerance \"\(name)\" (relative, absolute)")
+                    default: throw RuleError(origin, "unknown tolerance \"\(Self.shown(name))\" (relative, absolute)")
                     }
                 }
             case "unordered":
@@ -75,7 +75,8 @@ package struct CompareRules: Sendable {
                 }
                 timeout = seconds
             default:
-                throw RuleError(origin, "unknown rule \"\(key)\" (tolerance, unordered, mask, skip, timeout)")
+                throw RuleError(
+                    origin, "unknown rule \"\(Self.shown(key))\" (tolerance, unordered, mask, skip, timeout)")
             }
         }
     }
@@ -98,14 +99,44 @@ package struct CompareRules: Sendable {
         }
         var compiled: [Pattern] = []
         for source in sources {
+            if hasBackReference(source) {
+                throw RuleError(
+                    origin,
+                    "\"\(key)\": \(shown(source)): back-references (\\1, \\k<name>) are not allowed in rule patterns"
+                        + " (the regex engine cannot be stopped while it compares one, so its time has no bound)")
+            }
             do {
                 let expression = try NSRegularExpression(pattern: source)
                 compiled.append(Pattern(source: source, rule: key, origin: origin, expression: expression))
             } catch {
-                throw RuleError(origin, "\"\(key)\": invalid regular expression \(source)")
+                throw RuleError(origin, "\"\(key)\": invalid regular expression \(shown(source))")
             }
         }
         return compiled
+    }
+}
+
+extension CompareRules {
+    /// A pattern's source as messages show it: on one line, its line breaks written `\n`, `\r`.
+    static func shown(_ source: String) -> String {
+        source.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// Whether an ICU pattern refers back to a group (`\1`...`\9`, `\k<name>`). ICU reports
+    /// progress only as it saves backtracking states, not while it compares a back-reference
+    /// with the line, so `^(a+)\1b` on 300,000 `a`s runs 12 s past any budget. Conservative:
+    /// `\1` inside a class or a `\Q...\E` quote counts too.
+    static func hasBackReference(_ source: String) -> Bool {
+        var escaped = false
+        for scalar in source.unicodeScalars {
+            if escaped {
+                if ("1"..."9").contains(scalar) || scalar == "k" { return true }
+                escaped = false
+            } else if scalar == "\\" {
+                escaped = true
+            }
+        }
+        return false
     }
 }
 

@@ -2,8 +2,10 @@ import Foundation
 
 /// Decides whether two output lines are the same under a cell's rules: masked parts
 /// blanked, measured numbers within tolerance, everything else exact.
-struct LineMatcher: Sendable {
+struct LineMatcher {
     let rules: CompareRules
+    /// What the rules' patterns may still spend, shared by every cell of the notebook.
+    let budget: PatternBudget
 
     /// A line as the comparison sees it, worked out once: the diff compares every expected
     /// line with many actual ones, and a rule's patterns should run once per line, not per pair.
@@ -12,10 +14,15 @@ struct LineMatcher: Sendable {
         let text: String
         /// Its text with masks applied and numbers replaced by a placeholder.
         let shape: String
+        /// A hash of `shape`: most pairs the diff compares differ, and this tells at once.
+        let shapeHash: Int
         /// Its numbers, in order.
         let numbers: [String]
         /// Whether it falls under the cell's `unordered` rule.
         let unordered: Bool
+
+        /// Its shape and numbers in one string: lines with equal keys match.
+        var key: String { shape + "\u{1}" + numbers.joined(separator: "\u{1}") }
     }
 
     /// A number in a line: `0.50`, `-3`, `1e-05`. A letter or `_` right before it keeps it part
@@ -28,32 +35,80 @@ struct LineMatcher: Sendable {
     func prepare(_ lines: [String]) throws(PatternRunaway) -> [Line] {
         var prepared: [Line] = []
         prepared.reserveCapacity(lines.count)
+        let patterns = !rules.masks.isEmpty || { if case .matching = rules.unordered { true } else { false } }()
         for text in lines {
+            if patterns { budget.earn(characters: text.utf16.count) }
             let (shape, numbers) = Self.split(try masked(text))
-            prepared.append(Line(text: text, shape: shape, numbers: numbers, unordered: try isUnordered(text)))
+            prepared.append(
+                Line(
+                    text: text, shape: shape, shapeHash: shape.hashValue, numbers: numbers,
+                    unordered: try isUnordered(text)))
         }
         return prepared
     }
 
-    /// The line with every mask's match (or capture groups) replaced by `<masked>`.
+    /// The line with every mask's match (or capture groups) replaced by `<masked>`, mask after
+    /// mask. Each replacement is one pass over the line, and it spends the budget: its CPU
+    /// time, and what it writes (a mask matching empty text writes `<masked>` at every place).
     func masked(_ line: String) throws(PatternRunaway) -> String {
         var text = line
         for mask in rules.masks {
-            let matches = try mask.matches(in: text)
-            for match in matches.reversed() {
-                let ranges =
-                    match.numberOfRanges > 1 ? (1..<match.numberOfRanges).map { match.range(at: $0) } : [match.range]
-                for range in ranges.reversed() where range.location != NSNotFound {
-                    guard let swiftRange = Range(range, in: text) else { continue }
-                    text.replaceSubrange(swiftRange, with: "<masked>")
-                }
+            let matches = try mask.matches(in: text, budget: budget)
+            guard !matches.isEmpty else { continue }
+            let started = PatternBudget.now
+            text = Self.replacing(Self.maskedRanges(matches), in: text)
+            budget.spend(seconds: PatternBudget.now - started)
+            budget.spend(characters: text.utf16.count)
+            if budget.remaining < 0 {
+                throw PatternRunaway(
+                    pattern: mask, reason: .notebookSpent, lineLength: line.utf16.count, budget: budget.allowance)
             }
         }
         return text
     }
 
+    private static let placeholder = Array("<masked>".utf16)
+
+    /// What the matches blank, in order: their capture groups if they have any, else the
+    /// whole match; overlapping ranges (nested groups) as one, an empty one once per place.
+    static func maskedRanges(_ matches: [NSTextCheckingResult]) -> [NSRange] {
+        var ranges: [NSRange] = []
+        for match in matches {
+            let groups =
+                match.numberOfRanges > 1 ? (1..<match.numberOfRanges).map { match.range(at: $0) } : [match.range]
+            ranges += groups.filter { $0.location != NSNotFound }
+        }
+        ranges.sort { ($0.location, $0.length) < ($1.location, $1.length) }
+        var merged: [NSRange] = []
+        for range in ranges {
+            if let last = merged.last, range.location < NSMaxRange(last) || range == last {
+                merged[merged.count - 1].length = max(NSMaxRange(last), NSMaxRange(range)) - last.location
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+
+    /// `text` with each of `ranges` (sorted, disjoint, UTF-16) replaced by the placeholder.
+    static func replacing(_ ranges: [NSRange], in text: String) -> String {
+        let units = Array(text.utf16)
+        var result: [UInt16] = []
+        result.reserveCapacity(units.count + ranges.count * placeholder.count)
+        var cursor = 0
+        for range in ranges where range.location >= cursor && NSMaxRange(range) <= units.count {
+            result += units[cursor..<range.location]
+            result += placeholder
+            cursor = NSMaxRange(range)
+        }
+        result += units[cursor...]
+        return String(decoding: result, as: UTF16.self)
+    }
+
     func matches(_ expected: Line, _ actual: Line) -> Bool {
-        guard expected.shape == actual.shape, expected.numbers.count == actual.numbers.count else { return false }
+        guard expected.shapeHash == actual.shapeHash, expected.numbers.count == actual.numbers.count,
+            expected.shape == actual.shape
+        else { return false }
         return zip(expected.numbers, actual.numbers).allSatisfy(numbersMatch)
     }
 
@@ -87,7 +142,7 @@ struct LineMatcher: Sendable {
         case .none: return false
         case .all: return true
         case .matching(let patterns):
-            for pattern in patterns where try pattern.isFound(in: line) { return true }
+            for pattern in patterns where try pattern.isFound(in: line, budget: budget) { return true }
             return false
         }
     }

@@ -12,10 +12,11 @@ package enum NotebookComparison {
 
     /// Compares cells pairwise: each pair is (index in `expected`, index in `actual`). A rule
     /// that cannot be applied to a cell (a `metadata.nbrun` that is no object, a pattern that
-    /// runs away) is an error naming the cell and the rule.
+    /// runs away, rules that spend `budget`, the notebook's one `PatternBudget`) is an error
+    /// naming the cell and the rule.
     package static func compare(
         expected: Notebook, actual: Notebook, pairs: [(Int, Int)], path: String,
-        registry: DemoRegistry, rules: RuleBook
+        registry: DemoRegistry, rules: RuleBook, budget: PatternBudget = PatternBudget()
     ) throws(RuleError) -> [Entry] {
         let name = RunPlan.notebookName(of: path)
         var entries: [Entry] = []
@@ -31,7 +32,8 @@ package enum NotebookComparison {
             do {
                 comparison = try CellComparison(
                     expected: OutputLines(cell.outputs ?? []),
-                    actual: OutputLines(actual.cells[other].outputs ?? []), rules: rules.rules(for: cell, demo: demo))
+                    actual: OutputLines(actual.cells[other].outputs ?? []), rules: rules.rules(for: cell, demo: demo),
+                    budget: budget)
             } catch {
                 throw RuleError("\(label): \(error.origin)", error.problem)
             }
@@ -41,18 +43,30 @@ package enum NotebookComparison {
     }
 
     /// Pairs the code cells of two notebooks for `diff`: by id when every code cell of both has
-    /// one and the ids agree, else by position. Returns nil when they cannot be paired.
+    /// one and both hold the same ids, else by position. A repeated id (a pasted cell) pairs
+    /// its occurrences in order, the first with the first; an occurrence with no partner on
+    /// the other side stays unpaired (`unpaired`). Returns nil when they cannot be paired.
     package static func pairCodeCells(_ a: Notebook, _ b: Notebook) -> [(Int, Int)]? {
         let left = a.cells.indices.filter { a.cells[$0].type == .code }
         let right = b.cells.indices.filter { b.cells[$0].type == .code }
         let leftIDs = left.compactMap { a.cells[$0].id }, rightIDs = right.compactMap { b.cells[$0].id }
-        if leftIDs.count == left.count, rightIDs.count == right.count, Set(leftIDs) == Set(rightIDs),
-            Set(leftIDs).count == left.count
-        {
-            let positions = Dictionary(uniqueKeysWithValues: right.map { (b.cells[$0].id ?? "", $0) })
-            return left.compactMap { index in positions[a.cells[index].id ?? ""].map { (index, $0) } }
+        if leftIDs.count == left.count, rightIDs.count == right.count, Set(leftIDs) == Set(rightIDs) {
+            var waiting: [String: ArraySlice<Int>] = [:]
+            for index in right { waiting[b.cells[index].id ?? "", default: []].append(index) }
+            return left.compactMap { index in
+                let id = a.cells[index].id ?? ""
+                guard let partner = waiting[id]?.popFirst() else { return nil }
+                return (index, partner)
+            }
         }
         guard left.count == right.count else { return nil }
         return Array(zip(left, right))
+    }
+
+    /// The code cells of `notebook` that `pairs` leave out (`side` 0: the first notebook's
+    /// indices, 1: the second's): the extra occurrences of a repeated id.
+    package static func unpaired(_ notebook: Notebook, pairs: [(Int, Int)], side: Int) -> [Int] {
+        let paired = Set(pairs.map { side == 0 ? $0.0 : $0.1 })
+        return notebook.cells.indices.filter { notebook.cells[$0].type == .code && !paired.contains($0) }
     }
 }

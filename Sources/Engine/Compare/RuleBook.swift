@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import SystemCalls
 
 /// The comparison rules of a repository: `nbrun.json` at its root, looked up from a
 /// notebook's folder upwards (stopping at the folder holding `.git`).
@@ -25,7 +26,11 @@ package struct RuleBook: Sendable {
         var directory = URL(fileURLWithPath: notebookPath).standardizedFileURL.deletingLastPathComponent()
         while true {
             let candidate = directory.appendingPathComponent(fileName).path
-            if FileManager.default.fileExists(atPath: candidate) { return try load(candidate, registry: registry) }
+            // Any entry by that name is the rules file, even one that cannot be read (a
+            // symlink loop): it is reported, never skipped as if there were no rules.
+            if Syscall.status(candidate, followingLinks: false) != nil {
+                return try load(candidate, registry: registry)
+            }
             let isRoot = FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path)
             let parent = directory.deletingLastPathComponent()
             if isRoot || parent.path == directory.path { return .empty }
@@ -43,7 +48,11 @@ package struct RuleBook: Sendable {
         }
         guard case .object(let top) = json else { throw RuleError(path, "must hold a JSON object") }
         for key in top.keys where key != "defaults" && key != "demos" {
-            throw RuleError(path, "unknown key \"\(key)\" (defaults, demos)")
+            throw RuleError(path, "unknown key \"\(CompareRules.shown(key))\" (defaults, demos)")
+        }
+        // A key of the wrong type is an error, not a file whose rules are all dropped.
+        for key in ["defaults", "demos"] where top[key] != nil && top[key]?.objectValue == nil {
+            throw RuleError(path, "\"\(key)\" must be an object")
         }
         let defaults = top["defaults"]?.objectValue ?? JSONObject()
         let demos = top["demos"]?.objectValue ?? JSONObject()
@@ -52,8 +61,9 @@ package struct RuleBook: Sendable {
         var probe = CompareRules()
         try probe.apply(defaults, origin: "\(path): defaults")
         let known = Set(registry.demos.map(\.id))
-        for (name, value) in demos.members {
-            guard known.contains(name) else {
+        for (key, value) in demos.members {
+            let name = CompareRules.shown(key)
+            guard known.contains(key) else {
                 throw RuleError(path, "demos.\(name): no registered demo is named \(name) (see nbrun list)")
             }
             guard case .object(let rules) = value else { throw RuleError(path, "demos.\(name) must be an object") }

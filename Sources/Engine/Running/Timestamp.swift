@@ -81,14 +81,22 @@ package struct CellTiming: Sendable {
     /// Its outputs were collected (`iopub.status.idle`).
     package var idle: Timestamp
 
+    /// The longest recorded duration taken as a hint: a day. A cell that ran longer, a reply
+    /// before its input (a negative duration) or a value that is not a finite number counts
+    /// as no record at all.
+    package static let plausibleSeconds = 0.0...86_400
+
     /// How long the cell's code ran, as recorded in a cell's `metadata.execution` by nbclient
-    /// or nbrun; nil when the cell holds no such record.
+    /// or nbrun; nil when the cell holds no such record, or one outside `plausibleSeconds`.
+    /// The record comes with the notebook, so it is only a hint (order, pacing, `--shard`,
+    /// `check`'s timeout): an edited or corrupt one must never delay or stop a run.
     package static func recordedSeconds(in metadata: JSONObject) -> Double? {
         guard case .object(let execution)? = metadata["execution"],
             let input = execution["iopub.execute_input"]?.stringValue.flatMap(Timestamp.init(parsing:)),
             let reply = execution["shell.execute_reply"]?.stringValue.flatMap(Timestamp.init(parsing:))
         else { return nil }
-        return reply.seconds(since: input)
+        let seconds = reply.seconds(since: input)
+        return seconds.isFinite && plausibleSeconds.contains(seconds) ? seconds : nil
     }
 
     /// nbclient's `metadata.execution` object.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import SystemCalls
 
 /// `--config FILE`: the comparison rules to use instead of the `nbrun.json` found by walking
 /// up from each notebook (for a copy of the notebooks outside their repository).
@@ -9,8 +10,9 @@ struct ConfigOption: ParsableArguments {
     var config: String?
 
     func validate() throws {
-        // A path that names no file is a mistyped argument: a usage error (exit 2).
-        if let config, !FileManager.default.fileExists(atPath: config) {
+        // A path that names nothing is a mistyped argument: a usage error (exit 2). One that
+        // exists but cannot be read (a symlink loop) is the rules file's error (exit 1).
+        if let config, Syscall.status(config, followingLinks: false) == nil {
             throw ValidationError("--config \(config): no such file")
         }
     }

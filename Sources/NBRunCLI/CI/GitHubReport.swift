@@ -24,7 +24,8 @@ enum GitHubReport {
         }
         defer { try? handle.close() }
         _ = try? handle.seekToEnd()
-        handle.write(Data(markdown.utf8))
+        // A full disk loses the summary, not the run.
+        try? handle.write(contentsOf: Data(markdown.utf8))
     }
 
     /// A Markdown table: a header row and one row per notebook.

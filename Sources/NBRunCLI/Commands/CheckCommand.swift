@@ -62,9 +62,10 @@ struct CheckCommand: ParsableCommand {
                     problems.record(.regression)
                     notebookDiffers += 1
                     if !failedCells.contains(entry.label.position) { session.cellDiffers(plan.path, entry, diff: diff) }
-                    print(Reporting.heading(plan.path, entry) + ": outputs differ from the committed notebook")
-                    print(Reporting.legend("committed", "fresh run"))
-                    print(diff)
+                    Terminal.printReport(
+                        Reporting.heading(plan.path, entry) + ": outputs differ from the committed notebook")
+                    Terminal.printReport(Reporting.legend("committed", "fresh run"))
+                    Terminal.printReport(diff)
                 }
                 report.cases.append(
                     .init(

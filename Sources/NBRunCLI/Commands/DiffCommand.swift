@@ -32,7 +32,7 @@ struct DiffCommand: ParsableCommand {
             asGitDriver ? (files[0], files[1], files[4]) : ("\(files[0]) vs \(files[1])", files[0], files[1])
         let problems = Problems()
         if asGitDriver, left == "/dev/null" || right == "/dev/null" {
-            print("\(label): \(left == "/dev/null" ? "new notebook" : "notebook deleted")")
+            Terminal.printReport("\(label): \(left == "/dev/null" ? "new notebook" : "notebook deleted")")
             return
         }
         guard let expected = Inputs.notebook(at: left, problems: problems),
@@ -59,9 +59,19 @@ struct DiffCommand: ParsableCommand {
         let differing = entries.filter { !$0.comparison.matches }
         for entry in differing {
             problems.record(.regression)
-            print(Reporting.heading(label, entry) + ": outputs differ")
-            print(Reporting.legend(asGitDriver ? "old" : left, asGitDriver ? "new" : right))
-            print(entry.comparison.differences.joined(separator: "\n"))
+            Terminal.printReport(Reporting.heading(label, entry) + ": outputs differ")
+            Terminal.printReport(Reporting.legend(asGitDriver ? "old" : left, asGitDriver ? "new" : right))
+            Terminal.printReport(entry.comparison.differences.joined(separator: "\n"))
+        }
+        // A cell only one side has (the second copy of a pasted cell) is a difference too.
+        for (notebook, side, name) in [
+            (expected, 0, asGitDriver ? "old" : left), (actual, 1, asGitDriver ? "new" : right),
+        ] {
+            for index in NotebookComparison.unpaired(notebook, pairs: pairs, side: side) {
+                problems.record(.regression)
+                Terminal.printReport(
+                    "\(label): \(CellLabel(index: index, cell: notebook.cells[index])): only in \(name)")
+            }
         }
         // git stops at a driver's non-zero exit: as a driver, the report is all it gets.
         if !asGitDriver { try problems.finish() }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// Expands command-line paths into notebook files: a file is taken as given; a directory
 /// is searched recursively for `*.ipynb`, skipping `.ipynb_checkpoints` and hidden folders.
@@ -12,11 +13,15 @@ enum NotebookPaths {
     static func expand(_ arguments: [String]) throws -> [String] {
         var result: [String] = []
         for argument in arguments {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else {
-                throw Missing(path: argument, reason: "no such file or directory")
+            var status = stat()
+            guard stat(argument, &status) == 0 else {
+                // Said as the system says it: a symlink loop is not a missing file.
+                let error = Errno.current
+                throw Missing(
+                    path: argument,
+                    reason: error == .noSuchFileOrDirectory ? "no such file or directory" : "\(error)")
             }
-            if isDirectory.boolValue {
+            if status.st_mode & S_IFMT == S_IFDIR {
                 let found = notebooks(under: argument)
                 guard !found.isEmpty else {
                     throw Missing(path: argument, reason: "no notebooks (*.ipynb) in this directory")

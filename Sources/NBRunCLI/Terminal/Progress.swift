@@ -3,11 +3,11 @@ enum Progress {
     static func reporter() -> (@Sendable (Int, Int) -> Void)? {
         guard Terminal.stderrIsTerminal else { return nil }
         return { done, total in
-            Terminal.printError("\r\u{1B}[Knbrun: \(done)/\(total) cells done", newline: false)
+            Terminal.printProgress("\r\u{1B}[Knbrun: \(done)/\(total) cells done")
         }
     }
 
     static func finish() {
-        if Terminal.stderrIsTerminal { Terminal.printError("\r\u{1B}[K", newline: false) }
+        if Terminal.stderrIsTerminal { Terminal.printProgress("\r\u{1B}[K") }
     }
 }

@@ -22,7 +22,7 @@ enum StopSignals {
             let received = Syscall.waitForSignal(signals)
             concurrent.futures.ProcessPoolExecutor.terminateAllWorkers()
             let name = received == SIGINT ? "SIGINT" : "SIGTERM"
-            FileHandle.standardError.write(Data("\nnbrun: stopped by \(name); worker processes ended\n".utf8))
+            Terminal.printProgress("\nnbrun: stopped by \(name); worker processes ended\n")
             _exit(128 + received)
         }
         thread.name = "nbrun.stop-signals"

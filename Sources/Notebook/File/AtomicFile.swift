@@ -14,7 +14,10 @@ import SystemCalls
 public enum AtomicFile {
     /// Replaces the file at `path` with `bytes` all at once (a temporary file renamed over it): on any failure the old file is left as it was.
     public static func write(_ bytes: [UInt8], to path: String) throws(NotebookError) {
-        let target = resolvedTarget(path)
+        // A symlink loop names no file: refused, never replaced by one (ELOOP, as open says).
+        guard let target = resolvedTarget(path) else {
+            throw .io(path: path, operation: .replace, errno: Errno(rawValue: ELOOP))
+        }
         let (directory, name) = split(target)
         let existing = Syscall.status(target)
         // Never replace a directory, FIFO, device or socket with a regular file.
@@ -73,16 +76,17 @@ public enum AtomicFile {
         }
     }
 
-    /// The file a path finally names: symlinks followed, so the link itself survives.
-    private static func resolvedTarget(_ path: String) -> String {
+    /// The file a path finally names: symlinks followed, so the link itself survives; nil
+    /// for a loop (or a chain longer than the kernel follows).
+    private static func resolvedTarget(_ path: String) -> String? {
         var current = path
-        for _ in 0..<40 {  // as many hops as the kernel allows before ELOOP
+        for _ in 0...40 {  // as many hops as the kernel allows before ELOOP
             guard let info = Syscall.status(current, followingLinks: false), info.isSymbolicLink,
                 let link = Syscall.readLink(current)
             else { return current }
             current = link.hasPrefix("/") ? link : "\(split(current).directory)/\(link)"
         }
-        return current
+        return nil
     }
 
     private static func split(_ path: String) -> (directory: String, name: String) {

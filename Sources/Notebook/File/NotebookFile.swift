@@ -20,8 +20,14 @@ public enum NotebookFile {
         try AtomicFile.write(notebook.canonicalBytes(), to: path)
     }
 
-    /// The whole file. A directory, a device or a missing path is an error naming `path`.
-    public static func readBytes(_ path: String) throws(NotebookError) -> [UInt8] {
+    /// The largest file nbrun reads: 256 MB. A notebook takes several times its size in
+    /// memory once parsed, and the size is checked before anything is read, so a 16 GB file
+    /// is refused at once instead of exhausting memory.
+    public static let sizeLimit = 256 << 20
+
+    /// The whole file. A directory, a device, a missing path or a file larger than
+    /// `sizeLimit` is an error naming `path`.
+    public static func readBytes(_ path: String, sizeLimit: Int = sizeLimit) throws(NotebookError) -> [UInt8] {
         func failed(_ operation: FileOperation, _ error: SystemCallError) -> NotebookError {
             .io(path: path, operation: operation, errno: error.errno)
         }
@@ -38,12 +44,18 @@ public enum NotebookFile {
             throw failed(.inspect, error)
         }
         guard status.isRegularFile else { throw .notRegularFile(path: path, isDirectory: status.isDirectory) }
+        let size = max(Int(status.st_size), 0)
+        guard size <= sizeLimit else { throw .tooLarge(bytes: size, limit: sizeLimit) }
         Syscall.clearNonBlocking(descriptor)
         // Read until EOF rather than trusting st_size: the file may grow while we read.
-        var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)
+        var bytes = [UInt8](repeating: 0, count: size + 1)
         var filled = 0
         while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            // A file that grows past the limit while it is read is refused too.
+            guard filled <= sizeLimit else { throw .tooLarge(bytes: filled, limit: sizeLimit) }
+            if filled == bytes.count {
+                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, sizeLimit + 1 - filled)))
+            }
             let count: Int
             do throws(SystemCallError) {
                 count = try bytes.withMutableRawBytes { (buffer) throws(SystemCallError) in

@@ -13,6 +13,8 @@ public enum NotebookError: Error, Equatable, CustomStringConvertible {
     case io(path: String, operation: FileOperation, errno: Errno)
     /// The path exists but is not a regular file: a directory, a FIFO, a device, a socket.
     case notRegularFile(path: String, isDirectory: Bool)
+    /// The file is larger than nbrun reads (`NotebookFile.sizeLimit`); nothing was read.
+    case tooLarge(bytes: Int, limit: Int)
     /// The file holds nothing but whitespace.
     case empty
     /// jansson refused the text; line and column are jansson's, 1-based.
@@ -31,6 +33,8 @@ public enum NotebookError: Error, Equatable, CustomStringConvertible {
             return isDirectory ? "is a directory, not a notebook file" : "is not a regular file"
         case .empty:
             return "the file is empty, not a notebook"
+        case let .tooLarge(bytes, limit):
+            return "the file is too large (\(Self.megabytes(bytes)); nbrun reads files up to \(Self.megabytes(limit)))"
         case let .invalidJSON(kind, line, column, detail):
             let position = line > 0 ? " at line \(line), column \(column)" : ""
             let what: String
@@ -51,6 +55,13 @@ public enum NotebookError: Error, Equatable, CustomStringConvertible {
         case let .invalidNotebook(location, problem):
             return location.isEmpty ? problem : "\(location): \(problem)"
         }
+    }
+}
+
+extension NotebookError {
+    /// `2048 MB`: whole megabytes (MiB), as a size limit is set.
+    static func megabytes(_ bytes: Int) -> String {
+        "\(bytes / (1 << 20)) MB"
     }
 }
 

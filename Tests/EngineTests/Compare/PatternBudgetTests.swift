@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Notebook
+import SystemCalls
 import XCTest
 
 /// A rule pattern that backtracks without bound is stopped, with an error naming the rule;
@@ -102,6 +103,105 @@ final class PatternBudgetTests: XCTestCase {
             XCTAssertTrue(
                 message.hasPrefix("cell 2 (id abc): metadata.nbrun: mask \"(x+x+)+y\" was stopped after 0.2 s"), message
             )
+        }
+    }
+
+    // MARK: - One budget for the whole notebook
+
+    /// CPU seconds `body` takes on this thread (a loaded machine does not change it much).
+    func cpuSeconds(_ body: () throws -> Void) rethrows -> Double {
+        let started = Clock.threadCPU
+        try body()
+        return Clock.threadCPU - started
+    }
+
+    func assertStoppedByTheNotebookBudget(
+        _ error: Error?, _ pattern: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
+        let message = error.map { "\($0)" } ?? "no error"
+        XCTAssertTrue(
+            message.contains("mask \"\(pattern)\" was stopped when the notebook's rules had used their"), message,
+            file: file, line: line)
+        XCTAssertEqual(message.split(separator: "\n").count, 1, message, file: file, line: line)
+    }
+
+    /// `(x+x+)+y` costs ~0.085 s on a line of 21 `x`s: under the per-line budget, so only the
+    /// notebook's budget stops it on 10,000 such lines (unbounded: about 850 s).
+    func testManyLinesJustUnderTheLineBudgetSpendTheNotebooksBudget() throws {
+        let lines = [String](repeating: String(repeating: "x", count: 21), count: 10_000)
+        var error: Error?
+        let seconds = try cpuSeconds {
+            XCTAssertThrowsError(
+                try CellComparison(
+                    expected: stdout(lines), actual: stdout(["x"]), rules: rules(#"{"mask": "(x+x+)+y"}"#),
+                    budget: PatternBudget(seconds: 0.5))
+            ) { error = $0 }
+        }
+        assertStoppedByTheNotebookBudget(error, "(x+x+)+y")
+        XCTAssertLessThan(seconds, 2, "0.5 s (and 0.2 s of characters) of budget took \(seconds) s of CPU")
+    }
+
+    /// ICU reports no progress while it compares a back-reference with the line, so no
+    /// budget could stop `^(a+)\1b` on 300,000 `a`s (12.5 s): back-references are refused
+    /// when the rules are read.
+    func testBackReferencesAreRefusedInRulePatterns() throws {
+        for pattern in [#"^(a+)\1b"#, #"(?<x>a)\k<x>"#, #"(a)(b)\2"#] {
+            XCTAssertThrowsError(try rules(#"{"mask": \#(json(pattern))}"#), pattern) { error in
+                XCTAssertTrue("\(error)".contains("back-references"), "\(error)")
+                XCTAssertEqual("\(error)".split(separator: "\n").count, 1)
+            }
+        }
+        XCTAssertNoThrow(
+            try rules(#"{"mask": ["\\\\1", "\\d+", "[\\\\]"]}"#), "an escaped backslash before 1 is no back-reference")
+    }
+
+    /// A mask that matches empty text inserts `<masked>` at every place: four of them would grow
+    /// a 10 kB line 6,561-fold. What masks write is spent from the budget, so they stop early.
+    func testMasksMatchingEmptyTextCannotGrowALineWithoutBound() throws {
+        let line = String(repeating: "y", count: 10_000)
+        var error: Error?
+        let seconds = try cpuSeconds {
+            XCTAssertThrowsError(
+                try CellComparison(
+                    expected: stdout([line]), actual: stdout([line]),
+                    rules: rules(#"{"mask": ["(?=)", "(?=)", "(?=)", "(?=)"]}"#), budget: PatternBudget(seconds: 0.5))
+            ) { error = $0 }
+        }
+        assertStoppedByTheNotebookBudget(error, "(?=)")
+        XCTAssertLessThan(seconds, 2)
+        // One such mask on an ordinary line is allowed, and masks both sides alike.
+        XCTAssertTrue(
+            try CellComparison(
+                expected: stdout(["a 1", "b"]), actual: stdout(["a 1", "b"]), rules: rules(#"{"mask": "(?=)"}"#)
+            ).matches)
+    }
+
+    /// The budget is the notebook's: cells that each fit in it alone do not all fit together.
+    func testTheCellsOfANotebookShareOneBudget() throws {
+        var cells: [Cell] = []
+        for index in 0..<10 {
+            var cell = Cell(type: .code, id: "c\(index)", source: "print('x' * 21)")
+            cell.metadata["nbrun"] = .object(JSONObject([("mask", .string("(x+x+)+y"))]))
+            cell.outputs = [
+                .stream(name: "stdout", text: String(repeating: String(repeating: "x", count: 21) + "\n", count: 2))
+            ]
+            cells.append(cell)
+        }
+        let notebook = Notebook(cells: cells)
+        let pairs = cells.indices.map { ($0, $0) }
+        let seconds = try cpuSeconds {
+            _ = try NotebookComparison.compare(
+                expected: notebook, actual: notebook, pairs: [(0, 0)], path: "x.ipynb", registry: DemoRegistry([]),
+                rules: .empty, budget: PatternBudget(seconds: 0.5))
+        }
+        XCTAssertLessThan(seconds, 0.5, "one cell alone fits in the budget")
+        XCTAssertThrowsError(
+            try NotebookComparison.compare(
+                expected: notebook, actual: notebook, pairs: pairs, path: "x.ipynb", registry: DemoRegistry([]),
+                rules: .empty, budget: PatternBudget(seconds: 0.5))
+        ) { error in
+            XCTAssertTrue(
+                "\(error)".contains("(x+x+)+y\" was stopped when the notebook's rules had used their"), "\(error)")
         }
     }
 }

@@ -50,6 +50,29 @@ final class ReportTests: XCTestCase {
         XCTAssertNil(CellTiming.recordedSeconds(in: JSONObject()))
     }
 
+    /// Timings come with the notebook: one that cannot be true is no record at all, so it
+    /// can neither hold a cell back nor stretch `check`'s timeout.
+    func testRecordedSecondsThatCannotBeTrueCountAsNone() {
+        func recorded(_ input: String, _ reply: String) -> Double? {
+            CellTiming.recordedSeconds(
+                in: JSONObject([
+                    (
+                        "execution",
+                        .object(
+                            JSONObject([
+                                ("iopub.execute_input", .string(input)), ("shell.execute_reply", .string(reply)),
+                            ]))
+                    )
+                ]))
+        }
+        XCTAssertNil(recorded("2026-11-24T17:39:05.750000Z", "2026-11-23T17:39:05.750000Z"), "a day early")
+        XCTAssertNil(recorded("2026-11-24T17:39:05.750000Z", "2026-11-24T17:39:00.750000Z"), "5 s early")
+        XCTAssertNil(recorded("0001-01-01T00:00:00.000000Z", "9999-12-31T23:59:59.999999Z"), "ten millennia")
+        XCTAssertNil(recorded("2026-11-24T17:39:05.750000Z", "2026-11-26T17:39:05.750000Z"), "two days")
+        XCTAssertEqual(recorded("2026-11-24T17:39:05.750000Z", "2026-11-24T17:39:05.750000Z"), 0)
+        XCTAssertEqual(recorded("2026-11-24T00:00:00.000000Z", "2026-11-25T00:00:00.000000Z"), 86_400)
+    }
+
     func code(_ id: String?) -> Cell { Cell(type: .code, id: id, source: "") }
     func prose() -> Cell { Cell(type: .markdown, source: "text") }
 

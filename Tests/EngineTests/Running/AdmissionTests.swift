@@ -146,6 +146,14 @@ final class AdmissionPolicyTests: XCTestCase {
         XCTAssertEqual(
             admittedInOneSecond(oneCoreSecondsLeft: 10, nextSharedSeconds: 10), 1000,
             "cells as long as the lane's work start at once, to end with it")
+        // A recorded duration is a hint: a negative one (a reply a day before its input)
+        // never stretches the lane's horizon, and without one-core work nothing is paced.
+        XCTAssertEqual(admittedInOneSecond(oneCoreSecondsLeft: 0, nextSharedSeconds: -86_400), 1000)
+        XCTAssertEqual(
+            Double(admittedInOneSecond(oneCoreSecondsLeft: 10, nextSharedSeconds: -86_400)), 95, accuracy: 10)
+        XCTAssertEqual(admittedInOneSecond(oneCoreSecondsLeft: -86_400), 1000)
+        XCTAssertEqual(admittedInOneSecond(oneCoreSecondsLeft: .nan, nextSharedSeconds: .nan), 1000)
+        XCTAssertEqual(admittedInOneSecond(oneCoreSecondsLeft: .infinity), 1000)
     }
 
     func testCellsThatComputeAreAdmittedOnlyAsFarAsTheCoresServeThem() {

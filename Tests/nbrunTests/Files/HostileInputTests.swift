@@ -456,7 +456,7 @@ final class HostileInputTests: XCTestCase {
     // MARK: - Helpers
 
     /// Runs `nbrun ARGS` in `directory` and checks the clean-failure contract.
-    private func assertFailsCleanly(
+    func assertFailsCleanly(
         _ arguments: [String], in directory: TemporaryDirectory, naming name: String,
         watching files: [URL], timeout: TimeInterval = 30, context: String,
         file: StaticString = #filePath, line: UInt = #line
@@ -480,8 +480,7 @@ final class HostileInputTests: XCTestCase {
             allEntries(directory.url), entries, "\(context): files appeared or vanished", file: file, line: line)
     }
 
-    private func assertNoCrash(_ result: CLIResult, context: String, file: StaticString = #filePath, line: UInt = #line)
-    {
+    func assertNoCrash(_ result: CLIResult, context: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertFalse(result.timedOut, "\(context): hung, killed after the timeout", file: file, line: line)
         XCTAssertFalse(
             result.signaled, "\(context): died of signal \(result.status): \(result.summary)", file: file, line: line)

@@ -153,7 +153,10 @@ struct OneCorePacing: Sendable {
             credit.skip()
             return .max
         }
-        let horizon = state.oneCoreSecondsLeft - state.nextSharedSeconds
+        // Recorded durations are hints (`CellTiming.plausibleSeconds`); whatever they say,
+        // no one-core work left means no pacing, and a cell's own duration only shortens it.
+        let left = state.oneCoreSecondsLeft.isFinite ? max(0, state.oneCoreSecondsLeft) : 0
+        let horizon = left > 0 ? left - max(0, state.nextSharedSeconds) : 0
         let rate = horizon > 0 ? Double(state.waitingShared) / horizon : nil
         return credit.starts(at: state.elapsed, rate: rate, cap: bank, idle: 0) ?? .max
     }

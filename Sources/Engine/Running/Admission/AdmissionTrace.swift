@@ -18,8 +18,7 @@ final class AdmissionTrace {
         let environment = ProcessInfo.processInfo.environment
         guard environment["NBRUN_ADMISSION_TRACE"] == "1" else { return nil }
         interval = environment["NBRUN_ADMISSION_TRACE_INTERVAL"].flatMap(Double.init).map { max(0, $0) } ?? 0.25
-        FileHandle.standardError.write(
-            Data(String(format: "admission: baseline lateness %.2f ms\n", baseline * 1e3).utf8))
+        Self.write(String(format: "admission: baseline lateness %.2f ms\n", baseline * 1e3))
     }
 
     func record(_ state: AdmissionPolicy.State, _ decision: AdmissionPolicy.Decision, slice: Int, window: Int) {
@@ -34,7 +33,12 @@ final class AdmissionTrace {
             elapsed, state.waitingShared, state.waitingOneCore, state.waitingExclusive, state.runningShared,
             state.runningOneCore, state.runningExclusive, admitted, worst * 1e3, slice, window,
             state.oneCoreSecondsLeft, state.reservedCores)
-        FileHandle.standardError.write(Data(line.utf8))
+        Self.write(line)
         worst = 0
+    }
+
+    /// A full or closed stderr loses the trace, not the run.
+    private static func write(_ line: String) {
+        try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
     }
 }
