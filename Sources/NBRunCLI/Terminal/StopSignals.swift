@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Futures
 import Processes
@@ -26,6 +27,7 @@ enum StopSignals {
             var received: Int32 = 0
             while sigwait(&set, &received) != 0 {}
             ProcessPoolExecutor.terminateAllWorkers()
+            KernelProcesses.terminateAll()  // each verify driver then shuts its kernel down
             let name = received == SIGINT ? "SIGINT" : "SIGTERM"
             FileHandle.standardError.write(Data("\nnbrun: stopped by \(name); worker processes ended\n".utf8))
             _exit(128 + received)

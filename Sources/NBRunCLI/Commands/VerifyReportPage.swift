@@ -1,0 +1,142 @@
+import Engine
+import Foundation
+
+/// `verify --report FILE`: one self-contained HTML page (no external file, style or
+/// script) a person reads, or CI keeps as an artifact: per notebook, per cell, the Python
+/// source, CPython's outputs across runs with the lines that varied highlighted, nbrun's
+/// runs, the verdict with its diff, and the suggested rule.
+enum VerifyReportPage {
+    static func html(_ reports: [Verification.NotebookReport], runs: Int) -> String {
+        let cells = reports.flatMap(\.verdicts)
+        let unfaithful = cells.count { !$0.faithful }
+        var page = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>nbrun verify: \(unfaithful) of \(cells.count) cells not faithful</title>
+            <style>\(style)</style>
+            </head>
+            <body>
+            <header>
+            <h1>nbrun verify</h1>
+            <p class="summary">\(reports.count) notebooks, \(cells.count) cells, \(runs) runs each in CPython and in nbrun: \
+            <strong id="unfaithful-count">\(unfaithful)</strong> not faithful.</p>
+            <label><input type="checkbox" id="only-unfaithful"> show only cells that are not faithful</label>
+            </header>
+
+            """
+        for report in reports {
+            page += "<section class=\"notebook\">\n<h2>\(escape(report.path))</h2>\n"
+            for problem in report.kernelProblems { page += "<p class=\"problem\">\(escape(problem))</p>\n" }
+            for verdict in report.verdicts { page += cell(verdict) }
+            page += "</section>\n"
+        }
+        page += "<script>\(script)</script>\n</body>\n</html>\n"
+        return page
+    }
+
+    private static func cell(_ verdict: CellVerdict) -> String {
+        let state = verdict.faithful ? "faithful" : "unfaithful"
+        var html = "<article class=\"cell \(state)\" data-verdict=\"\(state)\">\n"
+        html += "<h3>\(escape(verdict.label.description))"
+        if let demo = verdict.demo { html += " <code>\(escape(demo))</code>" }
+        html += " <span class=\"verdict\">\(verdict.faithful ? "faithful" : "not faithful")</span></h3>\n"
+        html += "<pre class=\"source\">\(escape(verdict.source))</pre>\n"
+        html += "<div class=\"runs\">\n"
+        let stable = stableLines(verdict.cpython)
+        for (number, run) in verdict.cpython.enumerated() {
+            html += column("CPython run \(number + 1)", run, stable: stable)
+        }
+        for (number, run) in verdict.nbrun.enumerated() {
+            html += column("nbrun run \(number + 1)", run, stable: stable, nbrun: true)
+        }
+        html += "</div>\n"
+        if !verdict.faithful {
+            let against =
+                verdict.closestRun.map { "diff against CPython run \($0 + 1) (-CPython, +nbrun)" } ?? "no CPython run"
+            html += "<p class=\"diff-title\">\(escape(against))</p>\n<pre class=\"diff\">"
+            html += verdict.differences.map { line in
+                let kind = line.hasPrefix("  -") ? "minus" : line.hasPrefix("  +") ? "plus" : "same"
+                return "<span class=\"\(kind)\">\(escape(line))</span>"
+            }.joined(separator: "\n")
+            html += "</pre>\n"
+        }
+        if let suggestion = verdict.suggestion {
+            html += "<p class=\"rule\">suggested rule: <code>\(escape(suggestion.summary))</code></p>\n"
+        }
+        return html + "</article>\n"
+    }
+
+    /// Lines (channel and text) every CPython run printed: the others varied.
+    private static func stableLines(_ runs: [OutputLines]) -> Set<String> {
+        guard let first = runs.first else { return [] }
+        var stable = Set(keyed(first))
+        for run in runs.dropFirst() { stable.formIntersection(keyed(run)) }
+        return stable
+    }
+
+    private static func keyed(_ lines: OutputLines) -> [String] {
+        lines.channels.flatMap { channel in channel.lines.map { "\(channel.name)\u{0}\($0)" } }
+    }
+
+    private static func column(_ title: String, _ lines: OutputLines, stable: Set<String>, nbrun: Bool = false)
+        -> String
+    {
+        var html = "<div class=\"run\(nbrun ? " nbrun" : "")\"><h4>\(escape(title))</h4><pre>"
+        var rows: [String] = []
+        for channel in lines.channels {
+            for line in channel.lines {
+                let varies = !stable.contains("\(channel.name)\u{0}\(line)")
+                let classes = [channel.name == "stdout" ? nil : channel.name, varies ? "varies" : nil].compactMap { $0 }
+                rows.append(
+                    classes.isEmpty
+                        ? escape(line) : "<span class=\"\(classes.joined(separator: " "))\">\(escape(line))</span>")
+            }
+        }
+        html += rows.isEmpty ? "<span class=\"empty\">(no output)</span>" : rows.joined(separator: "\n")
+        return html + "</pre></div>\n"
+    }
+
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    private static let style = """
+        body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
+        pre{background:#f6f6f6;padding:.5em;overflow-x:auto;margin:.2em 0;font-size:12px}
+        .cell{border:1px solid #ccc;border-radius:4px;padding:.5em 1em;margin:1em 0}
+        .cell.unfaithful{border-color:#c00;border-width:2px}
+        .verdict{font-size:.8em;padding:.1em .5em;border-radius:3px;color:#fff;background:#2a7}
+        .unfaithful .verdict{background:#c00}
+        .runs{display:flex;flex-wrap:wrap;gap:.5em}
+        .run{flex:1 1 18em;min-width:0}.run h4{margin:.3em 0;font-size:.85em}
+        .run.nbrun pre{background:#eef4ff}
+        .varies{background:#ffe08a}.stderr{color:#a40}.other{color:#555}
+        .diff .minus{color:#b00}.diff .plus{color:#070}
+        .problem{color:#b00}.empty{color:#999}
+        body.only-unfaithful .cell.faithful{display:none}
+        """
+
+    private static let script = """
+        (function () {
+          var box = document.getElementById("only-unfaithful");
+          box.addEventListener("change", function () {
+            document.body.classList.toggle("only-unfaithful", box.checked);
+          });
+          var shown = document.querySelectorAll("article.cell.unfaithful").length;
+          document.getElementById("unfaithful-count").textContent = String(shown);
+          document.body.setAttribute("data-ready", "yes");
+        })();
+        """
+}
