@@ -71,10 +71,7 @@ public enum KernelBatch {
         _ plans: [RunPlan], rules: [RuleBook], python: String, runs: Int
     ) throws -> [NotebookRuns] {
         try checkPython(python)
-        let work = try FileManager.default.url(
-            for: .itemReplacementDirectory, in: .userDomainMask,
-            appropriateFor: URL(fileURLWithPath: NSTemporaryDirectory()), create: true
-        ).path
+        let work = try ScratchFolder.make()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let driver = "\(work)/\(KernelDriverScript.fileName)"
         try AtomicFile.write(Array(KernelDriverScript.source.utf8), to: driver)

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// The changes: each line left out (a missing line); the first word of each line changed
 /// (a changed word); each integer one higher and each real number tripled (a wrong value);
-/// each pair of neighbouring lines swapped unless the rule lets both move (a wrong order).
+/// each pair of neighbouring lines among those the rule keeps in order swapped (a wrong order).
 /// Words and numbers inside what a `mask` blanks are left alone: blanking them is what
 /// the mask is for, and it was learned from CPython printing different values there.
 enum RuleNarrowness {
@@ -55,13 +55,15 @@ enum RuleNarrowness {
                     copy[index] = edited
                     changed(copy, "\(what): \(line) -> \(edited)")
                 }
-                if index + 1 < lines.count, lines[index] != lines[index + 1],
-                    !(prepared[index].unordered && prepared[index + 1].unordered)
-                {
-                    var swapped = lines
-                    swapped.swapAt(index, index + 1)
-                    changed(swapped, "a wrong order: \(lines[index + 1]) before \(lines[index])")
-                }
+            }
+            // A wrong order where CPython's is fixed: neighbours among the lines that keep
+            // their order (those the rule lets move may move around them).
+            let fixed = lines.indices.filter { !prepared[$0].unordered }
+            for (first, second) in zip(fixed, fixed.dropFirst())
+            where !matcher.matches(prepared[first], prepared[second]) {
+                var swapped = lines
+                swapped.swapAt(first, second)
+                changed(swapped, "a wrong order: \(lines[second]) before \(lines[first])")
             }
         }
         return changes
