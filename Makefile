@@ -7,7 +7,7 @@ PYTHON       ?= python3
 VENV         ?= .venv
 FUZZ_SECONDS ?= 60
 
-.PHONY: build test tsan run check fmt format lint bench fuzz leaks deps pyenv clean
+.PHONY: build test tsan run check verify fmt format lint bench fuzz leaks deps pyenv clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -34,6 +34,10 @@ run: build
 check: build
 	$(NBRUN) check notebooks/
 
+# Every port checked against a real Jupyter kernel (the venv's nbclient and ipykernel).
+verify: build pyenv
+	$(NBRUN) verify --python $(CURDIR)/$(VENV)/bin/python notebooks/
+
 fmt: build
 	$(NBRUN) fmt notebooks/
 
@@ -44,8 +48,10 @@ format:
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Fuzz
 
+# nbformat and IPython for the round-trip tests; nbclient and ipykernel for `nbrun verify`
+# (the real kernel the ports are checked against).
 pyenv:
-	@scripts/pyenv.sh $(VENV) nbformat ipython
+	@scripts/pyenv.sh $(VENV) nbformat ipython nbclient ipykernel
 
 # Figures side by side with nbconvert, papermill, nbformat and json (BENCH.md). Never fails on speed.
 bench: deps
