@@ -18,10 +18,16 @@ public struct CellVerdict: Sendable {
     public let closestRun: Int?
     /// What CPython's own variation asks of the rules, when the cell's rules do not cover it.
     public var suggestion: RuleSuggestion?
+    /// Set when the cell is faithful only thanks to rules CPython's runs never needed: they
+    /// all agree under the defaults alone, and nbrun's do not match them so. The diff, under
+    /// the defaults, of nbrun's first such run against CPython's first: a rule that may be
+    /// hiding a real difference (a note, not a failure: more runs may show CPython varying).
+    public var hiddenByRules: [String]?
 
     /// Judges the cell at `index` of the notebooks. A rule that cannot be applied is thrown.
     static func judge(
-        index: Int, demo: String?, cpython: [Notebook], nbrun: [Notebook], rules: CompareRules
+        index: Int, demo: String?, cpython: [Notebook], nbrun: [Notebook], rules: CompareRules,
+        defaults: CompareRules
     ) throws(RuleError) -> CellVerdict {
         let label = CellLabel(index: index, cell: cpython.first?.cells[index] ?? nbrun[0].cells[index])
         let expected = cpython.map { OutputLines($0.cells[index].outputs ?? []) }
@@ -48,8 +54,18 @@ public struct CellVerdict: Sendable {
             }
         }
         let cell = nbrun.first?.cells[index] ?? cpython[0].cells[index]
-        return CellVerdict(
+        var verdict = CellVerdict(
             label: label, demo: demo, source: cell.source, cpython: expected, nbrun: actual, faithful: faithful,
             differences: differences, closestRun: closest, suggestion: nil)
+        if faithful, expected.count > 1, try RuleLearner.allMatch(expected, defaults) {
+            for run in actual {
+                let bare = try CellComparison(expected: expected[0], actual: run, rules: defaults)
+                if !bare.matches {
+                    verdict.hiddenByRules = bare.differences
+                    break
+                }
+            }
+        }
+        return verdict
     }
 }

@@ -117,15 +117,26 @@ struct LineTemplate: Equatable {
                 for token in tokens {
                     pattern +=
                         token.kind == .real
-                        ? #"\d+\.\d+(?:[eE][-+]?\d+)?"# : NSRegularExpression.escapedPattern(for: token.text)
+                        ? #"\d+\.\d+(?:[eE][-+]?\d+)?"# : Self.escaped(token.text)
                 }
             case let .varying(values, integers):
                 let body =
                     integers
-                    ? #"\d+"# : values.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
+                    ? #"\d+"# : values.map(Self.escaped).joined(separator: "|")
                 pattern += (capture ? "(" : "(?:") + body + ")"
             }
         }
         return pattern + "$"
+    }
+
+    /// `text` as a literal in an ICU pattern: only the characters that mean something there
+    /// are escaped, so the rule reads like the line (`https://site/3`, not `https:\/\/site\/3`).
+    static func escaped(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            if "\\^$.|?*+()[]{}".contains(character) { result.append("\\") }
+            result.append(character)
+        }
+        return result
     }
 }

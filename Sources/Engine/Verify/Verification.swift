@@ -49,8 +49,9 @@ public enum Verification {
             do throws(RuleError) {
                 let cellRules = try rules.rules(for: cell, demo: step.demo.id)
                 var verdict = try CellVerdict.judge(
-                    index: step.cellIndex, demo: step.demo.id, cpython: cpython.executed, nbrun: nbrun, rules: cellRules
-                )
+                    index: step.cellIndex, demo: step.demo.id, cpython: cpython.executed, nbrun: nbrun,
+                    rules: cellRules,
+                    defaults: defaults)
                 if suggest {
                     verdict.suggestion = try RuleLearner.suggest(
                         runs: verdict.cpython, defaults: defaults, current: cellRules)

@@ -21,6 +21,16 @@ enum VerifyOutput {
                 }
             }
         }
+        for report in reports {
+            for verdict in report.verdicts {
+                guard let hidden = verdict.hiddenByRules else { continue }
+                Swift.print(
+                    heading(report.path, verdict)
+                        + ": faithful only under its rules, which CPython's \(verdict.cpython.count) runs did not need")
+                Swift.print(Reporting.legend("CPython run 1", "nbrun, under the defaults alone"))
+                Swift.print(hidden.joined(separator: "\n"))
+            }
+        }
         guard suggestions else { return }
         var entries: [String] = []
         for report in reports {

@@ -62,6 +62,11 @@ enum VerifyReportPage {
             }.joined(separator: "\n")
             html += "</pre>\n"
         }
+        if let hidden = verdict.hiddenByRules {
+            html += "<p class=\"note\">faithful only under its rules, which CPython's \(verdict.cpython.count) runs "
+            html += "did not need; under the defaults alone (-CPython run 1, +nbrun):</p>\n<pre class=\"diff\">"
+            html += hidden.map(escape).joined(separator: "\n") + "</pre>\n"
+        }
         if let suggestion = verdict.suggestion {
             html += "<p class=\"rule\">suggested rule: <code>\(escape(suggestion.summary))</code></p>\n"
         }
@@ -124,7 +129,7 @@ enum VerifyReportPage {
         .run.nbrun pre{background:#eef4ff}
         .varies{background:#ffe08a}.stderr{color:#a40}.other{color:#555}
         .diff .minus{color:#b00}.diff .plus{color:#070}
-        .problem{color:#b00}.empty{color:#999}
+        .problem{color:#b00}.empty{color:#999}.note{color:#a60}
         body.only-unfaithful .cell.faithful{display:none}
         """
 

@@ -101,6 +101,17 @@ final class VerifyKernelTests: XCTestCase {
             XCTAssertTrue(verdict.differences.contains { $0.contains(shown) }, "\(what): \(verdict.differences)")
         }
 
+        // A rule CPython's runs never needed that lets a wrong value through is pointed out.
+        let masking = "\(folder)/masking.json"
+        try AtomicFile.write(Array(#"{"demos": {"fixture/fixed": {"mask": ["^total: (\\d+)$"]}}}"#.utf8), to: masking)
+        let hiding = try verdicts(
+            registry(fixed: ["alpha beta", "total: 41", "gamma"], varying: Self.faithfulVarying), cpython,
+            rules: RuleBook.load(masking, registry: faithful))[0]
+        XCTAssertTrue(hiding.faithful)
+        XCTAssertEqual(
+            hiding.hiddenByRules ?? [], ["stdout:", "   alpha beta", "  -total: 42", "  +total: 41", "   gamma"])
+        XCTAssertNil(judged[0].hiddenByRules)
+
         // The varying cell: the rule learned from CPython's runs, written to nbrun.json...
         let suggestion = try XCTUnwrap(judged[1].suggestion?.entry, "\(String(describing: judged[1].suggestion))")
         let rulesPath = "\(folder)/nbrun.json"
