@@ -72,7 +72,11 @@ public enum KernelBatch {
     ) throws -> [NotebookRuns] {
         try checkPython(python)
         let work = try ScratchFolder.make()
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        KernelProcesses.scratch(work)
+        defer {
+            try? FileManager.default.removeItem(atPath: work)
+            KernelProcesses.removed(work)
+        }
         let driver = "\(work)/\(KernelDriverScript.fileName)"
         try AtomicFile.write(Array(KernelDriverScript.source.utf8), to: driver)
         var jobs: [(plan: Int, run: Int, job: KernelRun)] = []

@@ -137,16 +137,20 @@ struct LineReader: Sequence, IteratorProtocol {
     }
 }
 
-/// The kernel drivers running now, so a stop signal can end them (each then shuts its
-/// kernel down) before nbrun exits.
+/// The kernel drivers running now and their scratch folders, so a stop signal can end
+/// them (each then shuts its kernel down) and remove the folders before nbrun exits.
 public enum KernelProcesses {
     private static let running = Mutex(Set<Int32>())
+    private static let folders = Mutex(Set<String>())
 
     static func started(_ pid: Int32) { running.withLock { _ = $0.insert(pid) } }
     static func ended(_ pid: Int32) { running.withLock { _ = $0.remove(pid) } }
+    static func scratch(_ folder: String) { folders.withLock { _ = $0.insert(folder) } }
+    static func removed(_ folder: String) { folders.withLock { _ = $0.remove(folder) } }
 
-    /// Sends SIGTERM to every running driver.
+    /// Sends SIGTERM to every running driver and removes the scratch folders.
     public static func terminateAll() {
         for pid in running.withLock({ $0 }) { kill(pid, SIGTERM) }
+        for folder in folders.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: folder) }
     }
 }
