@@ -13,6 +13,13 @@ struct KernelCellSettings: Sendable {
     var kernel = "python3"
     var folder = "."
 
+    init(timeouts: [Int: Double], interrupt: Set<Int>, defaultTimeout: Double, folder: String) {
+        self.timeouts = timeouts
+        self.interrupt = interrupt
+        self.defaultTimeout = defaultTimeout
+        self.folder = folder
+    }
+
     init(plan: RunPlan, rules: RuleBook) throws(RuleError) {
         timeouts = try rules.timeouts(for: plan)
         for step in plan.steps where rules.interruptsOnTimeout(plan.notebook.cells[step.cellIndex], demo: step.demo.id)

@@ -160,3 +160,49 @@ final class VerifyKernelTests: XCTestCase {
         }
     }
 }
+
+/// The kernel honours cell timeouts as nbclient does: interrupted where the rules ask
+/// (`"interrupt": true`, nbclient's `interrupt_on_timeout`), else the run stops there.
+final class KernelTimeoutTests: XCTestCase {
+    func testATimedOutCellIsInterruptedWhereAskedElseTheRunStops() throws {
+        let python = try XCTUnwrap(PythonReference.executable, "no python3: set NBRUN_PYTHON (make pyenv)")
+        let folder = try ScratchFolder.make("nbrun-verify-test")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let slow = "import time\ntime.sleep(30)"
+        var notebook = Fixture.notebook([
+            Fixture.codeCell(slow, tags: ["no-run", "raises-exception"], id: "slow"),
+            Fixture.codeCell("print('after')", id: "after"),
+        ])
+        notebook.metadata["kernelspec"] = .object(JSONObject([("name", .string("python3"))]))
+        let path = "\(folder)/timeouts.ipynb"
+        try NotebookFile.write(notebook, to: path)
+        let registry = DemoRegistry([
+            Fixture.demo(slow, name: "slow", notebook: "timeouts") { _ in },
+            Fixture.demo("print('after')", name: "after", notebook: "timeouts") { context in context.print("after") },
+        ])
+        let plan = try RunPlan(path: path, notebook: NotebookFile.read(path), registry: registry)
+        let driver = "\(folder)/\(KernelDriverScript.fileName)"
+        try AtomicFile.write(Array(KernelDriverScript.source.utf8), to: driver)
+        func run(interrupt: Bool, index: Int) -> (KernelRun.Outcome, Double) {
+            let settings = KernelCellSettings(
+                timeouts: [0: 2], interrupt: interrupt ? [0] : [], defaultTimeout: 60, folder: folder)
+            let start = Date()
+            let outcome = KernelRun(python: python, driver: driver, plan: plan, settings: settings, workFolder: folder)
+                .run(admission: KernelAdmission(), index: index)
+            return (outcome, Date().timeIntervalSince(start))
+        }
+
+        let (interrupted, seconds) = run(interrupt: true, index: 0)
+        guard case let .executed(executed, stopped) = interrupted else { return XCTFail("\(interrupted)") }
+        XCTAssertEqual(stopped, "")
+        XCTAssertLessThan(seconds, 25, "the sleep was interrupted, not waited for")
+        let error = executed.cells[0].outputs?.first { $0.outputType == .error }
+        XCTAssertEqual(error?.fields["ename"]?.stringValue, "KeyboardInterrupt")
+        XCTAssertEqual(OutputLines(executed.cells[1].outputs ?? []).stdout, ["after"], "the notebook went on")
+
+        let (stoppedRun, _) = run(interrupt: false, index: 1)
+        guard case let .executed(partial, why) = stoppedRun else { return XCTFail("\(stoppedRun)") }
+        XCTAssertEqual(why, "timeout")
+        XCTAssertEqual(partial.cells[1].outputs ?? [], [], "nbclient stopped at the timed-out cell")
+    }
+}
