@@ -84,11 +84,13 @@ struct VerifyCommand: ParsableCommand {
             throw problems.exitStatus
         }
         var reports = judge(plans, books, runs, problems: problems)
+        // What was suggested is said as learned under the rules in force before any writing.
+        let suggested = suggestRules || writeRules ? reports : nil
         if writeRules, let rewritten = write(reports, plans: plans, books: books, config: config, problems: problems) {
             books = rewritten
-            reports = judge(plans, books, runs, problems: Problems())
+            reports = keepingSuggestions(of: suggested ?? [], in: judge(plans, books, runs, problems: Problems()))
         }
-        VerifyOutput.print(reports, suggestions: suggestRules || writeRules)
+        VerifyOutput.print(reports, suggestions: suggested)
         for report in reports {
             report.kernelProblems.forEach { problems.report(report.path, Complaint($0), as: .cell) }
         }
@@ -121,6 +123,21 @@ struct VerifyCommand: ParsableCommand {
                 return nil
             }
         }
+    }
+
+    /// The verdicts under the rules written, with what was suggested (and written) beside them.
+    private func keepingSuggestions(
+        of suggested: [Verification.NotebookReport], in reports: [Verification.NotebookReport]
+    ) -> [Verification.NotebookReport] {
+        let learned = Dictionary(suggested.map { ($0.path, $0.verdicts) }, uniquingKeysWith: { first, _ in first })
+        var reports = reports
+        for index in reports.indices {
+            guard let before = learned[reports[index].path], before.count == reports[index].verdicts.count else {
+                continue
+            }
+            for cell in before.indices { reports[index].verdicts[cell].suggestion = before[cell].suggestion }
+        }
+        return reports
     }
 
     /// Merges the suggestions into each governing nbrun.json (`--config`'s file with it; a

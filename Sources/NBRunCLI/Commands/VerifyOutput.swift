@@ -9,7 +9,7 @@ enum VerifyOutput {
         "\(path): \(verdict.label)" + (verdict.demo.map { " [\($0)]" } ?? "")
     }
 
-    static func print(_ reports: [Verification.NotebookReport], suggestions: Bool) {
+    static func print(_ reports: [Verification.NotebookReport], suggestions: [Verification.NotebookReport]?) {
         for report in reports {
             for verdict in report.verdicts where !verdict.faithful {
                 Swift.print(heading(report.path, verdict) + ": not faithful to CPython")
@@ -31,9 +31,9 @@ enum VerifyOutput {
                 Swift.print(hidden.joined(separator: "\n"))
             }
         }
-        guard suggestions else { return }
+        guard let suggestions else { return }
         var entries: [String] = []
-        for report in reports {
+        for report in suggestions {
             for verdict in report.verdicts {
                 guard let suggestion = verdict.suggestion else { continue }
                 switch suggestion {
