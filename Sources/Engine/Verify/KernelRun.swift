@@ -24,6 +24,7 @@ struct KernelRun: Sendable {
 
     /// Runs the notebook; blocks until the driver has ended.
     func run(admission: KernelAdmission, index: Int) -> Outcome {
+        Self.blockBrokenPipeSignal()
         let output = "\(workFolder)/run-\(index).ipynb"
         let settingsPath = "\(workFolder)/run-\(index).json"
         do {
@@ -74,7 +75,9 @@ struct KernelRun: Sendable {
                     words.count > 1 ? (Int(words[1]).flatMap { loads[$0] } ?? .timingSensitive) : .timingSensitive
                 admission.start(load)
                 holding = load
-                commands.fileHandleForWriting.write(Data("go\n".utf8))
+                // A driver that died meanwhile: EPIPE (SIGPIPE is blocked on this thread),
+                // and the end of its replies follows.
+                try? commands.fileHandleForWriting.write(contentsOf: Data("go\n".utf8))
             case "done":
                 release()
             case "end":
@@ -104,6 +107,17 @@ struct KernelRun: Sendable {
         } catch {
             return .failed("cannot read the executed notebook: \(error)")
         }
+    }
+}
+
+extension KernelRun {
+    /// Writing to a driver that has died must fail with EPIPE, not kill nbrun with SIGPIPE:
+    /// the signal goes to the writing thread, so it is blocked on the threads that write.
+    static func blockBrokenPipeSignal() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
     }
 }
 
