@@ -22,6 +22,8 @@ enum VerifyReportPage {
             <h1>nbrun verify</h1>
             <p class="summary">\(reports.count) notebooks, \(cells.count) cells, \(runs) runs each in CPython and in nbrun: \
             <strong id="unfaithful-count">\(unfaithful)</strong> not faithful.</p>
+            <p class="legend">Marked: <span class="varies">a line not in every CPython run</span> (measured numbers aside), \
+            <span class="unseen">a line of nbrun's that no CPython run printed</span>.</p>
             <label><input type="checkbox" id="only-unfaithful"> show only cells that are not faithful</label>
             </header>
 
@@ -43,13 +45,16 @@ enum VerifyReportPage {
         if let demo = verdict.demo { html += " <code>\(escape(demo))</code>" }
         html += " <span class=\"verdict\">\(verdict.faithful ? "faithful" : "not faithful")</span></h3>\n"
         html += "<pre class=\"source\">\(escape(verdict.source))</pre>\n"
-        html += "<div class=\"runs\">\n"
+        // CPython's runs: what varied between them is marked; nbrun's: what no CPython run printed.
         let stable = stableLines(verdict.cpython)
+        let seen = Set(verdict.cpython.flatMap(keyed))
+        html += "<div class=\"runs\">\n"
         for (number, run) in verdict.cpython.enumerated() {
-            html += column("CPython run \(number + 1)", run, stable: stable)
+            html += column("CPython run \(number + 1)", run) { stable.contains($0) ? nil : "varies" }
         }
+        html += "</div>\n<div class=\"runs\">\n"
         for (number, run) in verdict.nbrun.enumerated() {
-            html += column("nbrun run \(number + 1)", run, stable: stable, nbrun: true)
+            html += column("nbrun run \(number + 1)", run, nbrun: true) { seen.contains($0) ? nil : "unseen" }
         }
         html += "</div>\n"
         if !verdict.faithful {
@@ -68,7 +73,8 @@ enum VerifyReportPage {
             html += hidden.map(escape).joined(separator: "\n") + "</pre>\n"
         }
         if let suggestion = verdict.suggestion {
-            html += "<p class=\"rule\">suggested rule: <code>\(escape(suggestion.summary))</code></p>\n"
+            let title = suggestion.entry == nil ? "rule learning" : "suggested rule"
+            html += "<p class=\"rule\">\(title): <code>\(escape(suggestion.summary))</code></p>\n"
         }
         return html + "</article>\n"
     }
@@ -82,18 +88,26 @@ enum VerifyReportPage {
     }
 
     private static func keyed(_ lines: OutputLines) -> [String] {
-        lines.channels.flatMap { channel in channel.lines.map { "\(channel.name)\u{0}\($0)" } }
+        lines.channels.flatMap { channel in channel.lines.map { key(channel.name, $0) } }
     }
 
-    private static func column(_ title: String, _ lines: OutputLines, stable: Set<String>, nbrun: Bool = false)
-        -> String
-    {
+    /// A line as the marks compare it: its channel, and its measured numbers left out
+    /// (the tolerance compares those; a time that moved a little did not vary).
+    private static func key(_ channel: String, _ line: String) -> String {
+        let shape = line.replacingOccurrences(of: #"\d+\.\d+"#, with: "#.#", options: .regularExpression)
+        return "\(channel)\u{0}\(shape)"
+    }
+
+    /// One run's lines; `mark` gives the class of a line (keyed by channel) worth pointing out.
+    private static func column(
+        _ title: String, _ lines: OutputLines, nbrun: Bool = false, mark: (String) -> String?
+    ) -> String {
         var html = "<div class=\"run\(nbrun ? " nbrun" : "")\"><h4>\(escape(title))</h4><pre>"
         var rows: [String] = []
         for channel in lines.channels {
             for line in channel.lines {
-                let varies = !stable.contains("\(channel.name)\u{0}\(line)")
-                let classes = [channel.name == "stdout" ? nil : channel.name, varies ? "varies" : nil].compactMap { $0 }
+                let marked = mark(key(channel.name, line))
+                let classes = [channel.name == "stdout" ? nil : channel.name, marked].compactMap { $0 }
                 rows.append(
                     classes.isEmpty
                         ? escape(line) : "<span class=\"\(classes.joined(separator: " "))\">\(escape(line))</span>")
@@ -127,7 +141,7 @@ enum VerifyReportPage {
         .runs{display:flex;flex-wrap:wrap;gap:.5em}
         .run{flex:1 1 18em;min-width:0}.run h4{margin:.3em 0;font-size:.85em}
         .run.nbrun pre{background:#eef4ff}
-        .varies{background:#ffe08a}.stderr{color:#a40}.other{color:#555}
+        .varies{background:#ffe08a}.unseen{background:#ffc9c9}.stderr{color:#a40}.other{color:#555}
         .diff .minus{color:#b00}.diff .plus{color:#070}
         .problem{color:#b00}.empty{color:#999}.note{color:#a60}
         body.only-unfaithful .cell.faithful{display:none}
