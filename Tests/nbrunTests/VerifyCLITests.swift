@@ -96,5 +96,8 @@ final class VerifyCLITests: XCTestCase {
     func testRunsMustBePositive() throws {
         let result = try CLI.run(["verify", "--runs", "0", "notebooks/"], cwd: CLI.repository)
         XCTAssertEqual(result.status, 2, result.summary)
+        let learning = try CLI.run(["verify", "--runs", "1", "--suggest-rules", "notebooks/"], cwd: CLI.repository)
+        XCTAssertEqual(learning.status, 2, learning.summary)
+        XCTAssertTrue(learning.stderr.contains("--runs must be at least 2"), learning.summary)
     }
 }

@@ -48,6 +48,10 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
+        if runs < 2, suggestRules || writeRules {
+            throw ValidationError(
+                "--suggest-rules and --write-rules learn from CPython's runs: --runs must be at least 2")
+        }
         if python.isEmpty { throw ValidationError("--python must name a Python") }
     }
 
@@ -60,7 +64,8 @@ struct VerifyCommand: ParsableCommand {
         var books: [RuleBook] = []
         var engine = EngineOptions()
         engine.defaultTimeoutFactor = 20  // a port that hangs fails instead
-        for plan in Inputs.plans(for: paths, registry: NBRun.registry, problems: problems) {
+        // A notebook with no no-run cell has nothing to verify: no kernel is started for it.
+        for plan in Inputs.plans(for: paths, registry: NBRun.registry, problems: problems) where !plan.steps.isEmpty {
             do throws(RuleError) {
                 let book: RuleBook
                 if let config {
