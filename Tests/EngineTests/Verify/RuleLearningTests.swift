@@ -197,6 +197,28 @@ final class KernelAdmissionTests: XCTestCase {
     }
 }
 
+extension KernelAdmissionTests {
+    func testATimingSensitiveCellKeepsACoreOfItsOwn() throws {
+        let admission = KernelAdmission(cores: 2)
+        admission.start(.oneCore)
+        admission.start(.oneCore)  // nothing timing-sensitive: one per core
+        let started = Locked(false)
+        let cell = Thread {
+            admission.start(.timingSensitive)
+            started.set(true)
+            admission.finish(.timingSensitive)
+        }
+        cell.start()
+        Thread.sleep(forTimeInterval: 0.1)
+        XCTAssertFalse(started.get(), "both cores are busy with one-core work")
+        admission.finish(.oneCore)
+        let deadline = Date() + 10
+        while !started.get() && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        XCTAssertTrue(started.get(), "it starts beside the one-core work left")
+        admission.finish(.oneCore)
+    }
+}
+
 /// A value shared with a thread in a test.
 private final class Locked<Value: Sendable>: @unchecked Sendable {
     private var value: Value
