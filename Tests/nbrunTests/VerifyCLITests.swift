@@ -93,6 +93,43 @@ final class VerifyCLITests: XCTestCase {
         XCTAssertEqual(result.stdout, "")
     }
 
+    func testWriteRulesMergesIntoTheRulesFileAndKeepsWhatIsThere() throws {
+        let notebook = scratch.appendingPathComponent("05-coordination.ipynb").path
+        try FileManager.default.copyItem(
+            atPath: CLI.repository.appendingPathComponent("notebooks/05-coordination.ipynb").path, toPath: notebook)
+        let before = try Data(contentsOf: URL(fileURLWithPath: notebook))
+        let config = scratch.appendingPathComponent("rules.json").path
+        let original = """
+            {
+             "defaults": {
+              "tolerance": {"relative": 0.25, "absolute": 0.05}
+             },
+             "demos": {
+              "05-coordination/deadlock": {"unordered": "^T\\\\d: "}
+             }
+            }
+
+            """
+        try Data(original.utf8).write(to: URL(fileURLWithPath: config))
+        let result = try CLI.run(
+            ["verify", "--python", python(), "--runs", "3", "--config", config, "--write-rules", notebook],
+            cwd: CLI.repository, timeout: 300)
+        XCTAssertTrue([0, 1].contains(result.status), result.summary)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: notebook)), before, "verify writes no notebook")
+        let written = try String(contentsOfFile: config, encoding: .utf8)
+        // What was there is kept, in place; anything added names a demo of the notebook.
+        XCTAssertTrue(written.hasPrefix(String(original.prefix(while: { $0 != "}" })) + "}"), written)
+        XCTAssertTrue(written.contains(#""05-coordination/deadlock": "#), written)
+        XCTAssertTrue(written.contains(#""unordered": "^T\\d: ""#), written)
+        let demos = written.components(separatedBy: #""demos": {"#).last ?? ""
+        for line in demos.split(separator: "\n") where line.hasPrefix("  \"") {
+            XCTAssertTrue(line.hasPrefix("  \"05-coordination/"), String(line))
+        }
+        // The file written is one verify (and check) can use.
+        let again = try CLI.run(["check", "--config", config, notebook], cwd: CLI.repository, timeout: 300)
+        XCTAssertFalse(again.stderr.contains("rules"), again.summary)
+    }
+
     func testRunsMustBePositive() throws {
         let result = try CLI.run(["verify", "--runs", "0", "notebooks/"], cwd: CLI.repository)
         XCTAssertEqual(result.status, 2, result.summary)
