@@ -40,18 +40,12 @@ struct KernelRun: Sendable {
         process.standardInput = commands
         process.standardOutput = replies
         process.standardError = errors
-        let loads = Dictionary(plan.steps.map { ($0.cellIndex, $0.demo.load) }, uniquingKeysWith: { a, _ in a })
         // Starting Python and the kernel keeps a core busy: admitted as a one-core cell.
         admission.start(.oneCore)
-        var holding: Demo.Load? = .oneCore
-        let release = {
-            if let load = holding { admission.finish(load) }
-            holding = nil
-        }
         do {
             try process.run()
         } catch {
-            release()
+            admission.finish(.oneCore)
             return .failed("cannot start \(python): \(error.localizedDescription)")
         }
         KernelProcesses.started(process.processIdentifier)
@@ -63,31 +57,7 @@ struct KernelRun: Sendable {
             stderrText.withLock { $0 = String(decoding: data, as: UTF8.self) }
             drained.signal()
         }.start()
-        var stopped: String?
-        for line in LineReader(replies.fileHandleForReading) {
-            let words = line.split(separator: " ", maxSplits: 1).map(String.init)
-            switch words.first {
-            case "ready":
-                release()
-            case "ask":
-                release()
-                let load =
-                    words.count > 1 ? (Int(words[1]).flatMap { loads[$0] } ?? .timingSensitive) : .timingSensitive
-                admission.start(load)
-                holding = load
-                // A driver that died meanwhile: EPIPE (SIGPIPE is blocked on this thread),
-                // and the end of its replies follows.
-                try? commands.fileHandleForWriting.write(contentsOf: Data("go\n".utf8))
-            case "done":
-                release()
-            case "end":
-                release()
-                stopped = words.count > 1 ? words[1] : ""
-            default:
-                break
-            }
-        }
-        release()
+        let stopped = serve(replies: replies.fileHandleForReading, commands: commands.fileHandleForWriting, admission)
         try? commands.fileHandleForWriting.close()
         process.waitUntilExit()
         // A kernel child that outlived the driver may hold stderr open: do not wait for it.
@@ -107,6 +77,41 @@ struct KernelRun: Sendable {
         } catch {
             return .failed("cannot read the executed notebook: \(error)")
         }
+    }
+
+    /// Answers the driver until its replies end, holding the admission of what it runs (its
+    /// start-up, admitted by the caller, then one cell at a time). Returns what `end` said
+    /// (nil when the driver ended without it).
+    private func serve(replies: FileHandle, commands: FileHandle, _ admission: KernelAdmission) -> String? {
+        let loads = Dictionary(plan.steps.map { ($0.cellIndex, $0.demo.load) }, uniquingKeysWith: { a, _ in a })
+        var holding: Demo.Load? = .oneCore
+        func release() {
+            if let load = holding { admission.finish(load) }
+            holding = nil
+        }
+        defer { release() }
+        var stopped: String?
+        for line in LineReader(replies) {
+            let words = line.split(separator: " ", maxSplits: 1).map(String.init)
+            switch words.first {
+            case "ready", "done":
+                release()
+            case "ask":
+                release()
+                let load = words.count > 1 ? Int(words[1]).flatMap { loads[$0] } : nil
+                admission.start(load ?? .timingSensitive)
+                holding = load ?? .timingSensitive
+                // A driver that died meanwhile: EPIPE (SIGPIPE is blocked on this thread),
+                // and the end of its replies follows.
+                try? commands.write(contentsOf: Data("go\n".utf8))
+            case "end":
+                release()
+                stopped = words.count > 1 ? words[1] : ""
+            default:
+                break
+            }
+        }
+        return stopped
     }
 }
 
