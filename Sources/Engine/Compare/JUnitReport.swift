@@ -2,15 +2,15 @@ import Foundation
 
 /// JUnit XML for `nbrun check --junit`: one `<testcase>` per checked cell, a `<failure>`
 /// holding the diff for each regression, so any CI system can show it.
-public struct JUnitReport {
-    public struct Case {
-        public let notebook: String
-        public let name: String
-        public let seconds: Double
+package struct JUnitReport {
+    package struct Case {
+        package let notebook: String
+        package let name: String
+        package let seconds: Double
         /// nil when the cell passed.
-        public let failure: String?
+        package let failure: String?
 
-        public init(notebook: String, name: String, seconds: Double, failure: String?) {
+        package init(notebook: String, name: String, seconds: Double, failure: String?) {
             self.notebook = notebook
             self.name = name
             self.seconds = seconds
@@ -18,14 +18,14 @@ public struct JUnitReport {
         }
     }
 
-    public var cases: [Case] = []
+    package var cases: [Case] = []
     /// The report's name and what a failure says (`verify` reports faithfulness, not regressions).
-    public var suiteName = "nbrun check"
-    public var failureMessage = "outputs differ from the committed notebook"
+    package var suiteName = "nbrun check"
+    package var failureMessage = "outputs differ from the committed notebook"
 
-    public init() {}
+    package init() {}
 
-    public var xml: String {
+    package var xml: String {
         let failures = cases.filter { $0.failure != nil }.count
         var lines = [
             #"<?xml version="1.0" encoding="UTF-8"?>"#,

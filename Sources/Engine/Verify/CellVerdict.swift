@@ -1,28 +1,28 @@
 import Notebook
 
 /// The verdict of `verify` on one `no-run` cell: nbrun's runs against CPython's.
-public struct CellVerdict: Sendable {
-    public let label: CellLabel
-    public let demo: String?
-    public let source: String
+package struct CellVerdict: Sendable {
+    package let label: CellLabel
+    package let demo: String?
+    package let source: String
     /// Each CPython run's outputs, as the comparison reads them.
-    public let cpython: [OutputLines]
+    package let cpython: [OutputLines]
     /// Each nbrun run's outputs.
-    public let nbrun: [OutputLines]
+    package let nbrun: [OutputLines]
     /// Each of nbrun's runs matches one of CPython's, under the cell's rules.
-    public let faithful: Bool
+    package let faithful: Bool
     /// For the first nbrun run that matches no CPython run: the diff against the closest
     /// one (fewest differing lines), `-` CPython, `+` nbrun; empty when faithful.
-    public let differences: [String]
+    package let differences: [String]
     /// Which CPython run (0-based) the diff is against.
-    public let closestRun: Int?
+    package let closestRun: Int?
     /// What CPython's own variation asks of the rules, when the cell's rules do not cover it.
-    public var suggestion: RuleSuggestion?
+    package var suggestion: RuleSuggestion?
     /// Set when the cell is faithful only thanks to rules CPython's runs never needed: they
     /// all agree under the defaults alone, and nbrun's do not match them so. The diff, under
     /// the defaults, of nbrun's first such run against CPython's first: a rule that may be
     /// hiding a real difference (a note, not a failure: more runs may show CPython varying).
-    public var hiddenByRules: [String]?
+    package var hiddenByRules: [String]?
 
     /// Judges the cell at `index` of the notebooks. A rule that cannot be applied is thrown.
     static func judge(

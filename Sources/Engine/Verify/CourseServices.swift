@@ -5,10 +5,10 @@
 /// here: start what `plans` need, return a handle that stops them. Verify calls `start`
 /// once before any kernel or port runs and `stop` once after all have ended; nothing else
 /// in verify knows about services.
-public struct CourseServices: Sendable {
-    public static func start(for plans: [RunPlan]) throws -> CourseServices {
+package struct CourseServices: Sendable {
+    package static func start(for plans: [RunPlan]) throws -> CourseServices {
         CourseServices()
     }
 
-    public func stop() {}
+    package func stop() {}
 }

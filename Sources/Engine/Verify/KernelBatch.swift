@@ -4,23 +4,23 @@ import Synchronization
 
 /// Every notebook executed `runs` times in real Jupyter kernels, side by side as
 /// `KernelAdmission` allows.
-public enum KernelBatch {
+package enum KernelBatch {
     /// What a batch gives back for one notebook: its CPython runs, in order, and the
     /// problems of runs that could not be made.
-    public struct NotebookRuns: Sendable {
-        public var executed: [Notebook] = []
+    package struct NotebookRuns: Sendable {
+        package var executed: [Notebook] = []
         /// Why nbclient stopped a run early, when it did (one entry per such run).
-        public var stopped: [String] = []
-        public var failures: [String] = []
+        package var stopped: [String] = []
+        package var failures: [String] = []
     }
 
-    public enum Failure: Error, CustomStringConvertible {
+    package enum Failure: Error, CustomStringConvertible {
         /// The Python given lacks packages: nothing can run.
         case missingPackages(python: String, [String])
         /// The Python given cannot be started.
         case noPython(String, String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case let .missingPackages(python, names):
                 "\(python) cannot import \(names.joined(separator: ", ")): "
@@ -38,7 +38,7 @@ public enum KernelBatch {
 
     /// Fails at once, with one line, when `python` cannot run or lacks a package: every
     /// run would fail the same way.
-    public static func checkPython(_ python: String) throws {
+    package static func checkPython(_ python: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let probe = packages.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -67,7 +67,7 @@ public enum KernelBatch {
     }
 
     /// Runs each plan `runs` times under its rules (`rules[i]` goes with `plans[i]`).
-    public static func run(
+    package static func run(
         _ plans: [RunPlan], rules: [RuleBook], python: String, runs: Int
     ) throws -> [NotebookRuns] {
         try checkPython(python)

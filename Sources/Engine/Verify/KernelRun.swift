@@ -158,7 +158,7 @@ struct LineReader: Sequence, IteratorProtocol {
 
 /// The kernel drivers running now and their scratch folders, so a stop signal can end
 /// them (each then shuts its kernel down) and remove the folders before nbrun exits.
-public enum KernelProcesses {
+package enum KernelProcesses {
     private static let running = Mutex(Set<Int32>())
     private static let folders = Mutex(Set<String>())
 
@@ -168,7 +168,7 @@ public enum KernelProcesses {
     static func removed(_ folder: String) { folders.withLock { _ = $0.remove(folder) } }
 
     /// Sends SIGTERM to every running driver and removes the scratch folders.
-    public static func terminateAll() {
+    package static func terminateAll() {
         for pid in running.withLock({ $0 }) { kill(pid, SIGTERM) }
         for folder in folders.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: folder) }
     }

@@ -2,7 +2,7 @@ import Notebook
 
 /// What `verify --suggest-rules` says about one cell whose CPython runs differ from each
 /// other under the rules it has now.
-public enum RuleSuggestion: Sendable {
+package enum RuleSuggestion: Sendable {
     /// The `nbrun.json` entry that covers exactly the variation seen (keys in the order
     /// tolerance, unordered, mask).
     case rules(JSONObject)
@@ -13,7 +13,7 @@ public enum RuleSuggestion: Sendable {
     case tooBroad(String)
 
     /// The entry as one line of compact JSON, or the reason there is none.
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .rules(let entry): RulesFile.compact(.object(entry))
         case .cannotRepeat(let why): "CPython cannot repeat this cell: \(why)"
@@ -21,7 +21,7 @@ public enum RuleSuggestion: Sendable {
         }
     }
 
-    public var entry: JSONObject? {
+    package var entry: JSONObject? {
         if case .rules(let entry) = self { entry } else { nil }
     }
 }

@@ -5,7 +5,7 @@ import Notebook
 /// everything there (its keys, their order, its other demos) and writing it in the
 /// file's own layout: one line per demo, a demo's keys on lines of their own when the
 /// entry would not fit on one.
-public enum RulesFile {
+package enum RulesFile {
     /// How wide a demo's line may be before its keys go on lines of their own.
     static let lineWidth = 100
 
@@ -13,7 +13,7 @@ public enum RulesFile {
     /// kept and extended, never narrowed or dropped: patterns are added to `mask` and
     /// `unordered` (which stays `true` if it was), a tolerance only ever widens. New demos
     /// go after the last entry of their notebook, else at the end, in the order given.
-    public static func merge(_ suggestions: [(demo: String, entry: JSONObject)], into file: JSONObject) -> JSONObject {
+    package static func merge(_ suggestions: [(demo: String, entry: JSONObject)], into file: JSONObject) -> JSONObject {
         var file = file
         var demos = file["demos"]?.objectValue ?? JSONObject()
         for (demo, entry) in suggestions {
@@ -74,7 +74,7 @@ public enum RulesFile {
     }
 
     /// The file's text: top-level keys on their own lines, each demo on one line when it fits.
-    public static func text(_ file: JSONObject) -> String {
+    package static func text(_ file: JSONObject) -> String {
         var lines = ["{"]
         for (index, member) in file.members.enumerated() {
             let comma = index + 1 < file.count ? "," : ""
@@ -102,7 +102,7 @@ public enum RulesFile {
     }
 
     /// Python's `json.dumps` with its default separators, keys in their own order.
-    public static func compact(_ value: JSONValue) -> String {
+    package static func compact(_ value: JSONValue) -> String {
         switch value {
         case .object(let object):
             "{" + object.members.map { "\(string($0.key)): \(compact($0.value))" }.joined(separator: ", ") + "}"
@@ -118,7 +118,7 @@ public enum RulesFile {
     }
 
     /// Reads `path` (an empty rule file when there is none), merges, and writes it back.
-    public static func write(_ suggestions: [(demo: String, entry: JSONObject)], to path: String) throws {
+    package static func write(_ suggestions: [(demo: String, entry: JSONObject)], to path: String) throws {
         var file = JSONObject()
         if FileManager.default.fileExists(atPath: path) {
             guard case .object(let object) = try JSONReader.parse(NotebookFile.readBytes(path)) else {

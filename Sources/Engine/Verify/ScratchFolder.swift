@@ -2,8 +2,8 @@ import Foundation
 
 /// A private folder of its own under the temporary directory (`mkdtemp`, as `mktemp -d`),
 /// for the driver script and the kernels' notebooks; removed by its owner.
-public enum ScratchFolder {
-    public static func make(_ prefix: String = "nbrun-verify") throws -> String {
+package enum ScratchFolder {
+    package static func make(_ prefix: String = "nbrun-verify") throws -> String {
         var template = Array("\(NSTemporaryDirectory().trimmingSuffix("/"))/\(prefix).XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }

@@ -3,25 +3,25 @@ import Notebook
 
 /// `nbrun verify`: each notebook's `no-run` cells run in real kernels and by their ports,
 /// the same number of times, and judged cell by cell (`CellVerdict`).
-public enum Verification {
+package enum Verification {
     /// One notebook's verdicts.
-    public struct NotebookReport: Sendable {
-        public let path: String
-        public var verdicts: [CellVerdict]
+    package struct NotebookReport: Sendable {
+        package let path: String
+        package var verdicts: [CellVerdict]
         /// Kernel runs that could not be made, and why nbclient stopped a run early.
-        public var kernelProblems: [String]
-        public var cpythonRuns: Int
+        package var kernelProblems: [String]
+        package var cpythonRuns: Int
     }
 
     /// The CPython runs (from `KernelBatch`) and nbrun's runs of every plan.
-    public struct Runs: Sendable {
-        public let cpython: [KernelBatch.NotebookRuns]
-        public let nbrun: [[Notebook]]
+    package struct Runs: Sendable {
+        package let cpython: [KernelBatch.NotebookRuns]
+        package let nbrun: [[Notebook]]
     }
 
     /// Runs the kernels, then the ports (never side by side: kernels would distort what
     /// the ports measure). The course's services run for both (`CourseServices`).
-    public static func run(
+    package static func run(
         _ plans: [RunPlan], rules: [RuleBook], python: String, runs: Int, engine: EngineOptions
     ) throws -> Runs {
         let services = try CourseServices.start(for: plans)
@@ -36,7 +36,7 @@ public enum Verification {
 
     /// Judges every planned cell; with `suggest`, learns the rules its CPython runs need
     /// where the rules in force do not cover how they vary.
-    public static func judge(
+    package static func judge(
         _ plan: RunPlan, cpython: KernelBatch.NotebookRuns, nbrun: [Notebook], rules: RuleBook, suggest: Bool
     )
         throws(RuleError) -> NotebookReport

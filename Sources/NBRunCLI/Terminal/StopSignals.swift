@@ -26,7 +26,7 @@ enum StopSignals {
             var set = waited
             var received: Int32 = 0
             while sigwait(&set, &received) != 0 {}
-            ProcessPoolExecutor.terminateAllWorkers()
+            concurrent.futures.ProcessPoolExecutor.terminateAllWorkers()
             KernelProcesses.terminateAll()  // each verify driver then shuts its kernel down
             let name = received == SIGINT ? "SIGINT" : "SIGTERM"
             FileHandle.standardError.write(Data("\nnbrun: stopped by \(name); worker processes ended\n".utf8))
