@@ -7,7 +7,7 @@ PYTHON       ?= python3
 VENV         ?= .venv
 FUZZ_SECONDS ?= 60
 
-.PHONY: build test test-unit test-e2e tsan run check fmt format lint docs bench fuzz leaks deps pyenv clean
+.PHONY: build test test-unit test-e2e tsan run check verify fmt format lint docs bench fuzz leaks deps pyenv clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -44,6 +44,10 @@ run: build
 check: build
 	$(NBRUN) check notebooks/
 
+# Every port checked against a real Jupyter kernel (the venv's nbclient and ipykernel).
+verify: build pyenv
+	$(NBRUN) verify --python $(CURDIR)/$(VENV)/bin/python notebooks/
+
 fmt: build
 	$(NBRUN) fmt notebooks/
 
@@ -60,8 +64,10 @@ lint:
 docs:
 	$(SWIFT) package generate-documentation --target PythonRuntime --warnings-as-errors
 
+# nbformat and IPython for the round-trip tests; nbclient and ipykernel for `nbrun verify`
+# (the real kernel the ports are checked against).
 pyenv:
-	@scripts/pyenv.sh $(VENV) nbformat ipython
+	@scripts/pyenv.sh $(VENV) nbformat ipython nbclient ipykernel
 
 # Figures side by side with nbconvert, papermill, nbformat and json (BENCH.md). Never fails on speed.
 bench: deps

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates (once) a Python venv at $1 holding the PyPI packages named after it.
-# The tests use it to compare nbrun's bytes with the real nbformat's and Out[n] with IPython's.
+# The tests use it to compare nbrun's bytes with the real nbformat's and Out[n] with IPython's,
+# and `nbrun verify` to run the notebooks in a real kernel (nbclient, ipykernel).
 set -euo pipefail
 venv="$1"; shift
 stamp="$venv/.installed-$(echo "$*" | tr ' ' '_')"

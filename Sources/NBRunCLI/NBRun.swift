@@ -18,7 +18,7 @@ struct RootCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self, CheckCommand.self, DiffCommand.self, FmtCommand.self, ListCommand.self,
-            ScaffoldCommand.self, InitCommand.self,
+            ScaffoldCommand.self, InitCommand.self, VerifyCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

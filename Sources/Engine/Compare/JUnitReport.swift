@@ -19,6 +19,9 @@ package struct JUnitReport {
     }
 
     package var cases: [Case] = []
+    /// The report's name and what a failure says (`verify` reports faithfulness, not regressions).
+    package var suiteName = "nbrun check"
+    package var failureMessage = "outputs differ from the committed notebook"
 
     package init() {}
 
@@ -26,7 +29,7 @@ package struct JUnitReport {
         let failures = cases.filter { $0.failure != nil }.count
         var lines = [
             #"<?xml version="1.0" encoding="UTF-8"?>"#,
-            #"<testsuites name="nbrun check" tests="\#(cases.count)" failures="\#(failures)">"#,
+            #"<testsuites name="\#(escape(suiteName))" tests="\#(cases.count)" failures="\#(failures)">"#,
         ]
         let byNotebook = Dictionary(grouping: cases, by: \.notebook)
         for notebook in byNotebook.keys.sorted() {
@@ -39,7 +42,7 @@ package struct JUnitReport {
                 if let failure = testCase.failure {
                     lines.append(head + ">")
                     lines.append(
-                        #"      <failure message="outputs differ from the committed notebook">\#(escape(failure))</failure>"#
+                        #"      <failure message="\#(escape(failureMessage))">\#(escape(failure))</failure>"#
                     )
                     lines.append("    </testcase>")
                 } else {

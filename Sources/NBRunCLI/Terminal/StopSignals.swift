@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Futures
 import Processes
@@ -21,6 +22,7 @@ enum StopSignals {
         let thread = Thread {
             let received = Syscall.waitForSignal(signals)
             concurrent.futures.ProcessPoolExecutor.terminateAllWorkers()
+            KernelProcesses.terminateAll()  // each verify driver then shuts its kernel down
             let name = received == SIGINT ? "SIGINT" : "SIGTERM"
             Terminal.printProgress("\nnbrun: stopped by \(name); worker processes ended\n")
             _exit(128 + received)

@@ -1,0 +1,66 @@
+import Foundation
+import Notebook
+
+/// What the kernel driver needs to run a notebook's cells as nbclient would under the
+/// notebook's rules: each cell's timeout, and which cells are interrupted on timeout
+/// (nbclient's `interrupt_on_timeout`) instead of stopping the notebook.
+struct KernelCellSettings: Sendable {
+    var timeouts: [Int: Double] = [:]
+    var interrupt: Set<Int> = []
+    /// For cells without a `timeout` rule: `check`'s guard against a hang (20 times the
+    /// recorded duration, at least a minute; ten minutes when none is recorded).
+    var defaultTimeout: Double = 600
+    var kernel = "python3"
+    var folder = "."
+
+    init(timeouts: [Int: Double], interrupt: Set<Int>, defaultTimeout: Double, folder: String) {
+        self.timeouts = timeouts
+        self.interrupt = interrupt
+        self.defaultTimeout = defaultTimeout
+        self.folder = folder
+    }
+
+    init(plan: RunPlan, rules: RuleBook) throws(RuleError) {
+        timeouts = try rules.timeouts(for: plan)
+        for step in plan.steps where rules.interruptsOnTimeout(plan.notebook.cells[step.cellIndex], demo: step.demo.id)
+        {
+            interrupt.insert(step.cellIndex)
+        }
+        let longest = plan.notebook.cells.compactMap { CellTiming.recordedSeconds(in: $0.metadata) }.max()
+        defaultTimeout = longest.map { max(60, 20 * $0) } ?? 600
+        if case .object(let spec)? = plan.notebook.metadata["kernelspec"], let name = spec["name"]?.stringValue {
+            kernel = name
+        }
+        folder = URL(fileURLWithPath: plan.path).standardizedFileURL.deletingLastPathComponent().path
+    }
+
+    var json: [UInt8] {
+        let members: [(key: String, value: JSONValue)] = [
+            (
+                "timeouts",
+                .object(JSONObject(timeouts.sorted { $0.key < $1.key }.map { ("\($0.key)", .real($0.value)) }))
+            ),
+            ("interrupt", .array(interrupt.sorted().map { .int(Int64($0)) })),
+            ("default_timeout", .real(defaultTimeout)),
+            ("kernel", .string(kernel)),
+            ("cwd", .string(folder)),
+        ]
+        return JSONWriter.bytes(.object(JSONObject(members)))
+    }
+}
+
+extension RuleBook {
+    /// The `"interrupt": true` rule beside a `timeout`: on timeout the kernel is interrupted
+    /// (the cell gets Python's KeyboardInterrupt) and the notebook goes on, as nbclient's
+    /// `interrupt_on_timeout`. Read from the rules' JSON directly, later sources overriding
+    /// earlier ones as for every rule.
+    // NOTE for the lead: the `kernel` helper adds `interrupt` to CompareRules; once merged,
+    // this can read `rules(for:demo:).interrupt` instead.
+    func interruptsOnTimeout(_ cell: Cell, demo: String) -> Bool {
+        var flag = false
+        for object in [defaults, demos[demo]?.objectValue, cell.metadata["nbrun"]?.objectValue] {
+            if case .bool(let value)? = object?["interrupt"] { flag = value }
+        }
+        return flag
+    }
+}
