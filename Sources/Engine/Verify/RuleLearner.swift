@@ -99,7 +99,7 @@ struct RuleLearner {
     /// One pass over the runs; whether anything new was learned.
     private mutating func learn(_ runs: [OutputLines], under rules: CompareRules) throws(RuleError) -> Bool {
         let before = (maskKeys, movedKeys, relative, variants.values.map(\.count).reduce(0, +))
-        let matcher = LineMatcher(rules: rules)
+        let matcher = LineMatcher(rules: rules, budget: PatternBudget())
         for (number, run) in runs.enumerated().dropFirst() {
             for (reference, other) in zip(runs[0].channels, run.channels) {
                 try align(reference.lines, other.lines, channel: reference.name, run: number, matcher: matcher)

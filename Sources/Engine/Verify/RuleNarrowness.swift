@@ -28,7 +28,7 @@ enum RuleNarrowness {
 
     static func changes(of reference: OutputLines, rules: CompareRules) throws(RuleError) -> [Change] {
         var changes: [Change] = []
-        let matcher = LineMatcher(rules: rules)
+        let matcher = LineMatcher(rules: rules, budget: PatternBudget())
         for (channelIndex, channel) in reference.channels.enumerated() {
             let lines = channel.lines
             let prepared: [LineMatcher.Line]
@@ -111,10 +111,11 @@ enum RuleNarrowness {
     /// The parts of `line` the rules' masks blank.
     static func maskedRanges(_ line: String, _ rules: CompareRules) throws(RuleError) -> [NSRange] {
         var ranges: [NSRange] = []
+        let budget = PatternBudget()
         for mask in rules.masks {
             let matches: [NSTextCheckingResult]
             do {
-                matches = try mask.matches(in: line)
+                matches = try mask.matches(in: line, budget: budget)
             } catch {
                 throw error.ruleError
             }
