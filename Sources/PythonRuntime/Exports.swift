@@ -3,3 +3,5 @@
 // the runtime is built on, so a course depends on the one product.
 @_exported import Futures
 @_exported import Processes
+// Python's ints beyond 64 bits (`PyValue.bigInt`, `random.getrandbits`) are BigInt's.
+@_exported import BigInt

@@ -35,8 +35,9 @@ public final class DemoContext: Sendable {
     public init(
         seed: UInt64, recordingTimeline: Bool = false, onWrite: (@Sendable (StreamName, String) -> Void)? = nil
     ) {
-        interpreter = PyInterpreter(recordingTimeline: recordingTimeline)
-        generator = Locked(SeededGenerator(seed: seed))
+        let generator = Locked(SeededGenerator(seed: seed))
+        self.generator = generator
+        interpreter = PyInterpreter(recordingTimeline: recordingTimeline) { generator.withLock { $0.next() } }
         self.onWrite = onWrite
     }
 
