@@ -179,3 +179,22 @@ extension PyValue {
         return y > floor ? -1 : 0
     }
 }
+
+extension PyValue: PythonTyped {
+    /// `type(value).__name__`.
+    public var pythonTypeName: String {
+        switch self {
+        case .none: "NoneType"
+        case .bool: "bool"
+        case .int, .bigInt: "int"
+        case .float: "float"
+        case .str: "str"
+        case .bytes: "bytes"
+        case .list: "list"
+        case .tuple: "tuple"
+        case .dict: "dict"
+        case .set: "set"
+        case .frozenset: "frozenset"
+        }
+    }
+}

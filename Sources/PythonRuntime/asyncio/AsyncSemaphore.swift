@@ -23,8 +23,8 @@ struct LoopBinding {
 /// used on the loop's thread, where coroutines run one at a time, so it needs no lock.
 public final class AsyncSemaphore: @unchecked Sendable {
     // @unchecked: only touched on the owning loop's thread.
-    private var value: Int
-    private var waiters: [LoopFuture<Bool>] = []
+    var value: Int
+    var waiters: [LoopFuture<Bool>] = []
     private var binding = LoopBinding()
 
     /// `asyncio.Semaphore(value=1)`; a negative value is a precondition failure (Python's `ValueError`).

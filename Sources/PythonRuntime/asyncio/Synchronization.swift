@@ -5,7 +5,7 @@ import Futures
 public final class AsyncLock: @unchecked Sendable {
     // @unchecked: only touched on the owning loop's thread.
     private var isLocked = false
-    private var waiters: [LoopFuture<Bool>] = []
+    var waiters: [LoopFuture<Bool>] = []
     private var binding = LoopBinding()
 
     /// `asyncio.Lock()`, unlocked.
@@ -57,7 +57,7 @@ public final class AsyncLock: @unchecked Sendable {
 public final class AsyncEvent: @unchecked Sendable {
     // @unchecked: only touched on the owning loop's thread.
     private var flag = false
-    private var waiters: [LoopFuture<Bool>] = []
+    var waiters: [LoopFuture<Bool>] = []
     private var binding = LoopBinding()
 
     /// `asyncio.Event()`, not set.
@@ -92,7 +92,7 @@ public final class AsyncCondition: @unchecked Sendable {
     // @unchecked: only touched on the owning loop's thread.
     /// The underlying lock (`acquire`, `release` and `locked` are its).
     public let lock: AsyncLock
-    private var waiters: [LoopFuture<Bool>] = []
+    var waiters: [LoopFuture<Bool>] = []
     private var binding = LoopBinding()
 
     /// `asyncio.Condition(lock=None)`: a new `AsyncLock` unless one is given.

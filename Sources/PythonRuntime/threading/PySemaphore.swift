@@ -7,7 +7,7 @@ import Futures
 public final class PySemaphore: Sendable {
     fileprivate let condition = PyCondition(PyLock())
     /// Only touched holding `condition`'s lock (a `Locked` too, so that Swift sees it is safe).
-    fileprivate let value: Locked<Int>
+    let value: Locked<Int>
 
     /// `Semaphore(value)`; a negative value is CPython's `ValueError` and stops the port.
     public init(_ value: Int = 1) {
@@ -65,8 +65,8 @@ public final class PySemaphore: Sendable {
 /// Python's `threading.BoundedSemaphore(value=1)`: a `Semaphore` whose `release` throws
 /// `ValueError: Semaphore released too many times` past its initial value.
 public final class PyBoundedSemaphore: Sendable {
-    private let semaphore: PySemaphore
-    private let initialValue: Int
+    let semaphore: PySemaphore
+    let initialValue: Int
 
     public init(_ value: Int = 1) {
         semaphore = PySemaphore(value)
