@@ -38,6 +38,12 @@ extension random {
             self.seed(seed)
         }
 
+        /// `random.Random(x)` for a float seed.
+        public convenience init(_ seed: Double) {
+            self.init()
+            self.seed(seed)
+        }
+
         /// `random.Random(x)` for a str seed.
         public convenience init(_ seed: String) {
             self.init()
@@ -80,6 +86,40 @@ extension random {
                 index = start
             }
             seed(key: Self.key(of: words))
+        }
+
+        /// `seed(a)` for a float: its `hash()`, as an unsigned 64-bit number (so `2.0` seeds as
+        /// `2` does); NaN, whose hash is its address in CPython, seeds as `seed()` does.
+        public func seed(_ a: Double) {
+            guard let hash = Self.pythonHash(a) else { return seed() }
+            seed(key: Self.key(of: [UInt64(bitPattern: Int64(hash))]))
+        }
+
+        /// CPython's `_Py_HashDouble`: the value modulo 2**61 - 1, signed; nil for NaN.
+        static func pythonHash(_ v: Double) -> Int? {
+            let bits: UInt64 = 61
+            let modulus: UInt64 = (1 << bits) - 1
+            if v.isNaN { return nil }
+            if v.isInfinite { return v > 0 ? 314_159 : -314_159 }
+            // Swift's frexp returns the magnitude's mantissa (C's keeps the sign): take it from v.
+            let parts = Foundation.frexp(v)
+            var (m, e) = (parts.0.magnitude, parts.1)
+            let sign: UInt64 = v < 0 ? UInt64.max : 1  // -1 or 1
+            var x: UInt64 = 0
+            while m != 0 {
+                x = ((x << 28) & modulus) | x >> (bits - 28)
+                m *= 268_435_456.0
+                e -= 28
+                let y = UInt64(m)
+                m -= Double(y)
+                x += y
+                if x >= modulus { x -= modulus }
+            }
+            let shift = UInt64(e >= 0 ? e % Int(bits) : Int(bits) - 1 - ((-1 - e) % Int(bits)))
+            x = ((x << shift) & modulus) | x >> (bits - shift)
+            x = x &* sign
+            if x == UInt64.max { x = UInt64.max - 1 }  // -1 is reserved: -2
+            return Int(Int64(bitPattern: x))
         }
 
         /// `seed()`: from the running cell's generator (the system's entropy outside a cell),
@@ -261,6 +301,37 @@ extension random {
             (0..<exponent).reduce(1) { product, _ in product * 4 }
         }
 
+        /// `choices(population, weights, k=1)`: each pick bisects the running sums of `weights`
+        /// at `random() * total`, as CPython's; `cumWeights` gives the sums directly.
+        public func choices<C: RandomAccessCollection>(
+            _ population: C, weights: [Double]? = nil, cumWeights: [Double]? = nil, k: Int = 1
+        ) throws -> [C.Element] {
+            if weights == nil, cumWeights == nil { return try choices(population, k: k) }
+            if weights != nil, cumWeights != nil {
+                throw PythonError("TypeError", "Cannot specify both weights and cumulative weights")
+            }
+            let sums = cumWeights ?? (weights ?? []).reduce(into: [Double]()) { $0.append(($0.last ?? 0) + $1) }
+            let n = population.count
+            guard sums.count == n else {
+                throw PythonError("ValueError", "The number of weights does not match the population")
+            }
+            let total = (sums.last ?? 0) + 0.0
+            guard total > 0 else { throw PythonError("ValueError", "Total of weights must be greater than zero") }
+            guard total.isFinite else { throw PythonError("ValueError", "Total of weights must be finite") }
+            return withState { state in
+                (0..<max(0, k)).map { _ in
+                    // bisect_right(sums, random() * total, 0, n - 1)
+                    let x = Self.random(&state.twister) * total
+                    var (low, high) = (0, n - 1)
+                    while low < high {
+                        let middle = (low + high) / 2
+                        if x < sums[middle] { high = middle } else { low = middle + 1 }
+                    }
+                    return population[population.index(population.startIndex, offsetBy: low)]
+                }
+            }
+        }
+
         /// `choices(population, k=1)` (equal weights): `population[floor(random() * n)]`, `k` times.
         public func choices<C: RandomAccessCollection>(_ population: C, k: Int = 1) throws -> [C.Element] {
             guard !population.isEmpty || k == 0 else {
@@ -298,6 +369,40 @@ extension random {
                 }
                 return mu + z * sigma
             }
+        }
+
+        /// `triangular(low=0.0, high=1.0, mode=None)`.
+        public func triangular(_ low: Double = 0, _ high: Double = 1, mode: Double? = nil) -> Double {
+            var u = random()
+            guard high != low else { return low }  // CPython's ZeroDivisionError branch
+            var c = mode.map { ($0 - low) / (high - low) } ?? 0.5
+            var (low, high) = (low, high)
+            if u > c {
+                u = 1.0 - u
+                c = 1.0 - c
+                (low, high) = (high, low)
+            }
+            return low + (high - low) * (u * c).squareRoot()
+        }
+
+        /// `normalvariate(mu=0.0, sigma=1.0)`: Kinderman and Monahan's ratio method, as CPython's.
+        public func normalvariate(_ mu: Double = 0, _ sigma: Double = 1) -> Double {
+            let magic = 4 * Foundation.exp(-0.5) / 2.0.squareRoot()
+            return withState { state in
+                while true {
+                    let u1 = Self.random(&state.twister)
+                    let u2 = 1.0 - Self.random(&state.twister)
+                    let z = magic * (u1 - 0.5) / u2
+                    if z * z / 4.0 <= -Foundation.log(u2) { return mu + z * sigma }
+                }
+            }
+        }
+
+        /// `randbytes(n)`: `getrandbits(n * 8).to_bytes(n, 'little')`.
+        public func randbytes(_ n: Int) throws -> [UInt8] {
+            guard n >= 0 else { throw PythonError("ValueError", "number of bits must be non-negative") }
+            let words = withState { Self.bitWords(n * 8, &$0.twister) }
+            return (0..<n).map { UInt8(truncatingIfNeeded: words[$0 / 4] >> (8 * UInt32($0 % 4))) }
         }
 
         /// `expovariate(lambd)`: `-log(1 - random()) / lambd`.

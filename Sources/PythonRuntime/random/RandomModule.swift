@@ -19,6 +19,8 @@ public enum random {
     public static func seed(_ a: Int) { shared.seed(a) }
     /// `random.seed(a)` for an int beyond 64 bits.
     public static func seed(_ a: BigInt) { shared.seed(a) }
+    /// `random.seed(a)` for a float (its `hash()`).
+    public static func seed(_ a: Double) { shared.seed(a) }
     /// `random.seed(a)` for a str.
     public static func seed(_ a: String) { shared.seed(a) }
     /// `random.seed()`: from the running cell's generator.
@@ -42,6 +44,12 @@ public enum random {
     public static func choices<C: RandomAccessCollection>(_ population: C, k: Int = 1) throws -> [C.Element] {
         try shared.choices(population, k: k)
     }
+    /// `random.choices(population, weights=None, *, cum_weights=None, k=1)`.
+    public static func choices<C: RandomAccessCollection>(
+        _ population: C, weights: [Double]? = nil, cumWeights: [Double]? = nil, k: Int = 1
+    ) throws -> [C.Element] {
+        try shared.choices(population, weights: weights, cumWeights: cumWeights, k: k)
+    }
     /// `random.shuffle(x)`.
     public static func shuffle<C: MutableCollection & RandomAccessCollection>(_ x: inout C) { shared.shuffle(&x) }
     /// `random.sample(population, k)`.
@@ -52,6 +60,16 @@ public enum random {
     public static func uniform(_ a: Double, _ b: Double) -> Double { shared.uniform(a, b) }
     /// `random.gauss(mu=0.0, sigma=1.0)`.
     public static func gauss(_ mu: Double = 0, _ sigma: Double = 1) -> Double { shared.gauss(mu, sigma) }
+    /// `random.triangular(low=0.0, high=1.0, mode=None)`.
+    public static func triangular(_ low: Double = 0, _ high: Double = 1, mode: Double? = nil) -> Double {
+        shared.triangular(low, high, mode: mode)
+    }
+    /// `random.normalvariate(mu=0.0, sigma=1.0)`.
+    public static func normalvariate(_ mu: Double = 0, _ sigma: Double = 1) -> Double {
+        shared.normalvariate(mu, sigma)
+    }
+    /// `random.randbytes(n)`.
+    public static func randbytes(_ n: Int) throws -> [UInt8] { try shared.randbytes(n) }
     /// `random.expovariate(lambd)`.
     public static func expovariate(_ lambd: Double) -> Double { shared.expovariate(lambd) }
 }

@@ -19,6 +19,13 @@ final class RandomTests: XCTestCase {
         for text in ["", "a", "hello", "日本語 é", String(repeating: "seed", count: 40)] {
             seeds.append(("'\(text)'", { random.Random(text) }))
         }
+        for (text, value) in [
+            ("1.5", 1.5), ("-2.25", -2.25), ("2.0", 2.0), ("1e300", 1e300), ("-1e-300", -1e-300),
+            ("3.141592653589793", Double.pi),
+            ("float('inf')", .infinity), ("float('-inf')", -.infinity), ("-0.0", -0.0), ("-1.0", -1.0),
+        ] {
+            seeds.append((text, { random.Random(value) }))
+        }
         seeds.append((String(Int.max), { random.Random(Int.max) }))
         seeds.append((String(Int.min), { random.Random(Int.min) }))
         return seeds
@@ -48,6 +55,10 @@ final class RandomTests: XCTestCase {
             out.append(r.choices(['a', 'b', 'c'], k=5))
             out += [repr(r.uniform(-3.5, 2.25)), repr(r.gauss()), repr(r.gauss(10, 2)), repr(r.gauss()),
                     repr(r.expovariate(1.5))]
+            out += [repr(r.triangular()), repr(r.triangular(1, 10, 3)), repr(r.triangular(2, 2)),
+                    repr(r.normalvariate()), repr(r.normalvariate(5, 0.5))]
+            out += [r.choices('xyz', [1, 0, 3], k=4), r.choices(range(5), cum_weights=[1, 1, 2, 10, 10.5], k=3),
+                    list(r.randbytes(5)), list(r.randbytes(0))]
             return ' '.join(str(o).replace(' ', '') for o in out)
         """
 
@@ -71,6 +82,17 @@ final class RandomTests: XCTestCase {
         out.append("[" + (try r.choices(["a", "b", "c"], k: 5)).map { "'\($0)'" }.joined(separator: ",") + "]")
         out += [r.uniform(-3.5, 2.25), r.gauss(), r.gauss(10, 2), r.gauss(), r.expovariate(1.5)]
             .map(PythonFloat.pythonRepr)
+        out += [
+            r.triangular(), r.triangular(1, 10, mode: 3), r.triangular(2, 2), r.normalvariate(),
+            r.normalvariate(5, 0.5),
+        ]
+        .map(PythonFloat.pythonRepr)
+        out.append(
+            "[" + (try r.choices(Array("xyz"), weights: [1, 0, 3], k: 4)).map { "'\($0)'" }.joined(separator: ",") + "]"
+        )
+        out.append(list(try r.choices(0..<5, cumWeights: [1, 1, 2, 10, 10.5], k: 3)))
+        out.append(list(try r.randbytes(5)))
+        out.append(list(try r.randbytes(0)))
         return out.joined(separator: " ")
     }
 
@@ -127,12 +149,21 @@ final class RandomTests: XCTestCase {
             ("r.choice([])", { try $0.choice([Int]()) }), ("r.sample(range(3), 4)", { try $0.sample(0..<3, k: 4) }),
             ("r.sample(range(3), -1)", { try $0.sample(0..<3, k: -1) }),
             ("r.getrandbits(-1)", { try $0.getrandbits(-1) }),
+            ("r.randbytes(-1)", { try $0.randbytes(-1) }),
+            ("r.choices('ab', [1], k=2)", { try $0.choices(Array("ab"), weights: [1], k: 2) }),
+            (
+                "r.choices('ab', [1, 1], cum_weights=[1, 2])",
+                { try $0.choices(Array("ab"), weights: [1, 1], cumWeights: [1, 2]) }
+            ),
+            ("r.choices('ab', [0, 0])", { try $0.choices(Array("ab"), weights: [0, 0]) }),
+            ("r.choices('ab', [1, float('inf')])", { try $0.choices(Array("ab"), weights: [1, .infinity]) }),
         ]
         let script =
             "import random\nr = random.Random(1)\n"
             + calls.map { "try:\n    \($0.0)\nexcept Exception as e:\n    print(type(e).__name__ + ': ' + str(e))" }
             .joined(separator: "\n")
         let expected = try PythonReference.lines(script)
+        XCTAssertEqual(expected.count, calls.count)
         let r = random.Random(1)
         for ((python, call), line) in zip(calls, expected) {
             XCTAssertThrowsError(try call(r), python) { error in
