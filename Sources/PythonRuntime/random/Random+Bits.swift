@@ -59,36 +59,4 @@ extension random.Random {
         let words = withState { Self.bitWords(n * 8, &$0.twister) }
         return (0..<n).map { UInt8(truncatingIfNeeded: words[$0 / 4] >> (8 * UInt32($0 % 4))) }
     }
-    // MARK: Integers
-
-    /// `randrange(stop)`.
-    public func randrange(_ stop: Int) throws -> Int {
-        guard stop > 0 else { throw PythonError("ValueError", "empty range for randrange()") }
-        return withState { Self.randbelow(stop, &$0.twister) }
-    }
-
-    /// `randrange(start, stop, step=1)`, with CPython's `ValueError`s.
-    public func randrange(_ start: Int, _ stop: Int, _ step: Int = 1) throws -> Int {
-        let width = stop - start
-        if step == 1 {
-            guard width > 0 else {
-                throw PythonError("ValueError", "empty range for randrange() (\(start), \(stop), \(width))")
-            }
-            return start + withState { Self.randbelow(width, &$0.twister) }
-        }
-        guard step != 0 else { throw PythonError("ValueError", "zero step for randrange()") }
-        let n = Self.floorDivide(step > 0 ? width + step - 1 : width + step + 1, step)
-        guard n > 0 else { throw PythonError("ValueError", "empty range for randrange()") }
-        return start + step * withState { Self.randbelow(n, &$0.twister) }
-    }
-
-    /// `randint(a, b)`: `randrange(a, b + 1)`.
-    public func randint(_ a: Int, _ b: Int) throws -> Int {
-        try randrange(a, b + 1)
-    }
-
-    static func floorDivide(_ a: Int, _ b: Int) -> Int {
-        let quotient = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? quotient - 1 : quotient
-    }
 }

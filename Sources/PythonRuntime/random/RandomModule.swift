@@ -38,6 +38,12 @@ public enum random {
     }
     /// `random.randint(a, b)`.
     public static func randint(_ a: Int, _ b: Int) throws -> Int { try shared.randint(a, b) }
+    /// `random.randrange(start, stop, step=1)` over ints of any size.
+    public static func randrange(_ start: BigInt, _ stop: BigInt, _ step: BigInt = 1) throws -> BigInt {
+        try shared.randrange(start, stop, step)
+    }
+    /// `random.randint(a, b)` over ints of any size.
+    public static func randint(_ a: BigInt, _ b: BigInt) throws -> BigInt { try shared.randint(a, b) }
     /// `random.choice(seq)`.
     public static func choice<C: RandomAccessCollection>(_ seq: C) throws -> C.Element { try shared.choice(seq) }
     /// `random.choices(population, k=1)`, equal weights.

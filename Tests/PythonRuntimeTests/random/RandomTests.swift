@@ -48,7 +48,9 @@ final class RandomTests: XCTestCase {
             out = [repr(r.random())]
             out += [r.getrandbits(k) for k in (0, 1, 7, 31, 32, 33, 63, 64, 65, 100)]
             out += [r.randrange(10), r.randrange(1), r.randrange(-5, 1000), r.randrange(0, 100, 7),
-                    r.randrange(50, -50, -3), r.randint(1, 6), r.randint(-2**40, 2**40), r.randrange(2**62 + 12345)]
+                    r.randrange(50, -50, -3), r.randint(1, 6), r.randint(-2**40, 2**40), r.randrange(2**62 + 12345),
+                    r.randint(-2**63, 2**63 - 1), r.randrange(-2**63, 2**63 - 1, 3), r.randint(-2**100, 2**100),
+                    r.randrange(3**50, 3**60, 7**5)]
             out += [r.choice('abcdefg'), r.choice(range(1000))]
             x = list(range(20)); r.shuffle(x); out.append(x)
             out += [r.sample(range(30), 5), r.sample(range(100), 10), r.sample(range(10**6), 60), r.sample(range(7), 7)]
@@ -68,8 +70,14 @@ final class RandomTests: XCTestCase {
         out += try [0, 1, 7, 31, 32, 33, 63, 64, 65, 100].map { try r.getrandbits($0).description }
         out += try [
             r.randrange(10), r.randrange(1), r.randrange(-5, 1000), r.randrange(0, 100, 7), r.randrange(50, -50, -3),
-            r.randint(1, 6), r.randint(-(1 << 40), 1 << 40), r.randrange((1 << 62) + 12345),
+            r.randint(1, 6), r.randint(-(1 << 40), 1 << 40), r.randrange((1 << 62) + 12345), r.randint(.min, .max),
+            r.randrange(.min, .max, 3),
         ].map(String.init)
+        out += try [
+            r.randint(-(BigInt(1) << 100), BigInt(1) << 100),
+            r.randrange(BigInt(3).power(50), BigInt(3).power(60), 16807),
+        ]
+        .map(\.description)
         out.append(try String(r.choice(Array("abcdefg"))))
         out.append(try String(r.choice(0..<1000)))
         var x = Array(0..<20)
