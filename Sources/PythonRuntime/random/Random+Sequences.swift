@@ -54,8 +54,9 @@ extension random.Random {
         }
     }
 
+    /// `4 ** exponent`, saturating at `Int.max` (a table size beyond any population).
     static func power4(_ exponent: Int) -> Int {
-        (0..<exponent).reduce(1) { product, _ in product * 4 }
+        exponent < 31 ? 1 << (2 * exponent) : .max
     }
 
     /// `choices(population, weights, k=1)`: each pick bisects the running sums of `weights`
