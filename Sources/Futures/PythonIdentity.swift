@@ -1,11 +1,11 @@
-/// `hex(id(obj))` as CPython's reprs print it (`<Future at 0x7f... state=pending>`): the
+/// `hex(id(obj))` as CPython's reprs print it (`<concurrent.futures.Future at 0x7f... state=pending>`): the
 /// object's address, which a test masks, as it differs on every run in CPython too.
 public func pythonAddress(of object: AnyObject) -> String {
     "0x" + String(UInt(bitPattern: Unmanaged.passUnretained(object).toOpaque()), radix: 16)
 }
 
 /// A value that knows its Python type's name (`type(x).__name__`), for the reprs that
-/// print it (`<Future at 0x... state=finished returned int>`).
+/// print it (`<concurrent.futures.Future at 0x... state=finished returned int>`).
 public protocol PythonTyped {
     /// `type(self).__name__`.
     var pythonTypeName: String { get }
@@ -35,9 +35,9 @@ public func pythonTypeName(of value: Any) -> String {
     }
 }
 
-extension Future: CustomStringConvertible {
+extension concurrent.futures.Future: CustomStringConvertible {
     /// `repr(future)` as 3.11's `concurrent.futures.Future.__repr__` writes it:
-    /// `<Future at 0x7f... state=pending>`, `state=finished returned int`,
+    /// `<concurrent.futures.Future at 0x7f... state=pending>`, `state=finished returned int`,
     /// `state=finished raised ValueError`, `state=cancelled`.
     public var description: String {
         let head = "<Future at \(pythonAddress(of: self)) state="

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Futures
 
-extension Multiprocessing {
+extension multiprocessing {
     /// The results of `Pool.imap` (in input order) or `Pool.imapUnordered` (in the order the
     /// workers finish them): Python's `multiprocessing.pool.IMapIterator`.
     ///
@@ -18,7 +18,7 @@ extension Multiprocessing {
             var exhausted = false
         }
 
-        private let chunks: [Future<[Output]>]
+        private let chunks: [concurrent.futures.Future<[Output]>]
         private let ordered: Bool
         /// With `chunksize > 1`, CPython returns `(item for chunk in result for item in chunk)`:
         /// the first failed chunk raises out of that generator, which is then finished.
@@ -26,7 +26,7 @@ extension Multiprocessing {
         private let state = Locked(State())
         private let finishedCount = DispatchSemaphore(value: 0)
 
-        init(chunks: [Future<[Output]>], ordered: Bool, stopsAtFirstError: Bool = false) {
+        init(chunks: [concurrent.futures.Future<[Output]>], ordered: Bool, stopsAtFirstError: Bool = false) {
             self.chunks = chunks
             self.ordered = ordered
             self.stopsAtFirstError = stopsAtFirstError
@@ -64,19 +64,19 @@ extension Multiprocessing {
             }
         }
 
-        private func nextInOrder(timeout: TimeInterval?) throws -> Future<[Output]> {
+        private func nextInOrder(timeout: TimeInterval?) throws -> concurrent.futures.Future<[Output]> {
             let chunk = chunks[state.withLock { $0.nextChunk }]
             _ = try? chunk.exception(timeout: timeout)  // waits; what it finished with is read below
-            guard chunk.done else { throw PythonError("TimeoutError", "") }
+            guard chunk.done else { throw TimeoutError() }
             state.withLock { $0.nextChunk += 1 }
             return chunk
         }
 
-        private func nextFinished(timeout: TimeInterval?) throws -> Future<[Output]> {
+        private func nextFinished(timeout: TimeInterval?) throws -> concurrent.futures.Future<[Output]> {
             let deadline: DispatchTime = timeout.map { .now() + max(0, $0) } ?? .distantFuture
             if finishedCount.wait(timeout: .now()) == .timedOut {
                 guard Ambient.blocking({ finishedCount.wait(timeout: deadline) }) == .success else {
-                    throw PythonError("TimeoutError", "")
+                    throw TimeoutError()
                 }
             }
             let index = state.withLock { s in

@@ -2,10 +2,10 @@ import Foundation
 import Futures
 import SystemCalls
 
-extension Multiprocessing {
+extension multiprocessing {
     /// A pool of worker processes: Python's `multiprocessing.Pool(processes=None)`.
     ///
-    /// Built on `ProcessPoolExecutor`'s workers (this program started again, see
+    /// Built on `concurrent.futures.ProcessPoolExecutor`'s workers (this program started again, see
     /// `ProcessWorker`): only a `RemoteFunction` can cross, its arguments and results as
     /// JSON. As in CPython, every worker starts when the pool is created and is named
     /// `ForkPoolWorker-N` (`currentProcess().name`); a call's error is rethrown by `get()` as
@@ -25,17 +25,17 @@ extension Multiprocessing {
         /// program (the course's own binary by default). The workers belong to the calling
         /// thread's `ProcessScope.current`.
         public init(processes: Int? = nil, executable: String? = nil) throws {
-            let count = processes ?? Multiprocessing.cpuCount()
+            let count = processes ?? multiprocessing.cpuCount()
             guard count >= 1 else { throw PythonError("ValueError", "Number of processes must be at least 1") }
             self.processes = count
             // CPython numbers the workers when the pool starts them, all at once.
-            let names = Locked((0..<count).map { _ in "ForkPoolWorker-\(Multiprocessing.nextIdentity())" })
+            let names = Locked((0..<count).map { _ in "ForkPoolWorker-\(multiprocessing.nextIdentity())" })
             pool = ProcessPool(
                 maxWorkers: count, executable: executable ?? ProcessWorker.defaultExecutable,
                 scope: ProcessScope.current,
                 nameWorker: {
                     names.withLock { $0.isEmpty ? nil : $0.removeFirst() }
-                        ?? "ForkPoolWorker-\(Multiprocessing.nextIdentity())"
+                        ?? "ForkPoolWorker-\(multiprocessing.nextIdentity())"
                 })
             pool.startAllWorkers()
         }
@@ -68,10 +68,10 @@ extension Multiprocessing {
             callback: (@Sendable (Output) -> Void)? = nil, errorCallback: (@Sendable (any Error) -> Void)? = nil
         ) throws -> AsyncResult<Output> {
             try checkRunning()
-            let future = Future<Output>()
+            let future = concurrent.futures.Future<Output>()
             try pool.submit(function, [argument], into: future) { outputs in
                 guard let output = outputs.first, outputs.count == 1 else {
-                    throw PythonError("UnpicklingError", "expected one result, got \(outputs.count)")
+                    throw pickle.UnpicklingError("expected one result, got \(outputs.count)")
                 }
                 return output
             }
@@ -165,9 +165,9 @@ extension Multiprocessing {
 
         private func submitChunks<Argument, Output>(
             _ function: RemoteFunction<Argument, Output>, _ inputs: [Argument], chunksize: Int
-        ) throws -> [Future<[Output]>] {
+        ) throws -> [concurrent.futures.Future<[Output]>] {
             try stride(from: 0, to: inputs.count, by: chunksize).map { start in
-                let chunk = Future<[Output]>()
+                let chunk = concurrent.futures.Future<[Output]>()
                 try pool.submit(
                     function, Swift.Array(inputs[start..<min(start + chunksize, inputs.count)]), into: chunk
                 ) {
@@ -179,8 +179,8 @@ extension Multiprocessing {
 
         /// One future for every chunk's outputs in order: CPython's `MapResult`, which keeps
         /// the first error to arrive and completes when the last chunk does.
-        private func collect<Output>(_ chunks: [Future<[Output]>], count: Int) -> Future<[Output]> {
-            let whole = Future<[Output]>()
+        private func collect<Output>(_ chunks: [concurrent.futures.Future<[Output]>], count: Int) -> concurrent.futures.Future<[Output]> {
+            let whole = concurrent.futures.Future<[Output]>()
             guard !chunks.isEmpty else {
                 whole.setResult([])
                 return whole

@@ -7,21 +7,21 @@ private func asyncioRepr(_ object: AnyObject, _ name: String, _ extra: String, w
     return "<asyncio.locks.\(name) object at \(pythonAddress(of: object)) [\(extra)\(waiting)]>"
 }
 
-extension AsyncLock: CustomStringConvertible {
+extension asyncio.Lock: CustomStringConvertible {
     /// `<asyncio.locks.Lock object at 0x... [unlocked]>`.
     public var description: String {
         asyncioRepr(self, "Lock", locked ? "locked" : "unlocked", waiters: waiters.count)
     }
 }
 
-extension AsyncEvent: CustomStringConvertible {
+extension asyncio.Event: CustomStringConvertible {
     /// `<asyncio.locks.Event object at 0x... [unset]>`.
     public var description: String {
         asyncioRepr(self, "Event", isSet ? "set" : "unset", waiters: waiters.count)
     }
 }
 
-extension AsyncSemaphore: CustomStringConvertible {
+extension asyncio.Semaphore: CustomStringConvertible {
     /// `<asyncio.locks.Semaphore object at 0x... [unlocked, value:2]>`.
     public var description: String {
         asyncioRepr(self, "Semaphore", locked ? "locked" : "unlocked, value:\(value)", waiters: waiters.count)

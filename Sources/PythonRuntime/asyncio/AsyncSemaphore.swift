@@ -3,11 +3,11 @@ import Futures
 /// asyncio's `_LoopBoundMixin`: a synchronization object belongs to the first loop that
 /// has to make it wait, and using it from another loop is a `RuntimeError`.
 struct LoopBinding {
-    private var loop: EventLoop?
+    private var loop: asyncio.EventLoop?
 
     /// `self._get_loop()`: the running loop, which must be the one it is bound to.
-    mutating func loop(for owner: AnyObject, _ kind: String) throws -> EventLoop {
-        let running = AsyncIO.runningLoop
+    mutating func loop(for owner: AnyObject, _ kind: String) throws -> asyncio.EventLoop {
+        let running = asyncio.getRunningLoop()
         if loop == nil { loop = running }
         guard loop === running else {
             let address = String(UInt(bitPattern: ObjectIdentifier(owner).hashValue), radix: 16)
@@ -24,7 +24,7 @@ struct LoopBinding {
 public final class AsyncSemaphore: @unchecked Sendable {
     // @unchecked: only touched on the owning loop's thread.
     var value: Int
-    var waiters: [LoopFuture<Bool>] = []
+    var waiters: [asyncio.Future<Bool>] = []
     private var binding = LoopBinding()
 
     /// `asyncio.Semaphore(value=1)`; a negative value is a precondition failure (Python's `ValueError`).
@@ -43,19 +43,19 @@ public final class AsyncSemaphore: @unchecked Sendable {
         return try await body()
     }
 
-    /// `await sem.acquire()`. Throws `CancelledError` (holding nothing) if cancelled while
+    /// `await sem.acquire()`. Throws `asyncio.CancelledError` (holding nothing) if cancelled while
     /// waiting, handing on a permit it was given meanwhile.
     public func acquire() async throws {
         if !locked {
             value -= 1
             return
         }
-        let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Semaphore"), waitKind: .semaphore)
+        let future = asyncio.Future<Bool>(loop: try binding.loop(for: self, "Semaphore"), waitKind: .semaphore)
         waiters.append(future)
         do {
             defer { waiters.removeAll { $0 === future } }
             _ = try await future.value
-        } catch let error as CancelledError {
+        } catch let error as asyncio.CancelledError {
             if !future.cancelled {
                 value += 1
                 wakeUpNext()

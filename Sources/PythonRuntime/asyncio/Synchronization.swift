@@ -5,7 +5,7 @@ import Futures
 public final class AsyncLock: @unchecked Sendable {
     // @unchecked: only touched on the owning loop's thread.
     private var isLocked = false
-    var waiters: [LoopFuture<Bool>] = []
+    var waiters: [asyncio.Future<Bool>] = []
     private var binding = LoopBinding()
 
     /// `asyncio.Lock()`, unlocked.
@@ -21,18 +21,18 @@ public final class AsyncLock: @unchecked Sendable {
         return try await body()
     }
 
-    /// `await lock.acquire()`. Throws `CancelledError` (not holding it) if cancelled while waiting.
+    /// `await lock.acquire()`. Throws `asyncio.CancelledError` (not holding it) if cancelled while waiting.
     public func acquire() async throws {
         if !isLocked, waiters.allSatisfy(\.cancelled) {
             isLocked = true
             return
         }
-        let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Lock"), waitKind: .lock)
+        let future = asyncio.Future<Bool>(loop: try binding.loop(for: self, "Lock"), waitKind: .lock)
         waiters.append(future)
         do {
             defer { waiters.removeAll { $0 === future } }
             _ = try await future.value
-        } catch let error as CancelledError {
+        } catch let error as asyncio.CancelledError {
             if !isLocked { wakeUpFirst() }
             throw error
         }
@@ -57,7 +57,7 @@ public final class AsyncLock: @unchecked Sendable {
 public final class AsyncEvent: @unchecked Sendable {
     // @unchecked: only touched on the owning loop's thread.
     private var flag = false
-    var waiters: [LoopFuture<Bool>] = []
+    var waiters: [asyncio.Future<Bool>] = []
     private var binding = LoopBinding()
 
     /// `asyncio.Event()`, not set.
@@ -79,7 +79,7 @@ public final class AsyncEvent: @unchecked Sendable {
     /// `await event.wait()`: returns at once if the flag is set, else when it is.
     public func wait() async throws {
         if flag { return }
-        let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Event"), waitKind: .event)
+        let future = asyncio.Future<Bool>(loop: try binding.loop(for: self, "Event"), waitKind: .event)
         waiters.append(future)
         defer { waiters.removeAll { $0 === future } }
         _ = try await future.value
@@ -91,12 +91,12 @@ public final class AsyncEvent: @unchecked Sendable {
 public final class AsyncCondition: @unchecked Sendable {
     // @unchecked: only touched on the owning loop's thread.
     /// The underlying lock (`acquire`, `release` and `locked` are its).
-    public let lock: AsyncLock
-    var waiters: [LoopFuture<Bool>] = []
+    public let lock: asyncio.Lock
+    var waiters: [asyncio.Future<Bool>] = []
     private var binding = LoopBinding()
 
-    /// `asyncio.Condition(lock=None)`: a new `AsyncLock` unless one is given.
-    public init(_ lock: AsyncLock = AsyncLock()) {
+    /// `asyncio.Condition(lock=None)`: a new `asyncio.Lock` unless one is given.
+    public init(_ lock: asyncio.Lock = asyncio.Lock()) {
         self.lock = lock
     }
 
@@ -113,14 +113,14 @@ public final class AsyncCondition: @unchecked Sendable {
     }
 
     /// `await cond.wait()`: releases the lock, waits for a `notify`, and takes the lock
-    /// again before returning (or before throwing `CancelledError`).
+    /// again before returning (or before throwing `asyncio.CancelledError`).
     /// - Throws: `RuntimeError('cannot wait on un-acquired lock')` without the lock.
     public func wait() async throws {
         guard locked else { throw PythonError("RuntimeError", "cannot wait on un-acquired lock") }
         try release()
         var failure: (any Error)?
         do {
-            let future = LoopFuture<Bool>(loop: try binding.loop(for: self, "Condition"), waitKind: .condition)
+            let future = asyncio.Future<Bool>(loop: try binding.loop(for: self, "Condition"), waitKind: .condition)
             waiters.append(future)
             defer { waiters.removeAll { $0 === future } }
             _ = try await future.value
@@ -132,11 +132,11 @@ public final class AsyncCondition: @unchecked Sendable {
             do {
                 try await acquire()
                 break
-            } catch is CancelledError {
+            } catch is asyncio.CancelledError {
                 cancelled = true
             }
         }
-        if cancelled { throw CancelledError() }  // raised in `finally`, it wins
+        if cancelled { throw asyncio.CancelledError() }  // raised in `finally`, it wins
         if let failure { throw failure }
     }
 

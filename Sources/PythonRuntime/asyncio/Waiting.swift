@@ -1,6 +1,6 @@
 import Futures
 
-extension AsyncIO {
+extension asyncio {
     /// `asyncio.FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED`: when `wait` returns.
     public enum ReturnWhen: Sendable {
         /// As soon as any future is done.
@@ -13,15 +13,15 @@ extension AsyncIO {
 
     /// `await asyncio.gather(*coros, return_exceptions=True)`: runs each coroutine as a task
     /// (started in argument order) and, once all are done, returns each outcome in argument
-    /// order: its value, or the error it raised (a cancelled child's is `CancelledError('')`,
+    /// order: its value, or the error it raised (a cancelled child's is `asyncio.CancelledError('')`,
     /// whatever message cancelled it, as in 3.11). Cancelling the caller cancels every child; the caller
-    /// then gets `CancelledError` once they are all done. With `returnExceptions: false`
+    /// then gets `asyncio.CancelledError` once they are all done. With `returnExceptions: false`
     /// this is plain `gather`: the first error is thrown at once.
     public static func gather<T: Sendable>(
         _ coroutines: [Coroutine<T>], returnExceptions: Bool
     ) async throws -> [Result<T, any Error>] {
-        let loop = runningLoop
-        let children = coroutines.map { LoopTask(loop: loop, $0) }
+        let loop = asyncio.getRunningLoop()
+        let children = coroutines.map { asyncio.Task(loop: loop, $0) }
         let outer = OutcomeGatheringFuture<[Result<T, any Error>]>(loop: loop, children: children)
         if children.isEmpty { try outer.setResult([]) }
         var finished = 0
@@ -39,12 +39,12 @@ extension AsyncIO {
                 }
                 guard finished == children.count else { return }
                 // A cancelled task's own `_cancel_message` is None in 3.11 (its step cancels it
-                // without the message), so gather puts `CancelledError('')` in its place.
+                // without the message), so gather puts `asyncio.CancelledError('')` in its place.
                 let outcomes = children.map { task -> Result<T, any Error> in
-                    task.cancelled ? .failure(CancelledError("")) : Result { try task.result() }
+                    task.cancelled ? .failure(asyncio.CancelledError("")) : Result { try task.result() }
                 }
                 if outer.cancelRequested {
-                    try? outer.setException(CancelledError())
+                    try? outer.setException(asyncio.CancelledError())
                 } else {
                     try? outer.setResult(outcomes)
                 }
@@ -57,15 +57,15 @@ extension AsyncIO {
     /// `returnWhen` holds or `timeout` seconds pass, and returns `(done, pending)` (Python's
     /// two sets, here in the order given). Never throws on a timeout; `ValueError` for no
     /// futures at all. Even futures already done are seen one loop pass later, as in asyncio.
-    public static func wait<F: AnyLoopFuture>(
-        _ futures: [F], timeout: Double? = nil, returnWhen: ReturnWhen = .allCompleted
+    public static func wait<F: asyncio.AnyFuture>(
+        _ futures: [F], timeout: Double? = nil, returnWhen: concurrent.futures.ReturnWhen = .allCompleted
     ) async throws -> (done: [F], pending: [F]) {
         guard !futures.isEmpty else { throw PythonError("ValueError", "Set of Tasks/Futures is empty.") }
         let unique = futures.reduce(into: [F]()) { kept, future in
             if !kept.contains(where: { $0 === future }) { kept.append(future) }
         }
-        let loop = runningLoop
-        let waiter = LoopFuture<Void>(loop: loop)
+        let loop = asyncio.getRunningLoop()
+        let waiter = asyncio.Future<Void>(loop: loop)
         let release = { if !waiter.done { try? waiter.setResult(()) } }
         let timer = timeout.map { loop.callLater($0, release) }
         var counter = unique.count
@@ -91,10 +91,10 @@ extension AsyncIO {
     /// seconds have passed, every outcome not yet taken is `TimeoutError` (the tasks run on).
     public static func asCompleted<T: Sendable>(
         _ coroutines: [Coroutine<T>], timeout: Double?
-    ) -> AsCompletedWithTimeout<T> {
-        let loop = runningLoop
-        let done = AsyncQueue<LoopTask<T>?>()
-        let tasks = coroutines.map { LoopTask(loop: loop, $0) }
+    ) -> concurrent.futures.AsCompletedWithTimeout<T> {
+        let loop = asyncio.getRunningLoop()
+        let done = asyncio.Queue<asyncio.Task<T>?>()
+        let tasks = coroutines.map { asyncio.Task(loop: loop, $0) }
         var todo = tasks.count
         var timedOut = false
         var timer: LoopTimer?
@@ -116,16 +116,16 @@ extension AsyncIO {
                 timedOut = true
             }
         }
-        return AsCompletedWithTimeout(done: done, count: tasks.count)
+        return concurrent.futures.AsCompletedWithTimeout(done: done, count: tasks.count)
     }
 }
 
-/// What `AsyncIO.asCompleted(_:timeout:)` returns: one outcome per coroutine, in finishing
+/// What `asyncio.asCompleted(_:timeout:)` returns: one outcome per coroutine, in finishing
 /// order, then `TimeoutError` for each one left once the timeout has passed.
 public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
     /// An outcome: `await next_done`'s value or error.
     public typealias Element = Result<T, any Error>
-    let done: AsyncQueue<LoopTask<T>?>
+    let done: asyncio.Queue<asyncio.Task<T>?>
     let count: Int
 
     /// Iterates once over the outcomes.
@@ -135,7 +135,7 @@ public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
 
     /// Waits for the next task to finish, or for the timeout.
     public struct Iterator: AsyncIteratorProtocol {
-        let done: AsyncQueue<LoopTask<T>?>
+        let done: asyncio.Queue<asyncio.Task<T>?>
         var left: Int
 
         /// The next outcome; nil after the last.
@@ -154,12 +154,12 @@ public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
 
 /// `gather`'s outer future (`_GatheringFuture`) for `gather(_:returnExceptions:)`: cancelling
 /// it cancels the children.
-private final class OutcomeGatheringFuture<T: Sendable>: LoopFuture<T>, @unchecked Sendable {
+private final class OutcomeGatheringFuture<T: Sendable>: asyncio.Future<T>, @unchecked Sendable {
     // @unchecked: only touched on the loop's thread.
-    let children: [AnyLoopFuture]
+    let children: [asyncio.AnyFuture]
     private(set) var cancelRequested = false
 
-    init(loop: EventLoop, children: [AnyLoopFuture]) {
+    init(loop: asyncio.EventLoop, children: [asyncio.AnyFuture]) {
         self.children = children
         super.init(loop: loop)
     }

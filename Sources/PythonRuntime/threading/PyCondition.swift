@@ -8,27 +8,27 @@ import Futures
 public final class PyCondition: Sendable {
     /// The lock it is built on: CPython's default is an `RLock`.
     enum Underlying: Sendable {
-        case lock(PyLock)
-        case rlock(PyRLock)
+        case lock(threading.Lock)
+        case rlock(threading.RLock)
     }
 
     let underlying: Underlying
     /// CPython's `_waiters` deque; only touched by threads holding the condition's lock, but
     /// kept under a lock of its own as well so that Swift can see it is safe.
-    let waiters = Locked<[PyLock]>([])
+    let waiters = Locked<[threading.Lock]>([])
 
     /// `Condition()`: on a new `RLock`.
     public convenience init() {
-        self.init(PyRLock())
+        self.init(threading.RLock())
     }
 
     /// `Condition(lock)` on a `Lock`.
-    public init(_ lock: PyLock) {
+    public init(_ lock: threading.Lock) {
         underlying = .lock(lock)
     }
 
     /// `Condition(rlock)` on an `RLock`.
-    public init(_ lock: PyRLock) {
+    public init(_ lock: threading.RLock) {
         underlying = .rlock(lock)
     }
 
@@ -74,7 +74,7 @@ public final class PyCondition: Sendable {
     }
 
     private func waitNamed(timeout: Double?) -> Bool {
-        let waiter = PyLock()
+        let waiter = threading.Lock()
         waiter.acquire()
         waiters.withLock { $0.append(waiter) }
         let saved = releaseAll()
@@ -111,10 +111,10 @@ public final class PyCondition: Sendable {
         while !result {
             if let remaining = waitTime {
                 if let endTime {
-                    waitTime = endTime - perfCounter()
+                    waitTime = endTime - time.perfCounter()
                     if (waitTime ?? 0) <= 0 { break }
                 } else {
-                    endTime = perfCounter() + remaining
+                    endTime = time.perfCounter() + remaining
                 }
             }
             try wait(waitTime)

@@ -18,7 +18,7 @@ public final class PyRLock: Sendable {
     /// more); otherwise as `Lock.acquire`, with the same argument checks.
     @discardableResult
     public func acquire(blocking: Bool = true, timeout: Double = -1) -> Bool {
-        let me = getIdent()
+        let me = threading.getIdent()
         return state.wait(timeout: waitLimit(blocking: blocking, timeout: timeout), until: { ($0.owner ?? me) == me }) {
             s, free in
             guard free else { return false }
@@ -31,7 +31,7 @@ public final class PyRLock: Sendable {
     /// `RLock.release()`: one level less; throws `RuntimeError: cannot release un-acquired
     /// lock` unless the calling thread owns it.
     public func release() throws {
-        let me = getIdent()
+        let me = threading.getIdent()
         try state.withLock { s in
             guard s.owner == me else { throw PythonError.unacquiredRelease }
             s.count -= 1
@@ -50,7 +50,7 @@ public final class PyRLock: Sendable {
 
     /// CPython's `RLock._is_owned()`: whether the calling thread owns it.
     var isOwned: Bool {
-        let me = getIdent()
+        let me = threading.getIdent()
         return state.withLock { $0.owner == me }
     }
 
@@ -66,7 +66,7 @@ public final class PyRLock: Sendable {
 
     /// CPython's `_acquire_restore()`: takes it back with the levels `releaseAll` gave up.
     func acquireRestoring(_ count: Int) {
-        let me = getIdent()
+        let me = threading.getIdent()
         state.wait(timeout: nil, until: { $0.owner == nil }) { s, _ in
             s.owner = me
             s.count = count

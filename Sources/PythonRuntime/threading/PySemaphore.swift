@@ -5,7 +5,7 @@ import Futures
 /// waiting (with the GIL released) while it is zero. Built as CPython builds it, on a
 /// `Condition(Lock())`, so `release` wakes waiters in the order they came.
 public final class PySemaphore: Sendable {
-    fileprivate let condition = PyCondition(PyLock())
+    fileprivate let condition = threading.Condition(threading.Lock())
     /// Only touched holding `condition`'s lock (a `Locked` too, so that Swift sees it is safe).
     let value: Locked<Int>
 
@@ -31,10 +31,10 @@ public final class PySemaphore: Sendable {
                 guard blocking else { return false }
                 if let timeout {
                     if let endTime {
-                        remaining = endTime - perfCounter()
+                        remaining = endTime - time.perfCounter()
                         if (remaining ?? 0) <= 0 { return false }
                     } else {
-                        endTime = perfCounter() + timeout
+                        endTime = time.perfCounter() + timeout
                     }
                 }
                 condition.waitOwned(timeout: remaining)
@@ -65,11 +65,11 @@ public final class PySemaphore: Sendable {
 /// Python's `threading.BoundedSemaphore(value=1)`: a `Semaphore` whose `release` throws
 /// `ValueError: Semaphore released too many times` past its initial value.
 public final class PyBoundedSemaphore: Sendable {
-    let semaphore: PySemaphore
+    let semaphore: threading.Semaphore
     let initialValue: Int
 
     public init(_ value: Int = 1) {
-        semaphore = PySemaphore(value)
+        semaphore = threading.Semaphore(value)
         initialValue = value
     }
 

@@ -3,14 +3,14 @@ import Futures
 // `repr()` of the `threading` look-alikes as CPython 3.11 writes it, with the object's
 // address (`pythonAddress(of:)`) where CPython prints `id(obj)`.
 
-extension PyLock: CustomStringConvertible {
+extension threading.Lock: CustomStringConvertible {
     /// `<unlocked _thread.lock object at 0x7f...>`, `<locked ...>`.
     public var description: String {
         "<\(locked ? "locked" : "unlocked") _thread.lock object at \(pythonAddress(of: self))>"
     }
 }
 
-extension PyRLock: CustomStringConvertible {
+extension threading.RLock: CustomStringConvertible {
     /// `<unlocked _thread.RLock object owner=0 count=0 at 0x7f...>`; the owner is its
     /// `get_ident()`.
     public var description: String {
@@ -20,7 +20,7 @@ extension PyRLock: CustomStringConvertible {
     }
 }
 
-extension PyCondition: CustomStringConvertible {
+extension threading.Condition: CustomStringConvertible {
     /// `<Condition(<its lock's repr>, waiters)>`.
     public var description: String {
         let lock =
@@ -32,14 +32,14 @@ extension PyCondition: CustomStringConvertible {
     }
 }
 
-extension PySemaphore: CustomStringConvertible {
+extension threading.Semaphore: CustomStringConvertible {
     /// `<threading.Semaphore at 0x7f...: value=2>`.
     public var description: String {
         "<threading.Semaphore at \(pythonAddress(of: self)): value=\(value.withLock { $0 })>"
     }
 }
 
-extension PyBoundedSemaphore: CustomStringConvertible {
+extension threading.BoundedSemaphore: CustomStringConvertible {
     /// `<threading.BoundedSemaphore at 0x7f...: value=2/3>`.
     public var description: String {
         let value = semaphore.value.withLock { $0 }
@@ -47,14 +47,14 @@ extension PyBoundedSemaphore: CustomStringConvertible {
     }
 }
 
-extension PyEvent: CustomStringConvertible {
+extension threading.Event: CustomStringConvertible {
     /// `<threading.Event at 0x7f...: unset>`, `set`.
     public var description: String {
         "<threading.Event at \(pythonAddress(of: self)): \(isSet ? "set" : "unset")>"
     }
 }
 
-extension PyBarrier: CustomStringConvertible {
+extension threading.Barrier: CustomStringConvertible {
     /// `<threading.Barrier at 0x7f...: waiters=1/3>`, or `broken`.
     public var description: String {
         let head = "<threading.Barrier at \(pythonAddress(of: self))"

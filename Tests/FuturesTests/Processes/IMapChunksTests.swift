@@ -34,7 +34,7 @@ final class IMapChunksTests: XCTestCase {
             """)
         var swift: [String] = []
         let check = FixtureFunctions.checkPositive
-        func drain(_ iterator: Multiprocessing.IMapIterator<Int>) -> ([String], [Int]) {
+        func drain(_ iterator: multiprocessing.IMapIterator<Int>) -> ([String], [Int]) {
             var got: [String] = []
             do {
                 while let value = try iterator.next() { got.append(String(value)) }
@@ -48,7 +48,7 @@ final class IMapChunksTests: XCTestCase {
         func show(_ drained: ([String], [Int])) -> String {
             "[" + drained.0.map { Int($0) != nil ? $0 : "'\($0)'" }.joined(separator: ", ") + "] \(drained.1)"
         }
-        try Multiprocessing.Pool.with(processes: 2) { pool in
+        try multiprocessing.Pool.with(processes: 2) { pool in
             swift.append(show(drain(try pool.imap(check, [1, 2, 3, -4, 5, 6, 7, 8], chunksize: 3))))
             swift.append(show(drain(try pool.imap(check, [1, -2, 3, 4], chunksize: 1))))
             let (got, rest) = drain(try pool.imapUnordered(check, [-1, -2, -3, -4], chunksize: 2))

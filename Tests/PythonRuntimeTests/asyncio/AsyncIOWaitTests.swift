@@ -24,24 +24,24 @@ final class AsyncIOWaitTests: XCTestCase {
 
         """
 
-    static func ok(_ out: Transcript, _ n: Int, _ delay: Double) -> AsyncIO.Coroutine<Int> {
+    static func ok(_ out: Transcript, _ n: Int, _ delay: Double) -> asyncio.Coroutine<Int> {
         {
-            try await AsyncIO.sleep(delay)
+            try await asyncio.sleep(delay)
             out.print("ok", n)
             return n * 10
         }
     }
 
-    static func bad(_ delay: Double) -> AsyncIO.Coroutine<Int> {
+    static func bad(_ delay: Double) -> asyncio.Coroutine<Int> {
         {
-            try await AsyncIO.sleep(delay)
+            try await asyncio.sleep(delay)
             throw PythonError("ValueError", "bad")
         }
     }
 
-    static let cancelled: AsyncIO.Coroutine<Int> = {
-        AsyncIO.currentTask().cancel("stop")
-        try await AsyncIO.sleep(0)
+    static let cancelled: asyncio.Coroutine<Int> = {
+        asyncio.currentTask().cancel("stop")
+        try await asyncio.sleep(0)
         return 0
     }
 
@@ -71,17 +71,17 @@ final class AsyncIOWaitTests: XCTestCase {
                 asyncio.run(main())
                 """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                let results = try await AsyncIO.gather(
+            try asyncio.run {
+                let results = try await asyncio.gather(
                     [Self.ok(out, 1, 0.3), Self.bad(0.1), Self.cancelled, Self.ok(out, 2, 0)], returnExceptions: true)
                 out.print("[" + results.map { "'\(Self.show($0))'" }.joined(separator: ", ") + "]")
-                out.print(try await AsyncIO.gather([AsyncIO.Coroutine<Int>](), returnExceptions: true))
-                let t = AsyncIO.createTask {
-                    try await AsyncIO.gather([Self.ok(out, 3, 0.6), Self.bad(0.01)], returnExceptions: true)
+                out.print(try await asyncio.gather([asyncio.Coroutine<Int>](), returnExceptions: true))
+                let t = asyncio.createTask {
+                    try await asyncio.gather([Self.ok(out, 3, 0.6), Self.bad(0.01)], returnExceptions: true)
                 }
-                try await AsyncIO.sleep(0.2)
+                try await asyncio.sleep(0.2)
                 t.cancel()
-                do { _ = try await t.value } catch is CancelledError { out.print("outer cancelled") }
+                do { _ = try await t.value } catch is asyncio.CancelledError { out.print("outer cancelled") }
             }
         }
     }
@@ -111,27 +111,27 @@ final class AsyncIOWaitTests: XCTestCase {
                 asyncio.run(main())
                 """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                func names(_ tasks: [LoopTask<Int>]) -> String {
+            try asyncio.run {
+                func names(_ tasks: [asyncio.Task<Int>]) -> String {
                     "[" + tasks.map { "'\($0.name)'" }.sorted().joined(separator: ", ") + "]"
                 }
-                let ts = [AsyncIO.createTask(Self.ok(out, 1, 0.01)), AsyncIO.createTask(Self.ok(out, 2, 0.5))]
-                var (done, pending) = try await AsyncIO.wait(ts, returnWhen: .firstCompleted)
+                let ts = [asyncio.createTask(Self.ok(out, 1, 0.01)), asyncio.createTask(Self.ok(out, 2, 0.5))]
+                var (done, pending) = try await asyncio.wait(ts, returnWhen: .firstCompleted)
                 out.print("first completed", names(done), names(pending))
                 let ts2 = [
-                    AsyncIO.createTask(Self.ok(out, 3, 0.8)), AsyncIO.createTask(Self.bad(0.02)),
-                    AsyncIO.createTask(Self.ok(out, 4, 0)),
+                    asyncio.createTask(Self.ok(out, 3, 0.8)), asyncio.createTask(Self.bad(0.02)),
+                    asyncio.createTask(Self.ok(out, 4, 0)),
                 ]
-                (done, pending) = try await AsyncIO.wait(ts2, returnWhen: .firstException)
+                (done, pending) = try await asyncio.wait(ts2, returnWhen: .firstException)
                 out.print("first exception", names(done), names(pending))
-                (done, pending) = try await AsyncIO.wait(ts + ts2, timeout: 0.1)
+                (done, pending) = try await asyncio.wait(ts + ts2, timeout: 0.1)
                 out.print("timeout", names(done), names(pending))
-                (done, pending) = try await AsyncIO.wait(ts + ts2)
+                (done, pending) = try await asyncio.wait(ts + ts2)
                 let failures = try ts2.compactMap { try $0.exception() }.map { "'\(Self.show(.failure($0)))'" }
                 out.print("all", names(done), names(pending), "[" + failures.joined(separator: ", ") + "]")
-                (done, pending) = try await AsyncIO.wait([ts[0]], returnWhen: .firstException)
+                (done, pending) = try await asyncio.wait([ts[0]], returnWhen: .firstException)
                 out.print("already done", names(done), names(pending))
-                do { _ = try await AsyncIO.wait([LoopTask<Int>]()) } catch {
+                do { _ = try await asyncio.wait([asyncio.Task<Int>]()) } catch {
                     out.print(pyName(error), pythonExceptionMessage(of: error))
                 }
             }
@@ -155,13 +155,13 @@ final class AsyncIOWaitTests: XCTestCase {
                 asyncio.run(main())
                 """
         try assertSameAsPython(script) { out in
-            try AsyncIO.run {
-                for await outcome in AsyncIO.asCompleted(
+            try asyncio.run {
+                for await outcome in asyncio.asCompleted(
                     [Self.ok(out, 1, 0.01), Self.ok(out, 2, 0.9), Self.ok(out, 3, 0.1)], timeout: 0.4)
                 {
                     do { out.print("got", try outcome.get()) } catch { out.print("timeout", pyName(error)) }
                 }
-                for await outcome in AsyncIO.asCompleted([Self.ok(out, 4, 0.05), Self.bad(0.01)], timeout: 5) {
+                for await outcome in asyncio.asCompleted([Self.ok(out, 4, 0.05), Self.bad(0.01)], timeout: 5) {
                     do { out.print("got", try outcome.get()) } catch {
                         out.print("error", pythonExceptionMessage(of: error))
                     }

@@ -40,54 +40,54 @@ final class ObjectReprTests: XCTestCase {
         var lines: [String] = []
         let ctx = DemoContext(seed: 1)
         try ctx.interpreter.run {
-            let lock = PyLock()
+            let lock = threading.Lock()
             lines.append(lock.description)
             lock.acquire()
             lines.append(lock.description)
-            let rlock = PyRLock()
+            let rlock = threading.RLock()
             lines.append(rlock.description)
             rlock.acquire()
             rlock.acquire()
             lines.append(rlock.description)
-            let semaphore = PySemaphore(2)
+            let semaphore = threading.Semaphore(2)
             lines.append(semaphore.description)
             semaphore.acquire()
             lines.append(semaphore.description)
-            let bounded = PyBoundedSemaphore(3)
+            let bounded = threading.BoundedSemaphore(3)
             bounded.acquire()
             lines.append(bounded.description)
-            let event = PyEvent()
+            let event = threading.Event()
             lines.append(event.description)
             event.set()
             lines.append(event.description)
-            lines += [PyCondition().description, PyCondition(PyLock()).description]
-            let barrier = PyBarrier(3)
+            lines += [threading.Condition().description, threading.Condition(threading.Lock()).description]
+            let barrier = threading.Barrier(3)
             lines.append(barrier.description)
             barrier.abort()
             lines.append(barrier.description)
-            let future = Future<Int>()
+            let future = concurrent.futures.Future<Int>()
             lines.append(future.description)
             _ = future.setRunningOrNotifyCancel()
             lines.append(future.description)
             _ = future.setResult(3)
             lines.append(future.description)
-            let failed = Future<Int>()
+            let failed = concurrent.futures.Future<Int>()
             _ = failed.setException(PythonError("ValueError", "x"))
             lines.append(failed.description)
-            let cancelled = Future<Int>()
+            let cancelled = concurrent.futures.Future<Int>()
             _ = cancelled.cancel()
             lines.append(cancelled.description)
             for value in ["s", 2.5, .none, [1], ["a": 1]] as [PyValue] {
-                let done = Future<PyValue>()
+                let done = concurrent.futures.Future<PyValue>()
                 _ = done.setResult(value)
                 lines.append(done.description)
             }
-            let thread = PyThread(targetName: "work") {}
+            let thread = threading.Thread(targetName: "work") {}
             lines.append(thread.description)
             thread.start()
             thread.join()
             lines.append(thread.description)
-            lines.append(currentThread().description)
+            lines.append(threading.currentThread().description)
         }
         XCTAssertEqual(lines.map(Self.masked), expected)
     }
@@ -105,22 +105,22 @@ final class ObjectReprTests: XCTestCase {
             asyncio.run(main())
             """
         ).map(Self.masked)
-        let lines = try AsyncIO.run {
+        let lines = try asyncio.run {
             var lines: [String] = []
-            let lock = AsyncLock()
+            let lock = asyncio.Lock()
             lines.append(lock.description)
             try await lock.acquire()
             lines.append(lock.description)
-            let waiter = AsyncIO.createTask { try await lock.acquire() }
-            try await AsyncIO.sleep(0)
+            let waiter = asyncio.createTask { try await lock.acquire() }
+            try await asyncio.sleep(0)
             lines.append(lock.description)
             try lock.release()
             try await waiter.value
-            let event = AsyncEvent()
+            let event = asyncio.Event()
             lines.append(event.description)
             event.set()
             lines.append(event.description)
-            let semaphore = AsyncSemaphore(2)
+            let semaphore = asyncio.Semaphore(2)
             lines.append(semaphore.description)
             try await semaphore.acquire()
             try await semaphore.acquire()
