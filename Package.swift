@@ -27,6 +27,8 @@ let package = Package(
         // `swift package generate-documentation --target PythonRuntime`: the port author's API
         // (Sources/PythonRuntime/PythonRuntime.docc). A command plugin only: nothing links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        // Python's ints beyond 64 bits (`PyValue.bigInt`, `random.getrandbits(k)`, seeds).
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -48,7 +50,10 @@ let package = Package(
         .target(name: "Processes", dependencies: ["Futures", "CProcess", "SystemCalls"]),
         // Registers test functions and serves as worker and orphan-test parent for FuturesTests.
         .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures", "Processes"]),
-        .target(name: "PythonRuntime", dependencies: ["Futures", "Processes", "PythonRepr", "SystemCalls"]),
+        .target(
+            name: "PythonRuntime",
+            dependencies: ["Futures", "Processes", "PythonRepr", "SystemCalls", .product(name: "BigInt", package: "BigInt")]
+        ),
         // The course in notebooks/: its ports see what a course sees, PythonRuntime, and the
         // race demo pins threads to cores through SystemCalls.
         .target(name: "Demos", dependencies: ["PythonRuntime", "SystemCalls"]),

@@ -23,6 +23,29 @@ final class ValueReprTests: XCTestCase {
         (["b": 1, "a": 2], "{'b': 1, 'a': 2}"), ([1: "x", .tuple([1, 2]): [true]], "{1: 'x', (1, 2): [True]}"),
         ([.list([.tuple([.list([])])]), ["k": ["n": .tuple([1])]]], "[[([],)], {'k': {'n': (1,)}}]"),
         (["W0", "W1", "W2"], "['W0', 'W1', 'W2']"),
+        // ints beyond 64 bits
+        (.bigInt(BigInt(1) << 100), "2**100"), (.integer(-BigInt(3).power(50)), "-3**50"),
+        (.integer(BigInt(Int.max) + 1), "2**63"), (.integer(BigInt(Int.min)), "-2**63"),
+        // bytes
+        (.bytes([]), "b''"), (.bytes(Array("it's".utf8)), #"b"it's""#), (.bytes(Array(#"'"\"#.utf8)), #"b'\'\"\\'"#),
+        (
+            .bytes([0, 9, 10, 13, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0xFF, 0x41]),
+            "bytes([0, 9, 10, 13, 31, 32, 126, 127, 128, 255, 65])"
+        ),
+        // sets, in the order CPython iterates them; equal elements kept once
+        (.set([]), "set()"), (.frozenset([]), "frozenset()"), (.set([1, 2, 3]), "{3, 1, 2}"),
+        (.frozenset([1, 2]), "frozenset({2, 1})"), (.set([1, true, 1.0, 2]), "{1, True, 1.0, 2}"),
+        (.set([.tuple([1, 2]), .tuple([true, 2.0])]), "{(1, 2), (True, 2.0)}"),
+        // dict keys equal as Python compares them: the first key, the last value
+        ([1: "x", true: "y", 1.0: "z"], "{1: 'x', True: 'y', 1.0: 'z'}"),
+        (.dict([(key: 2.0, value: 1), (key: 2, value: 3), (key: "2", value: 4)]), "{2.0: 1, 2: 3, '2': 4}"),
+        (
+            .dict([(key: .frozenset([1, 2]), value: 1), (key: .frozenset([2, 1]), value: 2)]),
+            "{frozenset({1, 2}): 1, frozenset({2, 1}): 2}"
+        ),
+        (.dict([(key: .float(.nan), value: 1), (key: .float(.nan), value: 2)]), "{float('nan'): 1, float('nan'): 2}"),
+        // str by CPython 3.11's Unicode 14 tables: characters assigned later are escaped
+        ("\u{1FAE8} \u{0CF3} \u{31350} \u{1F600}", #"'\U0001fae8 \u0cf3 \U00031350 \U0001f600'"#),
     ]
 
     func testReprMatchesCPython() throws {
@@ -105,6 +128,23 @@ final class PrettyValueTests: XCTestCase {
             "tuple((i, i % 2 == 0, None) for i in range(20))"
         ),
         (["x": ["y": ["z": ints(0..<25)]]], "{'x': {'y': {'z': list(range(25))}}}"),
+        // sets sorted as IPython sorts them, broken under their opening bracket
+        (.set((0..<40).reversed().map { .int($0) }), "set(range(40))"), (.set([]), "set()"),
+        (.frozenset([]), "frozenset()"),
+        (.set(["b", "a", "C", "é"]), "{'b', 'a', 'C', 'é'}"),
+        (.set([3, 1.5, true, .bigInt(BigInt(1) << 70)]), "{3, 1.5, True, 2**70}"),
+        (.set([1, "a", 2.5]), "{1, 'a', 2.5}"),
+        (.set([.tuple([2, "b"]), .tuple([1, "z"]), .tuple([1, "a"])]), "{(2, 'b'), (1, 'z'), (1, 'a')}"),
+        (
+            .frozenset((0..<10).map { .str("item-\($0)-" + String(repeating: "x", count: 10)) }),
+            "frozenset(f'item-{i}-' + 'x'*10 for i in range(10))"
+        ),
+        (.list([.set([2, 1]), .frozenset([.bytes([0x62]), .bytes([0x61])])]), "[{2, 1}, frozenset({b'b', b'a'})]"),
+        (
+            .dict([(key: 1, value: .set((0..<30).map { .int($0) })), (key: true, value: "t")]),
+            "{1: set(range(30)), True: 't'}"
+        ),
+        (.list([.bigInt(BigInt(7).power(40)), .bigInt(-BigInt(7).power(41))]), "[7**40, -7**41]"),
     ]
 
     func testPrettyMatchesIPython() throws {

@@ -14,16 +14,22 @@ extension multiprocessing {
             var nextChunk = 0
             /// Chunks finished, in the order they finished (for `imap_unordered`).
             var finished: [Int] = []
+            /// A failed chunk ended the iteration (`stopsAtFirstError`).
+            var exhausted = false
         }
 
         private let chunks: [concurrent.futures.Future<[Output]>]
         private let ordered: Bool
+        /// With `chunksize > 1`, CPython returns `(item for chunk in result for item in chunk)`:
+        /// the first failed chunk raises out of that generator, which is then finished.
+        private let stopsAtFirstError: Bool
         private let state = Locked(State())
         private let finishedCount = DispatchSemaphore(value: 0)
 
-        init(chunks: [concurrent.futures.Future<[Output]>], ordered: Bool) {
+        init(chunks: [concurrent.futures.Future<[Output]>], ordered: Bool, stopsAtFirstError: Bool = false) {
             self.chunks = chunks
             self.ordered = ordered
+            self.stopsAtFirstError = stopsAtFirstError
             guard !ordered else { return }
             for (index, chunk) in chunks.enumerated() {
                 chunk.addDoneCallback { [state, finishedCount] _ in
@@ -36,18 +42,25 @@ extension multiprocessing {
         /// Python: `next(timeout=None)`: the next result, `nil` when there are no more
         /// (`StopIteration`). Waits with the calling cell's GIL released; after `timeout`
         /// seconds, `multiprocessing.TimeoutError`. A call that raised raises here, in its
-        /// place (once for its whole chunk), and the iteration goes on after it.
+        /// place (once for its whole chunk); with `chunksize: 1` the iteration goes on after
+        /// it, with a larger chunksize it ends there, as CPython's generator does.
         public func next(timeout: TimeInterval? = nil) throws -> Output? {
             while true {
                 let (item, chunkIndex): (Output?, Int?) = state.withLock { s in
+                    if s.exhausted { return (nil, nil) }
                     if !s.buffer.isEmpty { return (s.buffer.removeFirst(), nil) }
                     return (nil, s.nextChunk < chunks.count ? s.nextChunk : nil)
                 }
                 if let item { return item }
                 guard chunkIndex != nil else { return nil }
                 let chunk = try ordered ? nextInOrder(timeout: timeout) : nextFinished(timeout: timeout)
-                let outputs = try chunk.result()  // done: returns at once (or throws the call's error)
-                state.withLock { $0.buffer = outputs }
+                do {
+                    let outputs = try chunk.result()  // done: returns at once (or throws the call's error)
+                    state.withLock { $0.buffer = outputs }
+                } catch {
+                    if stopsAtFirstError { state.withLock { $0.exhausted = true } }
+                    throw error
+                }
             }
         }
 

@@ -139,7 +139,7 @@ extension multiprocessing {
         ) throws -> IMapIterator<Output> {
             try checkRunning()
             let chunks = try submitChunks(function, Swift.Array(inputs), chunksize: Self.checkedChunksize(chunksize))
-            return IMapIterator(chunks: chunks, ordered: true)
+            return IMapIterator(chunks: chunks, ordered: true, stopsAtFirstError: chunksize > 1)
         }
 
         /// Python: `imap_unordered(func, iterable, chunksize=1)`: results in the order the
@@ -149,7 +149,7 @@ extension multiprocessing {
         ) throws -> IMapIterator<Output> {
             try checkRunning()
             let chunks = try submitChunks(function, Swift.Array(inputs), chunksize: Self.checkedChunksize(chunksize))
-            return IMapIterator(chunks: chunks, ordered: false)
+            return IMapIterator(chunks: chunks, ordered: false, stopsAtFirstError: chunksize > 1)
         }
 
         private static func checkedChunksize(_ chunksize: Int) throws -> Int {

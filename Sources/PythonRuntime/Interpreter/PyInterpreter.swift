@@ -29,10 +29,20 @@ public final class PyInterpreter: ProcessScopeCarrying {
     package let processScope: ProcessScope
     /// Unnamed `concurrent.futures.ThreadPoolExecutor`s made in it so far (`nextExecutorNumber`).
     private let executors = Atomic<Int>(0)
+    /// Where unseeded `random.Random`s made in it take their seed: the cell's generator.
+    let entropy: @Sendable () -> UInt64
+    /// Its `random` module's shared instance (`random.seed`, `random.randint`, ...).
+    let moduleRandom: random.Random
 
     /// A new interpreter with its own GIL, like a new kernel; `DemoContext` makes one per cell.
-    /// - Parameter recordingTimeline: whether to record its threads' states (`timeline`).
-    package init(recordingTimeline: Bool = false) {
+    /// - Parameters:
+    ///   - recordingTimeline: whether to record its threads' states (`timeline`).
+    ///   - entropy: what unseeded `random` generators are seeded from (the cell's seeded
+    ///     generator, so `--seed` fixes them too); the system's entropy by default.
+    package init(recordingTimeline: Bool = false, entropy: (@Sendable () -> UInt64)? = nil) {
+        let entropy = entropy ?? random.Random.systemEntropy
+        self.entropy = entropy
+        moduleRandom = random.Random(entropy: entropy)
         let timeline = recordingTimeline ? TimelineRecorder() : nil
         self.timeline = timeline
         gil = GIL(recorder: timeline)

@@ -35,8 +35,9 @@ public final class DemoContext: Sendable {
     public init(
         seed: UInt64, recordingTimeline: Bool = false, onWrite: (@Sendable (StreamName, String) -> Void)? = nil
     ) {
-        interpreter = PyInterpreter(recordingTimeline: recordingTimeline)
-        generator = Locked(SeededGenerator(seed: seed))
+        let generator = Locked(SeededGenerator(seed: seed))
+        self.generator = generator
+        interpreter = PyInterpreter(recordingTimeline: recordingTimeline) { generator.withLock { $0.next() } }
         self.onWrite = onWrite
     }
 
@@ -97,7 +98,8 @@ public final class DemoContext: Sendable {
         return Self.merged(outputs)
     }
 
-    /// Python's `random.random()`: a uniform double in [0, 1) from this cell's generator.
+    /// A uniform double in [0, 1) from this cell's generator. Not CPython's sequence: a cell
+    /// that seeds `random` and prints what it draws uses `random.random()` (the `random` namespace).
     public func random() -> Double {
         generator.withLock { gen in
             Double(gen.next() >> 11) * 0x1.0p-53

@@ -76,12 +76,14 @@ final class PrettyPrinter {
         case .tuple(let items): sequence(items, open: "(", close: ")", isTuple: true)
         case .dict(let entries):
             beginGroup(indent: 1, open: "{")
-            separated(entries) { entry in
+            separated(PyValue.merged(entries)) { entry in
                 pretty(entry.key)
                 text(": ")
                 pretty(entry.value)
             }
             endGroup(dedent: 1, close: "}")
+        case .set(let items) where !items.isEmpty: set(items, open: "{", close: "}")
+        case .frozenset(let items) where !items.isEmpty: set(items, open: "frozenset({", close: "})")
         default:
             // `_repr_pprint`: a scalar's repr has no newline.
             beginGroup()
@@ -112,6 +114,17 @@ final class PrettyPrinter {
         separated(items) { pretty($0) }
         if isTuple && items.count == 1 { text(",") }
         endGroup(dedent: 1, close: close)
+    }
+
+    /// `_set_pprinter_factory`: sorted as `_sorted_for_pprint` sorts, unless too many to sort.
+    private func set(_ items: [PyValue], open: String, close: String) {
+        let distinct = PyValue.distinct(items)
+        let step = open.unicodeScalars.count
+        beginGroup(indent: step, open: open)
+        separated(distinct.count >= Self.maxSequenceLength ? distinct : PyValue.sortedForPrint(distinct)) {
+            pretty($0)
+        }
+        endGroup(dedent: step, close: close)
     }
 
     private func ellipsis() {

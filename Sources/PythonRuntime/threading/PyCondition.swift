@@ -8,15 +8,15 @@ extension threading {
     /// releases the lock and the GIL; the woken thread then waits to take the lock back.
     public final class Condition: Sendable {
         /// The lock it is built on: CPython's default is an `RLock`.
-        private enum Underlying: Sendable {
+        enum Underlying: Sendable {
             case lock(threading.Lock)
             case rlock(threading.RLock)
         }
 
-        private let underlying: Underlying
+        let underlying: Underlying
         /// CPython's `_waiters` deque; only touched by threads holding the condition's lock, but
         /// kept under a lock of its own as well so that Swift can see it is safe.
-        private let waiters = Locked<[threading.Lock]>([])
+        let waiters = Locked<[threading.Lock]>([])
 
         /// `Condition()`: on a new `RLock`.
         public convenience init() {

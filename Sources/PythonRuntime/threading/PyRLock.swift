@@ -5,13 +5,13 @@ extension threading {
     /// as many times. Only the owner may release it. A thread that has to wait for it releases
     /// its GIL meanwhile. (Python 3.11's `RLock` has no `locked()`, so neither has this.)
     public final class RLock: Sendable {
-        private struct State: Sendable {
+        struct State: Sendable {
             /// `get_ident()` of the owner, as CPython's `_thread.RLock` keeps it.
             var owner: Int?
             var count = 0
         }
 
-        private let state = Monitor(State(), waitKind: .lock)
+        let state = Monitor(State(), waitKind: .lock)
 
         /// `threading.RLock()`: unlocked.
         public init() {}

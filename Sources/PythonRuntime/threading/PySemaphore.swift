@@ -8,7 +8,7 @@ extension threading {
     public final class Semaphore: Sendable {
         fileprivate let condition = threading.Condition(threading.Lock())
         /// Only touched holding `condition`'s lock (a `Locked` too, so that Swift sees it is safe).
-        fileprivate let value: Locked<Int>
+        let value: Locked<Int>
 
         /// `Semaphore(value)`; a negative value is CPython's `ValueError` and stops the port.
         public init(_ value: Int = 1) {
@@ -68,8 +68,8 @@ extension threading {
     /// Python's `threading.BoundedSemaphore(value=1)`: a `Semaphore` whose `release` throws
     /// `ValueError: Semaphore released too many times` past its initial value.
     public final class BoundedSemaphore: Sendable {
-        private let semaphore: threading.Semaphore
-        private let initialValue: Int
+        let semaphore: threading.Semaphore
+        let initialValue: Int
 
         /// `threading.BoundedSemaphore(value=1)`.
         public init(_ value: Int = 1) {
