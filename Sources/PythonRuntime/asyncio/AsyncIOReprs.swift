@@ -10,20 +10,20 @@ private func asyncioRepr(_ object: AnyObject, _ name: String, _ extra: String, w
 extension asyncio.Lock: CustomStringConvertible {
     /// `<asyncio.locks.Lock object at 0x... [unlocked]>`.
     public var description: String {
-        asyncioRepr(self, "Lock", locked ? "locked" : "unlocked", waiters: waiters.count)
+        asyncioRepr(self, "Lock", locked ? "locked" : "unlocked", waiters: state.value.waiters.count)
     }
 }
 
 extension asyncio.Event: CustomStringConvertible {
     /// `<asyncio.locks.Event object at 0x... [unset]>`.
     public var description: String {
-        asyncioRepr(self, "Event", isSet ? "set" : "unset", waiters: waiters.count)
+        asyncioRepr(self, "Event", isSet ? "set" : "unset", waiters: state.value.waiters.count)
     }
 }
 
 extension asyncio.Semaphore: CustomStringConvertible {
     /// `<asyncio.locks.Semaphore object at 0x... [unlocked, value:2]>`.
     public var description: String {
-        asyncioRepr(self, "Semaphore", locked ? "locked" : "unlocked, value:\(value)", waiters: waiters.count)
+        asyncioRepr(self, "Semaphore", locked ? "locked" : "unlocked, value:\(state.value.permits)", waiters: state.value.waiters.count)
     }
 }

@@ -23,14 +23,14 @@ extension asyncio {
     /// arrival order, without blocking the loop. Bound to the first loop it makes wait. Only
     /// used on the loop's thread, where coroutines run one at a time, so it needs no lock.
     public final class Semaphore: Sendable {
-        private struct State {
+        struct State {
             var permits: Int
             var waiters: [asyncio.Future<Bool>] = []
             var binding = LoopBinding()
         }
 
         /// Everything that changes, on the loop's thread only (checked on every access).
-        private let state: LoopBound<State>
+        let state: LoopBound<State>
 
         /// `asyncio.Semaphore(value=1)`; a negative value is a precondition failure (Python's `ValueError`).
         public init(_ value: Int = 1) {

@@ -4,14 +4,14 @@ extension asyncio {
     /// `asyncio.Lock()`: held by one coroutine at a time; waiters get it in arrival order.
     /// Not owned: any coroutine may release it. Bound to the first loop it makes wait.
     public final class Lock: Sendable {
-        private struct State {
+        struct State {
             var isLocked = false
             var waiters: [asyncio.Future<Bool>] = []
             var binding = LoopBinding()
         }
 
         /// Everything that changes, on the loop's thread only (checked on every access).
-        private let state = LoopBound(State())
+        let state = LoopBound(State())
 
         /// `asyncio.Lock()`, unlocked.
         public init() {}
@@ -62,14 +62,14 @@ extension asyncio {
 extension asyncio {
     /// `asyncio.Event()`: a flag coroutines wait for; `set()` wakes every waiter.
     public final class Event: Sendable {
-        private struct State {
+        struct State {
             var flag = false
             var waiters: [asyncio.Future<Bool>] = []
             var binding = LoopBinding()
         }
 
         /// Everything that changes, on the loop's thread only (checked on every access).
-        private let state = LoopBound(State())
+        let state = LoopBound(State())
 
         /// `asyncio.Event()`, not set.
         public init() {}
@@ -104,13 +104,13 @@ extension asyncio {
     public final class Condition: Sendable {
         /// The underlying lock (`acquire`, `release` and `locked` are its).
         public let lock: asyncio.Lock
-        private struct State {
+        struct State {
             var waiters: [asyncio.Future<Bool>] = []
             var binding = LoopBinding()
         }
 
         /// Everything that changes, on the loop's thread only (checked on every access).
-        private let state = LoopBound(State())
+        let state = LoopBound(State())
 
         /// `asyncio.Condition(lock=None)`: a new `asyncio.Lock` unless one is given.
         public init(_ lock: asyncio.Lock = asyncio.Lock()) {

@@ -91,7 +91,7 @@ extension asyncio {
     /// seconds have passed, every outcome not yet taken is `TimeoutError` (the tasks run on).
     public static func asCompleted<T: Sendable>(
         _ coroutines: [Coroutine<T>], timeout: Double?
-    ) -> concurrent.futures.AsCompletedWithTimeout<T> {
+    ) -> asyncio.AsCompletedWithTimeout<T> {
         let loop = asyncio.getRunningLoop()
         let done = asyncio.Queue<asyncio.Task<T>?>()
         let tasks = coroutines.map { asyncio.Task(loop: loop, $0) }
@@ -116,59 +116,61 @@ extension asyncio {
                 timedOut = true
             }
         }
-        return concurrent.futures.AsCompletedWithTimeout(done: done, count: tasks.count)
+        return asyncio.AsCompletedWithTimeout(done: done, count: tasks.count)
     }
 }
 
-/// What `asyncio.asCompleted(_:timeout:)` returns: one outcome per coroutine, in finishing
-/// order, then `TimeoutError` for each one left once the timeout has passed.
-public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
-    /// An outcome: `await next_done`'s value or error.
-    public typealias Element = Result<T, any Error>
-    let done: asyncio.Queue<asyncio.Task<T>?>
-    let count: Int
-
-    /// Iterates once over the outcomes.
-    public func makeAsyncIterator() -> Iterator {
-        Iterator(done: done, left: count)
-    }
-
-    /// Waits for the next task to finish, or for the timeout.
-    public struct Iterator: AsyncIteratorProtocol {
+extension asyncio {
+    /// What `asyncio.asCompleted(_:timeout:)` returns: one outcome per coroutine, in finishing
+    /// order, then `TimeoutError` for each one left once the timeout has passed.
+    public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
+        /// An outcome: `await next_done`'s value or error.
+        public typealias Element = Result<T, any Error>
         let done: asyncio.Queue<asyncio.Task<T>?>
-        var left: Int
+        let count: Int
 
-        /// The next outcome; nil after the last.
-        public mutating func next() async -> Result<T, any Error>? {
-            guard left > 0 else { return nil }
-            left -= 1
-            do {
-                guard let task = try await done.get() else { return .failure(TimeoutError()) }
-                return .success(try task.result())
-            } catch {
-                return .failure(error)
+        /// Iterates once over the outcomes.
+        public func makeAsyncIterator() -> Iterator {
+            Iterator(done: done, left: count)
+        }
+
+        /// Waits for the next task to finish, or for the timeout.
+        public struct Iterator: AsyncIteratorProtocol {
+            let done: asyncio.Queue<asyncio.Task<T>?>
+            var left: Int
+
+            /// The next outcome; nil after the last.
+            public mutating func next() async -> Result<T, any Error>? {
+                guard left > 0 else { return nil }
+                left -= 1
+                do {
+                    guard let task = try await done.get() else { return .failure(TimeoutError()) }
+                    return .success(try task.result())
+                } catch {
+                    return .failure(error)
+                }
             }
         }
     }
-}
 
-/// `gather`'s outer future (`_GatheringFuture`) for `gather(_:returnExceptions:)`: cancelling
-/// it cancels the children.
-private final class OutcomeGatheringFuture<T: Sendable>: asyncio.Future<T>, @unchecked Sendable {
-    // @unchecked: only touched on the loop's thread.
-    let children: [asyncio.AnyFuture]
-    private(set) var cancelRequested = false
+    /// `gather`'s outer future (`_GatheringFuture`) for `gather(_:returnExceptions:)`: cancelling
+    /// it cancels the children.
+    private final class OutcomeGatheringFuture<T: Sendable>: asyncio.Future<T>, @unchecked Sendable {
+        // @unchecked: only touched on the loop's thread.
+        let children: [asyncio.AnyFuture]
+        private(set) var cancelRequested = false
 
-    init(loop: asyncio.EventLoop, children: [asyncio.AnyFuture]) {
-        self.children = children
-        super.init(loop: loop)
-    }
+        init(loop: asyncio.EventLoop, children: [asyncio.AnyFuture]) {
+            self.children = children
+            super.init(loop: loop)
+        }
 
-    override func cancel(_ message: String? = nil) -> Bool {
-        if done { return false }
-        var any = false
-        for child in children where child.cancel(message) { any = true }
-        if any { cancelRequested = true }
-        return any
+        override func cancel(_ message: String? = nil) -> Bool {
+            if done { return false }
+            var any = false
+            for child in children where child.cancel(message) { any = true }
+            if any { cancelRequested = true }
+            return any
+        }
     }
 }
