@@ -36,7 +36,8 @@ public struct CellComparison: Sendable {
     }
 
     /// A line diff (`-` expected only, `+` actual only, ` ` both) over the longest common
-    /// subsequence; empty when the sequences match line for line.
+    /// subsequence; empty when the sequences match line for line or differ only by lines the
+    /// `optional` rule lets be absent (which the diff leaves out).
     static func compareOrdered(
         _ expected: [LineMatcher.Line], _ actual: [LineMatcher.Line], _ matcher: LineMatcher
     ) -> [String] {
@@ -51,6 +52,7 @@ public struct CellComparison: Sendable {
             }
         }
         var lines: [String] = []
+        var differs = false
         var i = 0, j = 0
         while i < n || j < m {
             if i < n, j < m, matcher.matches(expected[i], actual[j]) {
@@ -58,14 +60,20 @@ public struct CellComparison: Sendable {
                 i += 1
                 j += 1
             } else if i < n, j == m || table[i + 1][j] >= table[i][j + 1] {
-                lines.append("  -\(expected[i].text)")
+                if !expected[i].optional {
+                    lines.append("  -\(expected[i].text)")
+                    differs = true
+                }
                 i += 1
             } else {
-                lines.append("  +\(actual[j].text)")
+                if !actual[j].optional {
+                    lines.append("  +\(actual[j].text)")
+                    differs = true
+                }
                 j += 1
             }
         }
-        return lines
+        return differs ? lines : []
     }
 
     /// Multiset comparison: each expected line takes one matching actual line.
@@ -81,6 +89,7 @@ public struct CellComparison: Sendable {
                 missing.append(line)
             }
         }
-        return missing.map { "  -\($0.text)" } + remaining.map { "  +\($0.text)" }
+        return missing.filter { !$0.optional }.map { "  -\($0.text)" }
+            + remaining.filter { !$0.optional }.map { "  +\($0.text)" }
     }
 }

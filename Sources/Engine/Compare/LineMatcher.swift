@@ -16,6 +16,8 @@ struct LineMatcher: Sendable {
         let numbers: [String]
         /// Whether it falls under the cell's `unordered` rule.
         let unordered: Bool
+        /// Whether it may be absent (the cell's `optional` rule).
+        var optional = false
     }
 
     /// A number in a line: `0.50`, `-3`, `1e-05`. A letter or `_` right before it keeps it part
@@ -30,7 +32,12 @@ struct LineMatcher: Sendable {
         prepared.reserveCapacity(lines.count)
         for text in lines {
             let (shape, numbers) = Self.split(try masked(text))
-            prepared.append(Line(text: text, shape: shape, numbers: numbers, unordered: try isUnordered(text)))
+            var line = Line(text: text, shape: shape, numbers: numbers, unordered: try isUnordered(text))
+            for pattern in rules.optional where try pattern.isFound(in: text) {
+                line.optional = true
+                break
+            }
+            prepared.append(line)
         }
         return prepared
     }
