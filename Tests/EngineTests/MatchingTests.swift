@@ -66,7 +66,9 @@ final class MatchingTests: XCTestCase {
 
     func testIdenticalCellsOfANotebookShareOnePort() throws {
         let registry = DemoRegistry([Fixture.demo(hello, name: "hello") { _ in }])
-        let notebook = Fixture.notebook([Fixture.codeCell(hello), Fixture.codeCell("x = 1", tags: []), Fixture.codeCell(hello)])
+        let notebook = Fixture.notebook([
+            Fixture.codeCell(hello), Fixture.codeCell("x = 1", tags: []), Fixture.codeCell(hello),
+        ])
         XCTAssertEqual(try Fixture.plan(notebook, registry).steps.map(\.demo.name), ["hello", "hello"])
     }
 
@@ -101,9 +103,11 @@ final class MatchingTests: XCTestCase {
             Fixture.sessionDemo("lock.release()", name: "release", notebook: "second") { _, _ in .none },
         ])
         let notebook = Fixture.notebook([Fixture.codeCell(hello), Fixture.codeCell("lock.release()")])
-        XCTAssertEqual(try Fixture.plan(notebook, registry, path: "copies/000.ipynb").steps.map(\.demo.id), [
-            "second/greet", "second/release",
-        ])
+        XCTAssertEqual(
+            try Fixture.plan(notebook, registry, path: "copies/000.ipynb").steps.map(\.demo.id),
+            [
+                "second/greet", "second/release",
+            ])
         XCTAssertEqual(registry.owner(of: notebook, named: "000"), "second")
         XCTAssertNil(DemoRegistry([]).owner(of: notebook, named: "000"))
     }

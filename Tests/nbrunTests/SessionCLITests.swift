@@ -98,8 +98,10 @@ final class SessionCLITests: XCTestCase {
             "counter",
         ]
         let cells = sources.map { source in
-            ["cell_type": "code", "execution_count": NSNull(), "metadata": ["tags": ["no-run"]], "outputs": [],
-             "source": source] as [String: Any]
+            [
+                "cell_type": "code", "execution_count": NSNull(), "metadata": ["tags": ["no-run"]], "outputs": [],
+                "source": source,
+            ] as [String: Any]
         }
         let notebook: [String: Any] = ["cells": cells, "metadata": [:], "nbformat": 4, "nbformat_minor": 4]
         let directory = try TemporaryDirectory()
@@ -113,7 +115,8 @@ final class SessionCLITests: XCTestCase {
         let scaffold = try CLI.run(["scaffold", "--session", path.path])
         XCTAssertEqual(scaffold.status, 0, scaffold.summary)
         let text = scaffold.stdout
-        XCTAssertEqual(text.components(separatedBy: "session: Session.self").count - 1, 3, "one stub per source: \(text)")
+        XCTAssertEqual(
+            text.components(separatedBy: "session: Session.self").count - 1, 3, "one stub per source: \(text)")
         for property in [
             "var counter: Int = 0", "var lockA: PyValue = .none", "var start: PyValue = .none",
             "var label: PyValue = .none", "var maxN: Int = 0",

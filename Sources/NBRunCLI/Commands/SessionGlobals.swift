@@ -69,7 +69,8 @@ struct SessionGlobals {
         let first = globals[index]
         if first.type != global.type && first.type != "PyValue" {
             // Assigned values of different types: leave the choice to the port.
-            globals[index] = Global(python: first.python, swift: first.swift, type: "PyValue", firstLine: first.firstLine)
+            globals[index] = Global(
+                python: first.python, swift: first.swift, type: "PyValue", firstLine: first.firstLine)
         }
     }
 
@@ -127,7 +128,8 @@ struct SessionGlobals {
         var lines: [String] = []
         var inString = false
         for line in source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            let quotes = line.components(separatedBy: "\"\"\"").count - 1 + line.components(separatedBy: "'''").count - 1
+            let quotes =
+                line.components(separatedBy: "\"\"\"").count - 1 + line.components(separatedBy: "'''").count - 1
             let startsInString = inString
             if quotes % 2 == 1 { inString.toggle() }
             guard !startsInString, let first = line.first, !first.isWhitespace, first != "#" else { continue }

@@ -68,7 +68,8 @@ final class CompareTests: XCTestCase {
         XCTAssertTrue(try same(with, "parent starts\nchild 9 says hi\nparent done in 0.50s\n", optional))
         XCTAssertFalse(try same(with, without), "without the rule the line is missing")
         XCTAssertFalse(try same(with, "parent starts\n", optional), "other lines still count")
-        XCTAssertFalse(try same(with, "parent starts\nchild 7 says hi\nchild says bye\nparent done in 0.5s\n", optional))
+        XCTAssertFalse(
+            try same(with, "parent starts\nchild 7 says hi\nchild says bye\nparent done in 0.5s\n", optional))
         let report = try CellComparison(
             expected: lines(with), actual: lines("parent starts\nparent done in 9.0s\n"), rules: optional)
         XCTAssertEqual(report.differences.filter { $0.contains("child") }, [], "an optional line is no difference")
