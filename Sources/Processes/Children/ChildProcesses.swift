@@ -20,11 +20,12 @@ enum ChildProcesses {
     private static let spawner = SpawnerThread()
 
     /// Starts `executable` in worker mode with `descriptors` as its fds 3, 4, ..., as a child
-    /// of `scope` (refused once the scope is terminated). A failure is a `SystemCallError`
-    /// (`posix_spawn` and its errno, with the executable as its path).
+    /// of `scope` (refused once the scope is terminated), `name` being what Python calls it
+    /// (`Process-1`, `ForkPoolWorker-2`). A failure is a `SystemCallError` (`posix_spawn` and
+    /// its errno, with the executable as its path).
     static func spawn(
         executable: String, arguments: [String], descriptors: [Int32],
-        scope: ProcessScope?
+        scope: ProcessScope?, name: String
     ) throws -> pid_t {
         try scope?.checkOpen(starting: executable)
         let pid = try spawner.run {
@@ -40,7 +41,7 @@ enum ChildProcesses {
             live.withLock { _ = $0.insert(pid) }
             return pid
         }
-        if let scope, !scope.adopt(pid) { kill(pid) }  // terminated while we were starting it
+        if let scope, !scope.adopt(pid, name: name) { kill(pid) }  // terminated while we were starting it
         return pid
     }
 

@@ -74,7 +74,7 @@ extension Multiprocessing {
             let pid = try ChildProcesses.spawn(
                 executable: executable,
                 arguments: ProcessWorker.workerArguments(mode: "process", extra: [name]),
-                descriptors: [childEnd] + descriptors.parentDescriptors, scope: scope)
+                descriptors: [childEnd] + descriptors.parentDescriptors, scope: scope, name: name)
             do {
                 // Buffered in the socket: the child reads it even after both our ends are closed.
                 try Framing.send(request.encoded(), on: parentEnd)

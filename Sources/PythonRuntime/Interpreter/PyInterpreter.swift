@@ -36,9 +36,9 @@ public final class PyInterpreter: ProcessScopeCarrying {
         let timeline = recordingTimeline ? TimelineRecorder() : nil
         self.timeline = timeline
         gil = GIL(recorder: timeline)
-        var observer: (@Sendable (Int32, Bool) -> Void)?
+        var observer: (@Sendable (Int32, String, Bool) -> Void)?
         if let timeline {
-            observer = { pid, started in timeline.process(pid, started: started) }
+            observer = { pid, name, started in timeline.process(pid, name: name, started: started) }
         }
         processScope = ProcessScope(observer: observer)
     }

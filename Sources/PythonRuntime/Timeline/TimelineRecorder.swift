@@ -54,19 +54,21 @@ public final class TimelineRecorder: Sendable {
 
     /// A row for something that is not a thread of this process (a task, a worker process),
     /// recorded by whoever sees it change state; that caller serialises its appends.
-    func addTrack(named name: String, kind: TimelineTrack.Kind, parent: TimelineTrack? = nil) -> TimelineTrack {
-        let track = TimelineTrack(recorderID: id, owner: nil, name: name, kind: kind, parent: parent)
+    func addTrack(
+        named name: String, kind: TimelineTrack.Kind, parent: TimelineTrack? = nil, pid: Int32? = nil
+    ) -> TimelineTrack {
+        let track = TimelineTrack(recorderID: id, owner: nil, name: name, kind: kind, parent: parent, pid: pid)
         tracks.withLock { $0.append(track) }
         return track
     }
 
     /// A worker process of the cell started (drawn as running outside this GIL, in a process
-    /// of its own) or was reaped.
-    func process(_ pid: Int32, started: Bool) {
+    /// of its own) or was reaped. Its row is named as Python names it (`Process-1`,
+    /// `ForkPoolWorker-2`), with the pid in the row's tooltip.
+    func process(_ pid: Int32, name: String, started: Bool) {
         let now = Self.now()
-        let key = "process \(pid)"
-        let existing = tracks.withLock { $0.last { $0.kind == .process && $0.name == key } }
-        let track = started ? addTrack(named: key, kind: .process) : existing
+        let existing = tracks.withLock { $0.last { $0.kind == .process && $0.pid == pid } }
+        let track = started ? addTrack(named: name, kind: .process, pid: pid) : existing
         track?.append(started ? .outsideGIL : .idle, at: now)
     }
 
@@ -111,11 +113,17 @@ final class TimelineTrack: @unchecked Sendable {
     let name: String
     let kind: Kind
     let parent: TimelineTrack?
+    /// A worker process's pid, for its row's tooltip.
+    let pid: Int32?
     private let lock = NSLock()
     private var events: [(ns: UInt64, state: ThreadState)] = []
 
-    init(recorderID: UInt64, owner: ObjectIdentifier?, name: String, kind: Kind, parent: TimelineTrack? = nil) {
+    init(
+        recorderID: UInt64, owner: ObjectIdentifier?, name: String, kind: Kind, parent: TimelineTrack? = nil,
+        pid: Int32? = nil
+    ) {
         self.recorderID = recorderID
+        self.pid = pid
         self.owner = owner
         self.name = name
         self.kind = kind
@@ -148,7 +156,7 @@ final class TimelineTrack: @unchecked Sendable {
             case .task: .task
             case .process: .process
             }
-        return Timeline.Row(name: name, kind: rowKind, segments: segments)
+        return Timeline.Row(name: name, kind: rowKind, segments: segments, pid: pid)
     }
 }
 
