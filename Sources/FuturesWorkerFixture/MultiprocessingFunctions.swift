@@ -61,5 +61,32 @@ public enum MultiprocessingFunctions {
         return NoValue()
     }
 
-    public static let all: [any RemoteFunctionProtocol] = [processName, power, produce, talk, bump]
+    public struct Consume: Codable, Sendable {
+        public let tasks: Multiprocessing.JoinableQueue<Int>
+        public let results: Multiprocessing.SimpleQueue<Int>
+        public init(tasks: Multiprocessing.JoinableQueue<Int>, results: Multiprocessing.SimpleQueue<Int>) {
+            self.tasks = tasks
+            self.results = results
+        }
+    }
+
+    /// `def consume(tasks, results): while (n := tasks.get()) is not None: results.put(n * n);
+    /// tasks.task_done()` and a last `task_done()` for the `None` (here -1).
+    public static let consume = RemoteFunction<Consume, NoValue>("mp.consume") { job in
+        while true {
+            let n = try job.tasks.get()
+            defer { try? job.tasks.taskDone() }
+            if n < 0 { return NoValue() }
+            Thread.sleep(forTimeInterval: 0.01)
+            try job.results.put(n * n)
+        }
+    }
+
+    /// `def nap(seconds): time.sleep(seconds)`
+    public static let nap = RemoteFunction<Double, NoValue>("mp.nap") { seconds in
+        Thread.sleep(forTimeInterval: seconds)
+        return NoValue()
+    }
+
+    public static let all: [any RemoteFunctionProtocol] = [processName, power, produce, talk, bump, consume, nap]
 }

@@ -27,6 +27,8 @@ extension Multiprocessing {
         private let state = Locked<(started: Bool, pid: pid_t?, exitcode: Int32?)>((false, nil, nil))
         /// Held by `join` while it blocks, so concurrent joins reap once.
         private let joining = NSLock()
+        /// Set by `close()`: the object can start nothing more.
+        private let closed = Locked(false)
 
         /// `multiprocessing.Process(target=f, args=(...))`: not started yet. `executable` is the worker
         /// program (the course's own binary by default).
@@ -50,6 +52,7 @@ extension Multiprocessing {
 
         /// Starts the child (Python: `start()`); throws if already started or the argument can't cross.
         public func start() throws {
+            if closed.withLock({ $0 }) { throw PythonError("ValueError", "process object is closed") }
             try state.withLock { s in
                 guard !s.started else { throw PythonError("AssertionError", "cannot start a process twice") }
                 s.started = true
@@ -137,6 +140,19 @@ extension Multiprocessing {
             guard let code = ChildProcesses.exitCodeIfExited(pid) else { return true }
             state.withLock { $0.exitcode = code }
             return false
+        }
+
+        /// Python: `close()`: the object is done with; a child still running is CPython's
+        /// `ValueError`, and `start()` after it raises `ValueError: process object is closed`.
+        /// (CPython's other methods raise that too; here `join`, `terminate`, `kill`, `pid`,
+        /// `exitcode` and `isAlive` do not throw, and keep answering.)
+        public func close() throws {
+            if pid != nil, isAlive {
+                throw PythonError(
+                    "ValueError",
+                    "Cannot close a process while it is still running. You should first call join() or terminate().")
+            }
+            closed.withLock { $0 = true }
         }
 
         /// Sends SIGTERM (Python: `terminate()`).
