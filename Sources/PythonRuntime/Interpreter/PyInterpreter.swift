@@ -1,3 +1,4 @@
+import Foundation
 import Futures
 import Processes
 import Synchronization
@@ -30,9 +31,17 @@ public final class PyInterpreter: ProcessScopeCarrying {
     /// Unnamed `ThreadPoolExecutor`s made in it so far (`nextExecutorNumber`).
     private let executors = Atomic<Int>(0)
 
+    /// The folder relative paths resolve against (`builtins.open`, `os.path`): the notebook's
+    /// folder, where nbclient runs a kernel; the process's working directory otherwise.
+    public let notebookFolder: String
+
     /// A new interpreter with its own GIL, like a new kernel; `DemoContext` makes one per cell.
-    /// - Parameter recordingTimeline: whether to record its threads' states (`timeline`).
-    public init(recordingTimeline: Bool = false) {
+    /// - Parameters:
+    ///   - recordingTimeline: whether to record its threads' states (`timeline`).
+    ///   - notebookFolder: the folder its code runs in (see `notebookFolder`); nil: the
+    ///     process's working directory.
+    public init(recordingTimeline: Bool = false, notebookFolder: String? = nil) {
+        self.notebookFolder = notebookFolder ?? FileManager.default.currentDirectoryPath
         let timeline = recordingTimeline ? TimelineRecorder() : nil
         self.timeline = timeline
         gil = GIL(recorder: timeline)

@@ -74,7 +74,9 @@ final class JoinableQueueTests: XCTestCase {
         try sleeper.close()
         try Multiprocessing.Process(target: MultiprocessingFunctions.nap, args: 0).close()
         results.close()
-        let calls: [() throws -> Void] = [{ _ = try results.get() }, { _ = try results.empty() }, { try results.put(1) }]
+        let calls: [() throws -> Void] = [
+            { _ = try results.get() }, { _ = try results.empty() }, { try results.put(1) },
+        ]
         for call in calls {
             do { try call() } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
         }
