@@ -18,6 +18,7 @@ public final class TimelineRecorder: Sendable {
     let id = TimelineRecorder.counter.add(1, ordering: .relaxed).newValue
     private static let counter = Atomic<UInt64>(0)
     private let tracks = Locked<[TimelineTrack]>([])
+    private let taskTimelines = Locked<[TaskTimeline]>([])
 
     public init() {
         origin = Self.now()
@@ -62,6 +63,14 @@ public final class TimelineRecorder: Sendable {
         return track
     }
 
+    /// A buffer for the tasks of the event loop running on the calling thread (see
+    /// `TaskTimeline`); the loop keeps it.
+    func taskTimeline() -> TaskTimeline {
+        let buffer = TaskTimeline(parent: track())
+        taskTimelines.withLock { $0.append(buffer) }
+        return buffer
+    }
+
     /// A worker process of the cell started (drawn as running outside this GIL, in a process
     /// of its own) or was reaped. Its row is named as Python names it (`Process-1`,
     /// `ForkPoolWorker-2`), with the pid in the row's tooltip.
@@ -79,6 +88,7 @@ public final class TimelineRecorder: Sendable {
         let origin = from ?? self.origin
         let end = max(end ?? Self.now(), origin)
         let all = tracks.withLock { $0 }
+        let loops = taskTimelines.withLock { $0 }
         // Rows of the same Python thread (MainThread across several OS threads) are one row.
         var rows: [Timeline.Row] = []
         var index: [String: Int] = [:]
@@ -96,6 +106,9 @@ public final class TimelineRecorder: Sendable {
             result.append(row)
             let children = all.filter { $0.parent.map { $0.name == row.name } ?? false }
             result += children.map { $0.row(origin: origin, end: end) }
+            for loop in loops where loop.parent.name == row.name {
+                result += loop.rows(origin: origin, end: end)
+            }
         }
         return Timeline(rows: result.filter { !$0.segments.isEmpty }, seconds: Double(end &- origin) / 1e9)
     }

@@ -17,20 +17,18 @@ public class AnyLoopTask: AnyLoopFuture, @unchecked Sendable {
     private var cancelsRequested = 0
     /// The future the task is suspended on (`_fut_waiter`), kept until the task next runs.
     private var waitingOn: AnyLoopFuture?
-    /// The task's row on the cell's timeline, under its loop thread's, when one is recorded.
-    private var timelineTrack: TimelineTrack?
+    /// The task's row in its loop's task timeline, when one is recorded.
+    private var timelineRow: Int32?
 
     init(loop: EventLoop) {
         super.init(loop: loop, waitKind: .future)
         name = loop.register(self)
-        if let recorder = PyInterpreter.current?.timeline {
-            timelineTrack = recorder.addTrack(named: name, kind: .task, parent: recorder.track())
-        }
+        timelineRow = loop.taskTimeline?.addTask(named: name)
     }
 
     /// The timeline: the task now runs a step, waits on a future, or is done.
     func recordTimeline(_ state: ThreadState) {
-        timelineTrack?.append(state, at: TimelineRecorder.now())
+        if let timelineRow { loop.taskTimeline?.append(task: timelineRow, state, at: TimelineRecorder.now()) }
     }
 
     override var kindName: String { "Task" }

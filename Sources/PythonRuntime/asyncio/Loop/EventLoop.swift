@@ -48,8 +48,13 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
     /// default executor); its threads start only when something is submitted.
     let defaultExecutor = ThreadPoolExecutor(threadNamePrefix: "asyncio")
 
+    /// Where its tasks' states are recorded, when the cell records a timeline: one buffer
+    /// for the loop, made on the loop's thread (`TaskTimeline`).
+    let taskTimeline: TaskTimeline?
+
     init(report: @escaping @Sendable (String) -> Void) {
         self.report = report
+        taskTimeline = PyInterpreter.current?.timeline?.taskTimeline()
     }
 
     /// Whether the caller runs on this loop's thread.
