@@ -94,7 +94,7 @@ final class SessionCLITests: XCTestCase {
         let sources = [
             "counter = 0\nlock_a = threading.Lock()\ndef work():\n    pass",
             "counter",
-            "def work():\n    return 1\nstart, label = time.perf_counter(), 'go'\nMAX_N: int = 5",
+            "def work():\n    return 1\nstart, label = time.perf_counter(), 'go'\nMAX_N: int = 5\nif label:\n    pass\nelse: pass",
             "counter",
         ]
         let cells = sources.map { source in
@@ -124,6 +124,7 @@ final class SessionCLITests: XCTestCase {
             XCTAssertTrue(text.contains(property), "\(property) in \(text)")
         }
         XCTAssertTrue(text.contains("`def work` is defined in 2 cells"), text)
+        XCTAssertFalse(text.contains("var else"), "a keyword is no global: \(text)")
         // The demo of `counter = 0` is not named `counter`, which the session's global is.
         XCTAssertTrue(text.contains("name: \"counter-cell\""), text)
         XCTAssertFalse(text.contains("static let counter "), text)

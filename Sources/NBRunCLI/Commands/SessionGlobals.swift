@@ -49,6 +49,8 @@ struct SessionGlobals {
                 guard let targets = Self.firstCapture(Self.assignment, in: line), let value = Self.value(of: line)
                 else { continue }
                 let names = targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                // `else: x = 1` reads as an annotated `else`: a keyword is no global.
+                guard !names.contains(where: Self.pythonKeywords.contains) else { continue }
                 for name in names {
                     let type = names.count == 1 ? Self.literalType(value) : "PyValue"
                     add(Global(python: name, swift: Self.swiftName(name), type: type, firstLine: line))
@@ -114,6 +116,11 @@ struct SessionGlobals {
             + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
         return keywords.contains(name) ? name + "Value" : name
     }
+
+    private static let pythonKeywords: Set<String> = [
+        "else", "try", "finally", "except", "with", "for", "while", "if", "elif", "lambda", "return", "async",
+        "await", "match", "case", "global", "nonlocal", "del", "pass", "raise", "yield", "assert", "not", "in",
+    ]
 
     private static let keywords: Set<String> = [
         "class", "func", "let", "var", "import", "return", "if", "else", "for", "while", "in", "do", "try", "throw",
