@@ -88,5 +88,12 @@ public enum MultiprocessingFunctions {
         return NoValue()
     }
 
-    public static let all: [any RemoteFunctionProtocol] = [processName, power, produce, talk, bump, consume, nap]
+    /// `def cwd(_): return os.getcwd()`
+    public static let workingDirectory = RemoteFunction<Int, String>("mp.cwd") { _ in
+        FileManager.default.currentDirectoryPath
+    }
+
+    public static let all: [any RemoteFunctionProtocol] = [
+        processName, power, produce, talk, bump, consume, nap, workingDirectory,
+    ]
 }

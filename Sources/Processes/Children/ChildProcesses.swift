@@ -28,6 +28,9 @@ enum ChildProcesses {
         scope: ProcessScope?, name: String
     ) throws -> pid_t {
         try scope?.checkOpen(starting: executable)
+        // Absolute, since the child may start in another folder (the scope's).
+        let executable = executable.hasPrefix("/") ? executable : URL(fileURLWithPath: executable).path
+        let directory = scope?.workingDirectory
         let pid = try spawner.run {
             var pid: pid_t = 0
             let argv = [executable] + arguments
@@ -35,7 +38,7 @@ enum ChildProcesses {
             defer { for argument in cArguments { free(argument) } }
             let toStderr: Int32 = ProcessWorker.standardOutputToStandardError ? 1 : 0
             let status = descriptors.withUnsafeBufferPointer { fds in
-                cprocess_spawn(&pid, executable, cArguments, fds.baseAddress, Int32(fds.count), toStderr)
+                cprocess_spawn(&pid, executable, cArguments, fds.baseAddress, Int32(fds.count), toStderr, directory)
             }
             guard status == 0 else { throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable) }
             live.withLock { _ = $0.insert(pid) }

@@ -25,8 +25,14 @@ public final class ProcessScope: ProcessScopeCarrying {
     /// - Parameter observer: told of each child the scope adopts (`started` true) and of its
     ///   exit once reaped (false), with its pid and its Python name (`Process-1`,
     ///   `ForkPoolWorker-2`); nbrun's timeline draws worker processes from it.
-    public init(observer: (@Sendable (Int32, _ name: String, _ started: Bool) -> Void)? = nil) {
+    /// The folder its children start in (a cell's notebook folder); nil: this process's.
+    public let workingDirectory: String?
+
+    public init(
+        observer: (@Sendable (Int32, _ name: String, _ started: Bool) -> Void)? = nil, workingDirectory: String? = nil
+    ) {
         self.observer = observer
+        self.workingDirectory = workingDirectory
     }
 
     /// The scope of the calling thread's ambient context, `nil` outside any.

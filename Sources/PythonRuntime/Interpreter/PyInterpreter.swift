@@ -49,7 +49,8 @@ public final class PyInterpreter: ProcessScopeCarrying {
         if let timeline {
             observer = { pid, name, started in timeline.process(pid, name: name, started: started) }
         }
-        processScope = ProcessScope(observer: observer)
+        // Its children start in the notebook's folder too, as a kernel's do.
+        processScope = ProcessScope(observer: observer, workingDirectory: notebookFolder)
     }
 
     /// The interpreter of code that runs outside any cell, e.g. a process-pool worker
