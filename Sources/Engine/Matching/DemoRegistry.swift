@@ -26,10 +26,15 @@ public struct DemoRegistry: Sendable {
     /// registered notebook owning the most of its `no-run` cells' sources; nil when none does
     /// or two tie.
     public func owner(of notebook: Notebook, named name: String) -> String? {
+        owner(of: notebook, named: name, fingerprints: Self.fingerprints(of: notebook))
+    }
+
+    private func owner(of notebook: Notebook, named name: String, fingerprints: [String: SourceFingerprint]) -> String?
+    {
         if demos.contains(where: { $0.notebook == name }) { return name }
         var owned: [String: Int] = [:]
         for cell in notebook.cells where cell.type == .code && cell.tags.contains(noRunTag) {
-            let digest = SourceFingerprint(source: cell.source).digest
+            guard let digest = fingerprints[cell.source]?.digest else { continue }
             for notebook in Set(demos.filter { $0.fingerprint == digest }.map(\.notebook)) {
                 owned[notebook, default: 0] += 1
             }
@@ -42,8 +47,22 @@ public struct DemoRegistry: Sendable {
     /// Finds the demo for each `no-run` cell of a notebook stored as `notebookName` (its file
     /// name without `.ipynb`); see `match(_:notebookName:owner:)`.
     public func matcher(for notebook: Notebook, named notebookName: String) -> @Sendable (Cell) -> Match {
-        let owner = owner(of: notebook, named: notebookName)
-        return { [self] cell in match(cell, notebookName: notebookName, owner: owner) }
+        // Each source is fingerprinted once, for the owner and for the match.
+        let fingerprints = Self.fingerprints(of: notebook)
+        let owner = owner(of: notebook, named: notebookName, fingerprints: fingerprints)
+        return { [self] cell in
+            match(cell, notebookName: notebookName, owner: owner, fingerprint: fingerprints[cell.source])
+        }
+    }
+
+    /// The fingerprints of a notebook's `no-run` code cells, by source.
+    private static func fingerprints(of notebook: Notebook) -> [String: SourceFingerprint] {
+        var result: [String: SourceFingerprint] = [:]
+        for cell in notebook.cells
+        where cell.type == .code && cell.tags.contains(noRunTag) && result[cell.source] == nil {
+            result[cell.source] = SourceFingerprint(source: cell.source)
+        }
+        return result
     }
 
     /// Finds the demo for a cell of notebook `notebookName` (file name without `.ipynb`),
@@ -53,8 +72,12 @@ public struct DemoRegistry: Sendable {
     /// its own demos only: its `lock.release()` is not another notebook's `lock.release()`,
     /// whose session it could not be given.
     public func match(_ cell: Cell, notebookName: String, owner: String? = nil) -> Match {
+        match(cell, notebookName: notebookName, owner: owner, fingerprint: nil)
+    }
+
+    private func match(_ cell: Cell, notebookName: String, owner: String?, fingerprint: SourceFingerprint?) -> Match {
         let owner = owner ?? notebookName
-        let fingerprint = SourceFingerprint(source: cell.source)
+        let fingerprint = fingerprint ?? SourceFingerprint(source: cell.source)
         let eligible = demos.filter { demo in
             guard demo.notebook != owner else { return true }
             return demo.session == nil && !sessionNotebooks.contains(owner)
