@@ -28,7 +28,7 @@ enum CPythonCostDemo {
                 + "    return True\nn = 3",
             fallbackNanoseconds: 250)
         PyInterpreter().run {
-            let start = perfCounter(), cpu = threadTime()
+            let start = time.perfCounter(), cpu = time.threadTime()
             var count = 0
             var cpython = CPythonTime()
             for n in 0..<limit {
@@ -48,7 +48,7 @@ enum CPythonCostDemo {
             }
             cpython.settle()
             print(
-                "\(count) primes cpu \(fixed(threadTime() - cpu, places: 3)) wall \(fixed(perfCounter() - start, places: 3))"
+                "\(count) primes cpu \(fixed(time.threadTime() - cpu, places: 3)) wall \(fixed(time.perfCounter() - start, places: 3))"
                     + " (\(iteration.source), \(fixed(iteration.secondsPerIteration * 1e9, places: 1)) ns per iteration)"
             )
         }

@@ -25,13 +25,13 @@ guard arguments.count == 3, arguments[1] == "parent-with-pool", let workers = In
     FileHandle.standardError.write(Data("usage: FuturesWorkerFixture parent-with-pool N | measure-map\n".utf8))
     exit(2)
 }
-let pool = ProcessPoolExecutor(maxWorkers: workers)
+let pool = concurrent.futures.ProcessPoolExecutor(maxWorkers: workers)
 let futures = try (0..<workers).map { _ in try pool.submit(FixtureFunctions.whoami, 0.2) }
 var pids = Set<Int32>()
 for future in futures {
     if let pid = try? future.result() { pids.insert(pid) }
 }
-let sleeper = Multiprocessing.Process(target: FixtureFunctions.whoami, args: 1000)
+let sleeper = multiprocessing.Process(target: FixtureFunctions.whoami, args: 1000)
 try sleeper.start()
 if let pid = sleeper.pid { pids.insert(pid) }
 FileHandle.standardOutput.write(Data((pids.sorted().map(String.init).joined(separator: " ") + "\n").utf8))

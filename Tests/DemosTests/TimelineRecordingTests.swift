@@ -78,7 +78,7 @@ final class TimelineRecordingTests: XCTestCase {
         XCTAssertGreaterThan(waiting.max() ?? 0, 0.15)  // the later ones waited for a permit
     }
 
-    /// Worker processes are rows named as Python names them (a `ProcessPoolExecutor`'s are
+    /// Worker processes are rows named as Python names them (a `concurrent.futures.ProcessPoolExecutor`'s are
     /// `ForkProcess-N` on Linux), with the pid in the row's tooltip.
     func testWorkerProcessesAreRowsNamedAsPythonNamesThem() throws {
         ProcessWorker.defaultExecutable = try NBRunWorker.require()

@@ -53,9 +53,9 @@ final class CPythonCostTests: XCTestCase {
     func testSpendBurnsTheIterationsCPUTimeHoldingTheGIL() {
         let interpreter = PyInterpreter()
         interpreter.run {
-            let before = threadTime()
+            let before = time.threadTime()
             CPythonCost(secondsPerIteration: 1e-6, source: .fallback).spend(iterations: 20_000)
-            XCTAssertGreaterThanOrEqual(threadTime() - before, 0.02)
+            XCTAssertGreaterThanOrEqual(time.threadTime() - before, 0.02)
             XCTAssertTrue(interpreter.holdsGIL)
         }
     }

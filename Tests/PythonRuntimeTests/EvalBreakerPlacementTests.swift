@@ -85,8 +85,8 @@ final class EvalBreakerPlacementTests: XCTestCase {
             group.enter()
             Thread {
                 interpreter.run {
-                    let end = threadTime() + 0.06
-                    while threadTime() < end {
+                    let end = time.threadTime() + 0.06
+                    while time.threadTime() < end {
                         // counter += 1
                         let read = counter.value
                         if checkingBetweenReadAndWrite { evalBreaker() }

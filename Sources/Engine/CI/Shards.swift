@@ -2,13 +2,13 @@ import Notebook
 
 /// `--shard I/N`: splits a course's notebooks over N CI machines, balanced by the cost each
 /// notebook's last run recorded, the same way on every machine.
-public struct Shard: Sendable, Equatable, CustomStringConvertible {
+package struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// 1-based.
-    public let index: Int
-    public let count: Int
+    package let index: Int
+    package let count: Int
 
     /// Parses `I/N` with `1 <= I <= N`.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]),
             count >= 1, (1...count).contains(index)
@@ -17,15 +17,15 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         self.count = count
     }
 
-    public var description: String { "\(index)/\(count)" }
+    package var description: String { "\(index)/\(count)" }
 }
 
-public enum Shards {
+package enum Shards {
     /// What a notebook costs to run, from the timing metadata it carries: its longest cell
     /// (the others run beside it), plus its CPU-bound cells, which take turns on one lane;
     /// for a notebook written step by step (its ports share a session), the sum of its cells,
     /// which run one after another. nil when none of its `no-run` cells recorded a timing.
-    public static func cost(of notebook: Notebook, path: String, registry: DemoRegistry) -> Double? {
+    package static func cost(of notebook: Notebook, path: String, registry: DemoRegistry) -> Double? {
         let matcher = registry.matcher(for: notebook, named: RunPlan.notebookName(of: path))
         var longest = 0.0, cpuBound = 0.0, sum = 0.0, timed = false, session = false
         for cell in notebook.cells where cell.type == .code && cell.tags.contains(noRunTag) {
@@ -48,7 +48,7 @@ public enum Shards {
     /// `count` shards: longest first, each to the shard with the least cost so far (ties:
     /// the path, then the lowest shard), so every machine computes the same split. Each
     /// shard keeps its paths in the order given.
-    public static func partition(_ costs: [(path: String, cost: Double?)], count: Int) -> [[String]] {
+    package static func partition(_ costs: [(path: String, cost: Double?)], count: Int) -> [[String]] {
         let known = costs.compactMap(\.cost).sorted()
         let median =
             known.isEmpty
@@ -71,7 +71,7 @@ public enum Shards {
 
     /// The paths of `shard`: reads every notebook for its cost (an unreadable one counts
     /// as the median; the shard it lands in reports it).
-    public static func select(_ paths: [String], shard: Shard, registry: DemoRegistry) -> [String] {
+    package static func select(_ paths: [String], shard: Shard, registry: DemoRegistry) -> [String] {
         let costs = paths.map { path in
             (path: path, cost: (try? NotebookFile.read(path)).flatMap { cost(of: $0, path: path, registry: registry) })
         }

@@ -1,13 +1,13 @@
 /// The verdict on one cell: do the fresh outputs show the same as the committed ones?
-public struct CellComparison: Sendable {
+package struct CellComparison: Sendable {
     /// Empty when the cell matches; otherwise a readable diff, one line per entry.
-    public let differences: [String]
-    public var matches: Bool { differences.isEmpty }
+    package let differences: [String]
+    package var matches: Bool { differences.isEmpty }
 
     /// Compares channel by channel (stdout, stderr, other). Lines under the `unordered`
     /// rule are compared as a multiset; the others must match in order. A rule pattern that
     /// runs away (see `CompareRules.Pattern.matchBudget`) is an error naming the rule.
-    public init(expected: OutputLines, actual: OutputLines, rules: CompareRules) throws(RuleError) {
+    package init(expected: OutputLines, actual: OutputLines, rules: CompareRules) throws(RuleError) {
         guard !rules.skip else {
             differences = []
             return

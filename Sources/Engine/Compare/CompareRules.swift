@@ -14,39 +14,39 @@ import Notebook
 /// - `optional`: patterns of lines that may be absent (a child's line CPython prints in some
 ///   runs only): such a line missing on either side, or differing, is no difference.
 /// - `skip`: the cell's outputs are not compared at all.
-public struct CompareRules: Sendable {
-    public var relativeTolerance: Double = 0.25
-    public var absoluteTolerance: Double = 0.05
-    public var unordered: Unordered = .none
-    public var masks: [Pattern] = []
+package struct CompareRules: Sendable {
+    package var relativeTolerance: Double = 0.25
+    package var absoluteTolerance: Double = 0.05
+    package var unordered: Unordered = .none
+    package var masks: [Pattern] = []
     /// Patterns of lines that may be absent (`optional` rule).
-    public var optional: [Pattern] = []
-    public var skip = false
+    package var optional: [Pattern] = []
+    package var skip = false
     /// Seconds the cell may run (`timeout` rule); `--timeout` overrides it.
-    public var timeout: Double?
+    package var timeout: Double?
 
-    public enum Unordered: Sendable {
+    package enum Unordered: Sendable {
         case none, all
         case matching([Pattern])
     }
 
     /// A compiled regular expression (ICU syntax), its source and its rule, for messages.
     /// Each match runs under a budget: see `matchBudget`.
-    public struct Pattern: @unchecked Sendable {
+    package struct Pattern: @unchecked Sendable {
         // NSRegularExpression is immutable after creation and documented thread-safe.
-        public let source: String
+        package let source: String
         /// The rule it belongs to: `mask`, `unordered` or `optional`.
-        public let rule: String
+        package let rule: String
         /// Where the rule was written: `metadata.nbrun`, or `nbrun.json`'s defaults or demo entry.
-        public let origin: String
+        package let origin: String
         let expression: NSRegularExpression
     }
 
-    public init() {}
+    package init() {}
 
     /// Applies an override object (`{"tolerance": {...}, "unordered": ..., "mask": [...], "skip": ...}`).
     /// `origin` names where it came from in error messages.
-    public mutating func apply(_ object: JSONObject, origin: String) throws(RuleError) {
+    package mutating func apply(_ object: JSONObject, origin: String) throws(RuleError) {
         for (key, value) in object.members {
             switch key {
             case "tolerance":
@@ -116,14 +116,14 @@ public struct CompareRules: Sendable {
 }
 
 /// A comparison rule that cannot be used, with where it was found.
-public struct RuleError: Error, Sendable, CustomStringConvertible {
-    public let origin: String
-    public let problem: String
+package struct RuleError: Error, Sendable, CustomStringConvertible {
+    package let origin: String
+    package let problem: String
 
     init(_ origin: String, _ problem: String) {
         self.origin = origin
         self.problem = problem
     }
 
-    public var description: String { "\(origin): \(problem)" }
+    package var description: String { "\(origin): \(problem)" }
 }

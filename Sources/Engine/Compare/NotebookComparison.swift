@@ -1,19 +1,19 @@
 import Notebook
 
 /// Compares the code cells of two versions of a notebook under the repository's rules.
-public enum NotebookComparison {
+package enum NotebookComparison {
     /// One compared cell.
-    public struct Entry: Sendable {
-        public let label: CellLabel
+    package struct Entry: Sendable {
+        package let label: CellLabel
         /// `notebook/name` of the demo porting the cell, when one does.
-        public let demo: String?
-        public let comparison: CellComparison
+        package let demo: String?
+        package let comparison: CellComparison
     }
 
     /// Compares cells pairwise: each pair is (index in `expected`, index in `actual`). A rule
     /// that cannot be applied to a cell (a `metadata.nbrun` that is no object, a pattern that
     /// runs away) is an error naming the cell and the rule.
-    public static func compare(
+    package static func compare(
         expected: Notebook, actual: Notebook, pairs: [(Int, Int)], path: String,
         registry: DemoRegistry, rules: RuleBook
     ) throws(RuleError) -> [Entry] {
@@ -42,7 +42,7 @@ public enum NotebookComparison {
 
     /// Pairs the code cells of two notebooks for `diff`: by id when every code cell of both has
     /// one and the ids agree, else by position. Returns nil when they cannot be paired.
-    public static func pairCodeCells(_ a: Notebook, _ b: Notebook) -> [(Int, Int)]? {
+    package static func pairCodeCells(_ a: Notebook, _ b: Notebook) -> [(Int, Int)]? {
         let left = a.cells.indices.filter { a.cells[$0].type == .code }
         let right = b.cells.indices.filter { b.cells[$0].type == .code }
         let leftIDs = left.compactMap { a.cells[$0].id }, rightIDs = right.compactMap { b.cells[$0].id }

@@ -2,18 +2,18 @@ import Notebook
 import PythonRuntime
 
 /// The demos a run may use, looked up by the fingerprint of a cell's source.
-public struct DemoRegistry: Sendable {
-    public let demos: [Demo]
+package struct DemoRegistry: Sendable {
+    package let demos: [Demo]
     /// The notebooks whose ports share a session (cells written step by step).
     private let sessionNotebooks: Set<String>
 
-    public init(_ demos: [Demo]) {
+    package init(_ demos: [Demo]) {
         self.demos = demos
         sessionNotebooks = Set(demos.filter { $0.session != nil }.map(\.notebook))
     }
 
     /// How one `no-run` cell relates to the registered demos.
-    public enum Match: Sendable {
+    package enum Match: Sendable {
         case matched(Demo)
         /// No demo has this source; `nearest` is the most similar demo, when one is close.
         case unmatched(nearest: Demo?, similarity: Double)
@@ -25,7 +25,7 @@ public struct DemoRegistry: Sendable {
     /// `notebooks/02-threads.ipynb`), else, for a copy under another name (`000.ipynb`), the
     /// registered notebook owning the most of its `no-run` cells' sources; nil when none does
     /// or two tie.
-    public func owner(of notebook: Notebook, named name: String) -> String? {
+    package func owner(of notebook: Notebook, named name: String) -> String? {
         owner(of: notebook, named: name, fingerprints: Self.fingerprints(of: notebook))
     }
 
@@ -46,7 +46,7 @@ public struct DemoRegistry: Sendable {
 
     /// Finds the demo for each `no-run` cell of a notebook stored as `notebookName` (its file
     /// name without `.ipynb`); see `match(_:notebookName:owner:)`.
-    public func matcher(for notebook: Notebook, named notebookName: String) -> @Sendable (Cell) -> Match {
+    package func matcher(for notebook: Notebook, named notebookName: String) -> @Sendable (Cell) -> Match {
         // Each source is fingerprinted once, for the owner and for the match.
         let fingerprints = Self.fingerprints(of: notebook)
         let owner = owner(of: notebook, named: notebookName, fingerprints: fingerprints)
@@ -71,7 +71,7 @@ public struct DemoRegistry: Sendable {
     /// demo ports a cell of its own notebook only, and the cells of a session notebook match
     /// its own demos only: its `lock.release()` is not another notebook's `lock.release()`,
     /// whose session it could not be given.
-    public func match(_ cell: Cell, notebookName: String, owner: String? = nil) -> Match {
+    package func match(_ cell: Cell, notebookName: String, owner: String? = nil) -> Match {
         match(cell, notebookName: notebookName, owner: owner, fingerprint: nil)
     }
 

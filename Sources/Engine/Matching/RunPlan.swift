@@ -2,37 +2,37 @@ import Notebook
 import PythonRuntime
 
 /// The tag that marks a code cell whose output nbrun produces offline.
-public let noRunTag = "no-run"
+package let noRunTag = "no-run"
 
 /// The tag that marks a cell expected to raise: its error is its output (nbclient's rule),
 /// not a failure, and a session goes on after it.
-public let raisesExceptionTag = "raises-exception"
+package let raisesExceptionTag = "raises-exception"
 
 /// The tag that asks for a picture of the cell's threads over time: after its other outputs
 /// the cell gets a `display_data` with the timeline as `image/svg+xml` (see `TimelineSVG`).
-public let timelineTag = "nbrun-timeline"
+package let timelineTag = "nbrun-timeline"
 
 /// A notebook whose `no-run` cells have all been matched to demos, ready to run.
-public struct RunPlan: Sendable {
-    public struct Step: Sendable {
+package struct RunPlan: Sendable {
+    package struct Step: Sendable {
         /// Index into `notebook.cells`.
-        public let cellIndex: Int
-        public let demo: Demo
+        package let cellIndex: Int
+        package let demo: Demo
     }
 
-    public let path: String
-    public let notebook: Notebook
-    public let steps: [Step]
+    package let path: String
+    package let notebook: Notebook
+    package let steps: [Step]
 
     /// The notebook's name as demos know it: its file name without `.ipynb`.
-    public static func notebookName(of path: String) -> String {
+    package static func notebookName(of path: String) -> String {
         let file = path.split(separator: "/").last.map(String.init) ?? path
         return file.hasSuffix(".ipynb") ? String(file.dropLast(6)) : file
     }
 
     /// Matches every `no-run` code cell; any cell without exactly one demo is a `DriftError`
     /// and nothing is planned, so a stale port never runs and the file is never written.
-    public init(path: String, notebook: Notebook, registry: DemoRegistry) throws(DriftError) {
+    package init(path: String, notebook: Notebook, registry: DemoRegistry) throws(DriftError) {
         let match = registry.matcher(for: notebook, named: Self.notebookName(of: path))
         var steps: [Step] = []
         var problems: [DriftError.Problem] = []

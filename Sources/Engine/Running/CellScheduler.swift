@@ -35,11 +35,11 @@ final class CellScheduler: Sendable {
         case shared, oneCore, exclusive
     }
 
-    private let pool: ThreadPoolExecutor
-    private let lane = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "nbrun-cpu-bound")
+    private let pool: concurrent.futures.ThreadPoolExecutor
+    private let lane = concurrent.futures.ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "nbrun-cpu-bound")
     /// One worker per core: `AdmissionPolicy` runs one such cell beside timing-sensitive
     /// ones, and one per core once those are done.
-    private let oneCoreLane = ThreadPoolExecutor(
+    private let oneCoreLane = concurrent.futures.ThreadPoolExecutor(
         maxWorkers: ProcessInfo.processInfo.activeProcessorCount, threadNamePrefix: "nbrun-one-core")
     private let running = Locked<(shared: Int, exclusive: Int, oneCore: Int, finishedShared: Int)>((0, 0, 0, 0))
     /// Signalled whenever a cell finishes, so the loop decides again at once.
@@ -56,15 +56,15 @@ final class CellScheduler: Sendable {
         jobs = options.jobs
         self.settings = settings
         costs = CellCosts(settings: settings)
-        pool = ThreadPoolExecutor(
+        pool = concurrent.futures.ThreadPoolExecutor(
             maxWorkers: max(1, min(options.jobs ?? sharedCells, sharedCells)),
             threadNamePrefix: "nbrun-cell")
     }
 
     /// Starts every job as the policy allows and returns their futures, in `jobs` order.
     /// Returns once the last one has started (not finished).
-    func start(_ batch: [Job], observe: @escaping @Sendable (CellOutcome) -> Void) -> [Future<CellOutcome>] {
-        var futures: [Future<CellOutcome>?] = Array(repeating: nil, count: batch.count)
+    func start(_ batch: [Job], observe: @escaping @Sendable (CellOutcome) -> Void) -> [concurrent.futures.Future<CellOutcome>] {
+        var futures: [concurrent.futures.Future<CellOutcome>?] = Array(repeating: nil, count: batch.count)
         let shared = batch.indices.filter { batch[$0].kind == .shared }
         let exclusive = batch.indices.filter { batch[$0].kind == .exclusive }
         let oneCore = batch.indices.filter { batch[$0].kind == .oneCore }
@@ -129,7 +129,7 @@ final class CellScheduler: Sendable {
     }
 
     private func launch(_ job: Job, as kind: Kind, observe: @escaping @Sendable (CellOutcome) -> Void)
-        -> Future<CellOutcome>
+        -> concurrent.futures.Future<CellOutcome>
     {
         running.withLock { counts in
             switch kind {
@@ -202,9 +202,9 @@ final class CellScheduler: Sendable {
     }
 
     /// Never expected: every job is started before `start` returns. Reported, not lost.
-    private static func lost() -> Future<CellOutcome> {
-        let future = Future<CellOutcome>()
-        _ = future.setException(FuturesError.cancelled)
+    private static func lost() -> concurrent.futures.Future<CellOutcome> {
+        let future = concurrent.futures.Future<CellOutcome>()
+        _ = future.setException(concurrent.futures.CancelledError())
         return future
     }
 

@@ -60,7 +60,7 @@ final class SessionRun: Sendable {
             notebookFolder: notebookFolder)
         var sessions: [String: any NotebookSession] = [:]
         var outcomes = [CellOutcome?](repeating: nil, count: steps.count)
-        var startedIn: [ObjectIdentifier: (thread: PyThread, cell: String)] = [:]
+        var startedIn: [ObjectIdentifier: (thread: threading.Thread, cell: String)] = [:]
         var abandoned = false
         for (index, step) in steps.enumerated() {
             let busy = Timestamp.now()
@@ -81,7 +81,7 @@ final class SessionRun: Sendable {
                 break
             }
             if abandoned { break }
-            for thread in context.interpreter.run({ enumerate().dropFirst() })
+            for thread in context.interpreter.run({ threading.enumerate().dropFirst() })
             where startedIn[ObjectIdentifier(thread)] == nil {
                 startedIn[ObjectIdentifier(thread)] = (thread, step.label.description)
             }
@@ -89,7 +89,7 @@ final class SessionRun: Sendable {
         }
         var lingering: [LingeringThread] = []
         if !abandoned {
-            let alive = context.interpreter.run { enumerate().dropFirst() }
+            let alive = context.interpreter.run { threading.enumerate().dropFirst() }
             lingering = alive.map { thread in
                 LingeringThread(name: thread.name, cell: startedIn[ObjectIdentifier(thread)]?.cell ?? "no cell")
             }

@@ -34,7 +34,7 @@ struct ScaffoldTemplate {
             import PythonRuntime
 
             /// Ports of the `no-run` cells of `\(notebook).ipynb`, one demo per cell, in notebook
-            /// order. The Python look-alikes (`PyThread`, `PyLock`, `sleep`, `perfCounter`, `f2`,
+            /// order. The Python look-alikes (`threading.Thread`, `threading.Lock`, `sleep`, `perfCounter`, `f2`,
             /// `evalBreaker`, `releasingGIL`, ...) are in the `PythonRuntime` library.
             public enum \(typeName) {
                 static let notebook = \(literal(notebook))

@@ -1,7 +1,7 @@
 import Foundation
 import Futures
 
-extension Multiprocessing {
+extension multiprocessing {
     /// Python's `multiprocessing.JoinableQueue()`: a `Queue` whose consumers say when they
     /// are done with an item (`taskDone()`) so a producer can wait for every item put to be
     /// done (`join()`), in any process it was passed to.

@@ -9,7 +9,7 @@ import SystemCalls
 /// Python's `multiprocessing` names, kept apart from Foundation's `Process`.
 public enum Multiprocessing {}
 
-extension Multiprocessing {
+extension multiprocessing {
     /// A child process running one registered function: Python's `multiprocessing.Process`.
     ///
     /// `start()` starts the program again in worker mode (see `ProcessWorker`) with the
@@ -39,7 +39,7 @@ extension Multiprocessing {
             self.encodeArgument = { descriptors in try target.encode([args], descriptors: descriptors) }
             self.executable = executable ?? ProcessWorker.defaultExecutable
             self.scope = ProcessScope.current
-            let identity = Multiprocessing.nextIdentity()  // taken even when named, as in CPython
+            let identity = multiprocessing.nextIdentity()  // taken even when named, as in CPython
             self.name = name ?? "Process-\(identity)"
         }
 
@@ -81,7 +81,7 @@ extension Multiprocessing {
             do {
                 // Buffered in the socket: the child reads it even after both our ends are closed.
                 try Framing.send(request.encoded(), on: parentEnd)
-            } catch  where [.brokenPipe, Errno(rawValue: ECONNRESET)].contains(error.errno) {
+            } catch  where [.brokenPipe, Errno.connectionReset].contains(error.errno) {
                 // The child died before reading it (killed at once): its exitcode says so.
             } catch {
                 ChildProcesses.kill(pid)

@@ -196,7 +196,7 @@ public struct CPythonCost: Sendable, Equatable {
 /// cpython.settle()
 /// ```
 public struct CPythonTime: Sendable {
-    private let start = threadTime()
+    private let start = time.threadTime()
     private var owed = 0.0
     private var paidUpTo = 0.0
 
@@ -211,7 +211,7 @@ public struct CPythonTime: Sendable {
     /// Burns (holding the GIL, calling `evalBreaker()`) until the thread has spent all that is
     /// owed since this value was made.
     public mutating func settle() {
-        while threadTime() - start < owed { evalBreaker() }
+        while time.threadTime() - start < owed { evalBreaker() }
         paidUpTo = owed
     }
 }

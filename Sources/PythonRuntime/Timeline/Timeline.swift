@@ -73,6 +73,6 @@ public struct Timeline: Sendable, Equatable {
             count(.thread, "thread", "threads"), count(.task, "task", "tasks"),
             count(.process, "process", "processes"),
         ].compactMap { $0 }
-        return "<timeline: \(parts.joined(separator: ", ")), \(f2(seconds)) s>"
+        return "<timeline: \(parts.joined(separator: ", ")), \(format(seconds, ".2f")) s>"
     }
 }

@@ -46,7 +46,7 @@ public final class TimelineRecorder: Sendable {
         {
             return cached
         }
-        let name = currentThread().name
+        let name = threading.currentThread().name
         let track = TimelineTrack(recorderID: id, owner: owner, name: name, kind: .thread)
         tracks.withLock { $0.append(track) }
         slot.timelineTrack = track
@@ -120,7 +120,7 @@ final class TimelineTrack: @unchecked Sendable {
     enum Kind: Sendable { case thread, task, process }
 
     let recorderID: UInt64
-    /// The `PyThread` whose target it runs, nil for MainThread, a dummy, a task or a process.
+    /// The `threading.Thread` whose target it runs, nil for MainThread, a dummy, a task or a process.
     let owner: ObjectIdentifier?
     let osThread = pthread_self()
     let name: String

@@ -2,25 +2,25 @@
 /// cancellation state. Swift's task cancellation is not used: it is sticky (every later
 /// wait would throw at once), where asyncio's is one-shot. Here, as in CPython's
 /// `Task.cancel`, cancelling a task that waits on a future cancels that future, which
-/// wakes the task with `CancelledError` at that one `await`; a task that is not waiting
+/// wakes the task with `asyncio.CancelledError` at that one `await`; a task that is not waiting
 /// (ready to run, or not started) gets it at its next step instead (`_must_cancel`).
-public class AnyLoopTask: AnyLoopFuture, @unchecked Sendable {
+public class AnyLoopTask: asyncio.AnyFuture, @unchecked Sendable {
     // @unchecked: only touched on `loop`'s thread.
 
     /// The task whose coroutine is running (`asyncio.current_task()`).
-    @TaskLocal static var current: AnyLoopTask?
+    @TaskLocal static var current: asyncio.AnyTask?
 
-    /// `task.get_name()`: `Task-1` for `AsyncIO.run`'s main coroutine, then `Task-2`, ...
+    /// `task.get_name()`: `Task-1` for `asyncio.run`'s main coroutine, then `Task-2`, ...
     public private(set) var name = ""
     private var mustCancel = false
     private var cancelMessage: String?
     private var cancelsRequested = 0
     /// The future the task is suspended on (`_fut_waiter`), kept until the task next runs.
-    private var waitingOn: AnyLoopFuture?
+    private var waitingOn: asyncio.AnyFuture?
     /// The task's row in its loop's task timeline, when one is recorded.
     private var timelineRow: Int32?
 
-    init(loop: EventLoop) {
+    init(loop: asyncio.EventLoop) {
         super.init(loop: loop, waitKind: .future)
         name = loop.register(self)
         timelineRow = loop.taskTimeline?.addTask(named: name)
@@ -39,7 +39,7 @@ public class AnyLoopTask: AnyLoopFuture, @unchecked Sendable {
 
     /// The task running the caller; a precondition that there is one, as asyncio's
     /// awaitables need one.
-    static var running: AnyLoopTask {
+    static var running: asyncio.AnyTask {
         guard let task = current else { preconditionFailure("await outside a task: call this inside AsyncIO.run") }
         return task
     }
@@ -47,7 +47,7 @@ public class AnyLoopTask: AnyLoopFuture, @unchecked Sendable {
     // MARK: Cancelling (asyncio.Task's)
 
     /// `task.cancel(msg=None)`: asks the task to stop. If it waits on a future, that future
-    /// is cancelled and the task gets `CancelledError` at its `await`; otherwise it gets it
+    /// is cancelled and the task gets `asyncio.CancelledError` at its `await`; otherwise it gets it
     /// at the next step. False if the task is already done.
     @discardableResult
     public override func cancel(_ message: String? = nil) -> Bool {
@@ -72,10 +72,10 @@ public class AnyLoopTask: AnyLoopFuture, @unchecked Sendable {
 
     // MARK: Stepping
 
-    /// Suspends the task until `future` is done: `yield fut` in `Future.__await__`, then
-    /// `Task.__wakeup` and `__step`. Throws the future's error, or `CancelledError` if the
+    /// Suspends the task until `future` is done: `yield fut` in `concurrent.futures.Future.__await__`, then
+    /// `Task.__wakeup` and `__step`. Throws the future's error, or `asyncio.CancelledError` if the
     /// task was cancelled meanwhile and the future did not carry it.
-    func suspend(on future: AnyLoopFuture) async throws {
+    func suspend(on future: asyncio.AnyFuture) async throws {
         waitingOn = future
         recordTimeline(future.waitKind)
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
@@ -87,13 +87,13 @@ public class AnyLoopTask: AnyLoopFuture, @unchecked Sendable {
         var failure = future.takeFailure()
         if mustCancel {
             mustCancel = false
-            if !(failure is CancelledError) { failure = CancelledError(cancelMessage) }
+            if !(failure is asyncio.CancelledError) { failure = asyncio.CancelledError(cancelMessage) }
         }
         if let failure { throw failure }
     }
 
     /// A bare `yield` (`asyncio.sleep(0)`): gives the loop exactly one pass, then throws
-    /// `CancelledError` if the task was cancelled meanwhile.
+    /// `asyncio.CancelledError` if the task was cancelled meanwhile.
     func yieldOnce() async throws {
         await loop.yieldOnePass()
         try checkMustCancel()
@@ -103,7 +103,7 @@ public class AnyLoopTask: AnyLoopFuture, @unchecked Sendable {
     func checkMustCancel() throws {
         guard mustCancel else { return }
         mustCancel = false
-        throw CancelledError(cancelMessage)
+        throw asyncio.CancelledError(cancelMessage)
     }
 
     /// The coroutine returned (or threw) while a cancellation was pending: the task ends
@@ -115,16 +115,16 @@ public class AnyLoopTask: AnyLoopFuture, @unchecked Sendable {
     }
 }
 
-/// `asyncio.Task`: a coroutine running on the loop, made by `AsyncIO.createTask`. It starts
+/// `asyncio.Task`: a coroutine running on the loop, made by `asyncio.createTask`. It starts
 /// in the loop's next pass; `await task.value` waits for its result.
-public final class LoopTask<T: Sendable>: AnyLoopTask, @unchecked Sendable {
+public final class LoopTask<T: Sendable>: asyncio.AnyTask, @unchecked Sendable {
     // @unchecked: only touched on `loop`'s thread.
 
-    init(loop: EventLoop, _ coroutine: @escaping @Sendable () async throws -> T) {
+    init(loop: asyncio.EventLoop, _ coroutine: @escaping @Sendable () async throws -> T) {
         super.init(loop: loop)
         Task(executorPreference: loop) { [self] in
-            await EventLoop.$current.withValue(loop) {
-                await AnyLoopTask.$current.withValue(self) { await run(coroutine) }
+            await asyncio.EventLoop.$current.withValue(loop) {
+                await asyncio.AnyTask.$current.withValue(self) { await run(coroutine) }
             }
         }
     }
@@ -136,7 +136,7 @@ public final class LoopTask<T: Sendable>: AnyLoopTask, @unchecked Sendable {
             try checkMustCancel()  // cancelled before it started: the body never runs
             let value = try await coroutine()
             if !finishPendingCancel() { _ = complete(.succeeded(value)) }
-        } catch let cancelled as CancelledError {
+        } catch let cancelled as asyncio.CancelledError {
             _ = cancelFuture(cancelled.message)
         } catch {
             try? setException(error)
@@ -145,18 +145,18 @@ public final class LoopTask<T: Sendable>: AnyLoopTask, @unchecked Sendable {
     }
 
     /// `task.result()`: the value, or the error it failed with.
-    /// - Throws: `CancelledError` if cancelled, `InvalidStateError` if not done.
+    /// - Throws: `asyncio.CancelledError` if cancelled, `asyncio.InvalidStateError` if not done.
     public func result() throws -> T {
         if case .succeeded(let value) = outcome, let value = value as? T { return value }
         if let failure = takeFailure() { throw failure }
-        throw InvalidStateError("Result is not set.")
+        throw asyncio.InvalidStateError("Result is not set.")
     }
 
     /// `await task`: suspends the calling task until this one is done, then returns its
     /// result or throws its error. Cancelling the caller meanwhile cancels this task too.
     public var value: T {
         get async throws {
-            if !done { try await AnyLoopTask.running.suspend(on: self) }
+            if !done { try await asyncio.AnyTask.running.suspend(on: self) }
             return try result()
         }
     }

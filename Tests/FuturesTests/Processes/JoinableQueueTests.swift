@@ -53,9 +53,9 @@ final class JoinableQueueTests: XCTestCase {
                 except OSError as e: print('OSError', e)
             """)
         var swift: [String] = []
-        let tasks = try Multiprocessing.JoinableQueue<Int>()
-        let results = try Multiprocessing.SimpleQueue<Int>()
-        let consumer = Multiprocessing.Process(
+        let tasks = try multiprocessing.JoinableQueue<Int>()
+        let results = try multiprocessing.SimpleQueue<Int>()
+        let consumer = multiprocessing.Process(
             target: MultiprocessingFunctions.consume, args: .init(tasks: tasks, results: results))
         try consumer.start()
         for n in 0..<5 { try tasks.put(n) }
@@ -67,12 +67,12 @@ final class JoinableQueueTests: XCTestCase {
         do { try tasks.taskDone() } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
         try consumer.close()
         do { try consumer.start() } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
-        let sleeper = Multiprocessing.Process(target: MultiprocessingFunctions.nap, args: 0.3)
+        let sleeper = multiprocessing.Process(target: MultiprocessingFunctions.nap, args: 0.3)
         try sleeper.start()
         do { try sleeper.close() } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
         sleeper.join()
         try sleeper.close()
-        try Multiprocessing.Process(target: MultiprocessingFunctions.nap, args: 0).close()
+        try multiprocessing.Process(target: MultiprocessingFunctions.nap, args: 0).close()
         results.close()
         let calls: [() throws -> Void] = [
             { _ = try results.get() }, { _ = try results.empty() }, { try results.put(1) },
@@ -85,9 +85,9 @@ final class JoinableQueueTests: XCTestCase {
 
     /// `join()` waits for the last `task_done()`, not the last `get()`.
     func testJoinWaitsForTheLastTaskDone() throws {
-        let tasks = try Multiprocessing.JoinableQueue<Int>()
-        let results = try Multiprocessing.SimpleQueue<Int>()
-        let consumer = Multiprocessing.Process(
+        let tasks = try multiprocessing.JoinableQueue<Int>()
+        let results = try multiprocessing.SimpleQueue<Int>()
+        let consumer = multiprocessing.Process(
             target: MultiprocessingFunctions.consume, args: .init(tasks: tasks, results: results))
         try consumer.start()
         for n in 0..<3 { try tasks.put(n) }
