@@ -37,9 +37,11 @@ test-e2e: deps pyenv
 tsan: deps pyenv
 	TSAN_OPTIONS="atexit_sleep_ms=0 $$TSAN_OPTIONS" NBRUN_SANITIZER=thread NBRUN_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
-# Regenerates the course notebooks in place.
+# Regenerates the course notebooks in place, rewriting only cells whose outputs changed under
+# `check`'s rules, so an up-to-date clone stays clean. `make run KEEP=` rewrites every cell.
+KEEP         ?= --keep-unchanged
 run: build
-	$(NBRUN) notebooks/
+	$(NBRUN) run $(KEEP) notebooks/
 
 check: build
 	$(NBRUN) check notebooks/

@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "CProcess"),
         .target(name: "Processes", dependencies: ["Futures", "CProcess", "SystemCalls"]),
         // Registers test functions and serves as worker and orphan-test parent for FuturesTests.
-        .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures", "Processes"]),
+        .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures", "Processes", "PythonRuntime"]),
         .target(
             name: "PythonRuntime",
             dependencies: ["Futures", "Processes", "PythonRepr", "SystemCalls", .product(name: "BigInt", package: "BigInt")]

@@ -12,7 +12,9 @@
 #    1000-copy row (bench/scale_row.py, ~1 min: --scale-copies 0 skips it) runs alone as
 #    `python3 bench/scale_row.py --nbrun PATH [--copies N] [--runs R]`; its fresh-course and
 #    race rows (bench/fresh_row.py, ~30 s: --fresh-runs 0 skips them) as
-#    `python3 bench/fresh_row.py --nbrun PATH [--copies N] [--runs R] [--race-runs R]`.
+#    `python3 bench/fresh_row.py --nbrun PATH [--copies N] [--runs R] [--race-runs R]`;
+# 5. bench/cpu_cost_row.py: a port spending CPython's CPU time (CPythonCost) beside the
+#    Python it ports, idle and loaded (~30 s).
 #
 # A missed target is printed, never fatal: the exit status is non-zero only when the
 # tooling broke (venv, build, a tool that cannot run). See BENCH.md.
@@ -66,4 +68,10 @@ if [ ! -f "$big" ] || [ scripts/gen-big-notebook.py -nt "$big" ]; then
 fi
 
 step "measuring"
-exec "$venv/bin/python" bench/run_bench.py --nbrun "$nbrun" --big "$big" "$@"
+"$venv/bin/python" bench/run_bench.py --nbrun "$nbrun" --big "$big" "$@"
+
+# CPU time as CPython spends it (CPythonCost): a port beside its Python, idle and loaded.
+step "CPU time as CPython spends it (bench/cpu_cost_row.py)"
+swift build -c release --product FuturesWorkerFixture --scratch-path "$scratch"
+fixture="$(swift build -c release --product FuturesWorkerFixture --scratch-path "$scratch" --show-bin-path)/FuturesWorkerFixture"
+python3 bench/cpu_cost_row.py --fixture "$fixture"

@@ -13,7 +13,7 @@
 extern char **environ;
 
 int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *fds, int count,
-                   int stdout_to_stderr) {
+                   int stdout_to_stderr, const char *directory) {
     // Sources are moved above every target first, so a source numbered like a target
     // cannot be overwritten by an earlier dup2.
     enum { FIRST_TARGET = 3, SCRATCH = 64 };
@@ -41,6 +41,8 @@ int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *
         result = posix_spawn_file_actions_adddup2(&actions, scratch[i], FIRST_TARGET + i);
     // Whatever else the parent has open (with or without O_CLOEXEC) stays behind.
     if (result == 0) result = posix_spawn_file_actions_addclosefrom_np(&actions, FIRST_TARGET + count);
+    // A child of a cell starts in the cell's notebook folder, as a kernel's children do.
+    if (result == 0 && directory) result = posix_spawn_file_actions_addchdir_np(&actions, directory);
 
     sigset_t none, all;
     sigemptyset(&none);

@@ -61,5 +61,39 @@ package enum MultiprocessingFunctions {
         return NoValue()
     }
 
-    package static let all: [any RemoteFunctionProtocol] = [processName, power, produce, talk, bump]
+    package struct Consume: Codable, Sendable {
+        package let tasks: multiprocessing.JoinableQueue<Int>
+        package let results: multiprocessing.SimpleQueue<Int>
+        package init(tasks: multiprocessing.JoinableQueue<Int>, results: multiprocessing.SimpleQueue<Int>) {
+            self.tasks = tasks
+            self.results = results
+        }
+    }
+
+    /// `def consume(tasks, results): while (n := tasks.get()) is not None: results.put(n * n);
+    /// tasks.task_done()` and a last `task_done()` for the `None` (here -1).
+    package static let consume = RemoteFunction<Consume, NoValue>("mp.consume") { job in
+        while true {
+            let n = try job.tasks.get()
+            defer { try? job.tasks.taskDone() }
+            if n < 0 { return NoValue() }
+            Thread.sleep(forTimeInterval: 0.01)
+            try job.results.put(n * n)
+        }
+    }
+
+    /// `def nap(seconds): time.sleep(seconds)`
+    package static let nap = RemoteFunction<Double, NoValue>("mp.nap") { seconds in
+        Thread.sleep(forTimeInterval: seconds)
+        return NoValue()
+    }
+
+    /// `def cwd(_): return os.getcwd()`
+    package static let workingDirectory = RemoteFunction<Int, String>("mp.cwd") { _ in
+        FileManager.default.currentDirectoryPath
+    }
+
+    package static let all: [any RemoteFunctionProtocol] = [
+        processName, power, produce, talk, bump, consume, nap, workingDirectory,
+    ]
 }

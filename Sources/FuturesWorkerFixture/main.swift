@@ -5,12 +5,18 @@ import Processes
 // A worker for FuturesTests, and a parent for the orphan tests:
 //   FuturesWorkerFixture parent-with-pool N   starts N pool workers and one Process, prints
 //                                             their pids on one line, then waits to be killed.
+//   FuturesWorkerFixture cpython-cost LIMIT       the port of a prime count spending CPython's
+//                                                 CPU time (bench/cpu_cost_row.py).
 //   FuturesWorkerFixture measure-map              the notebook's 10,000 squares on 2 workers,
 //                                                 chunksize 1 vs 1000 (figures for the report).
 ProcessWorker.register(FixtureFunctions.all + MultiprocessingFunctions.all)
 ProcessWorker.runIfRequested()
 
 let arguments = CommandLine.arguments
+if arguments.count == 3, arguments[1] == "cpython-cost", let limit = Int(arguments[2]) {
+    CPythonCostDemo.run(limit: limit)
+    exit(0)
+}
 if arguments.count == 2, arguments[1] == "measure-map" {
     try MapMeasurement.run()
     exit(0)

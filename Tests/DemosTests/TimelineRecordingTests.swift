@@ -78,13 +78,17 @@ final class TimelineRecordingTests: XCTestCase {
         XCTAssertGreaterThan(waiting.max() ?? 0, 0.15)  // the later ones waited for a permit
     }
 
-    func testWorkerProcessesAreRowsByPID() throws {
+    /// Worker processes are rows named as Python names them (a `concurrent.futures.ProcessPoolExecutor`'s are
+    /// `ForkProcess-N` on Linux), with the pid in the row's tooltip.
+    func testWorkerProcessesAreRowsNamedAsPythonNamesThem() throws {
         ProcessWorker.defaultExecutable = try NBRunWorker.require()
-        let (timeline, _) = try record("03-processes/two-processes")
+        let (timeline, svg) = try record("03-processes/two-processes")
         let processes = timeline.rows.filter { $0.kind == .process }
         XCTAssertEqual(processes.count, 2, timeline.rows.map(\.name).description)
         for row in processes {
-            XCTAssertTrue(row.name.hasPrefix("process "), row.name)
+            XCTAssertTrue(row.name.range(of: #"^ForkProcess-\d+$"#, options: .regularExpression) != nil, row.name)
+            let pid = try XCTUnwrap(row.pid, row.name)
+            XCTAssertTrue(svg.contains("<title>\(row.name) (pid \(pid)): "), svg)
             XCTAssertGreaterThan(row.seconds(in: .outsideGIL), 0.4, row.name)  // two 0.25 s burns each
         }
         XCTAssertGreaterThan(timeline.row("MainThread")?.seconds(in: .future) ?? 0, 0.4)
@@ -102,6 +106,29 @@ final class TimelineRecordingTests: XCTestCase {
             XCTAssertTrue(parser.parse(), "\(id): \(parser.parserError.map { "\($0)" } ?? "")")
             XCTAssertLessThan(svg.utf8.count, 60_000, id)
         }
+    }
+
+    /// Ticks are labelled in the unit that suits the span: a 0.4 ms cell is not
+    /// `0.000 0.000 0.000 0.001`.
+    func testTicksAreLabelledInAUnitThatSuitsTheSpan() {
+        func labels(_ seconds: Double) -> (unit: String, ticks: [String]) {
+            let row = Timeline.Row(
+                name: "MainThread", kind: .thread, segments: [.init(start: 0, end: seconds, state: .running)])
+            let svg = TimelineSVG(title: "t").render(Timeline(rows: [row], seconds: seconds))
+            let texts = svg.components(separatedBy: "text-anchor=\"middle\" fill=\"#444\">").dropFirst()
+                .map { String($0.prefix { $0 != "<" }) }
+            let unit = svg.components(separatedBy: "text-anchor=\"end\" fill=\"#444\">").last?.prefix { $0 != "<" }
+            return (unit.map(String.init) ?? "", texts)
+        }
+        XCTAssertEqual(labels(2.5).unit, "seconds")
+        XCTAssertEqual(labels(2.5).ticks.prefix(3), ["0.0", "0.5", "1.0"])
+        XCTAssertEqual(labels(0.4).unit, "ms")
+        XCTAssertEqual(labels(0.4).ticks.prefix(3), ["0", "50", "100"])
+        XCTAssertEqual(labels(0.0004).unit, "µs")
+        XCTAssertEqual(labels(0.0004).ticks.prefix(3), ["0", "50", "100"])
+        XCTAssertEqual(labels(0.003).unit, "ms")
+        XCTAssertEqual(labels(0.003).ticks.prefix(3), ["0.0", "0.5", "1.0"])
+        XCTAssertEqual(Set(labels(0.0004).ticks).count, labels(0.0004).ticks.count, "no two ticks read the same")
     }
 
     /// A row is drawn one rectangle per run of equal pixel columns, however many segments.

@@ -63,4 +63,52 @@ final class MatchingTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("several demos match"), "\(error)")
         }
     }
+
+    func testIdenticalCellsOfANotebookShareOnePort() throws {
+        let registry = DemoRegistry([Fixture.demo(hello, name: "hello") { _ in }])
+        let notebook = Fixture.notebook([
+            Fixture.codeCell(hello), Fixture.codeCell("x = 1", tags: []), Fixture.codeCell(hello),
+        ])
+        XCTAssertEqual(try Fixture.plan(notebook, registry).steps.map(\.demo.name), ["hello", "hello"])
+    }
+
+    /// A session notebook's `lock.release()` is its own port's, not that of another notebook
+    /// with the same line: the other port could not be given this notebook's session.
+    func testASessionNotebooksCellsMatchItsOwnPortOnly() throws {
+        let release = "lock.release()"
+        let registry = DemoRegistry([
+            Fixture.demo(release, name: "release", notebook: "first") { _ in },
+            Fixture.demo(hello, name: "hello", notebook: "first") { _ in },
+            Fixture.sessionDemo(hello, name: "greet", notebook: "second") { _, _ in .none },
+        ])
+        let notebook = Fixture.notebook([Fixture.codeCell(hello), Fixture.codeCell(release)])
+        XCTAssertThrowsError(try Fixture.plan(notebook, registry, path: "second.ipynb")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("cell 2") && text.contains("lock.release()"), text)
+            XCTAssertFalse(text.contains("cell 1"), "the session's own cell matches: \(text)")
+        }
+        // A session demo ports no other notebook's cell either.
+        let plan = try Fixture.plan(Fixture.notebook([Fixture.codeCell(hello)]), registry, path: "first.ipynb")
+        XCTAssertEqual(plan.steps.map(\.demo.id), ["first/hello"])
+        let third = try Fixture.plan(Fixture.notebook([Fixture.codeCell(hello)]), registry, path: "third.ipynb")
+        XCTAssertEqual(third.steps.map(\.demo.id), ["first/hello"], "not ambiguous with second's session port")
+    }
+
+    /// Copies of a notebook under other names (`000.ipynb`, as the 1000-copy runs make) are
+    /// the port of the registered notebook owning most of their cells.
+    func testACopyUnderAnotherNameMatchesTheSessionPortItCopies() throws {
+        let registry = DemoRegistry([
+            Fixture.demo("lock.release()", name: "release", notebook: "first") { _ in },
+            Fixture.sessionDemo(hello, name: "greet", notebook: "second") { _, _ in .none },
+            Fixture.sessionDemo("lock.release()", name: "release", notebook: "second") { _, _ in .none },
+        ])
+        let notebook = Fixture.notebook([Fixture.codeCell(hello), Fixture.codeCell("lock.release()")])
+        XCTAssertEqual(
+            try Fixture.plan(notebook, registry, path: "copies/000.ipynb").steps.map(\.demo.id),
+            [
+                "second/greet", "second/release",
+            ])
+        XCTAssertEqual(registry.owner(of: notebook, named: "000"), "second")
+        XCTAssertNil(DemoRegistry([]).owner(of: notebook, named: "000"))
+    }
 }

@@ -81,8 +81,53 @@ final class SessionCLITests: XCTestCase {
         let scaffold = try CLI.run(["scaffold", "--session", edited.path])
         XCTAssertEqual(scaffold.status, 0, scaffold.summary)
         XCTAssertTrue(scaffold.stdout.contains("final class Session: NotebookSession"), scaffold.summary)
-        XCTAssertEqual(scaffold.stdout.components(separatedBy: "session: Session.self").count - 1, 1, "the edited cell")
+        // 06-more is a notebook of its own: its cells will match its port only, so every
+        // distinct source gets a stub, not just the edited one.
+        XCTAssertEqual(scaffold.stdout.components(separatedBy: "session: Session.self").count - 1, 10, scaffold.summary)
         XCTAssertTrue(scaffold.stdout.contains("{ ctx, s in"), scaffold.summary)
+        XCTAssertTrue(scaffold.stdout.contains("        var lockA: PyValue = .none\n"), scaffold.summary)
+    }
+
+    /// A notebook written step by step, as a tutorial writes it: a repeated cell, a function
+    /// defined again later, globals assigned at the top level.
+    func testScaffoldWritesOneStubPerSourceAndTheSessionsGlobals() throws {
+        let sources = [
+            "counter = 0\nlock_a = threading.Lock()\ndef work():\n    pass",
+            "counter",
+            "def work():\n    return 1\nstart, label = time.perf_counter(), 'go'\nMAX_N: int = 5\nif label:\n    pass\nelse: pass",
+            "counter",
+        ]
+        let cells = sources.map { source in
+            [
+                "cell_type": "code", "execution_count": NSNull(), "metadata": ["tags": ["no-run"]], "outputs": [],
+                "source": source,
+            ] as [String: Any]
+        }
+        let notebook: [String: Any] = ["cells": cells, "metadata": [:], "nbformat": 4, "nbformat_minor": 4]
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(
+            Array(try JSONSerialization.data(withJSONObject: notebook, options: [.sortedKeys])), to: "07-steps.ipynb")
+
+        let list = try CLI.run(["list", path.path])
+        XCTAssertEqual(list.status, 1, "list fails as run would: \(list.summary)")
+        XCTAssertTrue(list.stderr.contains("07-steps.ipynb: 4 no-run cells have no port or several"), list.summary)
+
+        let scaffold = try CLI.run(["scaffold", "--session", path.path])
+        XCTAssertEqual(scaffold.status, 0, scaffold.summary)
+        let text = scaffold.stdout
+        XCTAssertEqual(
+            text.components(separatedBy: "session: Session.self").count - 1, 3, "one stub per source: \(text)")
+        for property in [
+            "var counter: Int = 0", "var lockA: PyValue = .none", "var start: PyValue = .none",
+            "var label: PyValue = .none", "var maxN: Int = 0",
+        ] {
+            XCTAssertTrue(text.contains(property), "\(property) in \(text)")
+        }
+        XCTAssertTrue(text.contains("`def work` is defined in 2 cells"), text)
+        XCTAssertFalse(text.contains("var else"), "a keyword is no global: \(text)")
+        // The demo of `counter = 0` is not named `counter`, which the session's global is.
+        XCTAssertTrue(text.contains("name: \"counter-cell\""), text)
+        XCTAssertFalse(text.contains("static let counter "), text)
     }
 
     static var python3: String? {

@@ -8,9 +8,10 @@
 /// Spawns `path` with `argv` and the current environment. The child gets /dev/null as stdin,
 /// the parent's stdout (or its stderr when `stdout_to_stderr`) and stderr, `fds[i]` as fd 3+i,
 /// and no other fd; its signal mask is empty and every signal has its default action.
+/// It starts in `directory` when that is not NULL (`path` must then be absolute).
 /// Returns 0 or the errno value of the first step that failed.
 int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *fds, int count,
-                   int stdout_to_stderr);
+                   int stdout_to_stderr, const char *directory);
 
 /// prctl(PR_SET_PDEATHSIG, sig): this process gets `sig` when its parent thread exits.
 int cprocess_set_parent_death_signal(int sig);

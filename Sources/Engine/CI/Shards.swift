@@ -26,10 +26,10 @@ package enum Shards {
     /// for a notebook written step by step (its ports share a session), the sum of its cells,
     /// which run one after another. nil when none of its `no-run` cells recorded a timing.
     package static func cost(of notebook: Notebook, path: String, registry: DemoRegistry) -> Double? {
-        let name = RunPlan.notebookName(of: path)
+        let matcher = registry.matcher(for: notebook, named: RunPlan.notebookName(of: path))
         var longest = 0.0, cpuBound = 0.0, sum = 0.0, timed = false, session = false
         for cell in notebook.cells where cell.type == .code && cell.tags.contains(noRunTag) {
-            let match = registry.match(cell, notebookName: name)
+            let match = matcher(cell)
             if case .matched(let demo) = match, demo.session != nil { session = true }
             guard let seconds = CellTiming.recordedSeconds(in: cell.metadata) else { continue }
             timed = true

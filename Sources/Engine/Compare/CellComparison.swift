@@ -40,18 +40,28 @@ package struct CellComparison: Sendable {
     }
 
     /// A line diff (`-` expected only, `+` actual only, ` ` both), a shortest one
-    /// (`LineDiff`); empty when the sequences match line for line.
+    /// (`LineDiff`); empty when the sequences match line for line or differ only by lines the
+    /// `optional` rule lets be absent (which the diff leaves out).
     static func compareOrdered(
         _ expected: [LineMatcher.Line], _ actual: [LineMatcher.Line], _ matcher: LineMatcher
     ) -> [String] {
         if expected.count == actual.count, zip(expected, actual).allSatisfy({ matcher.matches($0, $1) }) { return [] }
-        return LineDiff.steps(expected.count, actual.count) { matcher.matches(expected[$0], actual[$1]) }.map { step in
-            switch step {
-            case .both(_, let j): "   \(actual[j].text)"
-            case .removed(let i): "  -\(expected[i].text)"
-            case .added(let j): "  +\(actual[j].text)"
+        var differs = false
+        let lines = LineDiff.steps(expected.count, actual.count) { matcher.matches(expected[$0], actual[$1]) }
+            .compactMap { step -> String? in
+                switch step {
+                case .both(_, let j): return "   \(actual[j].text)"
+                case .removed(let i):
+                    guard !expected[i].optional else { return nil }
+                    differs = true
+                    return "  -\(expected[i].text)"
+                case .added(let j):
+                    guard !actual[j].optional else { return nil }
+                    differs = true
+                    return "  +\(actual[j].text)"
+                }
             }
-        }
+        return differs ? lines : []
     }
 
     /// Multiset comparison: each expected line takes one matching actual line still free:
@@ -85,7 +95,8 @@ package struct CellComparison: Sendable {
             if let found { taken[found] = true } else { missing.append(line) }
         }
         let extra = actual.indices.filter { !taken[$0] }.map { actual[$0] }
-        return missing.map { "  -\($0.text)" } + extra.map { "  +\($0.text)" }
+        return missing.filter { !$0.optional }.map { "  -\($0.text)" }
+            + extra.filter { !$0.optional }.map { "  +\($0.text)" }
     }
 
     /// Tolerance comparisons one cell's unordered lines may take.

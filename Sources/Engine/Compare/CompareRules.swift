@@ -11,12 +11,16 @@ import Notebook
 ///   them) compares just the lines it matches as a multiset, the rest in order.
 /// - `mask`: patterns whose matches (their capture groups, if any) are blanked on both
 ///   sides before comparing, for values nothing can predict.
+/// - `optional`: patterns of lines that may be absent (a child's line CPython prints in some
+///   runs only): such a line missing on either side, or differing, is no difference.
 /// - `skip`: the cell's outputs are not compared at all.
 package struct CompareRules: Sendable {
     package var relativeTolerance: Double = 0.25
     package var absoluteTolerance: Double = 0.05
     package var unordered: Unordered = .none
     package var masks: [Pattern] = []
+    /// Patterns of lines that may be absent (`optional` rule).
+    package var optional: [Pattern] = []
     package var skip = false
     /// Seconds the cell may run (`timeout` rule); `--timeout` overrides it.
     package var timeout: Double?
@@ -31,7 +35,7 @@ package struct CompareRules: Sendable {
     package struct Pattern: @unchecked Sendable {
         // NSRegularExpression is immutable after creation and documented thread-safe.
         package let source: String
-        /// The rule it belongs to: `mask` or `unordered`.
+        /// The rule it belongs to: `mask`, `unordered` or `optional`.
         package let rule: String
         /// Where the rule was written: `metadata.nbrun`, or `nbrun.json`'s defaults or demo entry.
         package let origin: String
@@ -66,6 +70,8 @@ package struct CompareRules: Sendable {
                 }
             case "mask":
                 masks = try Self.patterns(value, key: key, origin: origin)
+            case "optional":
+                optional = try Self.patterns(value, key: key, origin: origin)
             case "skip":
                 guard case .bool(let flag) = value else { throw RuleError(origin, "\"skip\" must be true or false") }
                 skip = flag
@@ -76,7 +82,7 @@ package struct CompareRules: Sendable {
                 timeout = seconds
             default:
                 throw RuleError(
-                    origin, "unknown rule \"\(Self.shown(key))\" (tolerance, unordered, mask, skip, timeout)")
+                    origin, "unknown rule \"\(Self.shown(key))\" (tolerance, unordered, mask, optional, skip, timeout)")
             }
         }
     }

@@ -23,6 +23,8 @@ struct LineMatcher {
 
         /// Its shape and numbers in one string: lines with equal keys match.
         var key: String { shape + "\u{1}" + numbers.joined(separator: "\u{1}") }
+        /// Whether it may be absent (the cell's `optional` rule).
+        var optional = false
     }
 
     /// A number in a line: `0.50`, `-3`, `1e-05`. A letter or `_` right before it keeps it part
@@ -39,10 +41,14 @@ struct LineMatcher {
         for text in lines {
             if patterns { budget.earn(characters: text.utf16.count) }
             let (shape, numbers) = Self.split(try masked(text))
-            prepared.append(
-                Line(
-                    text: text, shape: shape, shapeHash: shape.hashValue, numbers: numbers,
-                    unordered: try isUnordered(text)))
+            var line = Line(
+                text: text, shape: shape, shapeHash: shape.hashValue, numbers: numbers,
+                unordered: try isUnordered(text))
+            for pattern in rules.optional where try pattern.isFound(in: text, budget: budget) {
+                line.optional = true
+                break
+            }
+            prepared.append(line)
         }
         return prepared
     }

@@ -18,13 +18,13 @@ package enum NotebookComparison {
         expected: Notebook, actual: Notebook, pairs: [(Int, Int)], path: String,
         registry: DemoRegistry, rules: RuleBook, budget: PatternBudget = PatternBudget()
     ) throws(RuleError) -> [Entry] {
-        let name = RunPlan.notebookName(of: path)
+        let match = registry.matcher(for: expected, named: RunPlan.notebookName(of: path))
         var entries: [Entry] = []
         for (index, other) in pairs where expected.cells.indices.contains(index) && actual.cells.indices.contains(other)
         {
             let cell = expected.cells[index]
             var demo: String?
-            if case .matched(let found) = registry.match(cell, notebookName: name) {
+            if case .matched(let found) = match(cell) {
                 demo = found.id
             }
             let label = CellLabel(index: index, cell: cell)

@@ -33,11 +33,11 @@ package struct RunPlan: Sendable {
     /// Matches every `no-run` code cell; any cell without exactly one demo is a `DriftError`
     /// and nothing is planned, so a stale port never runs and the file is never written.
     package init(path: String, notebook: Notebook, registry: DemoRegistry) throws(DriftError) {
-        let name = Self.notebookName(of: path)
+        let match = registry.matcher(for: notebook, named: Self.notebookName(of: path))
         var steps: [Step] = []
         var problems: [DriftError.Problem] = []
         for (index, cell) in notebook.cells.enumerated() where cell.type == .code && cell.tags.contains(noRunTag) {
-            switch registry.match(cell, notebookName: name) {
+            switch match(cell) {
             case .matched(let demo):
                 steps.append(Step(cellIndex: index, demo: demo))
             case let .unmatched(nearest, similarity):

@@ -50,10 +50,10 @@ enum CellExecution {
     /// can be left behind while the pool moves on.
     static func run(
         _ demo: Demo, seed: UInt64, timeout: TimeInterval?, gilWatchdog: TimeInterval?,
-        timeline: TimelineRequest? = nil
+        timeline: TimelineRequest? = nil, notebookFolder: String? = nil
     ) -> CellOutcome {
         let busy = Timestamp.now()
-        let context = DemoContext(seed: seed, recordingTimeline: timeline != nil)
+        let context = DemoContext(seed: seed, recordingTimeline: timeline != nil, notebookFolder: notebookFolder)
         return run(
             demo, in: context, session: nil, timeout: timeout, gilWatchdog: gilWatchdog, busy: busy,
             timeline: timeline)

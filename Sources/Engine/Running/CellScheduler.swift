@@ -25,6 +25,8 @@ final class CellScheduler: Sendable {
         var timeline: TimelineRequest?
         /// A session's cells, run in order as one job (`SessionRun`), instead of `demo` alone.
         var chain: (@Sendable () -> CellOutcome)?
+        /// The notebook's folder, where relative paths resolve (nil: the working directory).
+        var notebookFolder: String?
 
         var kind: Kind { exclusive ? .exclusive : oneCore ? .oneCore : .shared }
     }
@@ -151,7 +153,7 @@ final class CellScheduler: Sendable {
                 job.chain?()
                 ?? CellExecution.run(
                     job.demo, seed: job.seed, timeout: job.timeout, gilWatchdog: job.gilWatchdog,
-                    timeline: job.timeline)
+                    timeline: job.timeline, notebookFolder: job.notebookFolder)
             if kind == .shared {
                 // Its quiet duration when the notebook recorded one: a cell slowed by the
                 // batch would make its need look smaller than it is.

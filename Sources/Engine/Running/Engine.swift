@@ -140,7 +140,8 @@ package enum Engine {
                     timeline: timelineRequest(cell, options))
             }
             let session = SessionRun(
-                steps: steps, continueAfterErrors: options.continueAfterErrors, gilWatchdog: options.gilWatchdog)
+                steps: steps, continueAfterErrors: options.continueAfterErrors, gilWatchdog: options.gilWatchdog,
+                notebookFolder: notebookFolder(of: plan.path))
             return [WorkUnit(plan: index, steps: Array(plan.steps.indices), session: session)]
         }
     }
@@ -158,12 +159,20 @@ package enum Engine {
             exclusive: demos.contains { $0.load == .allCores } || options.jobs == 1,
             oneCore: demos.contains { $0.load == .oneCore },
             recordedSeconds: recordedSeconds(plan, steps: unit.steps))
+        job.notebookFolder = notebookFolder(of: plan.path)
         if let session = unit.session {
             job.chain = { session.run() }
         } else {
             job.timeline = timelineRequest(plan.notebook.cells[plan.steps[unit.steps[0]].cellIndex], options)
         }
         return job
+    }
+
+    /// The absolute folder of a notebook's path, where nbclient would start its kernel; nil for
+    /// a notebook read from stdin (`-`), which runs in the working directory.
+    static func notebookFolder(of path: String) -> String? {
+        guard path != "-" else { return nil }
+        return URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
     }
 
     /// Whether to record a cell's timeline: tagged `nbrun-timeline` (then it is shown in the

@@ -36,10 +36,13 @@ final class SessionRun: Sendable {
     let continueAfterErrors: Bool
     /// Seconds a thread may keep the notebook's GIL while others wait (`EngineOptions.gilWatchdog`).
     let gilWatchdog: TimeInterval?
+    /// The notebook's folder, where relative paths resolve (nil: the working directory).
+    let notebookFolder: String?
     private let results = Locked<(outcomes: [CellOutcome?], lingering: [LingeringThread])>(([], []))
 
-    init(steps: [Step], continueAfterErrors: Bool, gilWatchdog: TimeInterval?) {
+    init(steps: [Step], continueAfterErrors: Bool, gilWatchdog: TimeInterval?, notebookFolder: String? = nil) {
         self.steps = steps
+        self.notebookFolder = notebookFolder
         self.continueAfterErrors = continueAfterErrors
         self.gilWatchdog = gilWatchdog
     }
@@ -53,7 +56,8 @@ final class SessionRun: Sendable {
     /// whole chain (first cell's start to last cell's end, CPU summed) for the scheduler.
     func run() -> CellOutcome {
         let context = DemoContext(
-            seed: steps.first?.seed ?? 0, recordingTimeline: steps.contains { $0.timeline != nil })
+            seed: steps.first?.seed ?? 0, recordingTimeline: steps.contains { $0.timeline != nil },
+            notebookFolder: notebookFolder)
         var sessions: [String: any NotebookSession] = [:]
         var outcomes = [CellOutcome?](repeating: nil, count: steps.count)
         var startedIn: [ObjectIdentifier: (thread: threading.Thread, cell: String)] = [:]

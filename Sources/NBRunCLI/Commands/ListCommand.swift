@@ -2,7 +2,8 @@ import ArgumentParser
 import Engine
 import Notebook
 
-/// `nbrun list [NOTEBOOK...]`: the registered demos, or how a notebook's cells map to them.
+/// `nbrun list [NOTEBOOK...]`: the registered demos, or how a notebook's cells map to them;
+/// exits 1 when a cell has no port or several, as `run` and `check` would refuse it.
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
@@ -24,11 +25,10 @@ struct ListCommand: ParsableCommand {
         for path in Inputs.paths(notebooks, problems: problems) {
             guard let notebook = Inputs.notebook(at: path, problems: problems) else { continue }
             print("\(path):")
-            let name = RunPlan.notebookName(of: path)
+            let match = registry.matcher(for: notebook, named: RunPlan.notebookName(of: path))
             let sessions = Set(
                 notebook.cells.compactMap { cell -> String? in
-                    guard cell.type == .code, cell.tags.contains(noRunTag),
-                        case .matched(let demo) = registry.match(cell, notebookName: name)
+                    guard cell.type == .code, cell.tags.contains(noRunTag), case .matched(let demo) = match(cell)
                     else { return nil }
                     return demo.session?.name
                 })
@@ -37,10 +37,13 @@ struct ListCommand: ParsableCommand {
                     "  session \(sessions.sorted().joined(separator: ", ")): its cells run in order, in one interpreter"
                 )
             }
+            var unported = 0
             for (index, cell) in notebook.cells.enumerated() where cell.type == .code && cell.tags.contains(noRunTag) {
                 let label = CellLabel(index: index, cell: cell)
                 let fingerprint = SourceFingerprint(source: cell.source).digest
-                switch registry.match(cell, notebookName: name) {
+                let found = match(cell)
+                if case .matched = found {} else { unported += 1 }
+                switch found {
                 case .matched(let demo):
                     print("  \(label)\t\(fingerprint)\t-> \(demo.id)")
                 case let .unmatched(nearest, similarity):
@@ -54,6 +57,11 @@ struct ListCommand: ParsableCommand {
                         "  \(label)\t\(fingerprint)\tAMBIGUOUS: \(demos.map(\.id).joined(separator: ", "))"
                     )
                 }
+            }
+            if unported > 0 {
+                // What `run` and `check` would refuse: the listing fails as they would.
+                let cells = unported == 1 ? "1 no-run cell has" : "\(unported) no-run cells have"
+                problems.report(path, Complaint("\(cells) no port or several"), as: .input)
             }
         }
         try problems.finish()

@@ -4,8 +4,11 @@ import Foundation
 import Notebook
 
 /// `nbrun scaffold NOTEBOOK [--into DIR]`: a compiling Swift file with a stub port for each
-/// no-run cell that no demo matches yet, fingerprints filled in and demos named from the
-/// cells (see `ScaffoldTemplate`, `DemoNaming`).
+/// distinct source among the no-run cells that no demo matches yet (identical cells share one
+/// port), fingerprints filled in and demos named from the cells (see `ScaffoldTemplate`,
+/// `DemoNaming`). With `--session`, every cell another notebook's port matches gets a stub too,
+/// since a session notebook's cells match its own port only, and the `Session` class gets the
+/// cells' top-level names (`SessionGlobals`).
 struct ScaffoldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scaffold",
@@ -33,14 +36,23 @@ struct ScaffoldCommand: ParsableCommand {
         guard let notebookValue = Inputs.notebook(at: notebook, problems: problems) else { throw problems.exitStatus }
         let name = RunPlan.notebookName(of: notebook)
         let registry = NBRun.registry
-        var naming = DemoNaming(taken: registry.demos.filter { $0.notebook == name }.map(\.name))
+        let tagged = notebookValue.cells.enumerated().filter { $0.element.type == .code }.enumerated()
+            .filter { $0.element.element.tags.contains(noRunTag) }
+            .map { (codePosition: $0.offset + 1, index: $0.element.offset, cell: $0.element.element) }
+        let globals = session ? SessionGlobals(sources: tagged.map(\.cell.source)) : nil
+        var naming = DemoNaming(
+            taken: registry.demos.filter { $0.notebook == name }.map(\.name), avoiding: globals?.swiftNames ?? [])
+        let match = registry.matcher(for: notebookValue, named: name)
         var stubs: [ScaffoldTemplate.Stub] = []
-        var codePosition = 0
-        for (index, cell) in notebookValue.cells.enumerated() where cell.type == .code {
-            codePosition += 1
-            guard cell.tags.contains(noRunTag) else { continue }
-            if case .matched = registry.match(cell, notebookName: name) { continue }
+        var stubbed: Set<String> = []
+        for (codePosition, index, cell) in tagged {
+            if case .matched(let demo) = match(cell), !session || demo.notebook == name {
+                // A session notebook's cells are its own port's, whoever else has the same line.
+                continue
+            }
             let fingerprint = SourceFingerprint(source: cell.source)
+            // Identical cells share one port: one stub per distinct source.
+            guard stubbed.insert(fingerprint.digest).inserted else { continue }
             stubs.append(
                 ScaffoldTemplate.Stub(
                     label: CellLabel(index: index, cell: cell).description,
@@ -48,7 +60,7 @@ struct ScaffoldCommand: ParsableCommand {
                     source: cell.source, fingerprint: fingerprint.digest, sketch: fingerprint.sketch
                 ))
         }
-        let template = ScaffoldTemplate(notebook: name, stubs: stubs, session: session)
+        let template = ScaffoldTemplate(notebook: name, stubs: stubs, globals: globals)
         guard let into else {
             print(template.text, terminator: "")
             return

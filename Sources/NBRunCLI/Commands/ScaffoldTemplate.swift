@@ -19,9 +19,12 @@ struct ScaffoldTemplate {
     /// The notebook's file name without `.ipynb`, e.g. `03-processes`.
     let notebook: String
     let stubs: [Stub]
-    /// Stub a notebook written step by step: a `Session` class its cells share, and cells
-    /// that get it and return their value (`Out[n]`).
-    var session = false
+    /// Stub a notebook written step by step: a `Session` class holding these globals, which
+    /// its cells share, and cells that get it and return their value (`Out[n]`); nil for
+    /// self-contained cells.
+    var globals: SessionGlobals? = nil
+
+    var session: Bool { globals != nil }
 
     var text: String {
         let names = stubs.map { DemoNaming.identifier($0.name) }
@@ -61,17 +64,33 @@ struct ScaffoldTemplate {
     }
 
     private var sessionText: String {
-        """
+        let globals = globals ?? SessionGlobals(sources: [])
+        let properties = globals.globals.map { global in
+            """
+                    // \(global.firstLine.trimmingCharacters(in: .whitespaces))
+                    var \(global.swift): \(global.type) = \(global.initialValue)
+            """
+        }
+        let functions = globals.redefined.map { function in
+            """
+                    // `def \(function.name)` is defined in \(function.cells) cells: keep the current one here
+                    // (`var \(SessionGlobals.swiftName(function.name)): @Sendable (...) -> ...`), set by each cell that defines it.
+            """
+        }
+        let body = (properties + functions).joined(separator: "\n")
+        return """
 
-            /// What the notebook's cells define and share (a name assigned at the top level of
-            /// a cell becomes a property here), made fresh for each run of the notebook.
-            final class Session: NotebookSession, @unchecked Sendable {
-                // @unchecked: touched only by the notebook's cells and their threads, holding
-                // its GIL, as Python code touches its globals.
-                init() {}
-            }
+                /// What the notebook's cells define and share: each name a cell assigns at the top
+                /// level is a property here (give it its look-alike's type as you port), made fresh
+                /// for each run of the notebook.
+                final class Session: NotebookSession, @unchecked Sendable {
+                    // @unchecked: touched only by the notebook's cells and their threads, holding
+                    // its GIL, as Python code touches its globals.
+            \(body.isEmpty ? "" : "\n" + body + "\n")
+                    init() {}
+                }
 
-        """
+            """
     }
 
     private func stubText(_ stub: Stub) -> String {

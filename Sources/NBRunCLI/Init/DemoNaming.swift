@@ -8,15 +8,20 @@ import Foundation
 struct DemoNaming {
     /// Names already taken in the notebook (ported demos, earlier stubs).
     private var taken: Set<String>
+    /// Swift names the demos' identifiers must not take (a session's properties): a demo
+    /// named `start` beside a global `start` would read as one in the port.
+    private let avoiding: Set<String>
 
-    init(taken: some Sequence<String>) {
+    init(taken: some Sequence<String>, avoiding: Set<String> = []) {
         self.taken = Set(taken)
+        self.avoiding = avoiding
     }
 
     /// A name for the cell, unique among the names given so far, and remembered.
     /// - Parameter codePosition: the cell's 1-based position among the notebook's code cells.
     mutating func name(id: String?, source: String, codePosition: Int) -> String {
-        let base = id.flatMap(Self.readableID) ?? Self.sourceWord(source) ?? "cell-\(codePosition)"
+        var base = id.flatMap(Self.readableID) ?? Self.sourceWord(source) ?? "cell-\(codePosition)"
+        if avoiding.contains(Self.identifier(base)) { base += "-cell" }
         var name = base
         var suffix = 2
         while taken.contains(name) {

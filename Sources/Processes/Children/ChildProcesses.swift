@@ -20,13 +20,17 @@ enum ChildProcesses {
     private static let spawner = SpawnerThread()
 
     /// Starts `executable` in worker mode with `descriptors` as its fds 3, 4, ..., as a child
-    /// of `scope` (refused once the scope is terminated). A failure is a `SystemCallError`
-    /// (`posix_spawn` and its errno, with the executable as its path).
+    /// of `scope` (refused once the scope is terminated), `name` being what Python calls it
+    /// (`Process-1`, `ForkPoolWorker-2`). A failure is a `SystemCallError` (`posix_spawn` and
+    /// its errno, with the executable as its path).
     static func spawn(
         executable: String, arguments: [String], descriptors: [Int32],
-        scope: ProcessScope?
+        scope: ProcessScope?, name: String
     ) throws -> pid_t {
         try scope?.checkOpen(starting: executable)
+        // Absolute, since the child may start in another folder (the scope's).
+        let executable = executable.hasPrefix("/") ? executable : URL(fileURLWithPath: executable).path
+        let directory = scope?.workingDirectory
         let pid = try spawner.run {
             var pid: pid_t = 0
             let argv = [executable] + arguments
@@ -34,13 +38,13 @@ enum ChildProcesses {
             defer { for argument in cArguments { free(argument) } }
             let toStderr: Int32 = ProcessWorker.standardOutputToStandardError ? 1 : 0
             let status = descriptors.withUnsafeBufferPointer { fds in
-                cprocess_spawn(&pid, executable, cArguments, fds.baseAddress, Int32(fds.count), toStderr)
+                cprocess_spawn(&pid, executable, cArguments, fds.baseAddress, Int32(fds.count), toStderr, directory)
             }
             guard status == 0 else { throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable) }
             live.withLock { _ = $0.insert(pid) }
             return pid
         }
-        if let scope, !scope.adopt(pid) { kill(pid) }  // terminated while we were starting it
+        if let scope, !scope.adopt(pid, name: name) { kill(pid) }  // terminated while we were starting it
         return pid
     }
 

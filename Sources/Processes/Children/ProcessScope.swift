@@ -20,12 +20,19 @@ import Futures
 package final class ProcessScope: ProcessScopeCarrying {
     private let state = Locked<(closed: Bool, pids: Set<pid_t>)>((false, []))
     /// Told of each child adopted (`true`) and, once reaped, of its end (`false`).
-    private let observer: (@Sendable (Int32, _ started: Bool) -> Void)?
+    private let observer: (@Sendable (Int32, _ name: String, _ started: Bool) -> Void)?
 
     /// - Parameter observer: told of each child the scope adopts (`started` true) and of its
-    ///   exit once reaped (false); nbrun's timeline draws worker processes from it.
-    package init(observer: (@Sendable (Int32, _ started: Bool) -> Void)? = nil) {
+    ///   exit once reaped (false), with its pid and its Python name (`Process-1`,
+    ///   `ForkPoolWorker-2`); nbrun's timeline draws worker processes from it.
+    /// The folder its children start in (a cell's notebook folder); nil: this process's.
+    package let workingDirectory: String?
+
+    package init(
+        observer: (@Sendable (Int32, _ name: String, _ started: Bool) -> Void)? = nil, workingDirectory: String? = nil
+    ) {
         self.observer = observer
+        self.workingDirectory = workingDirectory
     }
 
     /// The scope of the calling thread's ambient context, `nil` outside any.
@@ -61,7 +68,7 @@ package final class ProcessScope: ProcessScopeCarrying {
 
     /// Records a child just started; `false` when the scope was terminated meanwhile (the
     /// caller kills the child).
-    func adopt(_ pid: pid_t) -> Bool {
+    func adopt(_ pid: pid_t, name: String) -> Bool {
         // Forget reaped children now and then, so a long-lived scope doesn't grow without end.
         let live = state.withLock { $0.pids.count } >= 64 ? ChildProcesses.livePIDs : nil
         let adopted = state.withLock { s in
@@ -71,8 +78,8 @@ package final class ProcessScope: ProcessScopeCarrying {
             return true
         }
         if adopted, let observer {
-            observer(pid, true)
-            ChildProcesses.exitObservers.withLock { $0[pid] = { observer($0, false) } }
+            observer(pid, name, true)
+            ChildProcesses.exitObservers.withLock { $0[pid] = { observer($0, name, false) } }
         }
         return adopted
     }

@@ -28,6 +28,8 @@ extension multiprocessing {
         private let state = Locked<(started: Bool, pid: pid_t?, exitcode: Int32?)>((false, nil, nil))
         /// Held by `join` while it blocks, so concurrent joins reap once.
         private let joining = NSLock()
+        /// Set by `close()`: the object can start nothing more.
+        private let closed = Locked(false)
 
         /// `multiprocessing.Process(target=f, args=(...))`: not started yet. `executable` is the worker
         /// program (the course's own binary by default).
@@ -51,6 +53,7 @@ extension multiprocessing {
 
         /// Starts the child (Python: `start()`); throws if already started or the argument can't cross.
         public func start() throws {
+            if closed.withLock({ $0 }) { throw PythonError("ValueError", "process object is closed") }
             try state.withLock { s in
                 guard !s.started else { throw PythonError("AssertionError", "cannot start a process twice") }
                 s.started = true
@@ -75,7 +78,7 @@ extension multiprocessing {
             let pid = try ChildProcesses.spawn(
                 executable: executable,
                 arguments: ProcessWorker.workerArguments(mode: "process", extra: [name]),
-                descriptors: [childEnd] + descriptors.parentDescriptors, scope: scope)
+                descriptors: [childEnd] + descriptors.parentDescriptors, scope: scope, name: name)
             do {
                 // Buffered in the socket: the child reads it even after both our ends are closed.
                 try Framing.send(request.encoded(), on: parentEnd)
@@ -138,6 +141,19 @@ extension multiprocessing {
             guard let code = ChildProcesses.exitCodeIfExited(pid) else { return true }
             state.withLock { $0.exitcode = code }
             return false
+        }
+
+        /// Python: `close()`: the object is done with; a child still running is CPython's
+        /// `ValueError`, and `start()` after it raises `ValueError: process object is closed`.
+        /// (CPython's other methods raise that too; here `join`, `terminate`, `kill`, `pid`,
+        /// `exitcode` and `isAlive` do not throw, and keep answering.)
+        public func close() throws {
+            if pid != nil, isAlive {
+                throw PythonError(
+                    "ValueError",
+                    "Cannot close a process while it is still running. You should first call join() or terminate().")
+            }
+            closed.withLock { $0 = true }
         }
 
         /// Sends SIGTERM (Python: `terminate()`).

@@ -187,10 +187,11 @@ final class ProcessPool: Sendable {
             let (parentEnd, childEnd) = try PoolWorker.socketPair()
             defer { Syscall.closeIgnoringErrors(childEnd) }
             do {
+                let name = nameWorker()
                 let pid = try ChildProcesses.spawn(
                     executable: executable,
-                    arguments: ProcessWorker.workerArguments(mode: "pool", extra: [nameWorker()]),
-                    descriptors: [childEnd], scope: scope)
+                    arguments: ProcessWorker.workerArguments(mode: "pool", extra: [name]),
+                    descriptors: [childEnd], scope: scope, name: name)
                 worker = PoolWorker(pid: pid, socket: parentEnd)
             } catch {
                 Syscall.closeIgnoringErrors(parentEnd)

@@ -1,3 +1,4 @@
+import Foundation
 import Futures
 import Processes
 import Synchronization
@@ -34,23 +35,33 @@ public final class PyInterpreter: ProcessScopeCarrying {
     /// Its `random` module's shared instance (`random.seed`, `random.randint`, ...).
     let moduleRandom: random.Random
 
+    /// The folder relative paths resolve against (`builtins.open`, `os.path`): the notebook's
+    /// folder, where nbclient runs a kernel; the process's working directory otherwise.
+    public let notebookFolder: String
+
     /// A new interpreter with its own GIL, like a new kernel; `DemoContext` makes one per cell.
     /// - Parameters:
     ///   - recordingTimeline: whether to record its threads' states (`timeline`).
     ///   - entropy: what unseeded `random` generators are seeded from (the cell's seeded
     ///     generator, so `--seed` fixes them too); the system's entropy by default.
-    package init(recordingTimeline: Bool = false, entropy: (@Sendable () -> UInt64)? = nil) {
+    ///   - notebookFolder: the folder its code runs in (see `notebookFolder`); nil: the
+    ///     process's working directory.
+    package init(
+        recordingTimeline: Bool = false, entropy: (@Sendable () -> UInt64)? = nil, notebookFolder: String? = nil
+    ) {
+        self.notebookFolder = notebookFolder ?? FileManager.default.currentDirectoryPath
         let entropy = entropy ?? random.Random.systemEntropy
         self.entropy = entropy
         moduleRandom = random.Random(entropy: entropy)
         let timeline = recordingTimeline ? TimelineRecorder() : nil
         self.timeline = timeline
         gil = GIL(recorder: timeline)
-        var observer: (@Sendable (Int32, Bool) -> Void)?
+        var observer: (@Sendable (Int32, String, Bool) -> Void)?
         if let timeline {
-            observer = { pid, started in timeline.process(pid, started: started) }
+            observer = { pid, name, started in timeline.process(pid, name: name, started: started) }
         }
-        processScope = ProcessScope(observer: observer)
+        // Its children start in the notebook's folder too, as a kernel's do.
+        processScope = ProcessScope(observer: observer, workingDirectory: notebookFolder)
     }
 
     /// The interpreter of code that runs outside any cell, e.g. a process-pool worker

@@ -31,15 +31,25 @@ public final class DemoContext: Sendable {
     ///     or from the system's entropy when no seed is given.
     ///   - recordingTimeline: whether its interpreter records a timeline of its threads
     ///     (`interpreter.timeline`); off by default, so nothing is recorded.
+    ///   - notebookFolder: the folder of the cell's notebook, which relative paths resolve
+    ///     against as in a kernel nbclient started there (`builtins.open`); nil: the process's
+    ///     working directory.
     ///   - onWrite: told of each write once it is captured (for tests and tools).
     public init(
-        seed: UInt64, recordingTimeline: Bool = false, onWrite: (@Sendable (StreamName, String) -> Void)? = nil
+        seed: UInt64, recordingTimeline: Bool = false, notebookFolder: String? = nil,
+        onWrite: (@Sendable (StreamName, String) -> Void)? = nil
     ) {
         let generator = Locked(SeededGenerator(seed: seed))
         self.generator = generator
-        interpreter = PyInterpreter(recordingTimeline: recordingTimeline) { generator.withLock { $0.next() } }
+        interpreter = PyInterpreter(
+            recordingTimeline: recordingTimeline, entropy: { generator.withLock { $0.next() } },
+            notebookFolder: notebookFolder)
         self.onWrite = onWrite
     }
+
+    /// The notebook's folder: the kernel's working directory under nbclient, which relative
+    /// paths resolve against (`builtins.open("data.csv")`).
+    public var notebookFolder: String { interpreter.notebookFolder }
 
     /// Python's `print(*items, sep=' ', end='\n')`, into the running cell's stdout.
     public func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {

@@ -1,5 +1,6 @@
 /// What a cell's threads did, as recorded (`TimelineRecorder`): one row per thread, named
-/// as Python names it, asyncio tasks under their loop's thread, worker processes by PID;
+/// as Python names it, asyncio tasks under their loop's thread, worker processes as Python
+/// names them (`Process-1`, `ForkPoolWorker-2`, with their pid);
 /// each row a list of segments in seconds from the cell's start.
 package struct Timeline: Sendable, Equatable {
     package struct Segment: Sendable, Equatable {
@@ -21,11 +22,14 @@ package struct Timeline: Sendable, Equatable {
         package var name: String
         package var kind: Kind
         package var segments: [Segment]
+        /// A worker process's pid (shown in its row's tooltip); nil for threads and tasks.
+        package var pid: Int32?
 
-        package init(name: String, kind: Kind, segments: [Segment]) {
+        package init(name: String, kind: Kind, segments: [Segment], pid: Int32? = nil) {
             self.name = name
             self.kind = kind
             self.segments = segments
+            self.pid = pid
         }
 
         /// Seconds the row spent in `state`.

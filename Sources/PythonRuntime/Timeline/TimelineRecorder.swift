@@ -18,6 +18,7 @@ package final class TimelineRecorder: Sendable {
     let id = TimelineRecorder.counter.add(1, ordering: .relaxed).newValue
     private static let counter = Atomic<UInt64>(0)
     private let tracks = Locked<[TimelineTrack]>([])
+    private let taskTimelines = Locked<[TaskTimeline]>([])
 
     package init() {
         origin = Self.now()
@@ -54,19 +55,29 @@ package final class TimelineRecorder: Sendable {
 
     /// A row for something that is not a thread of this process (a task, a worker process),
     /// recorded by whoever sees it change state; that caller serialises its appends.
-    func addTrack(named name: String, kind: TimelineTrack.Kind, parent: TimelineTrack? = nil) -> TimelineTrack {
-        let track = TimelineTrack(recorderID: id, owner: nil, name: name, kind: kind, parent: parent)
+    func addTrack(
+        named name: String, kind: TimelineTrack.Kind, parent: TimelineTrack? = nil, pid: Int32? = nil
+    ) -> TimelineTrack {
+        let track = TimelineTrack(recorderID: id, owner: nil, name: name, kind: kind, parent: parent, pid: pid)
         tracks.withLock { $0.append(track) }
         return track
     }
 
+    /// A buffer for the tasks of the event loop running on the calling thread (see
+    /// `TaskTimeline`); the loop keeps it.
+    func taskTimeline() -> TaskTimeline {
+        let buffer = TaskTimeline(parent: track())
+        taskTimelines.withLock { $0.append(buffer) }
+        return buffer
+    }
+
     /// A worker process of the cell started (drawn as running outside this GIL, in a process
-    /// of its own) or was reaped.
-    func process(_ pid: Int32, started: Bool) {
+    /// of its own) or was reaped. Its row is named as Python names it (`Process-1`,
+    /// `ForkPoolWorker-2`), with the pid in the row's tooltip.
+    func process(_ pid: Int32, name: String, started: Bool) {
         let now = Self.now()
-        let key = "process \(pid)"
-        let existing = tracks.withLock { $0.last { $0.kind == .process && $0.name == key } }
-        let track = started ? addTrack(named: key, kind: .process) : existing
+        let existing = tracks.withLock { $0.last { $0.kind == .process && $0.pid == pid } }
+        let track = started ? addTrack(named: name, kind: .process, pid: pid) : existing
         track?.append(started ? .outsideGIL : .idle, at: now)
     }
 
@@ -77,6 +88,7 @@ package final class TimelineRecorder: Sendable {
         let origin = from ?? self.origin
         let end = max(end ?? Self.now(), origin)
         let all = tracks.withLock { $0 }
+        let loops = taskTimelines.withLock { $0 }
         // Rows of the same Python thread (MainThread across several OS threads) are one row.
         var rows: [Timeline.Row] = []
         var index: [String: Int] = [:]
@@ -94,6 +106,9 @@ package final class TimelineRecorder: Sendable {
             result.append(row)
             let children = all.filter { $0.parent.map { $0.name == row.name } ?? false }
             result += children.map { $0.row(origin: origin, end: end) }
+            for loop in loops where loop.parent.name == row.name {
+                result += loop.rows(origin: origin, end: end)
+            }
         }
         return Timeline(rows: result.filter { !$0.segments.isEmpty }, seconds: Double(end &- origin) / 1e9)
     }
@@ -111,11 +126,17 @@ final class TimelineTrack: @unchecked Sendable {
     let name: String
     let kind: Kind
     let parent: TimelineTrack?
+    /// A worker process's pid, for its row's tooltip.
+    let pid: Int32?
     private let lock = NSLock()
     private var events: [(ns: UInt64, state: ThreadState)] = []
 
-    init(recorderID: UInt64, owner: ObjectIdentifier?, name: String, kind: Kind, parent: TimelineTrack? = nil) {
+    init(
+        recorderID: UInt64, owner: ObjectIdentifier?, name: String, kind: Kind, parent: TimelineTrack? = nil,
+        pid: Int32? = nil
+    ) {
         self.recorderID = recorderID
+        self.pid = pid
         self.owner = owner
         self.name = name
         self.kind = kind
@@ -148,7 +169,7 @@ final class TimelineTrack: @unchecked Sendable {
             case .task: .task
             case .process: .process
             }
-        return Timeline.Row(name: name, kind: rowKind, segments: segments)
+        return Timeline.Row(name: name, kind: rowKind, segments: segments, pid: pid)
     }
 }
 

@@ -58,7 +58,7 @@ package struct TimelineSVG: Sendable {
     package func render(_ timeline: Timeline) -> String {
         let (rows, folded) = shown(timeline)
         let plotWidth = width - labelWidth - shareWidth
-        let seconds = max(timeline.seconds, 1e-3)
+        let seconds = max(timeline.seconds, 1e-6)
         let rowsHeight =
             rows.reduce(0) { $0 + ($1.kind == .task ? taskRowHeight : rowHeight) } + folded.count * taskRowHeight
         let axisY = top + rowsHeight + 6
@@ -76,7 +76,8 @@ package struct TimelineSVG: Sendable {
         for (rowIndex, row) in rows.enumerated() {
             let h = row.kind == .task ? taskRowHeight : rowHeight
             let name = row.kind == .task ? "  ↳ " + row.name : row.name
-            svg += "<g><title>\(escape(row.name)): \(escape(shares(row, of: seconds)))</title>\n"
+            let tooltip = row.pid.map { "\(row.name) (pid \($0))" } ?? row.name
+            svg += "<g><title>\(escape(tooltip)): \(escape(shares(row, of: seconds)))</title>\n"
             svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + h - 6)\" text-anchor=\"end\" fill=\"#222\""
             svg += row.kind == .task ? " font-size=\"11\">" : ">"
             svg += "\(escape(name))</text>\n"
@@ -156,18 +157,32 @@ package struct TimelineSVG: Sendable {
 
     private func axis(y: Int, seconds: Double, plotWidth: Int) -> String {
         let step = Self.tickStep(seconds)
+        let unit = Self.axisUnit(step: step)
         var svg = "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(plotWidth)\" height=\"1\" fill=\"#666\"/>\n"
         var tick = 0.0
-        let places = step >= 1 ? 0 : step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3
         while tick <= seconds + step * 1e-9 {
             let x = labelWidth + Int((tick / seconds * Double(plotWidth)).rounded())
             svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"1\" height=\"5\" fill=\"#666\"/>"
             svg += "<text x=\"\(x)\" y=\"\(y + 18)\" text-anchor=\"middle\" fill=\"#444\">"
-            svg += "\(fixed(tick, places: places))</text>\n"
+            svg += "\(Self.tickLabel(tick, unit: unit))</text>\n"
             tick += step
         }
-        svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 18)\" text-anchor=\"end\" fill=\"#444\">seconds</text>\n"
+        svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 18)\" text-anchor=\"end\" fill=\"#444\">\(unit.name)</text>\n"
         return svg
+    }
+
+    /// The unit that suits the ticks: seconds for steps of 0.1 s and more, milliseconds down
+    /// to steps of 0.1 ms, microseconds below (a 0.4 ms cell reads `0 50 100 ... µs`, not
+    /// `0.000 0.000 0.000 0.001`).
+    static func axisUnit(step: Double) -> (name: String, scale: Double, places: Int) {
+        let (name, scale) = step >= 0.1 ? ("seconds", 1.0) : step >= 1e-4 ? ("ms", 1e3) : ("µs", 1e6)
+        let scaled = step * scale
+        return (name, scale, scaled >= 0.999 ? 0 : scaled >= 0.0999 ? 1 : 2)
+    }
+
+    /// A tick's label in the axis's unit.
+    static func tickLabel(_ seconds: Double, unit: (name: String, scale: Double, places: Int)) -> String {
+        fixed(seconds * unit.scale, places: unit.places)
     }
 
     /// 1, 2 or 5 times a power of ten, giving about eight ticks.

@@ -21,8 +21,8 @@ extension asyncio {
             var cancelsRequested = 0
             /// The future the task is suspended on (`_fut_waiter`), kept until the task next runs.
             var waitingOn: asyncio.AnyFuture?
-            /// The task's row on the cell's timeline, under its loop thread's, when one is recorded.
-            var timelineTrack: TimelineTrack?
+            /// The task's row in its loop's task timeline, when one is recorded.
+            var timelineRow: Int32?
         }
 
         /// Everything that changes, on `loop`'s thread only (checked on every access).
@@ -32,14 +32,14 @@ extension asyncio {
             taskState = LoopBound(State(), on: loop)
             super.init(loop: loop, waitKind: .future)
             name = loop.register(self)
-            if let recorder = PyInterpreter.current?.timeline {
-                taskState.value.timelineTrack = recorder.addTrack(named: name, kind: .task, parent: recorder.track())
-            }
+            taskState.value.timelineRow = loop.taskTimeline?.addTask(named: name)
         }
 
         /// The timeline: the task now runs a step, waits on a future, or is done.
         func recordTimeline(_ state: ThreadState) {
-            taskState.value.timelineTrack?.append(state, at: TimelineRecorder.now())
+            if let row = taskState.value.timelineRow {
+                loop.taskTimeline?.append(task: row, state, at: TimelineRecorder.now())
+            }
         }
 
         override var kindName: String { "Task" }

@@ -57,6 +57,30 @@ final class CompareTests: XCTestCase {
         XCTAssertFalse(try same("a\nb\nT0 done\n", "b\na\nT0 done\n", some))
     }
 
+    /// A child's line CPython printed in 2 of 6 runs: `optional` lets it be absent on either
+    /// side, and nothing else.
+    func testOptionalLinesMayBeAbsent() throws {
+        let optional = try rules(#"{"optional": "^child \\d+ says hi$"}"#)
+        let with = "parent starts\nchild 7 says hi\nparent done in 0.50s\n"
+        let without = "parent starts\nparent done in 0.51s\n"
+        XCTAssertTrue(try same(with, without, optional), "absent in the fresh run")
+        XCTAssertTrue(try same(without, with, optional), "absent in the committed run")
+        XCTAssertTrue(try same(with, "parent starts\nchild 9 says hi\nparent done in 0.50s\n", optional))
+        XCTAssertFalse(try same(with, without), "without the rule the line is missing")
+        XCTAssertFalse(try same(with, "parent starts\n", optional), "other lines still count")
+        XCTAssertFalse(
+            try same(with, "parent starts\nchild 7 says hi\nchild says bye\nparent done in 0.5s\n", optional))
+        let report = try CellComparison(
+            expected: lines(with), actual: lines("parent starts\nparent done in 9.0s\n"), rules: optional)
+        XCTAssertEqual(report.differences.filter { $0.contains("child") }, [], "an optional line is no difference")
+        // Among lines compared in any order too.
+        let both = try rules(#"{"optional": "^child", "unordered": true}"#)
+        XCTAssertTrue(try same("b\nchild x\na\n", "a\nb\n", both))
+        XCTAssertFalse(try same("b\nchild x\na\n", "a\nchild x\n", both))
+        XCTAssertThrowsError(try rules(#"{"optional": "("}"#))
+        XCTAssertThrowsError(try rules(#"{"optional": 3}"#))
+    }
+
     func testMasksHideUnpredictableValues() throws {
         let masked = try rules(#"{"mask": ["got: +(\\d+)"]}"#)
         XCTAssertTrue(try same("expected: 400000\ngot:      400000\n", "expected: 400000\ngot:      273114\n", masked))

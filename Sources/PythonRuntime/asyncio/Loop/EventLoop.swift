@@ -52,8 +52,13 @@ extension asyncio {
         /// default executor); its threads start only when something is submitted.
         let defaultExecutor = concurrent.futures.ThreadPoolExecutor(threadNamePrefix: "asyncio")
 
+        /// Where its tasks' states are recorded, when the cell records a timeline: one buffer
+        /// for the loop, made on the loop's thread (`TaskTimeline`).
+        let taskTimeline: TaskTimeline?
+
         init(report: @escaping @Sendable (String) -> Void) {
             self.report = report
+            taskTimeline = PyInterpreter.current?.timeline?.taskTimeline()
         }
 
         /// Whether the caller runs on this loop's thread.
