@@ -29,12 +29,16 @@ let package = Package(
         .library(name: "Futures", targets: ["Futures"]),
         .library(name: "PythonRepr", targets: ["PythonRepr"]),
         .executable(name: "nbrun", targets: ["nbrun"]),
+        .executable(name: "io-server", targets: ["io-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // `swift package generate-documentation --target PythonRuntime`: the port author's API
         // (Sources/PythonRuntime/PythonRuntime.docc). A command plugin only: nothing links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        // The web server of the course's 07-io notebook (io-server): the smallest real HTTP
+        // server here, ~25 s of a clean release build (Hummingbird and SwiftNIO cost minutes).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -58,7 +62,9 @@ let package = Package(
         .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures", "Processes"]),
         .target(name: "PythonRuntime", dependencies: ["Futures", "Processes", "PythonRepr", "SystemCalls"]),
         .target(name: "Demos", dependencies: ["PythonRuntime", "Futures", "Processes"]),
-        .target(name: "Engine", dependencies: ["Notebook", "Futures", "Processes", "PythonRuntime", "PythonRepr", "SystemCalls"]),
+        .target(
+            name: "Engine",
+            dependencies: ["Notebook", "Futures", "Processes", "PythonRuntime", "PythonRepr", "SystemCalls"]),
         .target(
             name: "NBRunCLI",
             dependencies: [
@@ -67,16 +73,28 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "nbrun", dependencies: ["NBRunCLI", "Demos"]),
+        // The course's web server, a service nbrun starts for 07-io (Catalog.services).
+        .executableTarget(name: "io-server", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
         // What the test targets share (a rendezvous for threads, thread counts).
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", "TestKit"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "SystemCalls"], exclude: ["Corpus"]),
         // Also the tests of Processes, whose fixture worker it shares.
-        .testTarget(name: "FuturesTests", dependencies: ["Futures", "Processes", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
-        .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "PythonRepr", "Futures", "Processes", "FuturesWorkerFixture", "TestKit"]),
+        .testTarget(
+            name: "FuturesTests",
+            dependencies: ["Futures", "Processes", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
+        .testTarget(
+            name: "PythonRuntimeTests",
+            dependencies: ["PythonRuntime", "PythonRepr", "Futures", "Processes", "FuturesWorkerFixture", "TestKit"]),
         // nbrun is the worker executable of the process-pool ports.
-        .testTarget(name: "DemosTests", dependencies: ["Demos", "PythonRuntime", "Futures", "Processes", "nbrun", "TestKit"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "Processes", "TestKit"]),
+        .testTarget(
+            name: "DemosTests",
+            dependencies: ["Demos", "PythonRuntime", "Futures", "Processes", "nbrun", "io-server", "TestKit"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "Processes", "io-server", "TestKit",
+            ]),
         .testTarget(name: "nbrunTests", dependencies: ["Notebook"]),
     ]
 )
