@@ -20,17 +20,22 @@ public struct CancelledError: Error, Sendable, CustomStringConvertible, PythonNa
     public var pythonMessage: String { description }
 }
 
-/// Python's `TimeoutError` (asyncio's, since 3.11), raised by `AsyncIO.waitFor` and
-/// `AsyncIO.timeout` (shown as `TimeoutError` if a port lets it escape).
+/// Python's `TimeoutError` (asyncio's, since 3.11, and `socket.timeout`'s, since 3.10),
+/// raised by `AsyncIO.waitFor` and `AsyncIO.timeout` without a message, and by a socket read
+/// of `urllib.request.urlopen` as `TimeoutError('timed out')`.
 public struct TimeoutError: Error, Sendable, CustomStringConvertible, PythonNamedError {
-    /// `TimeoutError()`.
-    public init() {}
-    /// `str(exc)`: empty, as Python raises it.
-    public var description: String { "" }
+    /// `str(exc)`.
+    public let message: String
+    /// `TimeoutError()`, or `TimeoutError(message)`.
+    public init(_ message: String = "") {
+        self.message = message
+    }
+    /// `str(exc)`: empty as asyncio raises it, `timed out` as a socket does.
+    public var description: String { message }
     /// `type(exc).__name__`.
     public var pythonName: String { "TimeoutError" }
-    /// `str(exc)`: empty.
-    public var pythonMessage: String { "" }
+    /// `str(exc)`.
+    public var pythonMessage: String { message }
 }
 
 /// `asyncio.InvalidStateError`: a future's result asked for too early, or set twice.
