@@ -12,8 +12,10 @@ FUZZ_SECONDS ?= 60
 deps:
 	@scripts/ensure-deps.sh
 
+# nbrun and the course's web server (io-server, which nbrun starts for 07-io), side by side.
 build: deps
 	$(SWIFT) build -c $(CONFIG) --product nbrun
+	$(SWIFT) build -c $(CONFIG) --product io-server
 
 # The whole suite (the real nbformat is used by the round-trip tests: see scripts/pyenv.sh),
 # then the golden notebooks checked against fresh runs (with the debug build just made).

@@ -6,15 +6,19 @@ import PythonRuntime
 /// notebook's folder lists its own demos (`Threads02.demos` for `02-threads.ipynb`);
 /// adding a notebook adds a line here.
 public enum Catalog {
-    public static let course = Course(demos: demos, remoteFunctions: remoteFunctions)
+    public static let course = Course(demos: demos, remoteFunctions: remoteFunctions, services: services)
 
     public static let demos: [Demo] =
         Threads02.demos
         + Processes03.demos
         + Asyncio04.demos
         + Coordination05.demos
+        + IO07.demos
 
     /// Every function a port runs in a worker process.
     public static let remoteFunctions: [any RemoteFunctionProtocol] =
         Processes03.remoteFunctions
+
+    /// The servers the notebooks talk to, started by nbrun for the notebooks that need them.
+    public static let services: [Service] = IO07.services
 }
