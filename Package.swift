@@ -85,7 +85,9 @@ let package = Package(
             dependencies: ["Futures", "Processes", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
         .testTarget(
             name: "PythonRuntimeTests",
-            dependencies: ["PythonRuntime", "PythonRepr", "Futures", "Processes", "FuturesWorkerFixture", "TestKit"]),
+            dependencies: [
+                "PythonRuntime", "PythonRepr", "Futures", "Processes", "FuturesWorkerFixture", "io-server", "TestKit",
+            ]),
         // nbrun is the worker executable of the process-pool ports.
         .testTarget(
             name: "DemosTests",
