@@ -12,6 +12,11 @@ public struct SocketAddress: Sendable, Hashable {
 public struct AddressLookupError: Error, Sendable, Hashable {
     /// The `EAI_*` code (negative on glibc).
     public let code: Int32
+
+    public init(code: Int32) {
+        self.code = code
+    }
+
     public var message: String { String(cString: gai_strerror(code)) }
 }
 

@@ -60,7 +60,7 @@ public enum Services {
             if Clock.monotonic >= deadline {
                 process.stop(grace: 0.5)
                 throw fail(
-                    "did not answer on port \(service.port) within \(PythonFloatText.seconds(service.startupTimeout)) s"
+                    "did not answer on port \(service.port) within \(secondsText(service.startupTimeout)) s"
                 )
             }
             usleep(20_000)
@@ -82,10 +82,8 @@ public enum Services {
 }
 
 /// `10`, `0.5`: seconds as a person writes them.
-enum PythonFloatText {
-    static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
-    }
+private func secondsText(_ value: Double) -> String {
+    value == value.rounded() ? String(Int(value)) : String(value)
 }
 
 /// Whether a port on 127.0.0.1 accepts connections, and answers HTTP.

@@ -1,4 +1,5 @@
 import Futures
+import Glibc
 import SystemCalls
 
 /// A TCP connection as CPython's `socket` with a timeout behaves: every wait (connect, each
@@ -26,7 +27,8 @@ final class SocketStream: @unchecked Sendable {
     /// in order, until one connects; when none does, the last address's error.
     static func connect(host: String, port: Int, timeout: Double?) throws -> SocketStream {
         let addresses = try waitingOnNetwork { try Syscall.addresses(host: host, port: port) }
-        var lastError: any Error = SystemCallError("connect", Errno(rawValue: 111))
+        // getaddrinfo gives at least one address or fails; "none" is the resolver's own error.
+        var lastError: any Error = AddressLookupError(code: EAI_NONAME)
         for address in addresses {
             let descriptor = try Syscall.streamSocket(for: address)
             do {
