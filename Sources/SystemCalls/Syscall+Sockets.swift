@@ -105,7 +105,7 @@ extension Syscall {
             if sent >= 0 { return sent }
             let error = Errno.current
             if error == .interrupted { continue }
-            if error == Errno(rawValue: EAGAIN) { return 0 }
+            if error == Errno.wouldBlock { return 0 }
             throw SystemCallError("send", error)
         }
     }
@@ -120,7 +120,7 @@ extension Syscall {
             if count >= 0 { return count }
             let error = Errno.current
             if error == .interrupted { continue }
-            if error == Errno(rawValue: EAGAIN) { return nil }
+            if error == Errno.wouldBlock { return nil }
             throw SystemCallError("recv", error)
         }
     }

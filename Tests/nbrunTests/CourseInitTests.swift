@@ -60,9 +60,9 @@ final class CourseInitTests: XCTestCase {
     /// The port the author writes in place of the stub's `throw`.
     static let counterPort = """
         let counter = Locked(0)
-                let lock = PyLock()
+                let lock = threading.Lock()
                 let threads = (0..<4).map { _ in
-                    PyThread { for _ in 0..<1000 { lock.withLock { counter.withLock { $0 += 1 } } } }
+                    threading.Thread { for _ in 0..<1000 { lock.withLock { counter.withLock { $0 += 1 } } } }
                 }
                 for t in threads { t.start() }
                 for t in threads { t.join() }

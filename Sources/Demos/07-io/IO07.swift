@@ -31,7 +31,7 @@ public enum IO07 {
         // the notebook's GIL, as Python code touches its globals.
         var pages: [PyValue] = []
         var results: [Int: PyValue] = [:]
-        var threads: [PyThread] = []
+        var threads: [threading.Thread] = []
 
         init() {}
     }
@@ -61,7 +61,7 @@ public enum IO07 {
     {
         {
             do { try body() } catch {
-                ctx.printError("Exception in thread \(currentThread().name):")
+                ctx.printError("Exception in thread \(threading.currentThread().name):")
                 ctx.printError("\(pythonExceptionName(of: error)): \(pythonExceptionMessage(of: error))")
             }
         }
@@ -82,9 +82,9 @@ public enum IO07 {
         sketch: "807cc9927b244dfc7cdbbaadb5aa24e2",
         session: Session.self
     ) { ctx, s in
-        let start = perfCounter()
+        let start = time.perfCounter()
         s.pages = try (1...12).map(fetch)
-        ctx.print("\(s.pages.count) pages in \(f1(perfCounter() - start))s")
+        ctx.print("\(s.pages.count) pages in \(format(time.perfCounter() - start, ".1f"))s")
         return .int(try s.pages.map(words).reduce(0, +))
     }
 
@@ -97,13 +97,13 @@ public enum IO07 {
     ) { ctx, s in
         s.results = [:]
         let threads = (1...12).map { n in
-            PyThread(targetName: "fetch_into", target: threadTarget(ctx) { s.results[n] = try fetch(n) })
+            threading.Thread(targetName: "fetch_into", target: threadTarget(ctx) { s.results[n] = try fetch(n) })
         }
         s.threads = threads
-        let start = perfCounter()
+        let start = time.perfCounter()
         for t in threads { t.start() }
         for t in threads { t.join() }
-        ctx.print("\(s.results.count) pages in \(f1(perfCounter() - start))s")
+        ctx.print("\(s.results.count) pages in \(format(time.perfCounter() - start, ".1f"))s")
         let fetched = try s.results.keys.sorted().compactMap { s.results[$0] }.map(words)
         return .bool(try fetched == s.pages.map(words))
     }
@@ -114,11 +114,11 @@ public enum IO07 {
         sketch: "807cc992d01af842a1eb172d2a741940e664c5c0",
         session: Session.self
     ) { ctx, _ in
-        let start = perfCounter()
-        let words = try ThreadPoolExecutor.with(maxWorkers: 4) { pool in
+        let start = time.perfCounter()
+        let words = try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 4) { pool in
             try pool.map(1...12) { n in try IO07.words(fetch(n)) }
         }
-        ctx.print("\(words.count) pages in \(f1(perfCounter() - start))s")
+        ctx.print("\(words.count) pages in \(format(time.perfCounter() - start, ".1f"))s")
         return .list(words.prefix(4).map { .int($0) })
     }
 
@@ -140,11 +140,11 @@ public enum IO07 {
             + "2e10d8ff36fb5c9c0afbc98bd9ffe337",
         session: Session.self
     ) { ctx, _ in
-        let start = perfCounter()
-        let statuses = try ThreadPoolExecutor.with(maxWorkers: 3) { pool in
+        let start = time.perfCounter()
+        let statuses = try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 3) { pool in
             try pool.map(["/page/3", "/missing", "/slow"]) { path in try statusOf(path, timeout: 0.5) }
         }
-        ctx.print("done in \(f1(perfCounter() - start))s")
+        ctx.print("done in \(format(time.perfCounter() - start, ".1f"))s")
         return .list(statuses)
     }
 
@@ -170,20 +170,20 @@ public enum IO07 {
     ) { ctx, s in
         let threadsCPU = Locked(0.0)
         let threads = (1...12).map { n in
-            PyThread(
+            threading.Thread(
                 targetName: "fetch",
                 target: threadTarget(ctx) {
-                    let before = threadTime()
-                    defer { threadsCPU.withLock { $0 += threadTime() - before } }
+                    let before = time.threadTime()
+                    defer { threadsCPU.withLock { $0 += time.threadTime() - before } }
                     _ = try fetch(n)
                 })
         }
         s.threads = threads
-        var (wall, cpu) = (perfCounter(), threadTime())
+        var (wall, cpu) = (time.perfCounter(), time.threadTime())
         for t in threads { t.start() }
         for t in threads { t.join() }
-        (wall, cpu) = (perfCounter() - wall, threadTime() - cpu + threadsCPU.withLock { $0 })
-        ctx.print("wall \(f1(wall))s")
+        (wall, cpu) = (time.perfCounter() - wall, time.threadTime() - cpu + threadsCPU.withLock { $0 })
+        ctx.print("wall \(format(wall, ".1f"))s")
         return .bool(cpu < wall / 2)
     }
 }

@@ -5,18 +5,18 @@ import SystemCalls
 
 /// A service that could not be started: its name and what went wrong, said as
 /// `service io-server: port 8765 is already in use`.
-public struct ServiceError: Error, Sendable, CustomStringConvertible {
-    public let service: String
-    public let problem: String
+package struct ServiceError: Error, Sendable, CustomStringConvertible {
+    package let service: String
+    package let problem: String
 
-    public var description: String { "service \(service): \(problem)" }
+    package var description: String { "service \(service): \(problem)" }
 }
 
 /// Starting the services a run's notebooks need, and stopping them when it ends.
-public enum Services {
+package enum Services {
     /// The services of `course` that `plans` need (a demo of theirs belongs to one of the
     /// service's notebooks), each once however many notebooks need it.
-    public static func needed(by plans: [RunPlan], among services: [Service]) -> [Service] {
+    package static func needed(by plans: [RunPlan], among services: [Service]) -> [Service] {
         let notebooks = Set(plans.flatMap { $0.steps.map(\.demo.notebook) })
         return services.filter { !notebooks.isDisjoint(with: $0.notebooks) }
     }
@@ -25,7 +25,7 @@ public enum Services {
     /// (also when `body` throws). SIGINT, SIGTERM and nbrun's death stop them too (see
     /// `ServiceProcess`). A service that cannot be started stops those already started and
     /// throws `ServiceError` before `body` runs.
-    public static func with<R>(_ services: [Service], _ body: () throws -> R) throws -> R {
+    package static func with<R>(_ services: [Service], _ body: () throws -> R) throws -> R {
         var started: [ServiceProcess] = []
         defer { for process in started.reversed() { process.stop() } }
         for service in services {

@@ -53,7 +53,7 @@ enum ChildProcesses {
         }
     }
 
-    /// SIGKILLs every live child of this process (pool workers, `Multiprocessing.Process`es,
+    /// SIGKILLs every live child of this process (pool workers, `multiprocessing.Process`es,
     /// and services with their process groups).
     static func killAll() {
         live.withLock { children in
@@ -105,7 +105,7 @@ enum ChildProcesses {
     /// Told when a child is reaped, by pid (`ProcessScope`'s observer, for the timeline).
     static let exitObservers = Locked<[pid_t: @Sendable (pid_t) -> Void]>([:])
 
-    /// Reaps `pid` once it exits, on a thread of its own: for a `Multiprocessing.Process`
+    /// Reaps `pid` once it exits, on a thread of its own: for a `multiprocessing.Process`
     /// dropped without `join()`, which would otherwise stay a zombie until nbrun exits.
     static func reapWhenExited(_ pid: pid_t) {
         guard live.withLock({ $0.contains(pid) }) else { return }

@@ -10,7 +10,7 @@ import SystemCalls
 /// A long-running helper process a run needs (a course's web server), started by the same
 /// long-lived spawning thread as the workers, so it cannot outlive nbrun: it gets SIGKILL when
 /// nbrun dies, even by `kill -9` (`PR_SET_PDEATHSIG`), and SIGINT/SIGTERM kill it with the
-/// workers (`ProcessPoolExecutor.terminateAllWorkers`). It leads a process group of its own:
+/// workers (`concurrent.futures.ProcessPoolExecutor.terminateAllWorkers`). It leads a process group of its own:
 /// a terminal's ^C reaches nbrun only, and stopping the service stops what it started.
 /// What it prints goes to an in-memory file, shown when it fails to start.
 public final class ServiceProcess: Sendable {

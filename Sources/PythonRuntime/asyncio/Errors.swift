@@ -7,7 +7,7 @@ public struct CancelledError: Error, Sendable, CustomStringConvertible, PythonNa
     /// The `msg` given to `cancel`, if any (`exc.args`).
     public let message: String?
 
-    /// `CancelledError(msg)`.
+    /// `asyncio.CancelledError(msg)`.
     public init(_ message: String? = nil) {
         self.message = message
     }
@@ -21,7 +21,7 @@ public struct CancelledError: Error, Sendable, CustomStringConvertible, PythonNa
 }
 
 /// Python's `TimeoutError` (asyncio's, since 3.11, and `socket.timeout`'s, since 3.10),
-/// raised by `AsyncIO.waitFor` and `AsyncIO.timeout` without a message, and by a socket read
+/// raised by `asyncio.waitFor` and `asyncio.timeout` without a message, and by a socket read
 /// of `urllib.request.urlopen` as `TimeoutError('timed out')`.
 public struct TimeoutError: Error, Sendable, CustomStringConvertible, PythonNamedError {
     /// `str(exc)`.
@@ -43,7 +43,7 @@ public struct InvalidStateError: Error, Sendable, CustomStringConvertible, Pytho
     /// CPython's message, e.g. `Result is not set.`
     public let message: String
 
-    /// `InvalidStateError(message)`.
+    /// `asyncio.InvalidStateError(message)`.
     public init(_ message: String) {
         self.message = message
     }
@@ -81,9 +81,9 @@ public struct ExceptionGroup: Error, Sendable, CustomStringConvertible, PythonNa
     public var pythonMessage: String { description }
 }
 
-/// `asyncio.QueueEmpty`, from `AsyncQueue.getNowait` on an empty queue.
+/// `asyncio.QueueEmpty`, from `asyncio.Queue.getNowait` on an empty queue.
 public struct QueueEmpty: Error, Sendable, CustomStringConvertible, PythonNamedError {
-    /// `QueueEmpty()`.
+    /// `asyncio.QueueEmpty()`.
     public init() {}
     /// `str(exc)`: empty, as Python raises it.
     public var description: String { "" }
@@ -93,9 +93,9 @@ public struct QueueEmpty: Error, Sendable, CustomStringConvertible, PythonNamedE
     public var pythonMessage: String { "" }
 }
 
-/// `asyncio.QueueFull`, from `AsyncQueue.putNowait` on a full queue.
+/// `asyncio.QueueFull`, from `asyncio.Queue.putNowait` on a full queue.
 public struct QueueFull: Error, Sendable, CustomStringConvertible, PythonNamedError {
-    /// `QueueFull()`.
+    /// `asyncio.QueueFull()`.
     public init() {}
     /// `str(exc)`: empty, as Python raises it.
     public var description: String { "" }
