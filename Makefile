@@ -12,8 +12,10 @@ FUZZ_SECONDS ?= 60
 deps:
 	@scripts/ensure-deps.sh
 
+# nbrun and the course's web server (io-server, which nbrun starts for 07-io), side by side.
 build: deps
 	$(SWIFT) build -c $(CONFIG) --product nbrun
+	$(SWIFT) build -c $(CONFIG) --product io-server
 
 # The suite in two tiers (the real nbformat and python3 are used by the reference tests: see
 # scripts/pyenv.sh). Unit: one module at a time, run on every change. End to end: the ports

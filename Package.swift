@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "NBRunCLI", targets: ["NBRunCLI"]),
         .library(name: "Notebook", targets: ["Notebook"]),
         .executable(name: "nbrun", targets: ["nbrun"]),
+        .executable(name: "io-server", targets: ["io-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
         // Python's ints beyond 64 bits (`PyValue.bigInt`, `random.getrandbits(k)`, seeds).
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        // The web server of the course's 07-io notebook (io-server): the smallest real HTTP
+        // server here, ~25 s of a clean release build (Hummingbird and SwiftNIO cost minutes).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -66,6 +70,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "nbrun", dependencies: ["NBRunCLI", "Demos"]),
+        // The course's web server, a service nbrun starts for 07-io (Catalog.services).
+        .executableTarget(name: "io-server", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
         // What the test targets share (a rendezvous for threads, thread counts).
         .target(name: "TestKit", dependencies: ["Futures"], path: "Tests/TestKit"),
         .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", "TestKit"]),
@@ -74,10 +80,20 @@ let package = Package(
         // Process pools and the multiprocessing look-alikes, with the fixture as their worker.
         .testTarget(
             name: "ProcessesTests", dependencies: ["Processes", "Futures", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
-        .testTarget(name: "PythonRuntimeTests", dependencies: ["PythonRuntime", "PythonRepr", "Futures", "Processes", "FuturesWorkerFixture", "TestKit"]),
+        .testTarget(
+            name: "PythonRuntimeTests",
+            dependencies: [
+                "PythonRuntime", "PythonRepr", "Futures", "Processes", "FuturesWorkerFixture", "io-server", "TestKit",
+            ]),
         // nbrun is the worker executable of the process-pool ports.
-        .testTarget(name: "DemosTests", dependencies: ["Demos", "PythonRuntime", "Futures", "Processes", "nbrun", "TestKit"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "Processes", "TestKit"]),
+        .testTarget(
+            name: "DemosTests",
+            dependencies: ["Demos", "PythonRuntime", "Futures", "Processes", "nbrun", "io-server", "TestKit"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "Processes", "io-server", "TestKit",
+            ]),
         .testTarget(name: "nbrunTests", dependencies: ["Notebook"]),
     ]
 )

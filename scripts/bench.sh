@@ -55,12 +55,14 @@ if [ -n "${NBRUN:-}" ]; then
 else
     step "release build (swift build -c release --product nbrun --scratch-path $scratch)"
     swift build -c release --product nbrun --scratch-path "$scratch"
+    swift build -c release --product io-server --scratch-path "$scratch"  # 07-io's service, next to nbrun
     nbrun="$(swift build -c release --product nbrun --scratch-path "$scratch" --show-bin-path)/nbrun"
 fi
 echo "demos registered for 02-threads: $("$nbrun" list | grep -c '^02-threads' || true)"
 echo "demos registered for 03-processes: $("$nbrun" list | grep -c '^03-processes' || true)"
 echo "demos registered for 04-asyncio: $("$nbrun" list | grep -c '^04-asyncio' || true)"
 echo "demos registered for 05-coordination: $("$nbrun" list | grep -c '^05-coordination' || true)"
+echo "demos registered for 07-io: $("$nbrun" list | grep -c '^07-io' || true)"
 
 if [ ! -f "$big" ] || [ scripts/gen-big-notebook.py -nt "$big" ]; then
     step "generating $big"

@@ -8,6 +8,7 @@
 #include <spawn.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -59,6 +60,65 @@ destroy_actions:
 close_scratch:
     for (int i = 0; i < count; i++) close(scratch[i]);
     return result;
+}
+
+int cprocess_spawn_service(pid_t *pid, const char *path, char *const argv[], int output) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return errno;
+    int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd < 0) {
+        int err = errno;
+        close(report[0]);
+        close(report[1]);
+        return err;
+    }
+    pid_t parent = getpid();
+    pid_t child = fork();
+    if (child < 0) {
+        int err = errno;
+        close(report[0]);
+        close(report[1]);
+        close(null_fd);
+        return err;
+    }
+    if (child == 0) {
+        int err = 0;
+        if (setpgid(0, 0) != 0) err = errno;
+        if (err == 0 && prctl(PR_SET_PDEATHSIG, (unsigned long)SIGKILL, 0UL, 0UL, 0UL) != 0) err = errno;
+        if (err == 0 && getppid() != parent) _exit(127);  // the parent died before the line above
+        sigset_t none;
+        sigemptyset(&none);
+        if (err == 0) sigprocmask(SIG_SETMASK, &none, NULL);
+        for (int sig = 1; err == 0 && sig < NSIG; sig++) signal(sig, SIG_DFL);
+        if (err == 0 && dup2(null_fd, 0) < 0) err = errno;
+        if (err == 0 && dup2(output, 1) < 0) err = errno;
+        if (err == 0 && dup2(output, 2) < 0) err = errno;
+        if (err == 0) {
+            int keep = report[1];
+            // Every other fd goes; the report pipe is close-on-exec, so a successful exec closes it.
+            for (int fd = 3; fd < keep; fd++) close(fd);
+            close_range((unsigned)keep + 1, ~0U, 0);
+            execv(path, argv);
+            err = errno;
+        }
+        ssize_t written = write(report[1], &err, sizeof err);
+        (void)written;
+        _exit(127);
+    }
+    close(report[1]);
+    close(null_fd);
+    int err = 0;
+    ssize_t got;
+    do {
+        got = read(report[0], &err, sizeof err);
+    } while (got < 0 && errno == EINTR);
+    close(report[0]);
+    if (got == (ssize_t)sizeof err && err != 0) {
+        waitpid(child, NULL, 0);  // it exited at once: reap it
+        return err;
+    }
+    *pid = child;
+    return 0;
 }
 
 int cprocess_set_parent_death_signal(int sig) {

@@ -5,7 +5,7 @@ import PythonRuntime
 /// adding a notebook adds a line here.
 public enum Catalog {
     /// The course nbrun's command line is given: the demos and the functions its worker processes run.
-    public static let course = Course(demos: demos, remoteFunctions: remoteFunctions)
+    public static let course = Course(demos: demos, remoteFunctions: remoteFunctions, services: services)
 
     /// Every demo, notebook by notebook.
     public static let demos: [Demo] =
@@ -13,8 +13,12 @@ public enum Catalog {
         + Processes03.demos
         + Asyncio04.demos
         + Coordination05.demos
+        + IO07.demos
 
     /// Every function a port runs in a worker process.
     public static let remoteFunctions: [any RemoteFunctionProtocol] =
         Processes03.remoteFunctions
+
+    /// The servers the notebooks talk to, started by nbrun for the notebooks that need them.
+    public static let services: [Service] = IO07.services
 }

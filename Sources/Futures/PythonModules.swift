@@ -40,17 +40,22 @@ public enum queue {
 }
 
 /// Python's built-in `TimeoutError`, which `asyncio.TimeoutError` and
-/// `concurrent.futures.TimeoutError` are since 3.11: a `Future` wait, `asyncio.waitFor` or
-/// `asyncio.timeout` that ran out of time.
+/// `concurrent.futures.TimeoutError` are since 3.11 (and `socket.timeout` since 3.10): a
+/// `Future` wait, `asyncio.waitFor` or `asyncio.timeout` that ran out of time (no message),
+/// or a socket read of `urllib.request.urlopen` (`TimeoutError('timed out')`).
 public struct TimeoutError: Error, Sendable, Equatable, CustomStringConvertible, PythonNamedError {
-    /// `TimeoutError()`.
-    public init() {}
-    /// `str(exc)`: empty, as Python raises it.
-    public var description: String { "" }
+    /// `str(exc)`.
+    public let message: String
+    /// `TimeoutError()`, or `TimeoutError(message)`.
+    public init(_ message: String = "") {
+        self.message = message
+    }
+    /// `str(exc)`: empty as asyncio raises it, `timed out` as a socket does.
+    public var description: String { message }
     /// `type(exc).__name__`.
     public var pythonName: String { "TimeoutError" }
-    /// `str(exc)`: empty.
-    public var pythonMessage: String { "" }
+    /// `str(exc)`.
+    public var pythonMessage: String { message }
 }
 
 extension concurrent.futures {

@@ -33,15 +33,32 @@ public enum NBRun {
     /// The course this process runs, set once by `main(course:)` before any verb runs.
     private static let installed = Locked<DemoRegistry?>(nil)
 
+    /// The servers of the course given to `main(course:)`.
+    private static let installedServices = Locked<[Service]>([])
+
     /// The demos of the course given to `main(course:)`.
     static var registry: DemoRegistry {
         installed.withLock { $0 } ?? DemoRegistry([])
+    }
+
+    /// Runs `body` with the course's services that `plans` need started and answering, and
+    /// stops them after it (for `run`, `check` and `verify`). A service that cannot be started
+    /// is one line on stderr naming it, and exit 1 before `body` runs: nothing is written.
+    static func withServices<R>(for plans: [RunPlan], _ body: () throws -> R) throws -> R {
+        let needed = Services.needed(by: plans, among: installedServices.withLock { $0 })
+        do {
+            return try Services.with(needed, body)
+        } catch let error as ServiceError {
+            Terminal.printError("nbrun: \(error)")
+            throw ExitCode.failure
+        }
     }
 
     /// Parses the process's arguments, runs the verb with `course`'s ports and exits with
     /// nbrun's exit status (0, 1 a failed run or check, 2 a usage error).
     public static func main(course: Course) -> Never {
         installed.withLock { $0 = DemoRegistry(course.demos) }
+        installedServices.withLock { $0 = course.services }
         // Worker mode first: nbrun started again by a process pool serves it and exits here.
         ProcessWorker.register(course.remoteFunctions)
         ProcessWorker.standardOutputToStandardError = true  // stdout may be a notebook (`-o -`)

@@ -110,6 +110,7 @@ final class CourseInitTests: XCTestCase {
         let catalog = try String(
             contentsOf: course.appendingPathComponent("Sources/CoursePorts/Notebooks.swift"), encoding: .utf8)
         XCTAssertTrue(catalog.contains("[Hello01.demos, Counter02.demos]"), catalog)
+        XCTAssertTrue(catalog.contains("services: CourseServices.services"), "the course's Services.swift: \(catalog)")
         let again2 = try CLI.runProgram(
             binary, ["scaffold", "notebooks/02-counter.ipynb", "--into", "Sources/CoursePorts"], cwd: course)
         XCTAssertEqual(again2.status, 1, "scaffold never overwrites a port: \(again2.summary)")

@@ -13,6 +13,14 @@
 int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *fds, int count,
                    int stdout_to_stderr, const char *directory);
 
+/// Starts a long-running service: fork, then in the child (async-signal-safe calls only) a
+/// process group of its own (so a terminal's ^C reaches nbrun alone, and the group can be
+/// stopped as one), SIGKILL when the spawning thread dies (PR_SET_PDEATHSIG; checked against
+/// a parent that died before it was set), no signal blocked or handled, /dev/null as stdin,
+/// `output` as stdout and stderr, no other fd, then execv(path, argv). Returns 0 or the errno
+/// value of the step that failed (an exec failure included: it is sent back on a pipe).
+int cprocess_spawn_service(pid_t *pid, const char *path, char *const argv[], int output);
+
 /// prctl(PR_SET_PDEATHSIG, sig): this process gets `sig` when its parent thread exits.
 int cprocess_set_parent_death_signal(int sig);
 

@@ -35,7 +35,9 @@ struct CheckCommand: ParsableCommand {
             engine: options.engineOptions, problems: problems)
         var engineOptions = admitted
         engineOptions.defaultTimeoutFactor = 20  // a cell that hangs fails instead
-        let results = Engine.run(plans, options: engineOptions, progress: Progress.reporter())
+        let results = try NBRun.withServices(for: plans) {
+            Engine.run(plans, options: engineOptions, progress: Progress.reporter())
+        }
         Progress.finish()
         defer { session.finishCheck() }
         var report = JUnitReport()

@@ -64,7 +64,9 @@ struct RunCommand: ParsableCommand {
         let (plans, engineOptions) = session.admit(
             Inputs.plans(for: paths, registry: NBRun.registry, problems: problems, drift: session.stale),
             engine: engine, problems: problems)
-        let results = Engine.run(plans, options: engineOptions, progress: Progress.reporter())
+        let results = try NBRun.withServices(for: plans) {
+            Engine.run(plans, options: engineOptions, progress: Progress.reporter())
+        }
         Progress.finish()
         defer { session.finishRun() }
         for (plan, result) in zip(plans, results) {

@@ -87,7 +87,9 @@ struct ScaffoldCommand: ParsableCommand {
             print("wrote \(file.path) (\(template.stubs.map(\.name).joined(separator: ", ")))")
             if CourseCatalogFile.isGenerated(in: folder) {
                 let catalog = folder.appendingPathComponent(CourseCatalogFile.fileName)
-                let text = CourseCatalogFile.text(types: CourseCatalogFile.notebookTypes(in: folder))
+                let text = CourseCatalogFile.text(
+                    types: CourseCatalogFile.notebookTypes(in: folder),
+                    services: CourseCatalogFile.hasServices(in: folder))
                 try Data(text.utf8).write(to: catalog, options: .atomic)
                 print("updated \(catalog.path)")
             } else {

@@ -25,18 +25,30 @@ enum CourseCatalogFile {
         return text.hasPrefix(marker)
     }
 
-    static func text(types: [String]) -> String {
+    /// The course's own file declaring its services (`CourseServices.services`), beside the
+    /// catalog; a course made before services existed has none, and its catalog names none.
+    static let servicesFileName = "Services.swift"
+
+    static func hasServices(in folder: URL) -> Bool {
+        FileManager.default.fileExists(atPath: folder.appendingPathComponent(servicesFileName).path)
+    }
+
+    static func text(types: [String], services: Bool) -> String {
         let demos = types.map { "\($0).demos" }.joined(separator: ", ")
         let functions = types.map { "\($0).remoteFunctions" }.joined(separator: ", ")
+        let course =
+            services
+            ? "Course(demos: demos, remoteFunctions: remoteFunctions, services: CourseServices.services)"
+            : "Course(demos: demos, remoteFunctions: remoteFunctions)"
         return """
             \(marker) from the notebook folders
             // beside it: `NN-name/TypeName.swift` declaring `enum TypeName` with `demos` and
-            // `remoteFunctions`. Edit the ports, not this file.
+            // `remoteFunctions`\(services ? ", and \(servicesFileName)" : ""). Edit the ports, not this file.
             import PythonRuntime
 
             /// The course: every notebook's ports, for `NBRun.main(course:)` and for tests.
             public enum CourseCatalog {
-                public static let course = Course(demos: demos, remoteFunctions: remoteFunctions)
+                public static let course = \(course)
 
                 public static let demos: [Demo] = [\(demos)].flatMap { $0 }
 

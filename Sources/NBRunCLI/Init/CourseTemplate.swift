@@ -46,7 +46,11 @@ struct CourseTemplate {
             ("nbrun.json", rules),
             ("notebooks/\(ExampleNotebook.name).ipynb", ExampleNotebook.text),
             ("Sources/\(name)/main.swift", mainFile),
-            ("\(Self.portsFolder)/\(CourseCatalogFile.fileName)", CourseCatalogFile.text(types: [example.typeName])),
+            (
+                "\(Self.portsFolder)/\(CourseCatalogFile.fileName)",
+                CourseCatalogFile.text(types: [example.typeName], services: true)
+            ),
+            ("\(Self.portsFolder)/\(CourseCatalogFile.servicesFileName)", servicesFile),
             ("\(Self.portsFolder)/\(ExampleNotebook.name)/\(example.typeName).swift", example.text),
             ("Tests/\(Self.portsTarget)Tests/\(example.typeName)Tests.swift", exampleTest(type: example.typeName)),
             (".github/workflows/notebooks.yml", workflow),
@@ -90,6 +94,9 @@ struct CourseTemplate {
                     name: \(literal(name)),
                     dependencies: [\(literal(Self.portsTarget)), .product(name: "NBRunCLI", package: nbrun)]
                 ),
+                // A server the notebooks talk to (see \(Self.portsFolder)/\(CourseCatalogFile.servicesFileName)) is
+                // one more executable of the course, built next to it, e.g. on FlyingFox:
+                // .executableTarget(name: "course-server", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
                 .testTarget(
                     name: \(literal(Self.portsTarget + "Tests")),
                     dependencies: [
@@ -99,6 +106,30 @@ struct CourseTemplate {
                 ),
             ]
         )
+
+        """
+    }
+
+    /// The course's services: none yet, and how one is declared.
+    private var servicesFile: String {
+        """
+        import PythonRuntime
+
+        /// The servers the course's notebooks talk to while they run. `run` and `check` start
+        /// the ones a run's notebooks need before the first cell, wait until each answers, and
+        /// stop them when the run ends (also on ^C, and if nbrun is killed). A server of the
+        /// course is one more executable target of this package (see Package.swift), built
+        /// next to `\(name)` and found there:
+        ///
+        ///     Service(
+        ///         name: "course-server", executable: "course-server", arguments: ["--port", "8765"],
+        ///         port: 8765, readyPath: "/", notebooks: ["07-io"])
+        ///
+        /// (`swift build` builds every product; `swift build --product \(name)` builds the
+        /// command line alone.)
+        public enum CourseServices {
+            public static let services: [Service] = []
+        }
 
         """
     }

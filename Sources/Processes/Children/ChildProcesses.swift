@@ -16,8 +16,8 @@ import SystemCalls
 enum ChildProcesses {
     /// Live children. A pid leaves this set only when it is reaped, so a pid in it can't have
     /// been reused by an unrelated process: killing through this set never hits a stranger.
-    private static let live = Locked<Set<pid_t>>([])
-    private static let spawner = SpawnerThread()
+    static let live = Locked<Set<pid_t>>([])
+    static let spawner = SpawnerThread()
 
     /// Starts `executable` in worker mode with `descriptors` as its fds 3, 4, ..., as a child
     /// of `scope` (refused once the scope is terminated), `name` being what Python calls it
@@ -57,12 +57,20 @@ enum ChildProcesses {
         }
     }
 
-    /// SIGKILLs every live child of this process (pool workers and `multiprocessing.Process`es).
+    /// SIGKILLs every live child of this process (pool workers, `multiprocessing.Process`es,
+    /// and services with their process groups).
     static func killAll() {
         live.withLock { children in
-            for pid in children { try? Syscall.signal(pid, SIGKILL) }
+            let groups = serviceGroups.withLock { $0 }
+            for pid in children {
+                if groups.contains(pid) { try? Syscall.signal(-pid, SIGKILL) }
+                try? Syscall.signal(pid, SIGKILL)
+            }
         }
     }
+
+    /// The live children that lead a process group of their own (services: `ServiceProcess`).
+    static let serviceGroups = Locked<Set<pid_t>>([])
 
     static var livePIDs: Set<pid_t> { live.withLock { $0 } }
 
@@ -87,7 +95,10 @@ enum ChildProcesses {
 
     private static func reap(_ pid: pid_t) -> Int32 {
         let status = live.withLock { children in
-            defer { children.remove(pid) }
+            defer {
+                children.remove(pid)
+                serviceGroups.withLock { _ = $0.remove(pid) }
+            }
             // A pid reaped elsewhere (ECHILD) is reported as killed: its status is lost.
             return (try? Syscall.reap(pid)) ?? -SIGKILL
         }
@@ -110,7 +121,7 @@ enum ChildProcesses {
 }
 
 /// A thread that lives as long as the process and runs spawn requests one at a time.
-private final class SpawnerThread: Sendable {
+final class SpawnerThread: Sendable {
     private let requests = Locked<[@Sendable () -> Void]>([])
     private let available = DispatchSemaphore(value: 0)
 

@@ -12,10 +12,14 @@ public struct Course: Sendable {
     /// Every function a port sends to a worker process. The course's executable is also its
     /// worker: it registers these before it serves a process pool.
     public let remoteFunctions: [any RemoteFunctionProtocol]
+    /// The servers its notebooks talk to, started for the runs of the notebooks that need them.
+    public let services: [Service]
 
-    /// A course of `demos` whose ports send `remoteFunctions` to worker processes.
-    public init(demos: [Demo], remoteFunctions: [any RemoteFunctionProtocol] = []) {
+    /// A course of `demos` whose ports send `remoteFunctions` to worker processes and talk to
+    /// `services`.
+    public init(demos: [Demo], remoteFunctions: [any RemoteFunctionProtocol] = [], services: [Service] = []) {
         self.demos = demos
         self.remoteFunctions = remoteFunctions
+        self.services = services
     }
 }

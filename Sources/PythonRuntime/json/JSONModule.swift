@@ -1,0 +1,130 @@
+import PythonRepr
+
+/// Python's `json`: `loads` into a `PyValue` and `dumps` in the text Python writes.
+public enum json {
+    /// `json.JSONDecodeError`: `str(e)` is `MSG: line L column C (char P)`, as CPython's.
+    public struct JSONDecodeError: Error, Sendable, Equatable, PythonNamedError, CustomStringConvertible {
+        /// `e.msg`, e.g. `Expecting value`.
+        public let msg: String
+        /// `e.pos`: the character offset.
+        public let pos: Int
+        /// `e.lineno`, `e.colno` (from 1).
+        public let lineno: Int
+        public let colno: Int
+
+        public var pythonName: String { "JSONDecodeError" }
+        public var pythonMessage: String { "\(msg): line \(lineno) column \(colno) (char \(pos))" }
+        public var description: String { pythonMessage }
+    }
+
+    /// `json.loads(text)`: objects become dicts in the order written (a repeated key keeps
+    /// its first place and last value, as a Python dict does), numbers with a fraction or
+    /// exponent floats, others ints; `NaN`, `Infinity` and `-Infinity` are accepted, as Python
+    /// accepts them. An int beyond 64 bits is a `ValueError` (`PyValue.int` is 64-bit).
+    public static func loads(_ text: String) throws -> PyValue {
+        var parser = JSONParser(Array(text.unicodeScalars))
+        return try parser.document()
+    }
+
+    /// `json.loads(data)` for bytes (`reply.read()`), decoded as UTF-8 (a BOM is an error,
+    /// as in Python).
+    public static func loads(_ data: [UInt8]) throws -> PyValue {
+        try loads(String(decoding: data, as: UTF8.self))
+    }
+
+    /// `json.dumps(value)`: `{"page": 1, "words": 107}`, separators `, ` and `: `, non-ASCII
+    /// escaped (`ensure_ascii`), floats as `repr`, `NaN`/`Infinity`, tuples as lists, and
+    /// `indent`/`sort_keys` as Python's. Keys that are not strings are written as Python
+    /// writes them (`1` -> `"1"`, `True` -> `"true"`, `None` -> `"null"`).
+    public static func dumps(_ value: PyValue, indent: Int? = nil, sortKeys: Bool = false) -> String {
+        var out = ""
+        write(value, into: &out, indent: indent, level: 0, sortKeys: sortKeys)
+        return out
+    }
+
+    private static func write(_ value: PyValue, into out: inout String, indent: Int?, level: Int, sortKeys: Bool) {
+        switch value {
+        case .none: out += "null"
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .int(let number): out += String(number)
+        case .float(let number): out += floatText(number)
+        case .str(let text): out += quoted(text)
+        case .list(let items), .tuple(let items):
+            container("[", "]", items.count, into: &out, indent: indent, level: level) { index, out in
+                write(items[index], into: &out, indent: indent, level: level + 1, sortKeys: sortKeys)
+            }
+        case .dict(let entries):
+            let keyed = entries.map { (key: keyText($0.key), value: $0.value) }
+            let ordered =
+                sortKeys
+                ? keyed.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) } : keyed
+            container("{", "}", ordered.count, into: &out, indent: indent, level: level) { index, out in
+                out += quoted(ordered[index].key) + ": "
+                write(ordered[index].value, into: &out, indent: indent, level: level + 1, sortKeys: sortKeys)
+            }
+        }
+    }
+
+    /// `[a, b]` on one line, or one item per line under `indent`; empty ones as `[]`.
+    private static func container(
+        _ open: String, _ close: String, _ count: Int, into out: inout String, indent: Int?, level: Int,
+        item: (Int, inout String) -> Void
+    ) {
+        out += open
+        guard count > 0 else { return out += close }
+        let inner = indent.map { "\n" + String(repeating: " ", count: $0 * (level + 1)) }
+        for index in 0..<count {
+            if index > 0 { out += indent == nil ? ", " : "," }
+            if let inner { out += inner }
+            item(index, &out)
+        }
+        if let indent { out += "\n" + String(repeating: " ", count: indent * level) }
+        out += close
+    }
+
+    private static func floatText(_ number: Double) -> String {
+        if number.isNaN { return "NaN" }
+        if number.isInfinite { return number < 0 ? "-Infinity" : "Infinity" }
+        return PythonFloat.pythonRepr(number)
+    }
+
+    private static func keyText(_ key: PyValue) -> String {
+        switch key {
+        case .str(let text): text
+        case .none: "null"
+        case .bool(let flag): flag ? "true" : "false"
+        case .int(let number): String(number)
+        case .float(let number): floatText(number)
+        default: key.repr  // Python raises TypeError; a port never builds such a dict
+        }
+    }
+
+    /// A JSON string with `ensure_ascii`: `\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, other
+    /// controls and every non-ASCII character as `\u00XX` (surrogate pairs above U+FFFF).
+    private static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{8}": out += "\\b"
+            case "\u{c}": out += "\\f"
+            default:
+                if scalar.value >= 0x20 && scalar.value < 0x7F {
+                    out.unicodeScalars.append(scalar)
+                } else {
+                    for unit in String(scalar).utf16 { out += "\\u" + hex4(unit) }
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    private static func hex4(_ unit: UInt16) -> String {
+        let digits = String(unit, radix: 16)
+        return String(repeating: "0", count: 4 - digits.count) + digits
+    }
+}
