@@ -36,47 +36,60 @@ public enum json {
     /// escaped (`ensure_ascii`), floats as `repr`, `NaN`/`Infinity`, tuples as lists, and
     /// `indent`/`sort_keys` as Python's. Keys that are not strings are written as Python
     /// writes them (`1` -> `"1"`, `True` -> `"true"`, `None` -> `"null"`).
-    public static func dumps(_ value: PyValue, indent: Int? = nil, sortKeys: Bool = false) -> String {
+    /// - Throws: CPython's `TypeError` (`Object of type set is not JSON serializable`) for
+    ///   bytes, sets and frozensets.
+    public static func dumps(_ value: PyValue, indent: Int? = nil, sortKeys: Bool = false) throws -> String {
         var out = ""
-        write(value, into: &out, indent: indent, level: 0, sortKeys: sortKeys)
+        try write(value, into: &out, indent: indent, level: 0, sortKeys: sortKeys)
         return out
     }
 
-    private static func write(_ value: PyValue, into out: inout String, indent: Int?, level: Int, sortKeys: Bool) {
+    private static func write(
+        _ value: PyValue, into out: inout String, indent: Int?, level: Int, sortKeys: Bool
+    ) throws {
         switch value {
         case .none: out += "null"
         case .bool(let flag): out += flag ? "true" : "false"
         case .int(let number): out += String(number)
+        case .bigInt(let number): out += number.description
         case .float(let number): out += floatText(number)
         case .str(let text): out += quoted(text)
+        case .bytes: throw notSerializable("bytes")
+        case .set: throw notSerializable("set")
+        case .frozenset: throw notSerializable("frozenset")
         case .list(let items), .tuple(let items):
-            container("[", "]", items.count, into: &out, indent: indent, level: level) { index, out in
-                write(items[index], into: &out, indent: indent, level: level + 1, sortKeys: sortKeys)
+            try container("[", "]", items.count, into: &out, indent: indent, level: level) { index, out in
+                try write(items[index], into: &out, indent: indent, level: level + 1, sortKeys: sortKeys)
             }
         case .dict(let entries):
             let keyed = entries.map { (key: keyText($0.key), value: $0.value) }
             let ordered =
                 sortKeys
                 ? keyed.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) } : keyed
-            container("{", "}", ordered.count, into: &out, indent: indent, level: level) { index, out in
+            try container("{", "}", ordered.count, into: &out, indent: indent, level: level) { index, out in
                 out += quoted(ordered[index].key) + ": "
-                write(ordered[index].value, into: &out, indent: indent, level: level + 1, sortKeys: sortKeys)
+                try write(ordered[index].value, into: &out, indent: indent, level: level + 1, sortKeys: sortKeys)
             }
         }
+    }
+
+    /// CPython's `TypeError` for a value JSON has no form for.
+    private static func notSerializable(_ type: String) -> PythonError {
+        PythonError("TypeError", "Object of type \(type) is not JSON serializable")
     }
 
     /// `[a, b]` on one line, or one item per line under `indent`; empty ones as `[]`.
     private static func container(
         _ open: String, _ close: String, _ count: Int, into out: inout String, indent: Int?, level: Int,
-        item: (Int, inout String) -> Void
-    ) {
+        item: (Int, inout String) throws -> Void
+    ) rethrows {
         out += open
         guard count > 0 else { return out += close }
         let inner = indent.map { "\n" + String(repeating: " ", count: $0 * (level + 1)) }
         for index in 0..<count {
             if index > 0 { out += indent == nil ? ", " : "," }
             if let inner { out += inner }
-            item(index, &out)
+            try item(index, &out)
         }
         if let indent { out += "\n" + String(repeating: " ", count: indent * level) }
         out += close

@@ -151,8 +151,8 @@ final class URLLibReferenceTests: XCTestCase {
         var actual: [String] = []
         for document in documents {
             let value = try json.loads(document)
-            let indented = json.dumps(value, indent: 2, sortKeys: true).replacingOccurrences(of: "\n", with: "/")
-            actual.append("\(value.repr) | \(json.dumps(value)) | \(indented)")
+            let indented = try json.dumps(value, indent: 2, sortKeys: true).replacingOccurrences(of: "\n", with: "/")
+            actual.append("\(value.repr) | \(try json.dumps(value)) | \(indented)")
         }
         for document in bad {
             do {
