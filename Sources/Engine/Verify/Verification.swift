@@ -20,12 +20,10 @@ package enum Verification {
     }
 
     /// Runs the kernels, then the ports (never side by side: kernels would distort what
-    /// the ports measure). The course's services run for both (`CourseServices`).
+    /// the ports measure). The caller starts the course's services for both.
     package static func run(
         _ plans: [RunPlan], rules: [RuleBook], python: String, runs: Int, engine: EngineOptions
     ) throws -> Runs {
-        let services = try CourseServices.start(for: plans)
-        defer { services.stop() }
         let cpython = try KernelBatch.run(plans, rules: rules, python: python, runs: runs)
         // The ports: every run of every notebook in one batch, as admission paces any batch.
         let copies = (0..<runs).flatMap { _ in plans }

@@ -83,7 +83,12 @@ struct VerifyCommand: ParsableCommand {
         }
         let runs: Verification.Runs
         do {
-            runs = try Verification.run(plans, rules: books, python: python, runs: self.runs, engine: engine)
+            // The course's services answer the kernels as they answer the ports.
+            runs = try NBRun.withServices(for: plans) {
+                try Verification.run(plans, rules: books, python: python, runs: self.runs, engine: engine)
+            }
+        } catch let code as ExitCode {
+            throw code  // a service that could not start has said so
         } catch {
             problems.report(error, as: .input)
             throw problems.exitStatus
