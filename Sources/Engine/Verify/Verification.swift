@@ -17,6 +17,18 @@ package enum Verification {
     package struct Runs: Sendable {
         package let cpython: [KernelBatch.NotebookRuns]
         package let nbrun: [[Notebook]]
+
+        /// These runs with more CPython runs of some notebooks: `extra[i]` are more runs of
+        /// the notebook at `indices[i]`.
+        package func adding(cpython extra: [KernelBatch.NotebookRuns], at indices: [Int]) -> Runs {
+            var cpython = cpython
+            for (more, index) in zip(extra, indices) {
+                cpython[index].executed += more.executed
+                cpython[index].stopped += more.stopped
+                cpython[index].failures += more.failures
+            }
+            return Runs(cpython: cpython, nbrun: nbrun)
+        }
     }
 
     /// Runs the kernels, then the ports (never side by side: kernels would distort what
