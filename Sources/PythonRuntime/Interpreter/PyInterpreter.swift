@@ -24,15 +24,25 @@ public final class PyInterpreter: ProcessScopeCarrying {
     /// Records what its threads do, when a timeline was asked for (`DemoContext`); else nil.
     public let timeline: TimelineRecorder?
     /// Its `threading` state: thread names, MainThread, the threads alive.
-    let threads = ThreadRegistry()
+    let threads: ThreadRegistry
+    /// The kernel it imitates (its threads, counters, paths); nil for a bare `python3`.
+    public let kernel: KernelProfile?
+    /// What a kernel does around the cells: interrupts, its event loop, its shutdown.
+    let kernelState = KernelState()
+    /// The running cell's file name (tracebacks) and the interpreter's `sys.stderr`.
+    let cellPlace = CellPlace()
     /// The worker processes started from this interpreter (a cell's kernel and its children).
     public let processScope: ProcessScope
     /// Unnamed `ThreadPoolExecutor`s made in it so far (`nextExecutorNumber`).
     private let executors = Atomic<Int>(0)
 
     /// A new interpreter with its own GIL, like a new kernel; `DemoContext` makes one per cell.
-    /// - Parameter recordingTimeline: whether to record its threads' states (`timeline`).
-    public init(recordingTimeline: Bool = false) {
+    /// - Parameters:
+    ///   - recordingTimeline: whether to record its threads' states (`timeline`).
+    ///   - kernel: the kernel process it imitates; nil (the default) for a bare `python3`.
+    public init(recordingTimeline: Bool = false, kernel: KernelProfile? = nil) {
+        self.kernel = kernel
+        threads = ThreadRegistry(kernel: kernel)
         let timeline = recordingTimeline ? TimelineRecorder() : nil
         self.timeline = timeline
         gil = GIL(recorder: timeline)
@@ -85,9 +95,14 @@ public final class PyInterpreter: ProcessScopeCarrying {
     public func willBlock() {
         if let timeline { timeline.record(ThreadSlot.current.waitKind ?? .future) }
         gil.releaseForBlocking()
+        kernelState.willBlock(in: self)
     }
-    /// `AmbientContext`: after a blocking call, `Py_END_ALLOW_THREADS`: the GIL is taken back.
-    public func didUnblock() { gil.reacquireAfterBlocking() }
+    /// `AmbientContext`: after a blocking call, `Py_END_ALLOW_THREADS`: the GIL is taken back
+    /// (never, by an interrupted main thread or once the kernel has shut down: `KernelState`).
+    public func didUnblock() {
+        kernelState.didUnblock()
+        gil.reacquireAfterBlocking()
+    }
     /// `AmbientContext`: Python counts unnamed `ThreadPoolExecutor`s per process, and an
     /// interpreter stands for a kernel's process: its first one's threads are
     /// `ThreadPoolExecutor-0_0`, ... whatever else runs beside it.

@@ -32,22 +32,27 @@ public final class DemoContext: Sendable {
     ///   - recordingTimeline: whether its interpreter records a timeline of its threads
     ///     (`interpreter.timeline`); off by default, so nothing is recorded.
     ///   - onWrite: told of each write once it is captured (for tests and tools).
+    ///   - kernel: the kernel process its interpreter imitates (`KernelProfile`); nil for a
+    ///     bare `python3`.
     public init(
-        seed: UInt64, recordingTimeline: Bool = false, onWrite: (@Sendable (StreamName, String) -> Void)? = nil
+        seed: UInt64, recordingTimeline: Bool = false, kernel: KernelProfile? = nil,
+        onWrite: (@Sendable (StreamName, String) -> Void)? = nil
     ) {
-        interpreter = PyInterpreter(recordingTimeline: recordingTimeline)
+        interpreter = PyInterpreter(recordingTimeline: recordingTimeline, kernel: kernel)
         generator = Locked(SeededGenerator(seed: seed))
         self.onWrite = onWrite
+        interpreter.cellPlace.setStandardError { [weak self] in self?.write($0, to: .stderr) }
     }
 
-    /// Python's `print(*items, sep=' ', end='\n')`, into the running cell's stdout.
+    /// Python's `print(*items, sep=' ', end='\n')`, into the running cell's stdout: each
+    /// item as Python's `str()` writes it (`pythonStr`: `True`, `None`, `['a']`).
     public func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
-        write(items.map { String(describing: $0) }.joined(separator: separator) + terminator, to: .stdout)
+        write(items.map(pythonStr).joined(separator: separator) + terminator, to: .stdout)
     }
 
     /// `print(..., file=sys.stderr)`, into the running cell's stderr.
     public func printError(_ items: Any..., separator: String = " ", terminator: String = "\n") {
-        write(items.map { String(describing: $0) }.joined(separator: separator) + terminator, to: .stderr)
+        write(items.map(pythonStr).joined(separator: separator) + terminator, to: .stderr)
     }
 
     /// Appends text to one of the running cell's streams; one call is never split or

@@ -159,7 +159,7 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
     /// Runs passes until `finished()` holds after one. Collecting a pass may wait for work;
     /// the GIL is released meanwhile, as CPython's loop releases it in `select()`, so
     /// `to_thread` workers can run.
-    private func serve(until finished: () -> Bool) {
+    func serve(until finished: () -> Bool) {
         while !finished() {
             let pass = withWaitKind(.io) { Ambient.blocking { nextPass() } }
             for item in pass {
