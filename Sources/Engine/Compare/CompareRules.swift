@@ -20,6 +20,9 @@ public struct CompareRules: Sendable {
     public var skip = false
     /// Seconds the cell may run (`timeout` rule); `--timeout` overrides it.
     public var timeout: Double?
+    /// At its timeout, interrupt the cell (`KeyboardInterrupt`, nbclient's
+    /// `interrupt_on_timeout`) instead of abandoning its notebook (`interrupt` rule).
+    public var interrupt = false
 
     public enum Unordered: Sendable {
         case none, all
@@ -74,8 +77,14 @@ public struct CompareRules: Sendable {
                     throw RuleError(origin, "\"timeout\" must be a positive number of seconds")
                 }
                 timeout = seconds
+            case "interrupt":
+                guard case .bool(let flag) = value else {
+                    throw RuleError(origin, "\"interrupt\" must be true or false")
+                }
+                interrupt = flag
             default:
-                throw RuleError(origin, "unknown rule \"\(key)\" (tolerance, unordered, mask, skip, timeout)")
+                throw RuleError(
+                    origin, "unknown rule \"\(key)\" (tolerance, unordered, mask, skip, timeout, interrupt)")
             }
         }
     }

@@ -29,6 +29,13 @@ public struct EngineOptions: Sendable {
     /// Record every cell's timeline (`RunResult.timelines`), as `--timeline DIR` asks; cells
     /// tagged `nbrun-timeline` are recorded (and show theirs) either way.
     public var recordTimelines = false
+    /// nbclient's `interrupt_on_timeout` for every cell (`--interrupt-on-timeout`): a
+    /// session's cell that runs past its timeout gets `KeyboardInterrupt` in its main thread.
+    public var interruptOnTimeout = false
+    /// Per-cell `interrupt` rules, by notebook path: the cells interrupted at their timeout.
+    public var cellInterrupts: [String: Set<Int>] = [:]
+    /// The kernel notebooks written step by step run in (nbrun.json's `kernel`).
+    public var kernel: KernelProfile? = .ipykernel7
 
     public init(jobs: Int? = nil, timeout: TimeInterval? = nil, seed: UInt64? = nil) {
         self.jobs = jobs
@@ -137,10 +144,13 @@ public enum Engine {
                     timeout: cellTimeout(options, plan: plan, step: stepIndex),
                     raisesException: cell.tags.contains(raisesExceptionTag),
                     label: CellLabel(index: step.cellIndex, cell: cell),
-                    timeline: timelineRequest(cell, options))
+                    timeline: timelineRequest(cell, options), source: cell.source,
+                    interrupt: options.interruptOnTimeout
+                        || options.cellInterrupts[plan.path]?.contains(step.cellIndex) == true)
             }
             let session = SessionRun(
-                steps: steps, continueAfterErrors: options.continueAfterErrors, gilWatchdog: options.gilWatchdog)
+                steps: steps, continueAfterErrors: options.continueAfterErrors, gilWatchdog: options.gilWatchdog,
+                kernel: options.kernel)
             return [WorkUnit(plan: index, steps: Array(plan.steps.indices), session: session)]
         }
     }
