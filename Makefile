@@ -45,7 +45,7 @@ lint:
 	$(SWIFT) format lint --strict -r Sources Tests Fuzz
 
 pyenv:
-	@scripts/pyenv.sh $(VENV) nbformat ipython
+	@scripts/pyenv.sh $(VENV) nbformat ipython nbclient ipykernel
 
 # Figures side by side with nbconvert, papermill, nbformat and json (BENCH.md). Never fails on speed.
 bench: deps

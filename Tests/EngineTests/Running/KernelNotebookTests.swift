@@ -1,0 +1,66 @@
+import Engine
+import Foundation
+import Notebook
+import PythonRuntime
+import TestKit
+import XCTest
+
+/// `notebooks/06-faults.ipynb` against a real kernel (nbclient + ipykernel from the test
+/// venv, `timeout=3, interrupt_on_timeout=True`, as the course's reference was made): what
+/// threads print and where, the kernel's threads and counters, `threading.excepthook`'s
+/// report with the cell's file, the interrupted deadlock's traceback frame by frame, the
+/// task awaited a cell later. Only the kernel's pid in `/tmp/ipykernel_PID/` differs.
+final class KernelNotebookTests: XCTestCase {
+    static let path = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("notebooks/06-faults.ipynb").path
+
+    /// The real kernel's install prefix, so that its library frames' paths compare too.
+    static func realPrefix() throws -> String {
+        try PythonReference.run("import os, threading; print(os.path.dirname(threading.__file__) + '/')")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// nbrun's run of 06 with the notebook's rules (timeouts, interrupts), in a kernel profile
+    /// with `prefix`.
+    static func nbrunRun(prefix: String) throws -> (Notebook, RunPlan) {
+        let plan = try RunPlan(path: path, notebook: NotebookFile.read(path), registry: .course)
+        let rules = try RuleBook.governing(path, registry: .course)
+        var options = EngineOptions()
+        options.cellTimeouts[path] = try rules.timeouts(for: plan)
+        options.cellInterrupts[path] = try rules.interrupts(for: plan)
+        options.kernel?.prefix = prefix
+        return (Engine.run([plan], options: options)[0].notebook, plan)
+    }
+
+    static func masked(_ line: String) -> String {
+        line.replacingOccurrences(of: #"/tmp/ipykernel_\d+/"#, with: "/tmp/ipykernel_PID/", options: .regularExpression)
+    }
+
+    func testTheNotebookAsTheRealKernelRunsIt() throws {
+        try XCTSkipUnless(KernelReference.isAvailable, "needs nbclient and ipykernel (make pyenv)")
+        let prefix = try Self.realPrefix()
+        let (fresh, plan) = try Self.nbrunRun(prefix: prefix)
+        let sources = plan.steps.map { fresh.cells[$0.cellIndex].source }
+        let kernel = try KernelReference.run(sources, timeout: 3, interruptOnTimeout: true)
+        XCTAssertEqual(kernel.count, plan.steps.count)
+        for (step, expected) in zip(plan.steps, kernel) {
+            let cell = fresh.cells[step.cellIndex]
+            let name = step.demo.name
+            XCTAssertEqual(Fixture.streamLines(cell), expected.stdout, name)
+            XCTAssertEqual(Fixture.streamLines(cell, "stderr").map(Self.masked), expected.stderr.map(Self.masked), name)
+            let outputs = cell.outputs ?? []
+            let value = outputs.first { $0.outputType == .executeResult }?.fields["data"]?.objectValue?["text/plain"]
+            XCTAssertEqual(value?.stringValue, expected.value, name)
+            let error = outputs.first { $0.outputType == .error }
+            XCTAssertEqual(error?.fields["ename"]?.stringValue, expected.ename, name)
+            XCTAssertEqual(error?.fields["evalue"]?.stringValue, expected.evalue, name)
+            let traceback = (error?.fields["traceback"]?.arrayValue ?? []).compactMap(\.stringValue).map {
+                $0.replacingOccurrences(of: #"\u001B\[[0-9;]*m"#, with: "", options: .regularExpression)
+            }
+            XCTAssertEqual(traceback, expected.traceback, name)
+        }
+        XCTAssertEqual(
+            plan.steps.map { fresh.cells[$0.cellIndex].executionCount }, (1...12).map { .int(Int64($0)) })
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import PythonRuntime
+import TestKit
+import XCTest
+
+/// `KernelProfile.ipykernel7` against the real kernel (`scripts/kernel_profile.py`, nbclient
+/// and ipykernel from the test venv): its threads, its counter, its cell file names.
+final class KernelProfileTests: XCTestCase {
+    static let script = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/kernel_profile.py").path
+
+    struct Measured: Decodable {
+        let threads: [String]
+        let daemons: [Bool]
+        let active_count: Int
+        let next_thread_name: String
+        let cell_file_of_x: String
+        let pid: Int
+    }
+
+    func testTheProfileIsWhatTheRealKernelShows() throws {
+        try XCTSkipUnless(KernelReference.isAvailable, "needs nbclient and ipykernel (make pyenv)")
+        let text = try PythonReference.run(try String(contentsOfFile: Self.script, encoding: .utf8), limit: 120)
+        let measured = try JSONDecoder().decode(Measured.self, from: Data(text.utf8))
+        let profile = KernelProfile.ipykernel7
+        XCTAssertEqual(measured.threads, ["MainThread"] + profile.threads)
+        XCTAssertEqual(measured.daemons, [false] + profile.threads.map { _ in true })
+        XCTAssertEqual(measured.active_count, profile.threads.count + 1)
+        XCTAssertEqual(measured.next_thread_name, "Thread-\(profile.threadCounter + 1) (<lambda>)")
+        var there = profile
+        there.pid = measured.pid
+        XCTAssertEqual(there.cellFile(source: "x = 1\n"), measured.cell_file_of_x)
+
+        // An interpreter made with the profile shows the same threads and counts on.
+        let interpreter = PyInterpreter(kernel: profile)
+        let (names, count, next) = interpreter.run {
+            (enumerate().map(\.name), activeCount(), PyThread(targetName: "<lambda>") {}.name)
+        }
+        XCTAssertEqual(names, measured.threads)
+        XCTAssertEqual(count, measured.active_count)
+        XCTAssertEqual(next, measured.next_thread_name)
+        XCTAssertEqual(interpreter.startedThreads.count, 0, "the kernel's threads are not the notebook's")
+    }
+
+    func testCellFileNamesHashAsIpykernelDoes() throws {
+        try XCTSkipUnless(KernelReference.isAvailable, "needs nbclient and ipykernel (make pyenv)")
+        let sources = ["", "a", "ab", "abc", "abcd", "x = 1\n", "print('é ✓ 🎉')\n", String(repeating: "z", count: 1001)]
+        let payload = try JSONSerialization.data(withJSONObject: sources).base64EncodedString()
+        let lines = try PythonReference.lines(
+            """
+            import base64, json, ipykernel.compiler as c
+            for s in json.loads(base64.b64decode('\(payload)')):
+                print(c.murmur2_x86(s, c.get_tmp_hash_seed()))
+            """)
+        var profile = KernelProfile.ipykernel7
+        profile.pid = 7
+        XCTAssertEqual(sources.map { profile.cellFile(source: $0) }, lines.map { "/tmp/ipykernel_7/\($0).py" })
+    }
+
+    func testABareInterpreterIsAPlainPython3() {
+        let interpreter = PyInterpreter()
+        let (names, next) = interpreter.run { (enumerate().map(\.name), PyThread {}.name) }
+        XCTAssertEqual(names, ["MainThread"])
+        XCTAssertEqual(next, "Thread-1")
+    }
+}
