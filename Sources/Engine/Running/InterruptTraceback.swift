@@ -1,3 +1,4 @@
+import Foundation
 import PythonRuntime
 
 /// A library frame of an IPython traceback: `File PATH:LINE, in FUNCTION(ARGS)` and the
@@ -23,7 +24,7 @@ struct LibraryFrame: Sendable, Equatable {
 /// the traceback ends at the cell's line.
 enum InterruptTraceback {
     static func frames(_ interruption: Interruption, prefix: String) -> [LibraryFrame] {
-        let threading = prefix + "threading.py"
+        let threading = compressUser(prefix + "threading.py")
         switch interruption.waitingOn {
         case .join:
             return [
@@ -52,5 +53,11 @@ enum InterruptTraceback {
         default:
             return []
         }
+    }
+
+    /// IPython's `compress_user`: a path under the home directory is written from `~`.
+    static func compressUser(_ path: String, home: String? = ProcessInfo.processInfo.environment["HOME"]) -> String {
+        guard let home, home.count > 1, path.hasPrefix(home + "/") else { return path }
+        return "~" + path.dropFirst(home.count)
     }
 }
