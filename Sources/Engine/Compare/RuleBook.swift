@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import PythonRuntime
 
 /// The comparison rules of a repository: `nbrun.json` at its root, looked up from a
 /// notebook's folder upwards (stopping at the folder holding `.git`).
@@ -17,6 +18,9 @@ public struct RuleBook: Sendable {
     public let path: String?
     let defaults: JSONObject
     let demos: JSONObject
+
+    /// The kernel its notebooks' sessions run in (`kernel`; see `KernelSetting`).
+    public var kernel: KernelProfile? = .ipykernel7
 
     public static let empty = RuleBook(path: nil, defaults: JSONObject(), demos: JSONObject())
 
@@ -42,12 +46,13 @@ public struct RuleBook: Sendable {
             throw RuleError(path, "\(error)")
         }
         guard case .object(let top) = json else { throw RuleError(path, "must hold a JSON object") }
-        for key in top.keys where key != "defaults" && key != "demos" {
-            throw RuleError(path, "unknown key \"\(key)\" (defaults, demos)")
+        for key in top.keys where !["defaults", "demos", "kernel"].contains(key) {
+            throw RuleError(path, "unknown key \"\(key)\" (defaults, demos, kernel)")
         }
         let defaults = top["defaults"]?.objectValue ?? JSONObject()
         let demos = top["demos"]?.objectValue ?? JSONObject()
-        let book = RuleBook(path: path, defaults: defaults, demos: demos)
+        var book = RuleBook(path: path, defaults: defaults, demos: demos)
+        if let kernel = top["kernel"] { book.kernel = try KernelSetting.profile(kernel, origin: path) }
         // Check every entry now, so a typo fails at once rather than on the cell it names.
         var probe = CompareRules()
         try probe.apply(defaults, origin: "\(path): defaults")

@@ -34,8 +34,10 @@ public struct EngineOptions: Sendable {
     public var interruptOnTimeout = false
     /// Per-cell `interrupt` rules, by notebook path: the cells interrupted at their timeout.
     public var cellInterrupts: [String: Set<Int>] = [:]
-    /// The kernel notebooks written step by step run in (nbrun.json's `kernel`).
+    /// The kernel notebooks written step by step run in (`KernelProfile`).
     public var kernel: KernelProfile? = .ipykernel7
+    /// Per-notebook kernels (nbrun.json's `kernel`), by notebook path; `kernel` for the others.
+    public var kernels: [String: KernelProfile?] = [:]
 
     public init(jobs: Int? = nil, timeout: TimeInterval? = nil, seed: UInt64? = nil) {
         self.jobs = jobs
@@ -150,7 +152,7 @@ public enum Engine {
             }
             let session = SessionRun(
                 steps: steps, continueAfterErrors: options.continueAfterErrors, gilWatchdog: options.gilWatchdog,
-                kernel: options.kernel)
+                kernel: options.kernels[plan.path] ?? options.kernel)
             return [WorkUnit(plan: index, steps: Array(plan.steps.indices), session: session)]
         }
     }

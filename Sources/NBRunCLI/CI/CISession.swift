@@ -50,6 +50,7 @@ final class CISession {
                 if !timeouts.isEmpty { engine.cellTimeouts[plan.path] = timeouts }
                 let interrupts = try book.interrupts(for: plan)
                 if !interrupts.isEmpty { engine.cellInterrupts[plan.path] = interrupts }
+                if book.kernel != engine.kernel { engine.kernels[plan.path] = .some(book.kernel) }
                 admitted.append(plan)
             } catch {
                 problems.report(plan.path, error, as: .rules)

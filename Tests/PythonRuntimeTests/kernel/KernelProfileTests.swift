@@ -45,7 +45,9 @@ final class KernelProfileTests: XCTestCase {
 
     func testCellFileNamesHashAsIpykernelDoes() throws {
         try XCTSkipUnless(KernelReference.isAvailable, "needs nbclient and ipykernel (make pyenv)")
-        let sources = ["", "a", "ab", "abc", "abcd", "x = 1\n", "print('é ✓ 🎉')\n", String(repeating: "z", count: 1001)]
+        let sources = [
+            "", "a", "ab", "abc", "abcd", "x = 1\n", "print('é ✓ 🎉')\n", String(repeating: "z", count: 1001),
+        ]
         let payload = try JSONSerialization.data(withJSONObject: sources).base64EncodedString()
         let lines = try PythonReference.lines(
             """

@@ -28,19 +28,30 @@ final class KernelStateTests: XCTestCase {
 
     func testEveryWaitOfTheMainThreadIsInterruptible() throws {
         let cases: [(ThreadState, @Sendable () throws -> Void)] = [
-            (.join, { PyThread { sleep(0.3) }.start() ; let t = PyThread { PyEvent().wait() }; t.start(); t.join() }),
-            (.lock, {
-                let lock = PyLock()
-                lock.acquire()
-                lock.acquire()
-            }),
+            (
+                .join,
+                {
+                    PyThread { sleep(0.3) }.start(); let t = PyThread { PyEvent().wait() }; t.start(); t.join()
+                }
+            ),
+            (
+                .lock,
+                {
+                    let lock = PyLock()
+                    lock.acquire()
+                    lock.acquire()
+                }
+            ),
             (.sleep, { sleep(0.3) }),
             (.queue, { _ = try PyQueue<Int>().get() }),
             (.event, { _ = PyEvent().wait(timeout: 0.3) }),
-            (.condition, {
-                let condition = PyCondition(PyLock())
-                try condition.withLock { _ = try condition.wait(timeout: 0.3) }
-            }),
+            (
+                .condition,
+                {
+                    let condition = PyCondition(PyLock())
+                    try condition.withLock { _ = try condition.wait(timeout: 0.3) }
+                }
+            ),
         ]
         for (kind, wait) in cases {
             let (interruption, ranOn) = interrupt(wait)
