@@ -13,10 +13,17 @@ final class KernelProfileTests: XCTestCase {
     struct Measured: Decodable {
         let threads: [String]
         let daemons: [Bool]
-        let active_count: Int
-        let next_thread_name: String
-        let cell_file_of_x: String
+        let activeCount: Int
+        let nextThreadName: String
+        let cellFileOfX: String
         let pid: Int
+
+        enum CodingKeys: String, CodingKey {
+            case threads, daemons, pid
+            case activeCount = "active_count"
+            case nextThreadName = "next_thread_name"
+            case cellFileOfX = "cell_file_of_x"
+        }
     }
 
     func testTheProfileIsWhatTheRealKernelShows() throws {
@@ -26,11 +33,11 @@ final class KernelProfileTests: XCTestCase {
         let profile = KernelProfile.ipykernel7
         XCTAssertEqual(measured.threads, ["MainThread"] + profile.threads)
         XCTAssertEqual(measured.daemons, [false] + profile.threads.map { _ in true })
-        XCTAssertEqual(measured.active_count, profile.threads.count + 1)
-        XCTAssertEqual(measured.next_thread_name, "Thread-\(profile.threadCounter + 1) (<lambda>)")
+        XCTAssertEqual(measured.activeCount, profile.threads.count + 1)
+        XCTAssertEqual(measured.nextThreadName, "Thread-\(profile.threadCounter + 1) (<lambda>)")
         var there = profile
         there.pid = measured.pid
-        XCTAssertEqual(there.cellFile(source: "x = 1\n"), measured.cell_file_of_x)
+        XCTAssertEqual(there.cellFile(source: "x = 1\n"), measured.cellFileOfX)
 
         // An interpreter made with the profile shows the same threads and counts on.
         let interpreter = PyInterpreter(kernel: profile)
@@ -38,8 +45,8 @@ final class KernelProfileTests: XCTestCase {
             (enumerate().map(\.name), activeCount(), PyThread(targetName: "<lambda>") {}.name)
         }
         XCTAssertEqual(names, measured.threads)
-        XCTAssertEqual(count, measured.active_count)
-        XCTAssertEqual(next, measured.next_thread_name)
+        XCTAssertEqual(count, measured.activeCount)
+        XCTAssertEqual(next, measured.nextThreadName)
         XCTAssertEqual(interpreter.startedThreads.count, 0, "the kernel's threads are not the notebook's")
     }
 
