@@ -46,6 +46,7 @@ final class FixtureSession: NotebookSession, @unchecked Sendable {
     var log: [String] = []
     var threads: [PyThread] = []
     let event = PyEvent()
+    let gate = PyLock()
     var interpreter: PyInterpreter?
 
     init() {}

@@ -1,0 +1,86 @@
+import Engine
+import Foundation
+import Notebook
+import PythonRuntime
+import XCTest
+
+/// The end of a cell and of a notebook as a kernel ends them: output from threads woken by
+/// a cell's last statement lands in that cell, and threads still computing after the last
+/// cell stop using the CPU (the kernel shuts down) without slowing the notebooks beside.
+final class KernelShutdownTests: XCTestCase {
+    static func processCPU() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// `while True: n += 1` in two threads, left running by the notebook's last cell.
+    static let spinning = DemoRegistry([
+        Fixture.sessionDemo("def spin():\n    n = 0\n    while True:\n        n += 1", name: "define") { _, _ in .none
+        },
+        Fixture.sessionDemo("for _ in range(2):\n    threading.Thread(target=spin).start()", name: "spin") { _, _ in
+            for _ in 0..<2 {
+                PyThread(targetName: "spin") {
+                    var n = 0
+                    while true {
+                        n &+= 1
+                        evalBreaker()
+                    }
+                }.start()
+            }
+            return .none
+        },
+    ])
+
+    func testThreadsLeftComputingStopAtTheEndAndNeverSlowTheNotebooksBeside() throws {
+        let spin = try Fixture.plan(
+            Fixture.notebook([
+                Fixture.codeCell("def spin():\n    n = 0\n    while True:\n        n += 1"),
+                Fixture.codeCell("for _ in range(2):\n    threading.Thread(target=spin).start()"),
+            ]), Self.spinning, path: "spin.ipynb")
+        let threads = try RunPlan(
+            path: CourseGoldenTests.path, notebook: NotebookFile.read(CourseGoldenTests.path), registry: .course)
+        let results = Engine.run([spin, threads])
+        XCTAssertEqual(
+            results[0].lingeringThreads, ["Thread-5 (spin) (started in cell 2)", "Thread-6 (spin) (started in cell 2)"])
+        // 02's cells take the times they take alone: its golden outputs still match.
+        let comparison = try NotebookComparison.compare(
+            expected: threads.notebook, actual: results[1].notebook,
+            pairs: threads.steps.map { ($0.cellIndex, $0.cellIndex) }, path: threads.path, registry: .course,
+            rules: RuleBook.governing(threads.path, registry: .course))
+        for entry in comparison where !entry.comparison.matches {
+            XCTFail("\(entry.label): " + entry.comparison.differences.joined(separator: "\n"))
+        }
+        let before = Self.processCPU()
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertLessThan(Self.processCPU() - before, 0.05, "the spinning threads use no CPU after their notebook")
+    }
+
+    /// 06's release cell, 20 times: the waiter's line lands in the cell that releases it.
+    func testAThreadWokenByTheCellsLastLinePrintsIntoThatCell() throws {
+        let sources = ["gate.acquire()\nw.start()", "gate.release()", "w.join()"]
+        let registry = DemoRegistry([
+            Fixture.sessionDemo(sources[0], name: "start") { ctx, s in
+                let gate = s.gate
+                gate.acquire()
+                let waiter = PyThread(name: "waiter") { gate.withLock { ctx.print("waiter: got the gate") } }
+                s.threads = [waiter]
+                waiter.start()
+                return .none
+            },
+            Fixture.sessionDemo(sources[1], name: "release") { _, s in
+                try s.gate.release()
+                return .none
+            },
+            Fixture.sessionDemo(sources[2], name: "join") { _, s in
+                s.threads[0].join()
+                return .none
+            },
+        ])
+        let plan = try Fixture.plan(Fixture.notebook(sources.map { Fixture.codeCell($0) }), registry)
+        for run in 1...20 {
+            let cells = Engine.run([plan])[0].notebook.cells
+            XCTAssertEqual(cells.map { Fixture.streamLines($0) }, [[], ["waiter: got the gate"], []], "run \(run)")
+        }
+    }
+}
