@@ -28,6 +28,17 @@ public final class ProcessScope: ProcessScopeCarrying {
         self.observer = observer
     }
 
+    /// `multiprocessing`'s child counter of the process the scope stands for.
+    private let identities = Locked(0)
+
+    /// The next number for a child's default name (`Process-N`, `ForkPoolWorker-N`).
+    func nextIdentity() -> Int {
+        identities.withLock {
+            $0 += 1
+            return $0
+        }
+    }
+
     /// The scope of the calling thread's ambient context, `nil` outside any.
     public static var current: ProcessScope? {
         (Ambient.current as? any ProcessScopeCarrying)?.processScope

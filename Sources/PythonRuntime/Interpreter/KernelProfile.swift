@@ -19,6 +19,11 @@ public struct KernelProfile: Sendable, Equatable {
     public var threadCounter: Int
     /// Where the standard library lives, as tracebacks print it (`/usr/lib/python3.11/`).
     public var prefix: String
+    /// asyncio tasks the kernel has made before the first cell runs (`Task-N` names), and
+    /// the ones it makes for each cell it executes, after the cell's code has run. A cell
+    /// with a top-level `await` runs as one more task, before its code.
+    public var tasksAtStart = 11
+    public var tasksPerCell = 3
     /// The kernel's process id in cell file names (`/tmp/ipykernel_PID/...`); CPython's
     /// varies with every run, so a course masks it (nbrun.json).
     public var pid: Int

@@ -89,14 +89,30 @@ final class KernelState: Sendable {
     }
 
     /// The notebook's event loop, made (and served from then on) at the first call.
-    func notebookLoop(in interpreter: PyInterpreter, report: @escaping @Sendable (String) -> Void) -> NotebookLoop {
+    func notebookLoop(make: () -> NotebookLoop) -> NotebookLoop {
         loop.withLock { existing in
             if let existing { return existing }
-            let made = NotebookLoop(in: interpreter, report: report)
+            let made = make()
             existing = made
             return made
         }
     }
+
+    /// The loop, if a cell has made it.
+    var existingLoop: NotebookLoop? { loop.withLock { $0 } }
+
+    /// Cells entered so far (`PyInterpreter.enterCell`).
+    private let cells = Locked(0)
+
+    /// A cell is entered: returns how many were before it.
+    func countCell() -> Int {
+        cells.withLock {
+            $0 += 1
+            return $0 - 1
+        }
+    }
+
+    var cellsEntered: Int { cells.withLock { $0 } }
 
     /// The kernel has shut down: a thread whose wait ends from now on never runs again.
     func shutDown() {
@@ -187,5 +203,17 @@ extension PyInterpreter {
             let state = stat.split(separator: ")").last?.split(separator: " ").first
         else { return false }
         return state == "R"
+    }
+}
+
+extension PyInterpreter {
+    /// The notebook's event loop, made at the first top-level `await`; its task names count
+    /// on from the tasks the kernel made for the cells entered so far.
+    func notebookLoop(report: @escaping @Sendable (String) -> Void) -> NotebookLoop {
+        kernelState.notebookLoop {
+            let earlierCells = max(0, kernelState.cellsEntered - 1)
+            let made = kernel.map { $0.tasksAtStart + $0.tasksPerCell * earlierCells } ?? 0
+            return NotebookLoop(in: self, tasksBefore: made, report: report)
+        }
     }
 }

@@ -13,12 +13,15 @@ final class NotebookLoop: Sendable {
     let loop: EventLoop
     private let stopped = Locked(false)
 
-    init(in interpreter: PyInterpreter, report: @escaping @Sendable (String) -> Void) {
+    /// - Parameter tasksBefore: the tasks the kernel made before this point, which the
+    ///   loop's task names count on from (`KernelProfile.tasksAtStart`, `tasksPerCell`).
+    init(in interpreter: PyInterpreter, tasksBefore: Int, report: @escaping @Sendable (String) -> Void) {
         let made = Monitor<EventLoop?>(nil)
         let stopped = self.stopped
         ThreadCache.shared.run(name: "asyncio-loop") {
             Ambient.run(in: interpreter) {
                 let loop = EventLoop(report: report)
+                loop.countTasks(tasksBefore)
                 made.withLock { $0 = loop }
                 loop.serve(until: { stopped.withLock { $0 } })
             }
@@ -30,6 +33,17 @@ final class NotebookLoop: Sendable {
     func stop() {
         stopped.withLock { $0 = true }
         loop.callSoon {}
+    }
+
+    /// The kernel makes its own tasks for a cell it executes, before the cell's code runs.
+    func countKernelTasks(_ count: Int) {
+        let loop = self.loop
+        let counted = Monitor(false)
+        loop.callSoon {
+            loop.countTasks(count)
+            counted.withLock { $0 = true }
+        }
+        counted.wait(timeout: nil, until: { $0 }, then: { _, _ in })
     }
 
     /// Runs `coroutine` as a task on the loop and waits for it (a cell's top-level `await`).
@@ -66,6 +80,6 @@ extension AsyncIO {
     /// and can be awaited by later cells. What asyncio logs goes to `ctx`'s stderr.
     @discardableResult
     public static func topLevel<T: Sendable>(_ ctx: DemoContext, _ coroutine: @escaping Coroutine<T>) throws -> T {
-        try ctx.interpreter.kernelState.notebookLoop(in: ctx.interpreter) { ctx.write($0, to: .stderr) }.run(coroutine)
+        try ctx.interpreter.notebookLoop { ctx.write($0, to: .stderr) }.run(coroutine)
     }
 }

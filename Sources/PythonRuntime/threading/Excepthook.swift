@@ -88,8 +88,11 @@ extension DemoContext {
 extension PyInterpreter {
     /// The cell about to run: tracebacks name its code's file after its source, as
     /// ipykernel compiles it (`KernelProfile.cellFile`), or `<cell>` without a kernel.
+    /// The kernel made its own asyncio tasks after the previous cell ran.
     public func enterCell(source: String) {
         cellPlace.file = kernel?.cellFile(source: source) ?? "<cell>"
+        let before = kernelState.countCell()
+        if before > 0, let kernel, let loop = kernelState.existingLoop { loop.countKernelTasks(kernel.tasksPerCell) }
     }
 
     /// Where the standard library is, as tracebacks print it.

@@ -1,4 +1,6 @@
 import Foundation
+import FuturesWorkerFixture
+import Processes
 import PythonRuntime
 import TestKit
 import XCTest
@@ -65,6 +67,49 @@ final class KernelProfileTests: XCTestCase {
         var profile = KernelProfile.ipykernel7
         profile.pid = 7
         XCTAssertEqual(sources.map { profile.cellFile(source: $0) }, lines.map { "/tmp/ipykernel_7/\($0).py" })
+    }
+
+    /// asyncio task names and multiprocessing's process names count per notebook, on from
+    /// what the kernel made, across cells: nbrun's session against the real kernel's.
+    func testTaskAndProcessNamesCountOnAcrossCellsAsInTheKernel() throws {
+        try XCTSkipUnless(KernelReference.isAvailable, "needs nbclient and ipykernel (make pyenv)")
+        let cells = [
+            "x = 1",
+            "import asyncio\nasync def _t(): pass\nt = asyncio.create_task(_t())\nawait asyncio.sleep(0)\nprint(t.get_name())",
+            "x = 2",
+            "t = asyncio.create_task(_t())\nawait asyncio.sleep(0)\nprint(t.get_name())",
+            "import multiprocessing as mp\nprint(mp.Process(target=print).name, mp.Process(target=print).name)",
+            "t = asyncio.create_task(_t())\nawait asyncio.sleep(0)\nprint(t.get_name())",
+        ]
+        let kernel = try KernelReference.run(cells).map(\.stdout)
+        let ctx = DemoContext(seed: 1, kernel: .ipykernel7)
+        var printed: [[String]] = []
+        let taskCell = {
+            try ctx.interpreter.run {
+                try AsyncIO.topLevel(ctx) {
+                    let task = AsyncIO.createTask {}
+                    try await AsyncIO.sleep(0)
+                    return [task.name]
+                }
+            }
+        }
+        for (index, source) in cells.enumerated() {
+            ctx.interpreter.enterCell(source: source)
+            switch index {
+            case 1, 3, 5: printed.append(try taskCell())
+            case 4:
+                printed.append(
+                    ctx.interpreter.run {
+                        let name = {
+                            Multiprocessing.Process(target: MultiprocessingFunctions.processName, args: 0).name
+                        }
+                        return [name() + " " + name()]
+                    })
+            default: printed.append([])
+            }
+        }
+        XCTAssertEqual(printed, kernel)
+        ctx.interpreter.shutDown()
     }
 
     func testABareInterpreterIsAPlainPython3() {

@@ -130,6 +130,12 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
         return "Task-\(taskCounter)"
     }
 
+    /// Counts `count` tasks made elsewhere (a kernel's own, `NotebookLoop`), so the next
+    /// task's name counts on from them. On the loop's thread.
+    func countTasks(_ count: Int) {
+        taskCounter += count
+    }
+
     func unregister(_ task: AnyLoopTask) {
         liveTasks[ObjectIdentifier(task)] = nil
     }
