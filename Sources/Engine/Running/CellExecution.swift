@@ -28,6 +28,8 @@ public struct CellOutcome: Sendable {
     public internal(set) var timeline: Timeline?
     /// The library frames of an interrupted wait, below the cell's in its traceback.
     var libraryFrames: [LibraryFrame] = []
+    /// The cell's line that raised its error, when the port says (`DemoContext.line`).
+    var errorLine: Int?
 }
 
 /// A timeline wanted of a cell: for `--timeline DIR`, and (`display`) as the cell's last
@@ -73,12 +75,14 @@ enum CellExecution {
         let (start, end, failure): (Timestamp, Timestamp, CellOutcome.Failure?)
         var interruption: Interruption?
         let cpu = Locked(0.0)
+        let errorLine = Locked<Int?>(nil)
         if timeout != nil || gilWatchdog != nil {
             (start, end, failure, interruption) = runAbandonable(
-                demo, context, session, timeout: timeout, gilWatchdog: gilWatchdog, interrupt: interrupt, cpu: cpu)
+                demo, context, session, timeout: timeout, gilWatchdog: gilWatchdog, interrupt: interrupt, cpu: cpu,
+                errorLine: errorLine)
         } else {
             let began = Timestamp.now()
-            let raised = attempt(demo, context, session, cpu: cpu)
+            let raised = attempt(demo, context, session, cpu: cpu, errorLine: errorLine)
             (start, end, failure) = (began, Timestamp.now(), raised)
         }
         let recordedTo = TimelineRecorder.now()
@@ -99,6 +103,7 @@ enum CellExecution {
             timing: CellTiming(busy: busy, executeInput: start, executeReply: end, idle: Timestamp.now()))
         outcome.cpuSeconds = cpu.withLock { $0 }
         outcome.timeline = picture
+        outcome.errorLine = errorLine.withLock { $0 }
         if let interruption {
             let prefix = (context.interpreter.kernel ?? .ipykernel7).prefix
             outcome.libraryFrames = InterruptTraceback.frames(interruption, prefix: prefix)
@@ -107,7 +112,8 @@ enum CellExecution {
     }
 
     private static func attempt(
-        _ demo: Demo, _ context: DemoContext, _ session: (any NotebookSession)?, cpu: Locked<Double>
+        _ demo: Demo, _ context: DemoContext, _ session: (any NotebookSession)?, cpu: Locked<Double>,
+        errorLine: Locked<Int?>
     ) -> CellOutcome.Failure? {
         let before = CellCosts.seconds(on: CLOCK_THREAD_CPUTIME_ID) ?? 0
         defer { cpu.withLock { $0 = (CellCosts.seconds(on: CLOCK_THREAD_CPUTIME_ID) ?? before) - before } }
@@ -115,6 +121,12 @@ enum CellExecution {
             context.recordValue(try demo.evaluate(context, session))
             return nil
         } catch {
+            if let raised = error as? RaisedInCell {
+                let cellFile = context.interpreter.currentCellFile
+                errorLine.withLock { line in
+                    line = raised.frames.first { $0.function == "<module>" && $0.file == cellFile }?.line
+                }
+            }
             // Python's name and message where the error has them (PythonError, asyncio's and
             // concurrent.futures' errors, OSError for a failed system call), else Swift's.
             return .raised(ename: pythonExceptionName(of: error), evalue: pythonExceptionMessage(of: error))
@@ -129,7 +141,7 @@ enum CellExecution {
 
     private static func runAbandonable(
         _ demo: Demo, _ context: DemoContext, _ session: (any NotebookSession)?, timeout: TimeInterval?,
-        gilWatchdog: TimeInterval?, interrupt: Bool, cpu: Locked<Double>
+        gilWatchdog: TimeInterval?, interrupt: Bool, cpu: Locked<Double>, errorLine: Locked<Int?>
     )
         -> (Timestamp, Timestamp, CellOutcome.Failure?, Interruption?)
     {
@@ -138,7 +150,7 @@ enum CellExecution {
         // A cached thread: an abandoned demo keeps it until it returns, then it is reused.
         ThreadCache.shared.run(name: "nbrun-cell") {
             report.state.withLock { $0.start = Timestamp.now() }
-            let failure = attempt(demo, context, session, cpu: cpu)
+            let failure = attempt(demo, context, session, cpu: cpu, errorLine: errorLine)
             report.state.withLock { $0.failure = failure }
             report.finished.signal()
         }

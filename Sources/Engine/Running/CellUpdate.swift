@@ -10,7 +10,9 @@ enum CellUpdate {
         var outputs = outcome.outputs.map { output($0, executionCount: executionCount) }
         if let failure = outcome.failure {
             outputs.append(
-                errorOutput(failure, executionCount: executionCount, source: cell.source, frames: outcome.libraryFrames)
+                errorOutput(
+                    failure, executionCount: executionCount, source: cell.source, line: outcome.errorLine,
+                    frames: outcome.libraryFrames)
             )
         }
         cell.outputs = outputs
@@ -47,7 +49,8 @@ enum CellUpdate {
     /// library frames CPython would add below it are not there.
     /// `frames` are the library frames below the cell's (an interrupted wait's: `InterruptTraceback`).
     static func errorOutput(
-        _ failure: CellOutcome.Failure, executionCount: Int, source: String, frames: [LibraryFrame] = []
+        _ failure: CellOutcome.Failure, executionCount: Int, source: String, line: Int? = nil,
+        frames: [LibraryFrame] = []
     ) -> Output {
         let (ename, evalue): (String, String)
         switch failure {
@@ -62,21 +65,24 @@ enum CellUpdate {
             red(String(repeating: "-", count: 75)),
             red(ename) + String(repeating: " ", count: max(0, 75 - ename.count - header.count)) + header,
         ]
-        if let frame = cellFrame(executionCount: executionCount, source: source) { traceback.append(frame) }
+        if let frame = cellFrame(executionCount: executionCount, source: source, line: line) {
+            traceback.append(frame)
+        }
         traceback += frames.map(libraryFrame)
         traceback.append(red(ename) + ": " + evalue)
         return .error(ename: ename, evalue: evalue, traceback: traceback)
     }
 
     /// `Cell In[N], line L` and the lines around L (IPython's numbers, 7 wide, and its arrow).
-    private static func cellFrame(executionCount: Int, source: String) -> String? {
+    /// `line`: the line that raised, when the port says (else the last non-blank one).
+    private static func cellFrame(executionCount: Int, source: String, line: Int? = nil) -> String? {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
         }
         guard let last = lines.lastIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             return nil
         }
-        let current = last + 1
+        let current = line.flatMap { (1...lines.count).contains($0) ? $0 : nil } ?? last + 1
         var frame =
             cyan("Cell") + cyan(" ") + green("In[\(executionCount)]") + green(", line \(current)") + "\n"
         for number in max(1, current - 4)...min(lines.count, current + 3) {

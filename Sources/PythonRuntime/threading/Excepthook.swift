@@ -81,19 +81,28 @@ private struct SendableError: Error, PythonNamedError, Sendable {
 extension DemoContext {
     /// `def NAME(...)` in the running cell: the function as tracebacks will name it.
     public func def(_ name: String) -> CellFunction {
-        CellFunction(name: name, file: interpreter.cellPlace.file ?? "<cell>")
+        CellFunction(name: name, file: interpreter.currentCellFile)
+    }
+
+    /// Runs the cell's own statement at `line`: an error it throws is raised there, and
+    /// the cell's traceback (`Cell In[N], line L`) points at that line instead of the last.
+    public func line<R>(_ line: Int, _ body: () throws -> R) throws -> R {
+        try CellFunction(name: "<module>", file: interpreter.currentCellFile).at(line: line, body)
     }
 }
 
 extension PyInterpreter {
     /// The cell about to run: tracebacks name its code's file after its source, as
-    /// ipykernel compiles it (`KernelProfile.cellFile`), or `<cell>` without a kernel.
-    /// The kernel made its own asyncio tasks after the previous cell ran.
+    /// ipykernel compiles it (`KernelProfile.cellFile`), or `<cell>` without a kernel; and
+    /// the task names count the asyncio tasks the kernel made after the previous cell.
     public func enterCell(source: String) {
         cellPlace.file = kernel?.cellFile(source: source) ?? "<cell>"
         let before = kernelState.countCell()
         if before > 0, let kernel, let loop = kernelState.existingLoop { loop.countKernelTasks(kernel.tasksPerCell) }
     }
+
+    /// The running cell's file, as tracebacks name it (`<cell>` before any).
+    public var currentCellFile: String { cellPlace.file ?? "<cell>" }
 
     /// Where the standard library is, as tracebacks print it.
     var libraryPrefix: String {

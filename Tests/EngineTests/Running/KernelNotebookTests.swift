@@ -63,4 +63,37 @@ final class KernelNotebookTests: XCTestCase {
         XCTAssertEqual(
             plan.steps.map { fresh.cells[$0.cellIndex].executionCount }, (1...12).map { .int(Int64($0)) })
     }
+
+    /// A cell's error points at the line the port says raised it, as the kernel's does.
+    func testACellsErrorPointsAtTheLineThatRaised() throws {
+        try XCTSkipUnless(KernelReference.isAvailable, "needs nbclient and ipykernel (make pyenv)")
+        let source = "x = 1\nvalue = int('forty-two')\nprint(value)\ny = 2"
+        let registry = DemoRegistry([
+            Fixture.sessionDemo(source, name: "raise") { ctx, _ in
+                let value = try ctx.line(2) { try Faults06Int.int("forty-two") }
+                ctx.print(value)
+                return .none
+            }
+        ])
+        let plan = try Fixture.plan(
+            Fixture.notebook([Fixture.codeCell(source, tags: ["no-run", "raises-exception"])]), registry)
+        let cell = Engine.run([plan])[0].notebook.cells[0]
+        let error = try XCTUnwrap(cell.outputs?.first { $0.outputType == .error })
+        let traceback = (error.fields["traceback"]?.arrayValue ?? []).compactMap(\.stringValue).map {
+            $0.replacingOccurrences(of: #"\u001B\[[0-9;]*m"#, with: "", options: .regularExpression)
+        }
+        let kernel = try XCTUnwrap(KernelReference.run([source]).first)
+        XCTAssertEqual(traceback, kernel.traceback)
+        XCTAssertEqual(error.fields["evalue"]?.stringValue, kernel.evalue)
+    }
+}
+
+/// Python's `int(text)` for the fixture above.
+private enum Faults06Int {
+    static func int(_ text: String) throws -> Int {
+        guard let value = Int(text) else {
+            throw PythonError("ValueError", "invalid literal for int() with base 10: \(PyValue.str(text).repr)")
+        }
+        return value
+    }
 }
