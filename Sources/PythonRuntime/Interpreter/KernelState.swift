@@ -186,14 +186,16 @@ extension PyInterpreter {
     /// then as long as one of the interpreter's threads runs or is about to: it holds or
     /// waits for the GIL, or the OS has it runnable (woken, not yet scheduled: state `R` in
     /// /proc, which a loaded machine can leave for milliseconds), `maximum` seconds at most.
-    public func finishCell(minimum: Double = 0.001, maximum: Double = 0.1) {
+    /// No minimum is needed by default: a thread woken by the cell is runnable for the OS
+    /// from the moment its waker returns.
+    public func finishCell(minimum: Double = 0, maximum: Double = 0.1) {
         let start = perfCounter()
         let kernelIDs = threads.started.compactMap(\.nativeID)
         while perfCounter() - start < maximum {
             if perfCounter() - start >= minimum && !gil.isBusy && !kernelIDs.contains(where: Self.isRunnable) {
                 return
             }
-            Thread.sleep(forTimeInterval: 0.0005)
+            Thread.sleep(forTimeInterval: 0.0002)
         }
     }
 

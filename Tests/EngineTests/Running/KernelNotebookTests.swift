@@ -42,8 +42,18 @@ final class KernelNotebookTests: XCTestCase {
         let prefix = try Self.realPrefix()
         let (fresh, plan) = try Self.nbrunRun(prefix: prefix)
         let sources = plan.steps.map { fresh.cells[$0.cellIndex].source }
-        let kernel = try KernelReference.run(sources, timeout: 3, interruptOnTimeout: true)
+        var kernel = try KernelReference.run(sources, timeout: 3, interruptOnTimeout: true)
         XCTAssertEqual(kernel.count, plan.steps.count)
+        // On a quiet machine the kernel prints the waiter's line into the release cell (20 of
+        // 20 runs), as nbrun does; on a loaded one its waiter can wake after the kernel went
+        // idle, and the line lands in the next cell. Then the two cells are compared as one.
+        let names = plan.steps.map(\.demo.name)
+        if let release = names.firstIndex(of: "gate-release"), release + 1 < kernel.count,
+            kernel[release].stdout.isEmpty, kernel[release + 1].stdout == ["waiter: got the gate"]
+        {
+            kernel[release].stdout = kernel[release + 1].stdout
+            kernel[release + 1].stdout = []
+        }
         for (step, expected) in zip(plan.steps, kernel) {
             let cell = fresh.cells[step.cellIndex]
             let name = step.demo.name
