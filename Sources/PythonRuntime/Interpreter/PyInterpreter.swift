@@ -100,7 +100,7 @@ public final class PyInterpreter: ProcessScopeCarrying {
     /// `AmbientContext`: after a blocking call, `Py_END_ALLOW_THREADS`: the GIL is taken back
     /// (never, by an interrupted main thread or once the kernel has shut down: `KernelState`).
     public func didUnblock() {
-        kernelState.didUnblock()
+        kernelState.didUnblock(in: self)
         gil.reacquireAfterBlocking()
     }
     /// `AmbientContext`: Python counts unnamed `ThreadPoolExecutor`s per process, and an
