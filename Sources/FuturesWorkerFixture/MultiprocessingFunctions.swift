@@ -61,5 +61,12 @@ public enum MultiprocessingFunctions {
         return NoValue()
     }
 
-    public static let all: [any RemoteFunctionProtocol] = [processName, power, produce, talk, bump]
+    /// `def say(x): print(f'child {x}', flush=True); print(f'child err {x}', file=sys.stderr, flush=True)`
+    public static let say = RemoteFunction<Int, NoValue>("mp.say") { x in
+        FileHandle.standardOutput.write(Data("child \(x)\n".utf8))
+        FileHandle.standardError.write(Data("child err \(x)\n".utf8))
+        return NoValue()
+    }
+
+    public static let all: [any RemoteFunctionProtocol] = [processName, power, produce, talk, bump, say]
 }

@@ -42,6 +42,10 @@ public final class DemoContext: Sendable {
         generator = Locked(SeededGenerator(seed: seed))
         self.onWrite = onWrite
         interpreter.cellPlace.setStandardError { [weak self] in self?.write($0, to: .stderr) }
+        // What its worker processes write reaches the running cell, as under ipykernel.
+        interpreter.processScope.captureOutput { [weak self] isError, text in
+            self?.write(text, to: isError ? .stderr : .stdout)
+        }
     }
 
     /// Python's `print(*items, sep=' ', end='\n')`, into the running cell's stdout: each
