@@ -1,6 +1,7 @@
 import Foundation
 import Futures
 import PythonRuntime
+import Synchronization
 import TestKit
 import XCTest
 
@@ -69,33 +70,39 @@ final class KernelStateTests: XCTestCase {
         stop.withLock { $0 = true }
     }
 
-    /// Two threads left computing after the notebook's last cell use no CPU once the kernel
-    /// has shut down.
-    func testLeftoverThreadsStopUsingTheCPUAtShutdown() {
+    /// Two threads left computing after the notebook's last cell stop for good once the
+    /// kernel has shut down: their loops make no more progress and the OS has them asleep
+    /// (so they use no CPU; the process's own CPU clock would count other tests' threads).
+    func testLeftoverThreadsStopUsingTheCPUAtShutdown() throws {
         let interpreter = PyInterpreter(kernel: .ipykernel7)
+        let progress = SpinProgress()
         interpreter.run {
             for _ in 0..<2 {
                 PyThread {
-                    var n = 0
+                    progress.tids.withLock { $0.append(getNativeID()) }
                     while true {
-                        n &+= 1
+                        progress.count.add(1, ordering: .relaxed)
                         evalBreaker()
                     }
                 }.start()
             }
         }
-        func cpu(over seconds: Double) -> Double {
-            var start = timespec()
-            var end = timespec()
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &start)
-            Thread.sleep(forTimeInterval: seconds)
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &end)
-            return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
-        }
-        XCTAssertGreaterThan(cpu(over: 0.3), 0.1, "they compute before the shutdown")
+        Thread.sleep(forTimeInterval: 0.1)
+        let before = progress.count.load(ordering: .relaxed)
+        Thread.sleep(forTimeInterval: 0.1)
+        XCTAssertGreaterThan(progress.count.load(ordering: .relaxed), before, "they compute before the shutdown")
         interpreter.shutDown()
         Thread.sleep(forTimeInterval: 0.05)
-        XCTAssertLessThan(cpu(over: 0.3), 0.03, "and stop for good after it")
+        let stopped = progress.count.load(ordering: .relaxed)
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertEqual(progress.count.load(ordering: .relaxed), stopped, "and make no progress after it")
+        let tids = progress.tids.withLock { $0 }
+        XCTAssertEqual(tids.count, 2)
+        for tid in tids {
+            let stat = try String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8)
+            let state = stat.split(separator: ")").last?.split(separator: " ").first
+            XCTAssertEqual(state, "S", "thread \(tid) sleeps for good")
+        }
     }
 
     /// A task made in one cell runs on between cells and is awaited by a later one; an
@@ -132,4 +139,10 @@ final class KernelStateTests: XCTestCase {
             }, 1)
         ctx.interpreter.shutDown()
     }
+}
+
+/// What the spinners of the shutdown test report: their progress and their thread ids.
+final class SpinProgress: Sendable {
+    let count = Atomic<Int>(0)
+    let tids = Locked<[Int]>([])
 }
