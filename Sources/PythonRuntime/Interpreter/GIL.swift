@@ -193,11 +193,14 @@ final class GIL: @unchecked Sendable {
         if waiting == 0 { waitersSince = perfCounter() }
         if holder != nil { recorder?.record(.gilWait) }
         waiting += 1
-        while holder != nil {
+        while true {
+            // Closed while this thread waited: it never gets the lock, even if it is free
+            // now (the holder it waited for may have parked already, asking nobody to drop).
             if closed {
                 waiting -= 1
                 parkForGood()
             }
+            guard holder != nil else { break }
             let seenSwitch = switchNumber
             let woken = condition.wait(until: Date(timeIntervalSinceNow: Self.switchInterval))
             if !woken && holder != nil && switchNumber == seenSwitch {
