@@ -7,19 +7,19 @@ import Processes
 public enum MultiprocessingFunctions {
     /// `def name(x): return current_process().name`
     public static let processName = RemoteFunction<Int, String>("mp.processName") { _ in
-        Multiprocessing.currentProcess().name
+        multiprocessing.currentProcess().name
     }
 
     /// `def power(a, b): return a ** b` (a starmap target).
-    public static let power = RemoteFunction<Multiprocessing.ArgumentPair<Int, Int>, Int>("mp.power") {
+    public static let power = RemoteFunction<multiprocessing.ArgumentPair<Int, Int>, Int>("mp.power") {
         (base: Int, exponent: Int) in
         (0..<exponent).reduce(1) { product, _ in product * base }
     }
 
     public struct Produce: Codable, Sendable {
-        public let queue: Multiprocessing.Queue<Int>
+        public let queue: multiprocessing.Queue<Int>
         public let count: Int
-        public init(queue: Multiprocessing.Queue<Int>, count: Int) {
+        public init(queue: multiprocessing.Queue<Int>, count: Int) {
             self.queue = queue
             self.count = count
         }
@@ -32,8 +32,8 @@ public enum MultiprocessingFunctions {
     }
 
     /// `def talk(conn): conn.send(current_process().name); conn.send(conn.recv() * 2); conn.close()`
-    public static let talk = RemoteFunction<Multiprocessing.Connection<String>, NoValue>("mp.talk") { conn in
-        try conn.send(Multiprocessing.currentProcess().name)
+    public static let talk = RemoteFunction<multiprocessing.Connection<String>, NoValue>("mp.talk") { conn in
+        try conn.send(multiprocessing.currentProcess().name)
         let heard = try conn.recv()
         try conn.send(heard + heard)
         conn.close()
@@ -41,10 +41,10 @@ public enum MultiprocessingFunctions {
     }
 
     public struct Bump: Codable, Sendable {
-        public let counts: Multiprocessing.Array<Int32>
-        public let lock: Multiprocessing.Lock
+        public let counts: multiprocessing.Array<Int32>
+        public let lock: multiprocessing.Lock
         public let times: Int
-        public init(counts: Multiprocessing.Array<Int32>, lock: Multiprocessing.Lock, times: Int) {
+        public init(counts: multiprocessing.Array<Int32>, lock: multiprocessing.Lock, times: Int) {
             self.counts = counts
             self.lock = lock
             self.times = times

@@ -44,9 +44,9 @@ extension DemoRegistry {
 final class FixtureSession: NotebookSession, @unchecked Sendable {
     // @unchecked: touched only by the fixture's cells and threads, holding its GIL.
     var log: [String] = []
-    var threads: [PyThread] = []
-    let event = PyEvent()
-    let gate = PyLock()
+    var threads: [threading.Thread] = []
+    let event = threading.Event()
+    let gate = threading.Lock()
     var interpreter: PyInterpreter?
 
     init() {}

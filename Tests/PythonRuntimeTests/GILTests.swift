@@ -30,10 +30,10 @@ final class GILTests: XCTestCase {
                 for round in 0..<300 {
                     let now = inside.add(1)
                     if now > 1 { mostInside.set(now) }
-                    let end = threadTime() + 0.0002  // compute between two eval-breaker checks
-                    while threadTime() < end {}
+                    let end = time.threadTime() + 0.0002  // compute between two eval-breaker checks
+                    while time.threadTime() < end {}
                     _ = inside.add(-1)
-                    if round % 50 == index { sleep(0.001) } else { evalBreaker() }
+                    if round % 50 == index { time.sleep(0.001) } else { evalBreaker() }
                 }
             }
         }
@@ -48,18 +48,18 @@ final class GILTests: XCTestCase {
         let interpreter = PyInterpreter()
         let cpuTimes = Locked<[Double]>([])
         let group = DispatchGroup()
-        let start = perfCounter()
+        let start = time.perfCounter()
         for _ in 0..<4 {
             spawn(in: interpreter, group) {
-                let began = threadTime()
+                let began = time.threadTime()
                 let end = began + 0.15
-                while threadTime() < end { evalBreaker() }
-                let used = threadTime() - began
+                while time.threadTime() < end { evalBreaker() }
+                let used = time.threadTime() - began
                 cpuTimes.withLock { $0.append(used) }
             }
         }
         XCTAssertEqual(group.wait(timeout: Self.patience), .success)
-        let wall = perfCounter() - start
+        let wall = time.perfCounter() - start
         let cpu = cpuTimes.withLock { $0.reduce(0, +) }
         XCTAssertGreaterThanOrEqual(cpu, 0.6)
         XCTAssertGreaterThanOrEqual(wall, 0.97 * cpu, "4 threads used \(cpu) s of CPU in \(wall) s")
@@ -97,7 +97,7 @@ final class GILTests: XCTestCase {
         let group = DispatchGroup()
         spawn(in: interpreter, group) {
             sleeperAsleep.signal()
-            for _ in 0..<400 where otherRan.value == 0 { sleep(0.025) }
+            for _ in 0..<400 where otherRan.value == 0 { time.sleep(0.025) }
             sleeperDone.set(1)
         }
         group.enter()
@@ -120,10 +120,10 @@ final class GILTests: XCTestCase {
         let answers = Locked<[String]>([])
         let group = DispatchGroup()
         spawn(in: interpreter, group) {
-            let thread = PyThread { answers.withLock { $0.append("thread ran holding: \(interpreter.holdsGIL)") } }
+            let thread = threading.Thread { answers.withLock { $0.append("thread ran holding: \(interpreter.holdsGIL)") } }
             thread.start()
             thread.join()
-            let pool = ThreadPoolExecutor(maxWorkers: 1)
+            let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 1)
             let future = pool.submit { "task ran holding: \(interpreter.holdsGIL)" }
             answers.withLock { $0.append((try? future.result()) ?? "no result") }
             pool.shutdown(wait: true)
@@ -149,8 +149,8 @@ final class GILTests: XCTestCase {
                 let other = 1 - me
                 var lastSeen = counts[other].value
                 var seenChanges = 0
-                let giveUp = threadTime() + 5  // CPU seconds: never spin forever
-                while seenChanges < 10 && threadTime() < giveUp {
+                let giveUp = time.threadTime() + 5  // CPU seconds: never spin forever
+                while seenChanges < 10 && time.threadTime() < giveUp {
                     _ = counts[me].add(1)
                     let now = counts[other].value
                     if now != lastSeen { seenChanges += 1; lastSeen = now }
@@ -186,7 +186,7 @@ final class GILTests: XCTestCase {
         XCTAssertTrue(PyInterpreter.processWide === PyInterpreter.processWide)
         XCTAssertFalse(DemoContext(seed: 1).interpreter === PyInterpreter.processWide)
         let inherited = try PyInterpreter.processWide.run {
-            try ThreadPoolExecutor.with(maxWorkers: 1) { pool in
+            try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 1) { pool in
                 try pool.submit {
                     PyInterpreter.current === PyInterpreter.processWide && PyInterpreter.processWide.holdsGIL
                 }

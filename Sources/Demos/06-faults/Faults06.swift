@@ -20,16 +20,16 @@ public enum Faults06 {
     final class Session: NotebookSession, @unchecked Sendable {
         // @unchecked: touched only by the notebook's cells, their threads and its event loop
         // while they hold the notebook's GIL, as Python code touches its globals.
-        var gate = PyLock()
-        var waiter: PyThread?
-        var left = PyLock()
-        var right = PyLock()
-        var d2: PyThread?
+        var gate = threading.Lock()
+        var waiter: threading.Thread?
+        var left = threading.Lock()
+        var right = threading.Lock()
+        var d2: threading.Thread?
         var counts: [String: Int] = ["s1": 0, "s2": 0]
         var running = true
-        var spinners: [PyThread] = []
+        var spinners: [threading.Thread] = []
         var ticks: [Int] = []
-        var task: LoopTask<String>?
+        var task: asyncio.Task<String>?
 
         init() {}
     }
@@ -55,8 +55,8 @@ public enum Faults06 {
             let value = try parseFunction.at(line: 5) { try int(text) }
             ctx.print("parsed \(value)")
         }
-        let good = PyThread(targetName: "parse") { try parse("42") }
-        let bad = PyThread(targetName: "parse") { try parse("forty-two") }
+        let good = threading.Thread(targetName: "parse") { try parse("42") }
+        let bad = threading.Thread(targetName: "parse") { try parse("forty-two") }
         good.start()
         bad.start()
         good.join()
@@ -71,7 +71,7 @@ public enum Faults06 {
         sketch: "20fecb38",
         session: Session.self
     ) { _, _ in
-        .tuple([.list(enumerate().map { .str($0.name) }), .int(activeCount())])
+        .tuple([.list(threading.enumerate().map { .str($0.name) }), .int(threading.activeCount())])
     }
 
     // MARK: A wake-up lands where it happens
@@ -82,10 +82,10 @@ public enum Faults06 {
         sketch: "2f2944294ce63f535d088bf9d6aa81824f7c6fe96e6d9d36868fae878f177091",
         session: Session.self
     ) { ctx, s in
-        let gate = PyLock()
+        let gate = threading.Lock()
         s.gate = gate
         gate.acquire()
-        let waiter = PyThread(name: "waiter") {
+        let waiter = threading.Thread(name: "waiter") {
             gate.withLock { ctx.print("waiter: got the gate") }
         }
         s.waiter = waiter
@@ -125,16 +125,16 @@ public enum Faults06 {
         sketch: "0adc21a37a70afb8f19b1daf7aff38373874bdab1620b49779e2e46e54d5a817005dc85fecb134ab",
         session: Session.self
     ) { ctx, s in
-        let (left, right) = (PyLock(), PyLock())
+        let (left, right) = (threading.Lock(), threading.Lock())
         (s.left, s.right) = (left, right)
-        @Sendable func grab(_ first: PyLock, _ second: PyLock, _ name: String) {
+        @Sendable func grab(_ first: threading.Lock, _ second: threading.Lock, _ name: String) {
             first.withLock {
-                sleep(0.1)
+                time.sleep(0.1)
                 second.withLock { ctx.print("\(name) got both") }
             }
         }
-        let d1 = PyThread(name: "D1") { grab(left, right, "D1") }
-        let d2 = PyThread(name: "D2") { grab(right, left, "D2") }
+        let d1 = threading.Thread(name: "D1") { grab(left, right, "D1") }
+        let d2 = threading.Thread(name: "D2") { grab(right, left, "D2") }
         s.d2 = d2
         d1.start()
         d2.start()
@@ -165,12 +165,12 @@ public enum Faults06 {
         @Sendable func spin(_ name: String) {
             while s.running {
                 s.counts[name, default: 0] += 1
-                sleep(0.01)
+                time.sleep(0.01)
             }
         }
-        s.spinners = ["s1", "s2"].map { name in PyThread(name: name) { spin(name) } }
+        s.spinners = ["s1", "s2"].map { name in threading.Thread(name: name) { spin(name) } }
         for t in s.spinners { t.start() }
-        sleep(0.2)
+        time.sleep(0.2)
         return .bool((s.counts["s1"] ?? 0) > 0 && (s.counts["s2"] ?? 0) > 0)
     }
 
@@ -199,14 +199,14 @@ public enum Faults06 {
         @Sendable func ticker(_ n: Int) async throws -> String {
             for i in 0..<n {
                 s.ticks.append(i)
-                try await AsyncIO.sleep(0.05)
+                try await asyncio.sleep(0.05)
             }
             return "\(n) ticks"
         }
-        return try AsyncIO.topLevel(ctx) {
-            let task = AsyncIO.createTask { try await ticker(10) }
+        return try asyncio.topLevel(ctx) {
+            let task = asyncio.createTask { try await ticker(10) }
             s.task = task
-            try await AsyncIO.sleep(0.12)
+            try await asyncio.sleep(0.12)
             return PyValue.bool(task.done)
         }
     }
@@ -218,7 +218,7 @@ public enum Faults06 {
         session: Session.self
     ) { ctx, s in
         guard let task = s.task else { throw PythonError("NameError", "name 'task' is not defined") }
-        return .str(try AsyncIO.topLevel(ctx) { try await task.value })
+        return .str(try asyncio.topLevel(ctx) { try await task.value })
     }
 
     static let tickerDone = Demo(

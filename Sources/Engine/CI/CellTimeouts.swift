@@ -4,7 +4,7 @@ import Notebook
 extension RuleBook {
     /// The `timeout` rule (seconds) of each planned cell that has one: its demo's entry in
     /// `nbrun.json`, overridden by the cell's `metadata.nbrun`.
-    public func timeouts(for plan: RunPlan) throws(RuleError) -> [Int: TimeInterval] {
+    package func timeouts(for plan: RunPlan) throws(RuleError) -> [Int: TimeInterval] {
         var timeouts: [Int: TimeInterval] = [:]
         for step in plan.steps {
             let cell = plan.notebook.cells[step.cellIndex]
@@ -18,7 +18,7 @@ extension RuleBook {
 extension RuleBook {
     /// The planned cells whose `interrupt` rule is on (the demo's entry in `nbrun.json`,
     /// overridden by the cell's `metadata.nbrun`): interrupted at their timeout.
-    public func interrupts(for plan: RunPlan) throws(RuleError) -> Set<Int> {
+    package func interrupts(for plan: RunPlan) throws(RuleError) -> Set<Int> {
         var cells: Set<Int> = []
         for step in plan.steps {
             let cell = plan.notebook.cells[step.cellIndex]

@@ -12,40 +12,40 @@ import Notebook
 /// - `mask`: patterns whose matches (their capture groups, if any) are blanked on both
 ///   sides before comparing, for values nothing can predict.
 /// - `skip`: the cell's outputs are not compared at all.
-public struct CompareRules: Sendable {
-    public var relativeTolerance: Double = 0.25
-    public var absoluteTolerance: Double = 0.05
-    public var unordered: Unordered = .none
-    public var masks: [Pattern] = []
-    public var skip = false
+package struct CompareRules: Sendable {
+    package var relativeTolerance: Double = 0.25
+    package var absoluteTolerance: Double = 0.05
+    package var unordered: Unordered = .none
+    package var masks: [Pattern] = []
+    package var skip = false
     /// Seconds the cell may run (`timeout` rule); `--timeout` overrides it.
-    public var timeout: Double?
+    package var timeout: Double?
     /// At its timeout, interrupt the cell (`KeyboardInterrupt`, nbclient's
     /// `interrupt_on_timeout`) instead of abandoning its notebook (`interrupt` rule).
-    public var interrupt = false
+    package var interrupt = false
 
-    public enum Unordered: Sendable {
+    package enum Unordered: Sendable {
         case none, all
         case matching([Pattern])
     }
 
     /// A compiled regular expression (ICU syntax), its source and its rule, for messages.
     /// Each match runs under a budget: see `matchBudget`.
-    public struct Pattern: @unchecked Sendable {
+    package struct Pattern: @unchecked Sendable {
         // NSRegularExpression is immutable after creation and documented thread-safe.
-        public let source: String
+        package let source: String
         /// The rule it belongs to: `mask` or `unordered`.
-        public let rule: String
+        package let rule: String
         /// Where the rule was written: `metadata.nbrun`, or `nbrun.json`'s defaults or demo entry.
-        public let origin: String
+        package let origin: String
         let expression: NSRegularExpression
     }
 
-    public init() {}
+    package init() {}
 
     /// Applies an override object (`{"tolerance": {...}, "unordered": ..., "mask": [...], "skip": ...}`).
     /// `origin` names where it came from in error messages.
-    public mutating func apply(_ object: JSONObject, origin: String) throws(RuleError) {
+    package mutating func apply(_ object: JSONObject, origin: String) throws(RuleError) {
         for (key, value) in object.members {
             switch key {
             case "tolerance":
@@ -119,14 +119,14 @@ public struct CompareRules: Sendable {
 }
 
 /// A comparison rule that cannot be used, with where it was found.
-public struct RuleError: Error, Sendable, CustomStringConvertible {
-    public let origin: String
-    public let problem: String
+package struct RuleError: Error, Sendable, CustomStringConvertible {
+    package let origin: String
+    package let problem: String
 
     init(_ origin: String, _ problem: String) {
         self.origin = origin
         self.problem = problem
     }
 
-    public var description: String { "\(origin): \(problem)" }
+    package var description: String { "\(origin): \(problem)" }
 }

@@ -12,20 +12,20 @@ import PythonRuntime
 /// }
 /// ```
 /// A cell's rules are the defaults, then its demo's entry, then its `metadata.nbrun`.
-public struct RuleBook: Sendable {
-    public static let fileName = "nbrun.json"
+package struct RuleBook: Sendable {
+    package static let fileName = "nbrun.json"
 
-    public let path: String?
+    package let path: String?
     let defaults: JSONObject
     let demos: JSONObject
 
     /// The kernel its notebooks' sessions run in (`kernel`; see `KernelSetting`).
-    public var kernel: KernelProfile? = .ipykernel7
+    package var kernel: KernelProfile? = .ipykernel7
 
-    public static let empty = RuleBook(path: nil, defaults: JSONObject(), demos: JSONObject())
+    package static let empty = RuleBook(path: nil, defaults: JSONObject(), demos: JSONObject())
 
     /// Finds and reads the `nbrun.json` that governs `notebookPath`, if any.
-    public static func governing(_ notebookPath: String, registry: DemoRegistry) throws(RuleError) -> RuleBook {
+    package static func governing(_ notebookPath: String, registry: DemoRegistry) throws(RuleError) -> RuleBook {
         var directory = URL(fileURLWithPath: notebookPath).standardizedFileURL.deletingLastPathComponent()
         while true {
             let candidate = directory.appendingPathComponent(fileName).path
@@ -38,7 +38,7 @@ public struct RuleBook: Sendable {
     }
 
     /// Reads and checks `path`; a demo entry that no demo of `registry` is named is an error.
-    public static func load(_ path: String, registry: DemoRegistry) throws(RuleError) -> RuleBook {
+    package static func load(_ path: String, registry: DemoRegistry) throws(RuleError) -> RuleBook {
         let json: JSONValue
         do {
             json = try JSONReader.parse(NotebookFile.readBytes(path))
@@ -68,7 +68,7 @@ public struct RuleBook: Sendable {
     }
 
     /// The rules for one cell; `demo` is `notebook/name` of the demo that ports it, if any.
-    public func rules(for cell: Cell, demo: String?) throws(RuleError) -> CompareRules {
+    package func rules(for cell: Cell, demo: String?) throws(RuleError) -> CompareRules {
         var rules = CompareRules()
         let origin = path ?? RuleBook.fileName
         try rules.apply(defaults, origin: "\(origin): defaults")

@@ -5,8 +5,8 @@ import Notebook
 import PythonRuntime
 
 /// What running one demo produced.
-public struct CellOutcome: Sendable {
-    public enum Failure: Sendable, Equatable {
+package struct CellOutcome: Sendable {
+    package enum Failure: Sendable, Equatable {
         /// The port threw, as the Python cell raised.
         case raised(ename: String, evalue: String)
         /// The port ran past `--timeout`; it was abandoned, not waited for.
@@ -17,15 +17,15 @@ public struct CellOutcome: Sendable {
     }
 
     /// What the cell printed, displayed and ended with, in order.
-    public let outputs: [CapturedOutput]
-    public let failure: Failure?
-    public let timing: CellTiming
+    package let outputs: [CapturedOutput]
+    package let failure: Failure?
+    package let timing: CellTiming
     /// CPU time of the thread the demo ran on (its event loop's, for asyncio cells).
     var cpuSeconds = 0.0
     /// Cells this outcome stands for: a session's chain reports all of its cells at once.
     var cells = 1
     /// What the cell's threads did, when a timeline was asked for (`TimelineRequest`).
-    public internal(set) var timeline: Timeline?
+    package internal(set) var timeline: Timeline?
     /// The library frames of an interrupted wait, below the cell's in its traceback.
     var libraryFrames: [LibraryFrame] = []
     /// The cell's line that raised its error, when the port says (`DemoContext.line`).

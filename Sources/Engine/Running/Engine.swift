@@ -6,40 +6,40 @@ import PythonRuntime
 import Synchronization
 
 /// How a run behaves; the command line's options.
-public struct EngineOptions: Sendable {
+package struct EngineOptions: Sendable {
     /// At most this many cells at once; `nil` runs every cell side by side.
-    public var jobs: Int?
+    package var jobs: Int?
     /// Seconds a cell may run before it is abandoned with a timeout error.
-    public var timeout: TimeInterval?
+    package var timeout: TimeInterval?
     /// Seeds every cell's generator; `nil` draws fresh seeds.
-    public var seed: UInt64?
+    package var seed: UInt64?
     /// Per-cell `timeout` rules, by notebook path and cell index; `timeout` overrides them.
-    public var cellTimeouts: [String: [Int: TimeInterval]] = [:]
+    package var cellTimeouts: [String: [Int: TimeInterval]] = [:]
     /// nbclient's `allow_errors`: a session goes on after a cell raised without the
     /// `raises-exception` tag (by default the notebook stops there).
-    public var continueAfterErrors = false
+    package var continueAfterErrors = false
     /// Seconds a thread may keep a cell's GIL while other threads wait for it before the
     /// cell is failed by name instead of hanging; `nil` turns the watchdog off. Default 5,
     /// or `NBRUN_GIL_WATCHDOG` (seconds; 0 turns it off).
-    public var gilWatchdog: TimeInterval? = CellExecution.defaultGILWatchdog
+    package var gilWatchdog: TimeInterval? = CellExecution.defaultGILWatchdog
     /// For a cell with neither `timeout` nor a `timeout` rule: give up after this many times
     /// its recorded duration (at least a minute; ten minutes when none is recorded), so that
     /// nothing hangs silently. `check` sets it; `nil` (the default, `run`'s) waits forever.
-    public var defaultTimeoutFactor: Double?
+    package var defaultTimeoutFactor: Double?
     /// Record every cell's timeline (`RunResult.timelines`), as `--timeline DIR` asks; cells
     /// tagged `nbrun-timeline` are recorded (and show theirs) either way.
-    public var recordTimelines = false
+    package var recordTimelines = false
     /// nbclient's `interrupt_on_timeout` for every cell (`--interrupt-on-timeout`): a
     /// session's cell that runs past its timeout gets `KeyboardInterrupt` in its main thread.
-    public var interruptOnTimeout = false
+    package var interruptOnTimeout = false
     /// Per-cell `interrupt` rules, by notebook path: the cells interrupted at their timeout.
-    public var cellInterrupts: [String: Set<Int>] = [:]
+    package var cellInterrupts: [String: Set<Int>] = [:]
     /// The kernel notebooks written step by step run in (`KernelProfile`).
-    public var kernel: KernelProfile? = .ipykernel7
+    package var kernel: KernelProfile? = .ipykernel7
     /// Per-notebook kernels (nbrun.json's `kernel`), by notebook path; `kernel` for the others.
-    public var kernels: [String: KernelProfile?] = [:]
+    package var kernels: [String: KernelProfile?] = [:]
 
-    public init(jobs: Int? = nil, timeout: TimeInterval? = nil, seed: UInt64? = nil) {
+    package init(jobs: Int? = nil, timeout: TimeInterval? = nil, seed: UInt64? = nil) {
         self.jobs = jobs
         self.timeout = timeout
         self.seed = seed
@@ -47,15 +47,15 @@ public struct EngineOptions: Sendable {
 }
 
 /// One notebook after its run: the updated notebook and the cells that failed.
-public struct RunResult: Sendable {
-    public struct CellFailure: Sendable, CustomStringConvertible {
-        public let cell: CellLabel
-        public let demo: String
-        public let failure: CellOutcome.Failure
+package struct RunResult: Sendable {
+    package struct CellFailure: Sendable, CustomStringConvertible {
+        package let cell: CellLabel
+        package let demo: String
+        package let failure: CellOutcome.Failure
         /// Later cells of its notebook not run because this one stopped the session.
-        public var cellsNotRun = 0
+        package var cellsNotRun = 0
 
-        public var description: String {
+        package var description: String {
             let what =
                 switch failure {
                 case let .raised(ename, evalue): "\(cell) (\(demo)) raised \(ename): \(evalue)"
@@ -68,26 +68,26 @@ public struct RunResult: Sendable {
         }
     }
 
-    public let path: String
-    public let notebook: Notebook
-    public let failures: [CellFailure]
+    package let path: String
+    package let notebook: Notebook
+    package let failures: [CellFailure]
     /// Seconds each cell that ran took, by cell index (execute_input to execute_reply).
-    public var seconds: [Int: Double] = [:]
+    package var seconds: [Int: Double] = [:]
     /// A session's threads still running when its last cell ended, each with the cell that
     /// started it (`W0 (started in cell 11)`): they were not waited for, and end with the process.
-    public var lingeringThreads: [String] = []
+    package var lingeringThreads: [String] = []
     /// The recorded timelines, by demo name (`Demo.name`), of the cells that recorded one.
-    public var timelines: [String: Timeline] = [:]
+    package var timelines: [String: Timeline] = [:]
 }
 
 /// Runs planned notebooks: every matched cell of every notebook goes to one shared pool.
-public enum Engine {
+package enum Engine {
     /// Runs all `plans` and returns them updated, in the same order. `progress` is called
     /// (from pool threads) with the number of cells finished and the total.
     ///
     /// A notebook whose ports share a session (`Demo.session`) is one job, a chain of its
     /// cells run in order (`SessionRun`); every other notebook's cells are jobs of their own.
-    public static func run(
+    package static func run(
         _ plans: [RunPlan], options: EngineOptions = EngineOptions(),
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) -> [RunResult] {
@@ -103,7 +103,7 @@ public enum Engine {
         let scheduler = CellScheduler(sharedCells: batch.count { $0.kind == .shared }, options: options)
         let counter = ProgressCounter(total: total, report: progress)
         let started = scheduler.start(batch) { outcome in counter.increment(by: outcome.cells) }
-        var futures = [Future<CellOutcome>?](repeating: nil, count: units.count)
+        var futures = [concurrent.futures.Future<CellOutcome>?](repeating: nil, count: units.count)
         for (unit, future) in zip(order, started) { futures[unit] = future }
         var outcomes: [[CellOutcome?]] = plans.map { [CellOutcome?](repeating: nil, count: $0.steps.count) }
         var lingering: [[SessionRun.LingeringThread]] = plans.map { _ in [] }
@@ -196,9 +196,9 @@ public enum Engine {
         }
     }
 
-    private static func outcomeOrReport(_ future: Future<CellOutcome>?) -> CellOutcome {
+    private static func outcomeOrReport(_ future: concurrent.futures.Future<CellOutcome>?) -> CellOutcome {
         do {
-            guard let future else { throw FuturesError.cancelled }
+            guard let future else { throw concurrent.futures.CancelledError() }
             return try future.result()
         } catch {
             // CellExecution never throws; a pool failure is still reported, not lost.

@@ -64,7 +64,7 @@ final class SessionRun: Sendable {
             seed: steps.first?.seed ?? 0, recordingTimeline: steps.contains { $0.timeline != nil }, kernel: kernel)
         var sessions: [String: any NotebookSession] = [:]
         var outcomes = [CellOutcome?](repeating: nil, count: steps.count)
-        var startedIn: [ObjectIdentifier: (thread: PyThread, cell: String)] = [:]
+        var startedIn: [ObjectIdentifier: (thread: threading.Thread, cell: String)] = [:]
         var abandoned = false
         for (index, step) in steps.enumerated() {
             let busy = Timestamp.now()

@@ -70,7 +70,7 @@ enum ChildProcesses {
         }
     }
 
-    /// SIGKILLs every live child of this process (pool workers and `Multiprocessing.Process`es).
+    /// SIGKILLs every live child of this process (pool workers and `multiprocessing.Process`es).
     static func killAll() {
         live.withLock { children in
             for pid in children { try? Syscall.signal(pid, SIGKILL) }
@@ -114,7 +114,7 @@ enum ChildProcesses {
     /// Told when a child is reaped, by pid (`ProcessScope`'s observer, for the timeline).
     static let exitObservers = Locked<[pid_t: @Sendable (pid_t) -> Void]>([:])
 
-    /// Reaps `pid` once it exits, on a thread of its own: for a `Multiprocessing.Process`
+    /// Reaps `pid` once it exits, on a thread of its own: for a `multiprocessing.Process`
     /// dropped without `join()`, which would otherwise stay a zombie until nbrun exits.
     static func reapWhenExited(_ pid: pid_t) {
         guard live.withLock({ $0.contains(pid) }) else { return }

@@ -7,7 +7,7 @@ import Futures
 /// The child processes started on behalf of one piece of work (a notebook cell, a request),
 /// so they can be ended together without touching anyone else's.
 ///
-/// A pool or `Multiprocessing.Process` belongs to the scope current on the thread that
+/// A pool or `multiprocessing.Process` belongs to the scope current on the thread that
 /// creates it: the scope carried by that thread's `Ambient` context (see
 /// `ProcessScopeCarrying`), which the context's threads and pool tasks inherit. Every worker
 /// the pool starts later, from whichever thread, joins that scope. `terminate()` SIGKILLs the

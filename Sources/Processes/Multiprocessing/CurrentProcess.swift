@@ -5,7 +5,7 @@ import SystemCalls
     import Glibc
 #endif
 
-extension Multiprocessing {
+extension multiprocessing {
     /// What `current_process()` tells about this process.
     public struct CurrentProcess: Sendable {
         /// Python: `current_process().name`: `MainProcess` in nbrun itself; in a child, its

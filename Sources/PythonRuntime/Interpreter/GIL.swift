@@ -156,7 +156,7 @@ final class GIL: @unchecked Sendable {
 
         var description: String {
             let threads = waiters == 1 ? "1 thread waits" : "\(waiters) threads wait"
-            return "thread '\(holderName)' has held the GIL for \(f1(seconds)) s while \(threads) for it"
+            return "thread '\(holderName)' has held the GIL for \(format(seconds, ".1f")) s while \(threads) for it"
                 + " (\(holderState)) — a blocking wait that keeps the GIL? wrap it in releasingGIL { }"
         }
     }
@@ -167,7 +167,7 @@ final class GIL: @unchecked Sendable {
         condition.lock()
         let (held, waiters, tid, since) = (holder != nil, waiting, holderTID, max(heldSince, waitersSince))
         condition.unlock()
-        let stalled = perfCounter() - since
+        let stalled = time.perfCounter() - since
         guard held, waiters > 0, stalled >= seconds else { return nil }
         let task = "/proc/self/task/\(tid)/"
         let name = Self.procText(task + "comm") ?? "tid \(tid)"
@@ -190,7 +190,7 @@ final class GIL: @unchecked Sendable {
 
     private func take(depth newDepth: Int) {
         if closed { parkForGood() }
-        if waiting == 0 { waitersSince = perfCounter() }
+        if waiting == 0 { waitersSince = time.perfCounter() }
         if holder != nil { recorder?.record(.gilWait) }
         waiting += 1
         while true {
@@ -210,7 +210,7 @@ final class GIL: @unchecked Sendable {
         waiting -= 1
         holder = pthread_self()
         holderTID = KernelThreadID.current
-        heldSince = perfCounter()
+        heldSince = time.perfCounter()
         depth = newDepth
         switchNumber &+= 1
         pthread_setspecific(Self.heldKey, Unmanaged.passUnretained(self).toOpaque())

@@ -32,7 +32,7 @@ final class KernelState: Sendable {
     func willBlock(in interpreter: PyInterpreter) {
         let slot = ThreadSlot.current
         guard slot.thread == nil, slot.mainOf === interpreter else { return }
-        let me = getIdent()
+        let me = threading.getIdent()
         let interrupted = state.withLock { s in
             s.mainWait = (me, slot.waitKind)
             guard s.pendingInterrupt else { return false }
@@ -47,13 +47,13 @@ final class KernelState: Sendable {
     /// one pay a thread-local read and one atomic load here, as long as nothing is given up.
     func didUnblock(in interpreter: PyInterpreter) {
         if givingUp.load(ordering: .acquiring) {
-            let me = getIdent()
+            let me = threading.getIdent()
             let parks = state.withLock { $0.shutDown || $0.abandoned.contains(me) }
             if parks { Self.park() }
         }
         let slot = ThreadSlot.current
         guard slot.thread == nil, slot.mainOf === interpreter else { return }
-        let me = getIdent()
+        let me = threading.getIdent()
         state.withLock { s in
             if s.mainWait?.ident == me { s.mainWait = nil }
         }
@@ -151,7 +151,7 @@ extension PyInterpreter {
 
     /// The threads started in this interpreter and still alive (not MainThread, not the
     /// kernel's own), oldest first.
-    public var startedThreads: [PyThread] {
+    public var startedThreads: [threading.Thread] {
         threads.started
     }
 }
@@ -186,10 +186,10 @@ extension PyInterpreter {
     /// No minimum is needed by default: a thread woken by the cell is runnable for the OS
     /// from the moment its waker returns.
     public func finishCell(minimum: Double = 0, maximum: Double = 0.1) {
-        let start = perfCounter()
+        let start = time.perfCounter()
         let kernelIDs = threads.started.compactMap(\.nativeID)
-        while perfCounter() - start < maximum {
-            if perfCounter() - start >= minimum && !gil.isBusy && !kernelIDs.contains(where: Self.isRunnable) {
+        while time.perfCounter() - start < maximum {
+            if time.perfCounter() - start >= minimum && !gil.isBusy && !kernelIDs.contains(where: Self.isRunnable) {
                 return
             }
             Thread.sleep(forTimeInterval: 0.0002)

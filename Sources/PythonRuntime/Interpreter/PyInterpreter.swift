@@ -15,10 +15,10 @@ import Synchronization
 ///   another thread asks, at the `evalBreaker()` calls a port makes in its compute loops;
 /// - releases it in every blocking call: `sleep`, the `threading` and `queue` look-alikes'
 ///   waits (all built on `Monitor`), and the Futures waits (`result()`, `wait`, `asCompleted`, `shutdown(wait: true)`);
-/// - passes it on to the threads it starts: `PyThread`s and the tasks it submits to a
-///   `ThreadPoolExecutor` run inside the same interpreter and take the same GIL;
+/// - passes it on to the threads it starts: `threading.Thread`s and the tasks it submits to a
+///   `concurrent.futures.ThreadPoolExecutor` run inside the same interpreter and take the same GIL;
 /// - owns the child processes its threads start (`processScope`): process pools and
-///   `Multiprocessing.Process`es created inside it can be ended with the cell.
+///   `multiprocessing.Process`es created inside it can be ended with the cell.
 public final class PyInterpreter: ProcessScopeCarrying {
     let gil: GIL
     /// Records what its threads do, when a timeline was asked for (`DemoContext`); else nil.
@@ -33,7 +33,7 @@ public final class PyInterpreter: ProcessScopeCarrying {
     let cellPlace = CellPlace()
     /// The worker processes started from this interpreter (a cell's kernel and its children).
     public let processScope: ProcessScope
-    /// Unnamed `ThreadPoolExecutor`s made in it so far (`nextExecutorNumber`).
+    /// Unnamed `concurrent.futures.ThreadPoolExecutor`s made in it so far (`nextExecutorNumber`).
     private let executors = Atomic<Int>(0)
 
     /// A new interpreter with its own GIL, like a new kernel; `DemoContext` makes one per cell.
@@ -103,7 +103,7 @@ public final class PyInterpreter: ProcessScopeCarrying {
         kernelState.didUnblock(in: self)
         gil.reacquireAfterBlocking()
     }
-    /// `AmbientContext`: Python counts unnamed `ThreadPoolExecutor`s per process, and an
+    /// `AmbientContext`: Python counts unnamed `concurrent.futures.ThreadPoolExecutor`s per process, and an
     /// interpreter stands for a kernel's process: its first one's threads are
     /// `ThreadPoolExecutor-0_0`, ... whatever else runs beside it.
     public func nextExecutorNumber() -> Int { executors.add(1, ordering: .relaxed).oldValue }

@@ -23,7 +23,7 @@ public func pythonRepr(_ value: Any) -> String {
     case let flag as Bool: flag ? "True" : "False"
     case let number as Double: PythonFloat.pythonRepr(number)
     case let number as Float: PythonFloat.pythonRepr(Double(number))
-    case let thread as PyThread: thread.description
+    case let thread as threading.Thread: thread.description
     default: mirrored(value)
     }
 }

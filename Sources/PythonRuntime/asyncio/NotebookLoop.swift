@@ -7,20 +7,20 @@ import Futures
 /// later cell can await it; asyncio objects made in one cell work in the next.
 ///
 /// nbrun serves it on a thread of its own inside the notebook's interpreter (taking the GIL
-/// for each pass, as the kernel's main thread does); a cell's `AsyncIO.topLevel` hands its
+/// for each pass, as the kernel's main thread does); a cell's `asyncio.topLevel` hands its
 /// coroutine over and waits, with the GIL released, until it is done.
 final class NotebookLoop: Sendable {
-    let loop: EventLoop
+    let loop: asyncio.EventLoop
     private let stopped = Locked(false)
 
     /// - Parameter tasksBefore: the tasks the kernel made before this point, which the
     ///   loop's task names count on from (`KernelProfile.tasksAtStart`, `tasksPerCell`).
     init(in interpreter: PyInterpreter, tasksBefore: Int, report: @escaping @Sendable (String) -> Void) {
-        let made = Monitor<EventLoop?>(nil)
+        let made = Monitor<asyncio.EventLoop?>(nil)
         let stopped = self.stopped
         ThreadCache.shared.run(name: "asyncio-loop") {
             Ambient.run(in: interpreter) {
-                let loop = EventLoop(report: report)
+                let loop = asyncio.EventLoop(report: report)
                 loop.countTasks(tasksBefore)
                 made.withLock { $0 = loop }
                 loop.serve(until: { stopped.withLock { $0 } })
@@ -47,11 +47,11 @@ final class NotebookLoop: Sendable {
     }
 
     /// Runs `coroutine` as a task on the loop and waits for it (a cell's top-level `await`).
-    func run<T: Sendable>(_ coroutine: @escaping AsyncIO.Coroutine<T>) throws -> T {
+    func run<T: Sendable>(_ coroutine: @escaping asyncio.Coroutine<T>) throws -> T {
         let outcome = Monitor<Result<T, any Error>?>(nil, waitKind: .future)
         let loop = self.loop
         loop.callSoon {
-            _ = LoopTask(loop: loop) {
+            _ = asyncio.Task(loop: loop) {
                 do {
                     let value = try await coroutine()
                     outcome.withLock { $0 = .success(value) }
@@ -73,7 +73,7 @@ final class NotebookLoop: Sendable {
     }
 }
 
-extension AsyncIO {
+extension asyncio {
     /// A top-level `await` in a cell of a notebook written step by step: runs `coroutine` as
     /// a task on the notebook's event loop (made at the first such cell, kept until the
     /// notebook ends) and returns its result. Tasks it creates keep running after the cell

@@ -110,7 +110,7 @@ extension PyInterpreter {
     }
 }
 
-extension PyThread {
+extension threading.Thread {
     /// `threading.Thread(target=target, ...)` whose target may raise: as in CPython, the
     /// exception ends the thread and `threading.excepthook` reports it on the interpreter's
     /// stderr (the running cell's), frames and all (`threadingExcepthook`).
@@ -136,7 +136,7 @@ public func threadingExcepthook(_ error: any Error) {
             file: threading, line: 982, function: "run", source: "self._target(*self._args, **self._kwargs)"),
     ]
     frames += (error as? RaisedInCell)?.frames ?? []
-    var report = "Exception in thread \(currentThread().name):\nTraceback (most recent call last):\n"
+    var report = "Exception in thread \(threading.currentThread().name):\nTraceback (most recent call last):\n"
     report += frames.map(\.printed).joined()
     let message = pythonExceptionMessage(of: error)
     report += pythonExceptionName(of: error) + (message.isEmpty ? "" : ": \(message)") + "\n"

@@ -5,24 +5,24 @@ import Foundation
 /// they started. Each `PyInterpreter` stands for a Python process of its own, so it has its own.
 final class ThreadRegistry: Sendable {
     /// `threading.main_thread()`: the thread that runs the interpreter's cells.
-    let main = PyThread(mainThread: ())
+    let main = threading.Thread(mainThread: ())
 
     private struct State: Sendable {
         var counter = 0
         var dummies = 0
         /// Started and not yet finished, oldest first, with their daemon flags.
-        var alive: [(thread: PyThread, daemon: Bool)] = []
+        var alive: [(thread: threading.Thread, daemon: Bool)] = []
         /// `_DummyThread`s for OS threads that `threading` did not start (pool workers), by
         /// ident, with the OS (job) name each was made for.
-        var foreign: [Int: (thread: PyThread, osName: String)] = [:]
+        var foreign: [Int: (thread: threading.Thread, osName: String)] = [:]
     }
 
     private let state: Monitor<State>
     /// The kernel's own threads (`KernelProfile.threads`), listed after MainThread.
-    private let kernelThreads: [PyThread]
+    private let kernelThreads: [threading.Thread]
 
     init(kernel: KernelProfile? = nil) {
-        kernelThreads = (kernel?.threads ?? []).map { PyThread(foreignNamed: $0) }
+        kernelThreads = (kernel?.threads ?? []).map { threading.Thread(foreignNamed: $0) }
         var initial = State()
         initial.counter = kernel?.threadCounter ?? 0
         state = Monitor(initial, waitKind: .join)
@@ -38,30 +38,30 @@ final class ThreadRegistry: Sendable {
         return targetName.map { "Thread-\(number) (\($0))" } ?? "Thread-\(number)"
     }
 
-    func started(_ thread: PyThread, daemon: Bool) {
+    func started(_ thread: threading.Thread, daemon: Bool) {
         state.withLock { $0.alive.append((thread, daemon)) }
     }
 
-    func finished(_ thread: PyThread) {
+    func finished(_ thread: threading.Thread) {
         state.withLock { s in s.alive.removeAll { $0.thread === thread } }
     }
 
     /// `threading.enumerate()`: MainThread, the kernel's threads, then the threads alive in
     /// the order they started.
-    var active: [PyThread] {
+    var active: [threading.Thread] {
         [main] + kernelThreads + started
     }
 
     /// The threads started in this interpreter and still alive, oldest first.
-    var started: [PyThread] {
+    var started: [threading.Thread] {
         state.withLock { $0.alive.map(\.thread) }
     }
 
     /// The `_DummyThread` standing for the calling OS thread, which `threading` did not start
-    /// (a `ThreadPoolExecutor` worker): named after the OS thread, else `Dummy-N` as CPython's.
+    /// (a `concurrent.futures.ThreadPoolExecutor` worker): named after the OS thread, else `Dummy-N` as CPython's.
     /// Unlike CPython's it is not counted by `active_count()`: nothing tells when it ends.
-    func dummy() -> PyThread {
-        let ident = getIdent()
+    func dummy() -> threading.Thread {
+        let ident = threading.getIdent()
         let osName = ThreadCache.currentJobName ?? Thread.current.name ?? ""
         return state.withLock { s in
             // A cached OS thread runs one executor's job, then another's: it is that job's
@@ -72,7 +72,7 @@ final class ThreadRegistry: Sendable {
                 s.dummies += 1
                 name = "Dummy-\(s.dummies)"
             }
-            let dummy = PyThread(foreignNamed: name)
+            let dummy = threading.Thread(foreignNamed: name)
             s.foreign[ident] = (dummy, osName)
             return dummy
         }
@@ -98,10 +98,10 @@ var currentThreads: ThreadRegistry {
     (PyInterpreter.current ?? .processWide).threads
 }
 
-/// Python's `threading.current_thread()`: the `PyThread` running the caller; `MainThread`
+/// Python's `threading.current_thread()`: the `threading.Thread` running the caller; `MainThread`
 /// on the thread that runs the interpreter's cell (`PyInterpreter.run`); for other threads
 /// (a pool's workers) a stand-in like CPython's `_DummyThread`.
-public func currentThread() -> PyThread {
+public func currentThread() -> threading.Thread {
     let slot = ThreadSlot.current
     if let thread = slot.thread { return thread }
     let interpreter = PyInterpreter.current
@@ -112,12 +112,12 @@ public func currentThread() -> PyThread {
 }
 
 /// Python's `threading.main_thread()`.
-public func mainThread() -> PyThread {
+public func mainThread() -> threading.Thread {
     currentThreads.main
 }
 
 /// Python's `threading.enumerate()`: the threads alive in this interpreter, MainThread first.
-public func enumerate() -> [PyThread] {
+public func enumerate() -> [threading.Thread] {
     currentThreads.active
 }
 
@@ -129,11 +129,11 @@ public func activeCount() -> Int {
 // MARK: The calling thread
 
 /// What `threading.current_thread()` needs to know about the calling OS thread: the
-/// `PyThread` whose target it is running, or the interpreter it is the main thread of.
+/// `threading.Thread` whose target it is running, or the interpreter it is the main thread of.
 /// A thread-local; only its own thread touches it, and both fields are set and cleared
 /// around the code they describe (threads are reused by `ThreadCache` afterwards).
 final class ThreadSlot {
-    var thread: PyThread?
+    var thread: threading.Thread?
     var mainOf: PyInterpreter?
     /// The timeline buffer this thread last recorded into (see `TimelineRecorder.track`).
     var timelineTrack: TimelineTrack?
@@ -143,7 +143,7 @@ final class ThreadSlot {
     /// The calling thread's slot, created on first use and released when the thread exits.
     static var current: ThreadSlot { slots.current }
 
-    private static let slots = ThreadLocal { ThreadSlot() }
+    private static let slots = ThreadLocal.processWide { ThreadSlot() }
 }
 
 /// Python's `threading.get_ident()`: the calling OS thread's identifier (its `pthread_t`,

@@ -18,7 +18,7 @@ final class KernelShutdownTests: XCTestCase {
         },
         Fixture.sessionDemo("for _ in range(2):\n    threading.Thread(target=spin).start()", name: "spin") { _, _ in
             for _ in 0..<2 {
-                PyThread(targetName: "spin") {
+                threading.Thread(targetName: "spin") {
                     while true {
                         spins.add(1, ordering: .relaxed)  // n += 1
                         evalBreaker()
@@ -63,7 +63,7 @@ final class KernelShutdownTests: XCTestCase {
             Fixture.sessionDemo(sources[0], name: "start") { ctx, s in
                 let gate = s.gate
                 gate.acquire()
-                let waiter = PyThread(name: "waiter") { gate.withLock { ctx.print("waiter: got the gate") } }
+                let waiter = threading.Thread(name: "waiter") { gate.withLock { ctx.print("waiter: got the gate") } }
                 s.threads = [waiter]
                 waiter.start()
                 return .none

@@ -36,12 +36,12 @@ final class ChildOutputTests: XCTestCase {
             ctx.interpreter.enterCell(source: source)
             try ctx.interpreter.run {
                 if index == 0 {
-                    let process = Multiprocessing.Process(target: MultiprocessingFunctions.say, args: 1)
+                    let process = multiprocessing.Process(target: MultiprocessingFunctions.say, args: 1)
                     try process.start()
                     process.join()
                     ctx.print("parent")
                 } else {
-                    try Multiprocessing.Pool.with(processes: 2) { pool in
+                    try multiprocessing.Pool.with(processes: 2) { pool in
                         _ = try pool.map(MultiprocessingFunctions.say, [2])
                     }
                     ctx.print("pool done")

@@ -44,7 +44,7 @@ final class KernelProfileTests: XCTestCase {
         // An interpreter made with the profile shows the same threads and counts on.
         let interpreter = PyInterpreter(kernel: profile)
         let (names, count, next) = interpreter.run {
-            (enumerate().map(\.name), activeCount(), PyThread(targetName: "<lambda>") {}.name)
+            (threading.enumerate().map(\.name), threading.activeCount(), threading.Thread(targetName: "<lambda>") {}.name)
         }
         XCTAssertEqual(names, measured.threads)
         XCTAssertEqual(count, measured.activeCount)
@@ -86,9 +86,9 @@ final class KernelProfileTests: XCTestCase {
         var printed: [[String]] = []
         let taskCell = {
             try ctx.interpreter.run {
-                try AsyncIO.topLevel(ctx) {
-                    let task = AsyncIO.createTask {}
-                    try await AsyncIO.sleep(0)
+                try asyncio.topLevel(ctx) {
+                    let task = asyncio.createTask {}
+                    try await asyncio.sleep(0)
                     return [task.name]
                 }
             }
@@ -101,7 +101,7 @@ final class KernelProfileTests: XCTestCase {
                 printed.append(
                     ctx.interpreter.run {
                         let name = {
-                            Multiprocessing.Process(target: MultiprocessingFunctions.processName, args: 0).name
+                            multiprocessing.Process(target: MultiprocessingFunctions.processName, args: 0).name
                         }
                         return [name() + " " + name()]
                     })
@@ -114,7 +114,7 @@ final class KernelProfileTests: XCTestCase {
 
     func testABareInterpreterIsAPlainPython3() {
         let interpreter = PyInterpreter()
-        let (names, next) = interpreter.run { (enumerate().map(\.name), PyThread {}.name) }
+        let (names, next) = interpreter.run { (threading.enumerate().map(\.name), threading.Thread {}.name) }
         XCTAssertEqual(names, ["MainThread"])
         XCTAssertEqual(next, "Thread-1")
     }

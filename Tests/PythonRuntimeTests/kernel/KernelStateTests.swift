@@ -32,24 +32,24 @@ final class KernelStateTests: XCTestCase {
             (
                 .join,
                 {
-                    PyThread { sleep(0.3) }.start(); let t = PyThread { PyEvent().wait() }; t.start(); t.join()
+                    threading.Thread { time.sleep(0.3) }.start(); let t = threading.Thread { threading.Event().wait() }; t.start(); t.join()
                 }
             ),
             (
                 .lock,
                 {
-                    let lock = PyLock()
+                    let lock = threading.Lock()
                     lock.acquire()
                     lock.acquire()
                 }
             ),
-            (.sleep, { sleep(0.3) }),
-            (.queue, { _ = try PyQueue<Int>().get() }),
-            (.event, { _ = PyEvent().wait(timeout: 0.3) }),
+            (.sleep, { time.sleep(0.3) }),
+            (.queue, { _ = try queue.Queue<Int>().get() }),
+            (.event, { _ = threading.Event().wait(timeout: 0.3) }),
             (
                 .condition,
                 {
-                    let condition = PyCondition(PyLock())
+                    let condition = threading.Condition(threading.Lock())
                     try condition.withLock { _ = try condition.wait(timeout: 0.3) }
                 }
             ),
@@ -78,8 +78,8 @@ final class KernelStateTests: XCTestCase {
         let progress = SpinProgress()
         interpreter.run {
             for _ in 0..<2 {
-                PyThread {
-                    progress.tids.withLock { $0.append(getNativeID()) }
+                threading.Thread {
+                    progress.tids.withLock { $0.append(threading.getNativeID()) }
                     while true {
                         progress.count.add(1, ordering: .relaxed)
                         evalBreaker()
@@ -110,17 +110,17 @@ final class KernelStateTests: XCTestCase {
     func testOneEventLoopForTheNotebook() throws {
         let ctx = DemoContext(seed: 1, kernel: .ipykernel7)
         let ticks = Locked(0)
-        let task = Locked<LoopTask<Int>?>(nil)
-        let lock = AsyncLock()
-        let cell = { @Sendable (body: @escaping AsyncIO.Coroutine<Int>) throws -> Int in
-            try ctx.interpreter.run { try AsyncIO.topLevel(ctx, body) }
+        let task = Locked<asyncio.Task<Int>?>(nil)
+        let lock = asyncio.Lock()
+        let cell = { @Sendable (body: @escaping asyncio.Coroutine<Int>) throws -> Int in
+            try ctx.interpreter.run { try asyncio.topLevel(ctx, body) }
         }
         _ = try cell {
             task.withLock { made in
-                made = AsyncIO.createTask {
+                made = asyncio.createTask {
                     for _ in 0..<5 {
                         ticks.withLock { $0 += 1 }
-                        try await AsyncIO.sleep(0.02)
+                        try await asyncio.sleep(0.02)
                     }
                     return 42
                 }

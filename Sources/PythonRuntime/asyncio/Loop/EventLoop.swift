@@ -4,20 +4,20 @@ import Glibc
 
 /// asyncio's event loop (`asyncio.get_running_loop()`) on Swift concurrency: a custom
 /// executor that runs every job of the cell's tasks, one at a time, on the one thread that
-/// called `AsyncIO.run` (as `asyncio.run` runs its loop on the calling thread). It is a
+/// called `asyncio.run` (as `asyncio.run` runs its loop on the calling thread). It is a
 /// `TaskExecutor`, so a task that prefers it keeps all its async code on this thread; and a
 /// `SerialExecutor`, so "on the loop" can be checked like an actor's isolation.
 ///
 /// Like asyncio's, the loop runs in passes: each pass runs the callbacks and task steps that
 /// were ready when it began (`call_soon` order), plus the timers then due; what they make
-/// ready runs in the next pass. A task suspended on a `LoopFuture` is resumed in the pass
-/// after the future completes, as asyncio's `Task.__wakeup` is. Make one with `AsyncIO.run`.
+/// ready runs in the next pass. A task suspended on a `asyncio.Future` is resumed in the pass
+/// after the future completes, as asyncio's `Task.__wakeup` is. Make one with `asyncio.run`.
 public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable {
     // @unchecked: `state` is only touched with `signal`'s lock held; `liveTasks`, `taskCounter`
     // and `report` only on the loop's thread; `owner` never changes.
 
-    /// The loop running the current task (set by `AsyncIO.run`, inherited by its tasks).
-    @TaskLocal public static var current: EventLoop?
+    /// The loop running the current task (set by `asyncio.run`, inherited by its tasks).
+    @TaskLocal public static var current: asyncio.EventLoop?
 
     private enum ReadyItem {
         case job(UnownedJob)
@@ -36,17 +36,17 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
         var capturedStep: UnownedJob?
     }
 
-    private let signal = LoopSignal()
+    private let signal = MonotonicCondition()
     private var state = State()
     private let owner = pthread_self()
     /// Tasks not yet done (asyncio's `all_tasks()`), by identity.
-    private var liveTasks: [ObjectIdentifier: AnyLoopTask] = [:]
+    private var liveTasks: [ObjectIdentifier: asyncio.AnyTask] = [:]
     private var taskCounter = 0
     /// Where the loop's exception handler writes (asyncio logs to stderr).
     let report: @Sendable (String) -> Void
-    /// Where `AsyncIO.toThread` and `runInExecutor(nil, ...)` run blocking calls (asyncio's
+    /// Where `asyncio.toThread` and `runInExecutor(nil, ...)` run blocking calls (asyncio's
     /// default executor); its threads start only when something is submitted.
-    let defaultExecutor = ThreadPoolExecutor(threadNamePrefix: "asyncio")
+    let defaultExecutor = concurrent.futures.ThreadPoolExecutor(threadNamePrefix: "asyncio")
 
     init(report: @escaping @Sendable (String) -> Void) {
         self.report = report
@@ -123,7 +123,7 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
     // MARK: Tasks
 
     /// Names tasks as asyncio does: `Task-1` is `run`'s main coroutine.
-    func register(_ task: AnyLoopTask) -> String {
+    func register(_ task: asyncio.AnyTask) -> String {
         checkIsolated()
         taskCounter += 1
         liveTasks[ObjectIdentifier(task)] = task
@@ -136,7 +136,7 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
         taskCounter += count
     }
 
-    func unregister(_ task: AnyLoopTask) {
+    func unregister(_ task: asyncio.AnyTask) {
         liveTasks[ObjectIdentifier(task)] = nil
     }
 
@@ -147,7 +147,7 @@ public final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable 
     /// serves until they are done too, reporting any that failed; then shuts the default
     /// executor down and closes the loop.
     func runUntilComplete<T: Sendable>(_ main: @escaping @Sendable () async throws -> T) throws -> T {
-        let task = LoopTask(loop: self, main)
+        let task = asyncio.Task(loop: self, main)
         serve(until: { task.done })
         let leftovers = Array(liveTasks.values)
         for leftover in leftovers { leftover.cancel() }
