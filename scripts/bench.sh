@@ -62,6 +62,7 @@ echo "demos registered for 02-threads: $("$nbrun" list | grep -c '^02-threads' |
 echo "demos registered for 03-processes: $("$nbrun" list | grep -c '^03-processes' || true)"
 echo "demos registered for 04-asyncio: $("$nbrun" list | grep -c '^04-asyncio' || true)"
 echo "demos registered for 05-coordination: $("$nbrun" list | grep -c '^05-coordination' || true)"
+echo "demos registered for 06-faults: $("$nbrun" list | grep -c '^06-faults' || true)"
 echo "demos registered for 07-io: $("$nbrun" list | grep -c '^07-io' || true)"
 
 if [ ! -f "$big" ] || [ scripts/gen-big-notebook.py -nt "$big" ]; then

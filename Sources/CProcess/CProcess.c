@@ -15,6 +15,11 @@ extern char **environ;
 
 int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *fds, int count,
                    int stdout_to_stderr, const char *directory) {
+    return cprocess_spawn_io(pid, path, argv, fds, count, stdout_to_stderr ? 2 : -1, -1, directory);
+}
+
+int cprocess_spawn_io(pid_t *pid, const char *path, char *const argv[], const int *fds, int count,
+                      int out_fd, int err_fd, const char *directory) {
     // Sources are moved above every target first, so a source numbered like a target
     // cannot be overwritten by an earlier dup2.
     enum { FIRST_TARGET = 3, SCRATCH = 64 };
@@ -37,7 +42,9 @@ int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *
 
     // Each step's result is kept: a child spawned without one of them would hold the wrong fds.
     result = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    if (result == 0 && stdout_to_stderr) result = posix_spawn_file_actions_adddup2(&actions, 2, 1);
+    // fd 1 before fd 2: `out_fd` may be 2 (stdout to the parent's stderr).
+    if (result == 0 && out_fd >= 0) result = posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
+    if (result == 0 && err_fd >= 0) result = posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
     for (int i = 0; result == 0 && i < count; i++)
         result = posix_spawn_file_actions_adddup2(&actions, scratch[i], FIRST_TARGET + i);
     // Whatever else the parent has open (with or without O_CLOEXEC) stays behind.

@@ -13,6 +13,7 @@ public enum Catalog {
         + Processes03.demos
         + Asyncio04.demos
         + Coordination05.demos
+        + Faults06.demos
         + IO07.demos
 
     /// Every function a port runs in a worker process.

@@ -61,6 +61,13 @@ package enum MultiprocessingFunctions {
         return NoValue()
     }
 
+    /// `def say(x): print(f'child {x}', flush=True); print(f'child err {x}', file=sys.stderr, flush=True)`
+    package static let say = RemoteFunction<Int, NoValue>("mp.say") { x in
+        FileHandle.standardOutput.write(Data("child \(x)\n".utf8))
+        FileHandle.standardError.write(Data("child err \(x)\n".utf8))
+        return NoValue()
+    }
+
     package struct Consume: Codable, Sendable {
         package let tasks: multiprocessing.JoinableQueue<Int>
         package let results: multiprocessing.SimpleQueue<Int>
@@ -94,6 +101,6 @@ package enum MultiprocessingFunctions {
     }
 
     package static let all: [any RemoteFunctionProtocol] = [
-        processName, power, produce, talk, bump, consume, nap, workingDirectory,
+        processName, power, produce, talk, bump, consume, nap, workingDirectory, say,
     ]
 }

@@ -46,6 +46,7 @@ final class FixtureSession: NotebookSession, @unchecked Sendable {
     var log: [String] = []
     var threads: [threading.Thread] = []
     let event = threading.Event()
+    let gate = threading.Lock()
     var interpreter: PyInterpreter?
 
     init() {}

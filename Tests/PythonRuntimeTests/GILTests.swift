@@ -204,7 +204,7 @@ final class GILTests: XCTestCase {
             ctx.print(ctx.interpreter.holdsGIL, PyInterpreter.current === ctx.interpreter)
         }
         try demo.run(ctx)
-        XCTAssertEqual(ctx.capturedStreams().map(\.text), ["true true\n"])
+        XCTAssertEqual(ctx.capturedStreams().map(\.text), ["True True\n"], "printed as Python prints")
         XCTAssertFalse(ctx.interpreter.holdsGIL)
         XCTAssertNil(PyInterpreter.current)
     }

@@ -21,6 +21,11 @@ int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], const int *
 /// value of the step that failed (an exec failure included: it is sent back on a pipe).
 int cprocess_spawn_service(pid_t *pid, const char *path, char *const argv[], int output);
 
+/// `cprocess_spawn` with the child's fd 1 and fd 2 taken from `out_fd` and `err_fd` (-1: the
+/// parent's own), e.g. the write ends of pipes the parent reads the child's output from.
+int cprocess_spawn_io(pid_t *pid, const char *path, char *const argv[], const int *fds, int count,
+                      int out_fd, int err_fd, const char *directory);
+
 /// prctl(PR_SET_PDEATHSIG, sig): this process gets `sig` when its parent thread exits.
 int cprocess_set_parent_death_signal(int sig);
 

@@ -14,3 +14,16 @@ extension RuleBook {
         return timeouts
     }
 }
+
+extension RuleBook {
+    /// The planned cells whose `interrupt` rule is on (the demo's entry in `nbrun.json`,
+    /// overridden by the cell's `metadata.nbrun`): interrupted at their timeout.
+    package func interrupts(for plan: RunPlan) throws(RuleError) -> Set<Int> {
+        var cells: Set<Int> = []
+        for step in plan.steps {
+            let cell = plan.notebook.cells[step.cellIndex]
+            if try rules(for: cell, demo: step.demo.id).interrupt { cells.insert(step.cellIndex) }
+        }
+        return cells
+    }
+}

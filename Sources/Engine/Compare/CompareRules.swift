@@ -24,6 +24,9 @@ package struct CompareRules: Sendable {
     package var skip = false
     /// Seconds the cell may run (`timeout` rule); `--timeout` overrides it.
     package var timeout: Double?
+    /// At its timeout, interrupt the cell (`KeyboardInterrupt`, nbclient's
+    /// `interrupt_on_timeout`) instead of abandoning its notebook (`interrupt` rule).
+    package var interrupt = false
 
     package enum Unordered: Sendable {
         case none, all
@@ -80,9 +83,14 @@ package struct CompareRules: Sendable {
                     throw RuleError(origin, "\"timeout\" must be a positive number of seconds")
                 }
                 timeout = seconds
+            case "interrupt":
+                guard case .bool(let flag) = value else {
+                    throw RuleError(origin, "\"interrupt\" must be true or false")
+                }
+                interrupt = flag
             default:
                 throw RuleError(
-                    origin, "unknown rule \"\(Self.shown(key))\" (tolerance, unordered, mask, optional, skip, timeout)")
+                    origin, "unknown rule \"\(Self.shown(key))\" (tolerance, unordered, mask, optional, skip, timeout, interrupt)")
             }
         }
     }

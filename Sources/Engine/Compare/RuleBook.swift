@@ -1,6 +1,7 @@
 import Foundation
 import Notebook
 import SystemCalls
+import PythonRuntime
 
 /// The comparison rules of a repository: `nbrun.json` at its root, looked up from a
 /// notebook's folder upwards (stopping at the folder holding `.git`).
@@ -18,6 +19,9 @@ package struct RuleBook: Sendable {
     package let path: String?
     let defaults: JSONObject
     let demos: JSONObject
+
+    /// The kernel its notebooks' sessions run in (`kernel`; see `KernelSetting`).
+    package var kernel: KernelProfile? = .ipykernel7
 
     package static let empty = RuleBook(path: nil, defaults: JSONObject(), demos: JSONObject())
 
@@ -47,8 +51,8 @@ package struct RuleBook: Sendable {
             throw RuleError(path, "\(error)")
         }
         guard case .object(let top) = json else { throw RuleError(path, "must hold a JSON object") }
-        for key in top.keys where key != "defaults" && key != "demos" {
-            throw RuleError(path, "unknown key \"\(CompareRules.shown(key))\" (defaults, demos)")
+        for key in top.keys where !["defaults", "demos", "kernel"].contains(key) {
+            throw RuleError(path, "unknown key \"\(CompareRules.shown(key))\" (defaults, demos, kernel)")
         }
         // A key of the wrong type is an error, not a file whose rules are all dropped.
         for key in ["defaults", "demos"] where top[key] != nil && top[key]?.objectValue == nil {
@@ -56,7 +60,8 @@ package struct RuleBook: Sendable {
         }
         let defaults = top["defaults"]?.objectValue ?? JSONObject()
         let demos = top["demos"]?.objectValue ?? JSONObject()
-        let book = RuleBook(path: path, defaults: defaults, demos: demos)
+        var book = RuleBook(path: path, defaults: defaults, demos: demos)
+        if let kernel = top["kernel"] { book.kernel = try KernelSetting.profile(kernel, origin: path) }
         // Check every entry now, so a typo fails at once rather than on the cell it names.
         var probe = CompareRules()
         try probe.apply(defaults, origin: "\(path): defaults")

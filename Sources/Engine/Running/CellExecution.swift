@@ -26,6 +26,10 @@ package struct CellOutcome: Sendable {
     var cells = 1
     /// What the cell's threads did, when a timeline was asked for (`TimelineRequest`).
     package internal(set) var timeline: Timeline?
+    /// The library frames of an interrupted wait, below the cell's in its traceback.
+    var libraryFrames: [LibraryFrame] = []
+    /// The cell's line that raised its error, when the port says (`DemoContext.line`).
+    var errorLine: Int?
 }
 
 /// A timeline wanted of a cell: for `--timeline DIR`, and (`display`) as the cell's last
@@ -61,22 +65,31 @@ enum CellExecution {
 
     /// Runs `demo` in `context`: its own, or its notebook's session's (then `session` is the
     /// session's state, and the context's capture is the cell's from `beginCell` on).
+    /// `interrupt`: at the timeout, raise `KeyboardInterrupt` in the cell's main thread
+    /// where it waits (nbclient's `interrupt_on_timeout`) instead of abandoning the cell.
     static func run(
         _ demo: Demo, in context: DemoContext, session: (any NotebookSession)?, timeout: TimeInterval?,
-        gilWatchdog: TimeInterval?, busy: Timestamp, timeline: TimelineRequest? = nil
+        gilWatchdog: TimeInterval?, busy: Timestamp, timeline: TimelineRequest? = nil, interrupt: Bool = false
     ) -> CellOutcome {
         let recordedFrom = TimelineRecorder.now()
         let (start, end, failure): (Timestamp, Timestamp, CellOutcome.Failure?)
+        var interruption: Interruption?
         let cpu = Locked(0.0)
+        let errorLine = Locked<Int?>(nil)
         if timeout != nil || gilWatchdog != nil {
-            (start, end, failure) = runAbandonable(
-                demo, context, session, timeout: timeout, gilWatchdog: gilWatchdog, cpu: cpu)
+            (start, end, failure, interruption) = runAbandonable(
+                demo, context, session, timeout: timeout, gilWatchdog: gilWatchdog, interrupt: interrupt, cpu: cpu,
+                errorLine: errorLine)
         } else {
             let began = Timestamp.now()
-            let raised = attempt(demo, context, session, cpu: cpu)
+            let raised = attempt(demo, context, session, cpu: cpu, errorLine: errorLine)
             (start, end, failure) = (began, Timestamp.now(), raised)
         }
         let recordedTo = TimelineRecorder.now()
+        switch failure {
+        case .timedOut, .gilHeld: break
+        case .raised, nil: if session != nil { context.interpreter.finishCell() }
+        }
         var outputs = session == nil ? context.capturedOutputs() : context.endCell()
         let picture = timeline.flatMap { _ in
             context.interpreter.timeline?.timeline(from: recordedFrom, end: recordedTo)
@@ -90,11 +103,17 @@ enum CellExecution {
             timing: CellTiming(busy: busy, executeInput: start, executeReply: end, idle: Timestamp.now()))
         outcome.cpuSeconds = cpu.withLock { $0 }
         outcome.timeline = picture
+        outcome.errorLine = errorLine.withLock { $0 }
+        if let interruption {
+            let prefix = (context.interpreter.kernel ?? .ipykernel7).prefix
+            outcome.libraryFrames = InterruptTraceback.frames(interruption, prefix: prefix)
+        }
         return outcome
     }
 
     private static func attempt(
-        _ demo: Demo, _ context: DemoContext, _ session: (any NotebookSession)?, cpu: Locked<Double>
+        _ demo: Demo, _ context: DemoContext, _ session: (any NotebookSession)?, cpu: Locked<Double>,
+        errorLine: Locked<Int?>
     ) -> CellOutcome.Failure? {
         let before = CellCosts.seconds(on: CLOCK_THREAD_CPUTIME_ID) ?? 0
         defer { cpu.withLock { $0 = (CellCosts.seconds(on: CLOCK_THREAD_CPUTIME_ID) ?? before) - before } }
@@ -102,6 +121,12 @@ enum CellExecution {
             context.recordValue(try demo.evaluate(context, session))
             return nil
         } catch {
+            if let raised = error as? RaisedInCell {
+                let cellFile = context.interpreter.currentCellFile
+                errorLine.withLock { line in
+                    line = raised.frames.first { $0.function == "<module>" && $0.file == cellFile }?.line
+                }
+            }
             // Python's name and message where the error has them (PythonError, asyncio's and
             // concurrent.futures' errors, OSError for a failed system call), else Swift's.
             return .raised(ename: pythonExceptionName(of: error), evalue: pythonExceptionMessage(of: error))
@@ -116,16 +141,16 @@ enum CellExecution {
 
     private static func runAbandonable(
         _ demo: Demo, _ context: DemoContext, _ session: (any NotebookSession)?, timeout: TimeInterval?,
-        gilWatchdog: TimeInterval?, cpu: Locked<Double>
+        gilWatchdog: TimeInterval?, interrupt: Bool, cpu: Locked<Double>, errorLine: Locked<Int?>
     )
-        -> (Timestamp, Timestamp, CellOutcome.Failure?)
+        -> (Timestamp, Timestamp, CellOutcome.Failure?, Interruption?)
     {
         let report = Report()
         let requested = Timestamp.now()
         // A cached thread: an abandoned demo keeps it until it returns, then it is reused.
         ThreadCache.shared.run(name: "nbrun-cell") {
             report.state.withLock { $0.start = Timestamp.now() }
-            let failure = attempt(demo, context, session, cpu: cpu)
+            let failure = attempt(demo, context, session, cpu: cpu, errorLine: errorLine)
             report.state.withLock { $0.failure = failure }
             report.finished.signal()
         }
@@ -140,14 +165,20 @@ enum CellExecution {
                 failure = .gilHeld(stall)
             }
             guard let failure else { continue }
+            if case .timedOut = failure, interrupt, let interruption = context.interpreter.interruptMainThread() {
+                // KeyboardInterrupt where the main thread waits: the cell ends with it, and the
+                // notebook's threads and processes run on (the main thread never comes back).
+                let start = report.state.withLock { $0.start } ?? requested
+                return (start, Timestamp.now(), .raised(ename: "KeyboardInterrupt", evalue: ""), interruption)
+            }
             // What it printed so far is kept; whatever it (or, in a session, any thread of
             // the notebook) prints from now on is not this run's output.
             context.seal()
             context.terminateChildProcesses()  // and no worker process of it outlives the cell
             let start = report.state.withLock { $0.start } ?? requested
-            return (start, Timestamp.now(), failure)
+            return (start, Timestamp.now(), failure, nil)
         }
         let (start, failure) = report.state.withLock { ($0.start ?? requested, $0.failure) }
-        return (start, Timestamp.now(), failure)
+        return (start, Timestamp.now(), failure, nil)
     }
 }

@@ -9,7 +9,11 @@ enum CellUpdate {
     static func apply(_ outcome: CellOutcome, demo: Demo, executionCount: Int, label: CellLabel, to cell: inout Cell) {
         var outputs = outcome.outputs.map { output($0, executionCount: executionCount) }
         if let failure = outcome.failure {
-            outputs.append(errorOutput(failure, executionCount: executionCount, source: cell.source))
+            outputs.append(
+                errorOutput(
+                    failure, executionCount: executionCount, source: cell.source, line: outcome.errorLine,
+                    frames: outcome.libraryFrames)
+            )
         }
         cell.outputs = outputs
         cell.executionCount = .int(Int64(executionCount))
@@ -43,7 +47,11 @@ enum CellUpdate {
     /// three after, the final `ename: evalue`). A port has no Python frames: the frame is the
     /// cell's own, pointing at its last line, where a cell's final statement raises; the
     /// library frames CPython would add below it are not there.
-    static func errorOutput(_ failure: CellOutcome.Failure, executionCount: Int, source: String) -> Output {
+    /// `frames` are the library frames below the cell's (an interrupted wait's: `InterruptTraceback`).
+    static func errorOutput(
+        _ failure: CellOutcome.Failure, executionCount: Int, source: String, line: Int? = nil,
+        frames: [LibraryFrame] = []
+    ) -> Output {
         let (ename, evalue): (String, String)
         switch failure {
         case let .raised(name, value): (ename, evalue) = (name, value)
@@ -57,36 +65,58 @@ enum CellUpdate {
             red(String(repeating: "-", count: 75)),
             red(ename) + String(repeating: " ", count: max(0, 75 - ename.count - header.count)) + header,
         ]
-        if let frame = cellFrame(executionCount: executionCount, source: source) { traceback.append(frame) }
+        if let frame = cellFrame(executionCount: executionCount, source: source, line: line) {
+            traceback.append(frame)
+        }
+        traceback += frames.map(libraryFrame)
         traceback.append(red(ename) + ": " + evalue)
         return .error(ename: ename, evalue: evalue, traceback: traceback)
     }
 
     /// `Cell In[N], line L` and the lines around L (IPython's numbers, 7 wide, and its arrow).
-    private static func cellFrame(executionCount: Int, source: String) -> String? {
+    /// `line`: the line that raised, when the port says (else the last non-blank one).
+    private static func cellFrame(executionCount: Int, source: String, line: Int? = nil) -> String? {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
         }
         guard let last = lines.lastIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             return nil
         }
-        let current = last + 1
+        let current = line.flatMap { (1...lines.count).contains($0) ? $0 : nil } ?? last + 1
         var frame =
             cyan("Cell") + cyan(" ") + green("In[\(executionCount)]") + green(", line \(current)") + "\n"
         for number in max(1, current - 4)...min(lines.count, current + 3) {
-            let digits = String(number)
-            let pad = max(0, 7 - digits.count)
-            if number == current {
-                frame += green(String(repeating: "-", count: max(0, pad - 2)) + "> ") + green(digits)
-            } else {
-                frame += green(String(repeating: " ", count: pad) + digits)
-            }
-            frame += " " + lines[number - 1] + "\n"
+            frame += numbered(number, current: current, text: lines[number - 1])
         }
         return frame
+    }
+
+    /// `File PATH:LINE, in FUNCTION(ARGS)` and its source lines, as IPython writes a
+    /// library frame.
+    private static func libraryFrame(_ frame: LibraryFrame) -> String {
+        var text =
+            cyan("File ") + green("\(frame.file):\(frame.line)") + ", in " + cyan(frame.function)
+            + blue(frame.arguments)
+            + "\n"
+        for (number, line) in frame.context {
+            text += numbered(number, current: frame.line, text: line)
+        }
+        return text
+    }
+
+    /// One source line: its number 7 wide (an arrow `--->` before the current one).
+    private static func numbered(_ number: Int, current: Int, text: String) -> String {
+        let digits = String(number)
+        let pad = max(0, 7 - digits.count)
+        let prefix =
+            number == current
+            ? green(String(repeating: "-", count: max(0, pad - 2)) + "> ") + green(digits)
+            : green(String(repeating: " ", count: pad) + digits)
+        return prefix + " " + text + "\n"
     }
 
     private static func red(_ text: String) -> String { "\u{1B}[31m\(text)\u{1B}[39m" }
     private static func green(_ text: String) -> String { "\u{1B}[32m\(text)\u{1B}[39m" }
     private static func cyan(_ text: String) -> String { "\u{1B}[36m\(text)\u{1B}[39m" }
+    private static func blue(_ text: String) -> String { "\u{1B}[34m\(text)\u{1B}[39m" }
 }

@@ -29,6 +29,15 @@ package struct EngineOptions: Sendable {
     /// Record every cell's timeline (`RunResult.timelines`), as `--timeline DIR` asks; cells
     /// tagged `nbrun-timeline` are recorded (and show theirs) either way.
     package var recordTimelines = false
+    /// nbclient's `interrupt_on_timeout` for every cell (`--interrupt-on-timeout`): a
+    /// session's cell that runs past its timeout gets `KeyboardInterrupt` in its main thread.
+    package var interruptOnTimeout = false
+    /// Per-cell `interrupt` rules, by notebook path: the cells interrupted at their timeout.
+    package var cellInterrupts: [String: Set<Int>] = [:]
+    /// The kernel notebooks written step by step run in (`KernelProfile`).
+    package var kernel: KernelProfile? = .ipykernel7
+    /// Per-notebook kernels (nbrun.json's `kernel`), by notebook path; `kernel` for the others.
+    package var kernels: [String: KernelProfile?] = [:]
 
     package init(jobs: Int? = nil, timeout: TimeInterval? = nil, seed: UInt64? = nil) {
         self.jobs = jobs
@@ -137,11 +146,13 @@ package enum Engine {
                     timeout: cellTimeout(options, plan: plan, step: stepIndex),
                     raisesException: cell.tags.contains(raisesExceptionTag),
                     label: CellLabel(index: step.cellIndex, cell: cell),
-                    timeline: timelineRequest(cell, options))
+                    timeline: timelineRequest(cell, options), source: cell.source,
+                    interrupt: options.interruptOnTimeout
+                        || options.cellInterrupts[plan.path]?.contains(step.cellIndex) == true)
             }
             let session = SessionRun(
                 steps: steps, continueAfterErrors: options.continueAfterErrors, gilWatchdog: options.gilWatchdog,
-                notebookFolder: notebookFolder(of: plan.path))
+                notebookFolder: notebookFolder(of: plan.path), kernel: options.kernels[plan.path] ?? options.kernel)
             return [WorkUnit(plan: index, steps: Array(plan.steps.indices), session: session)]
         }
     }

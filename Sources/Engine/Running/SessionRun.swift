@@ -22,6 +22,10 @@ final class SessionRun: Sendable {
         let label: CellLabel
         /// Record the cell's timeline, and whether to show it in the cell.
         var timeline: TimelineRequest? = nil
+        /// The cell's source: the file name tracebacks give its code (`KernelProfile.cellFile`).
+        var source = ""
+        /// At its timeout, interrupt it (`KeyboardInterrupt`) instead of abandoning the notebook.
+        var interrupt = false
     }
 
     /// A thread still running when the notebook's last cell ended.
@@ -40,11 +44,18 @@ final class SessionRun: Sendable {
     let notebookFolder: String?
     private let results = Locked<(outcomes: [CellOutcome?], lingering: [LingeringThread])>(([], []))
 
-    init(steps: [Step], continueAfterErrors: Bool, gilWatchdog: TimeInterval?, notebookFolder: String? = nil) {
+    /// The kernel the notebook runs in (its threads, counters, paths).
+    let kernel: KernelProfile?
+
+    init(
+        steps: [Step], continueAfterErrors: Bool, gilWatchdog: TimeInterval?, notebookFolder: String? = nil,
+        kernel: KernelProfile? = .ipykernel7
+    ) {
         self.steps = steps
         self.notebookFolder = notebookFolder
         self.continueAfterErrors = continueAfterErrors
         self.gilWatchdog = gilWatchdog
+        self.kernel = kernel
     }
 
     /// Each step's outcome, nil for the cells not run; valid once `run` has returned.
@@ -57,7 +68,7 @@ final class SessionRun: Sendable {
     func run() -> CellOutcome {
         let context = DemoContext(
             seed: steps.first?.seed ?? 0, recordingTimeline: steps.contains { $0.timeline != nil },
-            notebookFolder: notebookFolder)
+            notebookFolder: notebookFolder, kernel: kernel)
         var sessions: [String: any NotebookSession] = [:]
         var outcomes = [CellOutcome?](repeating: nil, count: steps.count)
         var startedIn: [ObjectIdentifier: (thread: threading.Thread, cell: String)] = [:]
@@ -65,6 +76,7 @@ final class SessionRun: Sendable {
         for (index, step) in steps.enumerated() {
             let busy = Timestamp.now()
             context.beginCell(seed: step.seed)
+            context.interpreter.enterCell(source: step.source)
             var state: (any NotebookSession)?
             if let kind = step.demo.session {
                 state = sessions[kind.name] ?? kind.make()
@@ -72,7 +84,7 @@ final class SessionRun: Sendable {
             }
             let outcome = CellExecution.run(
                 step.demo, in: context, session: state, timeout: step.timeout, gilWatchdog: gilWatchdog, busy: busy,
-                timeline: step.timeline)
+                timeline: step.timeline, interrupt: step.interrupt)
             outcomes[index] = outcome
             switch outcome.failure {
             case .timedOut, .gilHeld:
@@ -81,7 +93,7 @@ final class SessionRun: Sendable {
                 break
             }
             if abandoned { break }
-            for thread in context.interpreter.run({ threading.enumerate().dropFirst() })
+            for thread in context.interpreter.startedThreads
             where startedIn[ObjectIdentifier(thread)] == nil {
                 startedIn[ObjectIdentifier(thread)] = (thread, step.label.description)
             }
@@ -89,11 +101,12 @@ final class SessionRun: Sendable {
         }
         var lingering: [LingeringThread] = []
         if !abandoned {
-            let alive = context.interpreter.run { threading.enumerate().dropFirst() }
-            lingering = alive.map { thread in
+            lingering = context.interpreter.startedThreads.map { thread in
                 LingeringThread(name: thread.name, cell: startedIn[ObjectIdentifier(thread)]?.cell ?? "no cell")
             }
         }
+        // The kernel shuts down: its threads still running never get the GIL back.
+        context.interpreter.shutDown()
         let ran = outcomes.compactMap { $0 }
         results.withLock { $0 = (outcomes, lingering) }
         let now = Timestamp.now()

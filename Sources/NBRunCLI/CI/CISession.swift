@@ -45,8 +45,12 @@ final class CISession {
         var engine = engine
         for plan in plans {
             do throws(RuleError) {
-                let timeouts = try rules(for: plan.path).timeouts(for: plan)
+                let book = try rules(for: plan.path)
+                let timeouts = try book.timeouts(for: plan)
                 if !timeouts.isEmpty { engine.cellTimeouts[plan.path] = timeouts }
+                let interrupts = try book.interrupts(for: plan)
+                if !interrupts.isEmpty { engine.cellInterrupts[plan.path] = interrupts }
+                if book.kernel != engine.kernel { engine.kernels[plan.path] = .some(book.kernel) }
                 admitted.append(plan)
             } catch {
                 problems.report(plan.path, error, as: .rules)

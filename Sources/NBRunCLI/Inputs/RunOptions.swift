@@ -11,6 +11,13 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Give each cell at most SECONDS; an overrunning cell gets a timeout error and is not waited for.")
     var timeout: Double?
 
+    @Flag(
+        help: """
+            At a cell's timeout, raise KeyboardInterrupt where its main thread waits and go on with \
+            the notebook if the cell is tagged raises-exception (nbclient's interrupt_on_timeout).
+            """)
+    var interruptOnTimeout = false
+
     @Option(help: "Seed every cell's random generator, so random draws repeat from run to run.")
     var seed: UInt64?
 
@@ -21,5 +28,9 @@ struct RunOptions: ParsableArguments {
         }
     }
 
-    var engineOptions: EngineOptions { EngineOptions(jobs: jobs, timeout: timeout, seed: seed) }
+    var engineOptions: EngineOptions {
+        var options = EngineOptions(jobs: jobs, timeout: timeout, seed: seed)
+        options.interruptOnTimeout = interruptOnTimeout
+        return options
+    }
 }

@@ -31,18 +31,36 @@ enum ChildProcesses {
         // Absolute, since the child may start in another folder (the scope's).
         let executable = executable.hasPrefix("/") ? executable : URL(fileURLWithPath: executable).path
         let directory = scope?.workingDirectory
-        let pid = try spawner.run {
-            var pid: pid_t = 0
-            let argv = [executable] + arguments
-            let cArguments = argv.map { strdup($0) } + [nil]
-            defer { for argument in cArguments { free(argument) } }
-            let toStderr: Int32 = ProcessWorker.standardOutputToStandardError ? 1 : 0
-            let status = descriptors.withUnsafeBufferPointer { fds in
-                cprocess_spawn(&pid, executable, cArguments, fds.baseAddress, Int32(fds.count), toStderr, directory)
+        // A scope that captures output gets the child's fds 1 and 2 through pipes.
+        let sink = scope?.outputSink
+        let pipes = try sink.map { _ in try ChildOutput.pipes() }
+        let pid: pid_t
+        do {
+            pid = try spawner.run {
+                var pid: pid_t = 0
+                let argv = [executable] + arguments
+                let cArguments = argv.map { strdup($0) } + [nil]
+                defer { for argument in cArguments { free(argument) } }
+                let out: Int32 = pipes?.write.out ?? (ProcessWorker.standardOutputToStandardError ? 2 : -1)
+                let err: Int32 = pipes?.write.err ?? -1
+                let status = descriptors.withUnsafeBufferPointer { fds in
+                    cprocess_spawn_io(
+                        &pid, executable, cArguments, fds.baseAddress, Int32(fds.count), out, err, directory)
+                }
+                guard status == 0 else {
+                    throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable)
+                }
+                live.withLock { _ = $0.insert(pid) }
+                return pid
             }
-            guard status == 0 else { throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable) }
-            live.withLock { _ = $0.insert(pid) }
-            return pid
+        } catch {
+            if let pipes { for fd in [pipes.write.out, pipes.write.err, pipes.read.out, pipes.read.err] { close(fd) } }
+            throw error
+        }
+        if let pipes, let sink {
+            close(pipes.write.out)
+            close(pipes.write.err)
+            ChildOutput.pump(pid, out: pipes.read.out, err: pipes.read.err, sink: sink)
         }
         if let scope, !scope.adopt(pid, name: name) { kill(pid) }  // terminated while we were starting it
         return pid
@@ -57,8 +75,30 @@ enum ChildProcesses {
         }
     }
 
-    /// SIGKILLs every live child of this process (pool workers, `multiprocessing.Process`es,
-    /// and services with their process groups).
+        // Absolute, since the child may start in another folder (the scope's).
+        let executable = executable.hasPrefix("/") ? executable : URL(fileURLWithPath: executable).path
+        let directory = scope?.workingDirectory
+        // A scope that captures output gets the child's fds 1 and 2 through pipes.
+        let sink = scope?.outputSink
+        let pipes = try sink.map { _ in try ChildOutput.pipes() }
+        let pid: pid_t
+        do {
+            pid = try spawner.run {
+                var pid: pid_t = 0
+                let argv = [executable] + arguments
+                let cArguments = argv.map { strdup($0) } + [nil]
+                defer { for argument in cArguments { free(argument) } }
+                let out: Int32 = pipes?.write.out ?? (ProcessWorker.standardOutputToStandardError ? 2 : -1)
+                let err: Int32 = pipes?.write.err ?? -1
+                let status = descriptors.withUnsafeBufferPointer { fds in
+                    cprocess_spawn_io(
+                        &pid, executable, cArguments, fds.baseAddress, Int32(fds.count), out, err, directory)
+                }
+                guard status == 0 else {
+                    throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable)
+                }
+                live.withLock { _ = $0.insert(pid) }
+                return pid
     static func killAll() {
         live.withLock { children in
             let groups = serviceGroups.withLock { $0 }
@@ -80,6 +120,9 @@ enum ChildProcesses {
         // Wait without reaping first, so the pid stays ours while it is still in `live`.
         // ECHILD (reaped already) is the only failure for our own child; `reap` then says so.
         _ = try? Syscall.waitWithoutReaping(pid)
+        // What it wrote before exiting reaches its cell before `join()` returns (0.1 s at
+        // most: a grandchild may hold its pipes open).
+        ChildOutput.waitUntilDrained(pid, timeout: 0.1)
         return reap(pid)
     }
 

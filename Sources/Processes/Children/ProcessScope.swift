@@ -35,6 +35,28 @@ package final class ProcessScope: ProcessScopeCarrying {
         self.workingDirectory = workingDirectory
     }
 
+    /// Where its children's output goes (`captureOutput`); nil: to nbrun's own fds.
+    private let sink = Locked<(@Sendable (_ isError: Bool, String) -> Void)?>(nil)
+
+    /// Hands what the scope's children write on their fds 1 and 2 (`isError`) to `sink`,
+    /// as ipykernel's fd capture hands a forked child's output to the running cell.
+    public func captureOutput(_ sink: @escaping @Sendable (_ isError: Bool, String) -> Void) {
+        self.sink.withLock { $0 = sink }
+    }
+
+    var outputSink: (@Sendable (_ isError: Bool, String) -> Void)? { sink.withLock { $0 } }
+
+    /// `multiprocessing`'s child counter of the process the scope stands for.
+    private let identities = Locked(0)
+
+    /// The next number for a child's default name (`Process-N`, `ForkPoolWorker-N`).
+    func nextIdentity() -> Int {
+        identities.withLock {
+            $0 += 1
+            return $0
+        }
+    }
+
     /// The scope of the calling thread's ambient context, `nil` outside any.
     package static var current: ProcessScope? {
         (Ambient.current as? any ProcessScopeCarrying)?.processScope

@@ -30,11 +30,14 @@ extension multiprocessing {
     static func setProcessName(_ name: String) { processName.withLock { $0 = name } }
 
     /// CPython's `_process_counter`: one sequence numbers every child a process starts
-    /// (`Process-1`, then a pool's `ForkPoolWorker-2`, ...).
+    /// (`Process-1`, then a pool's `ForkPoolWorker-2`, ...). A scope stands for a kernel's
+    /// process (a notebook's interpreter) and counts its own children; outside any, one
+    /// sequence for nbrun's process.
     private static let identities = Locked(0)
 
     static func nextIdentity() -> Int {
-        identities.withLock {
+        if let scope = ProcessScope.current { return scope.nextIdentity() }
+        return identities.withLock {
             $0 += 1
             return $0
         }

@@ -61,6 +61,8 @@ final class GIL: @unchecked Sendable {
     private var holderTID: pid_t = 0
     private var heldSince = 0.0
     private var waitersSince = 0.0
+    /// The kernel has shut down (`shutDown`): whoever asks for the lock from now on parks.
+    private var closed = false
 
     init(recorder: TimelineRecorder? = nil) {
         self.recorder = recorder
@@ -94,6 +96,14 @@ final class GIL: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return holder?.isCurrent == true
+    }
+
+    /// Whether a thread holds the lock or waits for it: some thread of the interpreter runs
+    /// or is about to.
+    var isBusy: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return holder != nil || waiting > 0
     }
 
     /// Before a blocking wait: releases the lock entirely if the calling thread holds it.
@@ -175,10 +185,18 @@ final class GIL: @unchecked Sendable {
     // MARK: With `condition` locked
 
     private func take(depth newDepth: Int) {
+        if closed { parkForGood() }
         if waiting == 0 { waitersSince = time.perfCounter() }
         if holder != nil { recorder?.record(.gilWait) }
         waiting += 1
-        while holder != nil {
+        while true {
+            // Closed while this thread waited: it never gets the lock, even if it is free
+            // now (the holder it waited for may have parked already, asking nobody to drop).
+            if closed {
+                waiting -= 1
+                parkForGood()
+            }
+            guard holder != nil else { break }
             let seenSwitch = switchNumber
             let woken = condition.wait(until: Date(timeIntervalSinceNow: Self.switchInterval))
             if !woken && holder != nil && switchNumber == seenSwitch {
@@ -198,6 +216,26 @@ final class GIL: @unchecked Sendable {
             Self.pendingDropRequests.subtract(1, ordering: .relaxed)
         }
         condition.broadcast()  // a holder in evalBreaker waits for this switch
+    }
+
+    /// After the kernel's shutdown: a thread asking for the lock never gets it; the holder
+    /// is asked to drop it, so a thread computing on gives it up at its next `evalBreaker`.
+    func shutDown() {
+        condition.lock()
+        defer { condition.unlock() }
+        closed = true
+        if holder != nil { requestDrop() }
+        condition.broadcast()
+    }
+
+    private func parkForGood() -> Never {
+        // A holder still computing must see the request to give the lock up and park too.
+        if holder == nil, dropRequest.exchange(false, ordering: .relaxed) {
+            Self.pendingDropRequests.subtract(1, ordering: .relaxed)
+        }
+        condition.broadcast()
+        condition.unlock()
+        KernelState.park()
     }
 
     private func requestDrop() {

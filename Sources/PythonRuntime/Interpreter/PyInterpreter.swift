@@ -25,7 +25,13 @@ public final class PyInterpreter: ProcessScopeCarrying {
     /// Records what its threads do, when a timeline was asked for (`DemoContext`); else nil.
     package let timeline: TimelineRecorder?
     /// Its `threading` state: thread names, MainThread, the threads alive.
-    let threads = ThreadRegistry()
+    let threads: ThreadRegistry
+    /// The kernel it imitates (its threads, counters, paths); nil for a bare `python3`.
+    public let kernel: KernelProfile?
+    /// What a kernel does around the cells: interrupts, its event loop, its shutdown.
+    let kernelState = KernelState()
+    /// The running cell's file name (tracebacks) and the interpreter's `sys.stderr`.
+    let cellPlace = CellPlace()
     /// The worker processes started from this interpreter (a cell's kernel and its children).
     package let processScope: ProcessScope
     /// Unnamed `concurrent.futures.ThreadPoolExecutor`s made in it so far (`nextExecutorNumber`).
@@ -46,13 +52,17 @@ public final class PyInterpreter: ProcessScopeCarrying {
     ///     generator, so `--seed` fixes them too); the system's entropy by default.
     ///   - notebookFolder: the folder its code runs in (see `notebookFolder`); nil: the
     ///     process's working directory.
+    ///   - kernel: the kernel process it imitates; nil (the default) for a bare `python3`.
     package init(
-        recordingTimeline: Bool = false, entropy: (@Sendable () -> UInt64)? = nil, notebookFolder: String? = nil
+        recordingTimeline: Bool = false, entropy: (@Sendable () -> UInt64)? = nil, notebookFolder: String? = nil,
+        kernel: KernelProfile? = nil
     ) {
         self.notebookFolder = notebookFolder ?? FileManager.default.currentDirectoryPath
         let entropy = entropy ?? random.Random.systemEntropy
         self.entropy = entropy
         moduleRandom = random.Random(entropy: entropy)
+        self.kernel = kernel
+        threads = ThreadRegistry(kernel: kernel)
         let timeline = recordingTimeline ? TimelineRecorder() : nil
         self.timeline = timeline
         gil = GIL(recorder: timeline)
@@ -106,9 +116,14 @@ public final class PyInterpreter: ProcessScopeCarrying {
     package func willBlock() {
         if let timeline { timeline.record(ThreadSlot.current.waitKind ?? .future) }
         gil.releaseForBlocking()
+        kernelState.willBlock(in: self)
     }
-    /// `AmbientContext`: after a blocking call, `Py_END_ALLOW_THREADS`: the GIL is taken back.
-    package func didUnblock() { gil.reacquireAfterBlocking() }
+    /// `AmbientContext`: after a blocking call, `Py_END_ALLOW_THREADS`: the GIL is taken back
+    /// (never, by an interrupted main thread or once the kernel has shut down: `KernelState`).
+    package func didUnblock() {
+        kernelState.didUnblock(in: self)
+        gil.reacquireAfterBlocking()
+    }
     /// `AmbientContext`: Python counts unnamed `concurrent.futures.ThreadPoolExecutor`s per process, and an
     /// interpreter stands for a kernel's process: its first one's threads are
     /// `ThreadPoolExecutor-0_0`, ... whatever else runs beside it.

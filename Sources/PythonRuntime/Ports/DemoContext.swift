@@ -35,30 +35,38 @@ public final class DemoContext: Sendable {
     ///     against as in a kernel nbclient started there (`builtins.open`); nil: the process's
     ///     working directory.
     ///   - onWrite: told of each write once it is captured (for tests and tools).
+    ///   - kernel: the kernel process its interpreter imitates (`KernelProfile`); nil for a
+    ///     bare `python3`.
     public init(
-        seed: UInt64, recordingTimeline: Bool = false, notebookFolder: String? = nil,
+        seed: UInt64, recordingTimeline: Bool = false, notebookFolder: String? = nil, kernel: KernelProfile? = nil,
         onWrite: (@Sendable (StreamName, String) -> Void)? = nil
     ) {
         let generator = Locked(SeededGenerator(seed: seed))
         self.generator = generator
         interpreter = PyInterpreter(
             recordingTimeline: recordingTimeline, entropy: { generator.withLock { $0.next() } },
-            notebookFolder: notebookFolder)
+            notebookFolder: notebookFolder, kernel: kernel)
         self.onWrite = onWrite
+        interpreter.cellPlace.setStandardError { [weak self] in self?.write($0, to: .stderr) }
+        // What its worker processes write reaches the running cell, as under ipykernel.
+        interpreter.processScope.captureOutput { [weak self] isError, text in
+            self?.write(text, to: isError ? .stderr : .stdout)
+        }
     }
 
     /// The notebook's folder: the kernel's working directory under nbclient, which relative
     /// paths resolve against (`builtins.open("data.csv")`).
     public var notebookFolder: String { interpreter.notebookFolder }
 
-    /// Python's `print(*items, sep=' ', end='\n')`, into the running cell's stdout.
+    /// Python's `print(*items, sep=' ', end='\n')`, into the running cell's stdout: each
+    /// item as Python's `str()` writes it (`pythonStr`: `True`, `None`, `['a']`).
     public func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
-        write(items.map { String(describing: $0) }.joined(separator: separator) + terminator, to: .stdout)
+        write(items.map(pythonStr).joined(separator: separator) + terminator, to: .stdout)
     }
 
     /// `print(..., file=sys.stderr)`, into the running cell's stderr.
     public func printError(_ items: Any..., separator: String = " ", terminator: String = "\n") {
-        write(items.map { String(describing: $0) }.joined(separator: separator) + terminator, to: .stderr)
+        write(items.map(pythonStr).joined(separator: separator) + terminator, to: .stderr)
     }
 
     /// Appends text to one of the running cell's streams; one call is never split or

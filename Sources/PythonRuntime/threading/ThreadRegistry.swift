@@ -18,7 +18,16 @@ final class ThreadRegistry: Sendable {
         var foreign: [Int: (thread: threading.Thread, osName: String)] = [:]
     }
 
-    private let state = Monitor(State(), waitKind: .join)
+    private let state: Monitor<State>
+    /// The kernel's own threads (`KernelProfile.threads`), listed after MainThread.
+    private let kernelThreads: [threading.Thread]
+
+    init(kernel: KernelProfile? = nil) {
+        kernelThreads = (kernel?.threads ?? []).map { threading.Thread(foreignNamed: $0) }
+        var initial = State()
+        initial.counter = kernel?.threadCounter ?? 0
+        state = Monitor(initial, waitKind: .join)
+    }
 
     /// CPython's `_newname`: `Thread-N`, with ` (target)` when the target's name is known;
     /// N counts every thread created in this interpreter, from 1.
@@ -38,9 +47,15 @@ final class ThreadRegistry: Sendable {
         state.withLock { s in s.alive.removeAll { $0.thread === thread } }
     }
 
-    /// `threading.enumerate()`: MainThread, then the threads alive in the order they started.
+    /// `threading.enumerate()`: MainThread, the kernel's threads, then the threads alive in
+    /// the order they started.
     var active: [threading.Thread] {
-        [main] + state.withLock { $0.alive.map(\.thread) }
+        [main] + kernelThreads + started
+    }
+
+    /// The threads started in this interpreter and still alive, oldest first.
+    var started: [threading.Thread] {
+        state.withLock { $0.alive.map(\.thread) }
     }
 
     /// The `_DummyThread` standing for the calling OS thread, which `threading` did not start

@@ -139,6 +139,12 @@ extension asyncio {
             return "Task-\(taskCounter.value)"
         }
 
+        /// Counts `count` tasks made elsewhere (a kernel's own, `NotebookLoop`), so the next
+        /// task's name counts on from them. On the loop's thread.
+        func countTasks(_ count: Int) {
+            taskCounter.value += count
+        }
+
         func unregister(_ task: asyncio.AnyTask) {
             liveTasks.value[ObjectIdentifier(task)] = nil
         }
@@ -169,7 +175,7 @@ extension asyncio {
         /// Runs passes until `finished()` holds after one. Collecting a pass may wait for work;
         /// the GIL is released meanwhile, as CPython's loop releases it in `select()`, so
         /// `to_thread` workers can run.
-        private func serve(until finished: () -> Bool) {
+        func serve(until finished: () -> Bool) {
             while !finished() {
                 let pass = withWaitKind(.io) { Ambient.blocking { nextPass() } }
                 for item in pass {
