@@ -75,30 +75,8 @@ enum ChildProcesses {
         }
     }
 
-        // Absolute, since the child may start in another folder (the scope's).
-        let executable = executable.hasPrefix("/") ? executable : URL(fileURLWithPath: executable).path
-        let directory = scope?.workingDirectory
-        // A scope that captures output gets the child's fds 1 and 2 through pipes.
-        let sink = scope?.outputSink
-        let pipes = try sink.map { _ in try ChildOutput.pipes() }
-        let pid: pid_t
-        do {
-            pid = try spawner.run {
-                var pid: pid_t = 0
-                let argv = [executable] + arguments
-                let cArguments = argv.map { strdup($0) } + [nil]
-                defer { for argument in cArguments { free(argument) } }
-                let out: Int32 = pipes?.write.out ?? (ProcessWorker.standardOutputToStandardError ? 2 : -1)
-                let err: Int32 = pipes?.write.err ?? -1
-                let status = descriptors.withUnsafeBufferPointer { fds in
-                    cprocess_spawn_io(
-                        &pid, executable, cArguments, fds.baseAddress, Int32(fds.count), out, err, directory)
-                }
-                guard status == 0 else {
-                    throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable)
-                }
-                live.withLock { _ = $0.insert(pid) }
-                return pid
+    /// SIGKILLs every live child of this process (pool workers, `multiprocessing.Process`es,
+    /// and services with their process groups).
     static func killAll() {
         live.withLock { children in
             let groups = serviceGroups.withLock { $0 }

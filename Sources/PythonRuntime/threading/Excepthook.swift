@@ -95,7 +95,7 @@ extension PyInterpreter {
     /// The cell about to run: tracebacks name its code's file after its source, as
     /// ipykernel compiles it (`KernelProfile.cellFile`), or `<cell>` without a kernel; and
     /// the task names count the asyncio tasks the kernel made after the previous cell.
-    public func enterCell(source: String) {
+    package func enterCell(source: String) {
         cellPlace.file = kernel?.cellFile(source: source) ?? "<cell>"
         let before = kernelState.countCell()
         if before > 0, let kernel, let loop = kernelState.existingLoop { loop.countKernelTasks(kernel.tasksPerCell) }
@@ -113,32 +113,34 @@ extension PyInterpreter {
 extension threading.Thread {
     /// `threading.Thread(target=target, ...)` whose target may raise: as in CPython, the
     /// exception ends the thread and `threading.excepthook` reports it on the interpreter's
-    /// stderr (the running cell's), frames and all (`threadingExcepthook`).
+    /// stderr (the running cell's), frames and all (`threading.excepthook`).
     public convenience init(
         name: String? = nil, daemon: Bool? = nil, targetName: String? = nil,
         target: @escaping @Sendable () throws -> Void
     ) {
         self.init(name: name, daemon: daemon, targetName: targetName) {
-            do { try target() } catch { threadingExcepthook(error) }
+            do { try target() } catch { threading.excepthook(error) }
         }
     }
 }
 
-/// CPython 3.11's `threading.excepthook` for an exception escaping the calling thread's
-/// target: `Exception in thread NAME:` and the traceback from `Thread._bootstrap_inner`
-/// down to where the port says it was raised, on the interpreter's stderr.
-public func threadingExcepthook(_ error: any Error) {
-    let interpreter = PyInterpreter.current ?? .processWide
-    let threading = interpreter.libraryPrefix + "threading.py"
-    var frames = [
-        TracebackFrame(file: threading, line: 1045, function: "_bootstrap_inner", source: "self.run()"),
-        TracebackFrame(
-            file: threading, line: 982, function: "run", source: "self._target(*self._args, **self._kwargs)"),
-    ]
-    frames += (error as? RaisedInCell)?.frames ?? []
-    var report = "Exception in thread \(threading.currentThread().name):\nTraceback (most recent call last):\n"
-    report += frames.map(\.printed).joined()
-    let message = pythonExceptionMessage(of: error)
-    report += pythonExceptionName(of: error) + (message.isEmpty ? "" : ": \(message)") + "\n"
-    interpreter.cellPlace.writeStandardError(report)
+extension threading {
+    /// CPython 3.11's `threading.excepthook` for an exception escaping the calling thread's
+    /// target: `Exception in thread NAME:` and the traceback from `Thread._bootstrap_inner`
+    /// down to where the port says it was raised, on the interpreter's stderr.
+    public static func excepthook(_ error: any Error) {
+        let interpreter = PyInterpreter.current ?? .processWide
+        let file = interpreter.libraryPrefix + "threading.py"
+        var frames = [
+            TracebackFrame(file: file, line: 1045, function: "_bootstrap_inner", source: "self.run()"),
+            TracebackFrame(
+                file: file, line: 982, function: "run", source: "self._target(*self._args, **self._kwargs)"),
+        ]
+        frames += (error as? RaisedInCell)?.frames ?? []
+        var report = "Exception in thread \(threading.currentThread().name):\nTraceback (most recent call last):\n"
+        report += frames.map(\.printed).joined()
+        let message = pythonExceptionMessage(of: error)
+        report += pythonExceptionName(of: error) + (message.isEmpty ? "" : ": \(message)") + "\n"
+        interpreter.cellPlace.writeStandardError(report)
+    }
 }
