@@ -7,7 +7,7 @@ import SystemCalls
     import Glibc
 #endif
 
-/// The worker processes behind a `ProcessPoolExecutor`, with calls' types erased.
+/// The worker processes behind a `concurrent.futures.ProcessPoolExecutor`, with calls' types erased.
 ///
 /// Each worker runs one call at a time; queued calls wait here in the parent (Python keeps
 /// them in its pending-work dict). A worker is started when a call is queued and no idle
@@ -68,7 +68,7 @@ final class ProcessPool: Sendable {
 
     init(
         maxWorkers: Int, executable: String, scope: ProcessScope?,
-        nameWorker: @escaping @Sendable () -> String = { "ForkProcess-\(Multiprocessing.nextIdentity())" }
+        nameWorker: @escaping @Sendable () -> String = { "ForkProcess-\(multiprocessing.nextIdentity())" }
     ) {
         self.maxWorkers = maxWorkers
         self.executable = executable
@@ -101,8 +101,8 @@ final class ProcessPool: Sendable {
     }
 
     private static func checkAccepting(_ s: State) throws {
-        if s.isBroken { throw PythonError.brokenPool }
-        if s.isShutdown { throw FuturesError.shutdown }
+        if s.isBroken { throw concurrent.futures.process.BrokenProcessPool.poolBroken }
+        if s.isShutdown { throw PythonError("RuntimeError", "cannot schedule new futures after shutdown") }
     }
 
     /// Queues `call`, or throws as `checkAccepting()` does.
@@ -173,7 +173,7 @@ final class ProcessPool: Sendable {
         for (worker, request) in actions.sends {
             do {
                 try worker.send(request)
-            } catch  where [.brokenPipe, Errno(rawValue: ECONNRESET)].contains(error.errno) {
+            } catch  where [.brokenPipe, Errno.connectionReset].contains(error.errno) {
                 // The worker died: its reader thread sees the end of its stream and breaks the pool.
             } catch {
                 breakPool(cause: Self.connectionFailed(error))
@@ -277,7 +277,7 @@ final class ProcessPool: Sendable {
             return (victims, Array(s.workers.keys))
         }
         for pid in pids { ChildProcesses.kill(pid) }
-        let error = cause ?? PythonError.brokenWhileRunning
+        let error = cause ?? concurrent.futures.process.BrokenProcessPool.whileRunning
         for call in victims { call.finish(.failure(error)) }
     }
 }
