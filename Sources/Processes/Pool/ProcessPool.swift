@@ -130,7 +130,11 @@ final class ProcessPool: Sendable {
     /// `BrokenProcessPool`. With `wait`, returns once every worker is reaped.
     func terminate(wait: Bool) {
         shutdown(wait: false, cancelFutures: true)
-        for pid in workerPIDs { ChildProcesses.kill(pid) }
+        let killed = workerPIDs
+        for pid in killed { ChildProcesses.kill(pid) }
+        // What they wrote before reaches the running cell first (a killed worker's pipes end
+        // at once), as their flushed prints reach the kernel before `terminate()` returns.
+        Ambient.blocking { for pid in killed { ChildOutput.waitUntilDrained(pid, timeout: 0.1) } }
         if wait { waitForWorkers() }
     }
 
