@@ -90,7 +90,9 @@ package struct CompareRules: Sendable {
                 interrupt = flag
             default:
                 throw RuleError(
-                    origin, "unknown rule \"\(Self.shown(key))\" (tolerance, unordered, mask, optional, skip, timeout, interrupt)")
+                    origin,
+                    "unknown rule \"\(Self.shown(key))\" (tolerance, unordered, mask, optional, skip, timeout, interrupt)"
+                )
             }
         }
     }

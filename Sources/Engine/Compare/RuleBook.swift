@@ -1,7 +1,7 @@
 import Foundation
 import Notebook
-import SystemCalls
 import PythonRuntime
+import SystemCalls
 
 /// The comparison rules of a repository: `nbrun.json` at its root, looked up from a
 /// notebook's folder upwards (stopping at the folder holding `.git`).

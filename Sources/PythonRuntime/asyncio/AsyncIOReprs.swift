@@ -24,6 +24,8 @@ extension asyncio.Event: CustomStringConvertible {
 extension asyncio.Semaphore: CustomStringConvertible {
     /// `<asyncio.locks.Semaphore object at 0x... [unlocked, value:2]>`.
     public var description: String {
-        asyncioRepr(self, "Semaphore", locked ? "locked" : "unlocked, value:\(state.value.permits)", waiters: state.value.waiters.count)
+        asyncioRepr(
+            self, "Semaphore", locked ? "locked" : "unlocked, value:\(state.value.permits)",
+            waiters: state.value.waiters.count)
     }
 }

@@ -44,7 +44,10 @@ final class KernelProfileTests: XCTestCase {
         // An interpreter made with the profile shows the same threads and counts on.
         let interpreter = PyInterpreter(kernel: profile)
         let (names, count, next) = interpreter.run {
-            (threading.enumerate().map(\.name), threading.activeCount(), threading.Thread(targetName: "<lambda>") {}.name)
+            (
+                threading.enumerate().map(\.name), threading.activeCount(),
+                threading.Thread(targetName: "<lambda>") {}.name
+            )
         }
         XCTAssertEqual(names, measured.threads)
         XCTAssertEqual(count, measured.activeCount)

@@ -32,7 +32,8 @@ final class KernelStateTests: XCTestCase {
             (
                 .join,
                 {
-                    threading.Thread { time.sleep(0.3) }.start(); let t = threading.Thread { threading.Event().wait() }; t.start(); t.join()
+                    threading.Thread { time.sleep(0.3) }.start(); let t = threading.Thread { threading.Event().wait() };
+                    t.start(); t.join()
                 }
             ),
             (
