@@ -226,7 +226,9 @@ public enum Faults06 {
         fingerprint: "d73aed14910448cd",
         sketch: "a3b589cd",
         session: Session.self
-    ) { _, s in
-        .tuple([.int(s.ticks.count), .bool(s.task?.done ?? false)])
+    ) { ctx, s in
+        let task = s.task
+        let done = try asyncio.onLoop(ctx) { task?.done ?? false }
+        return .tuple([.int(s.ticks.count), .bool(done)])
     }
 }

@@ -63,6 +63,20 @@ final class NotebookLoop: Sendable {
         return try Self.waitForValue(outcome).get()
     }
 
+    /// Runs `body` on the loop's thread between two passes and waits for it: a cell's plain
+    /// statements that touch asyncio objects (`task.done()`), which a kernel runs on the
+    /// thread its loop runs on. No task is made, as none is in the kernel.
+    func call<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+        let outcome = Monitor<Result<T, any Error>?>(nil, waitKind: .future)
+        let loop = self.loop
+        loop.callSoon {
+            // On the loop's thread as in a step of it, so what `body` first uses binds to it.
+            let result = asyncio.EventLoop.$current.withValue(loop) { Result { try body() } }
+            outcome.withLock { $0 = result }
+        }
+        return try Self.waitForValue(outcome).get()
+    }
+
     /// Waits (the GIL released) until another thread has set the value.
     private static func waitForValue<V: Sendable>(_ monitor: Monitor<V?>) -> V {
         while true {
@@ -81,5 +95,14 @@ extension asyncio {
     @discardableResult
     public static func topLevel<T: Sendable>(_ ctx: DemoContext, _ coroutine: @escaping Coroutine<T>) throws -> T {
         try ctx.interpreter.notebookLoop { ctx.write($0, to: .stderr) }.run(coroutine)
+    }
+
+    /// A cell's plain statements that touch the notebook's asyncio objects (`task.done()`,
+    /// `lock.locked()` outside a coroutine): `body` runs on the notebook's event loop thread,
+    /// as a kernel runs a cell's code on the thread of its loop, and its result is returned.
+    /// asyncio objects check that they are used on their loop's thread (`LoopBound`).
+    @discardableResult
+    public static func onLoop<T: Sendable>(_ ctx: DemoContext, _ body: @escaping @Sendable () throws -> T) throws -> T {
+        try ctx.interpreter.notebookLoop { ctx.write($0, to: .stderr) }.call(body)
     }
 }

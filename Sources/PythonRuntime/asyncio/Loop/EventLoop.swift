@@ -43,9 +43,9 @@ extension asyncio {
         /// The thread that runs the loop: the one that called `asyncio.run`.
         let thread = ThreadIdentity.current
         /// Tasks not yet done (asyncio's `all_tasks()`), by identity.
-        private let liveTasks = LoopBound([ObjectIdentifier: asyncio.AnyTask]())
+        private let liveTasks = LoopBound(boundHere: [ObjectIdentifier: asyncio.AnyTask]())
         /// Tasks made so far, for their names (`Task-N`).
-        private let taskCounter = LoopBound(0)
+        private let taskCounter = LoopBound(boundHere: 0)
         /// Where the loop's exception handler writes (asyncio logs to stderr).
         let report: @Sendable (String) -> Void
         /// Where `asyncio.toThread` and `runInExecutor(nil, ...)` run blocking calls (asyncio's
