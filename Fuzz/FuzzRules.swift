@@ -95,6 +95,7 @@ private func checkRules(_ bytes: [UInt8]) {
     }
 }
 
+/// libFuzzer's entry point: one input, 0 when it held.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRules(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = size > 0 && data != nil ? Array(UnsafeBufferPointer(start: data, count: size)) : []

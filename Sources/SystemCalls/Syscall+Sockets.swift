@@ -1,23 +1,26 @@
 import Glibc
 
 /// One address `getaddrinfo` gave for a TCP host and port, ready for `socket` and `connect`.
-public struct SocketAddress: Sendable, Hashable {
-    public let family: Int32
+package struct SocketAddress: Sendable, Hashable {
+    /// `AF_INET` or `AF_INET6`.
+    package let family: Int32
     /// The `sockaddr_in` or `sockaddr_in6`, as bytes.
     let storage: [UInt8]
 }
 
 /// A host name `getaddrinfo` could not resolve: CPython's `socket.gaierror`, whose `str` is
 /// `[Errno -2] Name or service not known`.
-public struct AddressLookupError: Error, Sendable, Hashable {
+package struct AddressLookupError: Error, Sendable, Hashable {
     /// The `EAI_*` code (negative on glibc).
-    public let code: Int32
+    package let code: Int32
 
-    public init(code: Int32) {
+    /// The error for `getaddrinfo`'s `code`.
+    package init(code: Int32) {
         self.code = code
     }
 
-    public var message: String { String(cString: gai_strerror(code)) }
+    /// `gai_strerror(code)`: `Name or service not known`.
+    package var message: String { String(cString: gai_strerror(code)) }
 }
 
 /// TCP client sockets: what `socket.create_connection`, `sendall` and `recv` do in CPython,
@@ -26,7 +29,7 @@ public struct AddressLookupError: Error, Sendable, Hashable {
 extension Syscall {
     /// `getaddrinfo(host, port, SOCK_STREAM)`: every address, in the resolver's order
     /// (`localhost` is usually `::1` then `127.0.0.1`).
-    public static func addresses(host: String, port: Int) throws(AddressLookupError) -> [SocketAddress] {
+    package static func addresses(host: String, port: Int) throws(AddressLookupError) -> [SocketAddress] {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
@@ -46,7 +49,7 @@ extension Syscall {
     }
 
     /// A non-blocking TCP socket (close-on-exec) for `address`'s family.
-    public static func streamSocket(for address: SocketAddress) throws(SystemCallError) -> Int32 {
+    package static func streamSocket(for address: SocketAddress) throws(SystemCallError) -> Int32 {
         try check("socket") {
             socket(
                 address.family,
@@ -57,7 +60,7 @@ extension Syscall {
     /// Starts connecting `descriptor` (non-blocking) to `address`: true when connected at once,
     /// false when the connection is under way (`EINPROGRESS`: wait until writable, then
     /// `connectionResult`).
-    public static func startConnect(_ descriptor: Int32, to address: SocketAddress) throws(SystemCallError) -> Bool {
+    package static func startConnect(_ descriptor: Int32, to address: SocketAddress) throws(SystemCallError) -> Bool {
         let result = address.storage.withUnsafeBytes { raw in
             Glibc.connect(descriptor, raw.baseAddress?.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
         }
@@ -68,7 +71,7 @@ extension Syscall {
     }
 
     /// The outcome of a non-blocking connect once the socket is writable (`SO_ERROR`).
-    public static func connectionResult(_ descriptor: Int32) throws(SystemCallError) {
+    package static func connectionResult(_ descriptor: Int32) throws(SystemCallError) {
         var error: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         try check("getsockopt") { getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length) }
@@ -77,7 +80,7 @@ extension Syscall {
 
     /// Waits until `descriptor` is readable (or writable): false when `seconds` passed first
     /// (nil waits without bound). Hang-ups and errors count as ready: the next call reports them.
-    public static func waitUntilReady(_ descriptor: Int32, writable: Bool = false, seconds: Double?)
+    package static func waitUntilReady(_ descriptor: Int32, writable: Bool = false, seconds: Double?)
         throws(SystemCallError) -> Bool
     {
         let deadline = seconds.map { Clock.monotonic + $0 }
@@ -98,7 +101,7 @@ extension Syscall {
     }
 
     /// One `send` (no SIGPIPE): the bytes sent, 0 when the socket would block.
-    public static func sendSome(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemCallError) -> Int {
+    package static func sendSome(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemCallError) -> Int {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
         while true {
             let sent = Glibc.send(descriptor, base, bytes.count, Int32(MSG_NOSIGNAL))
@@ -111,7 +114,7 @@ extension Syscall {
     }
 
     /// One `recv`: the bytes read (0 at the end of the stream), nil when it would block.
-    public static func receiveSome(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer)
+    package static func receiveSome(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer)
         throws(SystemCallError) -> Int?
     {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }

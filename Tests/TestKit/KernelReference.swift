@@ -6,11 +6,15 @@ import Foundation
 public enum KernelReference {
     /// What one cell showed, its streams split into lines, tracebacks without colours.
     public struct CellOutputs: Decodable, Sendable, Equatable {
+        /// The cell's stdout stream, by line.
         public var stdout: [String]
+        /// The cell's stderr stream, by line.
         public var stderr: [String]
         /// `Out[n]`'s `text/plain`.
         public var value: String?
+        /// The error output's `ename`, e.g. `ValueError`.
         public var ename: String?
+        /// The error output's `evalue`, the message.
         public var evalue: String?
         /// The traceback's entries, ANSI colours removed.
         public var traceback: [String]

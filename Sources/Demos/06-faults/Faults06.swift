@@ -11,6 +11,7 @@ import PythonRuntime
 public enum Faults06 {
     static let notebook = "06-faults"
 
+    /// The ports of 06-faults.ipynb's cells.
     public static let demos: [Demo] = [
         exceptionInThread, kernelThreads, gateWaiter, gateRelease, waiterJoined, deadlock, stuckLocks, spinners,
         stopSpinners, ticker, awaitTicker, tickerDone,

@@ -10,6 +10,7 @@ import PythonRuntime
 public enum IO07 {
     static let notebook = "07-io"
 
+    /// The ports of 07-io.ipynb's cells.
     public static let demos: [Demo] = [
         fetchFirst, oneAfterAnother, twelveThreads, poolOfFour, statusOf, httpError, waitingIsNotComputing,
     ]

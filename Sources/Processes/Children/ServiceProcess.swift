@@ -14,7 +14,8 @@ import SystemCalls
 /// a terminal's ^C reaches nbrun only, and stopping the service stops what it started.
 /// What it prints goes to an in-memory file, shown when it fails to start.
 public final class ServiceProcess: Sendable {
-    public let pid: pid_t
+    /// The service's process id (the leader of its process group).
+    package let pid: pid_t
     private let output: Int32
 
     /// Starts `executable` (a path) with `arguments`. A failure is a `SystemCallError`

@@ -73,6 +73,7 @@ extension multiprocessing {
             try container.encode(unfinished, forKey: .unfinished)
         }
 
+        /// The queue a parent process passed down, from its inherited fds.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             queue = try container.decode(Queue<Element>.self, forKey: .queue)
@@ -121,10 +122,12 @@ extension multiprocessing {
             if closed.withLock({ $0 }) { throw PythonError("OSError", "handle is closed") }
         }
 
+        /// Crosses to a `Process` in its arguments, as a `Queue` does (inherited fds).
         public func encode(to encoder: any Encoder) throws {
             try queue.encode(to: encoder)
         }
 
+        /// The queue a parent process passed down, from its inherited fds.
         public init(from decoder: any Decoder) throws {
             queue = try Queue(from: decoder)
         }

@@ -19,15 +19,16 @@ public struct KernelProfile: Sendable, Equatable {
     public var threadCounter: Int
     /// Where the standard library lives, as tracebacks print it (`/usr/lib/python3.11/`).
     public var prefix: String
-    /// asyncio tasks the kernel has made before the first cell runs (`Task-N` names), and
-    /// the ones it makes for each cell it executes, after the cell's code has run. A cell
+    /// asyncio tasks the kernel has made before the first cell runs (`Task-N` names). A cell
     /// with a top-level `await` runs as one more task, before its code.
     public var tasksAtStart = 11
+    /// asyncio tasks the kernel makes for each cell it executes, after the cell's code has run.
     public var tasksPerCell = 3
     /// The kernel's process id in cell file names (`/tmp/ipykernel_PID/...`); CPython's
     /// varies with every run, so a course masks it (nbrun.json).
     public var pid: Int
 
+    /// A profile with the kernel's task counts of `ipykernel7`.
     public init(name: String, threads: [String], threadCounter: Int, prefix: String, pid: Int) {
         self.name = name
         self.threads = threads

@@ -27,8 +27,10 @@ import Futures
 public struct CPythonCost: Sendable, Equatable {
     /// CPU seconds one iteration costs CPython.
     public let secondsPerIteration: Double
+    /// Where `secondsPerIteration` came from.
     public let source: Source
 
+    /// How a cost was found: measured, cached or the port's fallback.
     public enum Source: Sendable, Equatable {
         /// Measured now with this `python3`.
         case measured(python: String)
@@ -38,7 +40,8 @@ public struct CPythonCost: Sendable, Equatable {
         case fallback
     }
 
-    public init(secondsPerIteration: Double, source: Source) {
+    /// A cost as `of` finds it.
+    package init(secondsPerIteration: Double, source: Source) {
         self.secondsPerIteration = secondsPerIteration
         self.source = source
     }
@@ -200,6 +203,7 @@ public struct CPythonTime: Sendable {
     private var owed = 0.0
     private var paidUpTo = 0.0
 
+    /// Nothing owed yet; the thread's CPU time counts from now.
     public init() {}
 
     /// Owes `iterations` times `cost`; burns what is owed once it passes 0.1 ms.

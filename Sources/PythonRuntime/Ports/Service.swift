@@ -11,6 +11,7 @@ public struct Service: Sendable {
     /// The program: a name without `/` is looked up next to the running nbrun binary (the
     /// course package's own products), then on `PATH`; a path is used as it is.
     public let executable: String
+    /// Its command-line arguments, e.g. `["--port", "8765"]`.
     public let arguments: [String]
     /// The TCP port it listens on, on 127.0.0.1. A port already taken is an error.
     public let port: Int
@@ -22,6 +23,7 @@ public struct Service: Sendable {
     /// Seconds it may take to answer before the run fails.
     public let startupTimeout: Double
 
+    /// A service; `readyPath` and `startupTimeout` as the properties say.
     public init(
         name: String, executable: String, arguments: [String] = [], port: Int, readyPath: String? = nil,
         notebooks: [String], startupTimeout: Double = 10

@@ -50,6 +50,7 @@ public enum io {
         // @unchecked: used by one thread at a time, as a Python file object is.
         /// The name given to `open`.
         public let name: String
+        /// `f.mode`: the mode given to `open`, e.g. `w`.
         public let mode: String
         private var descriptor: Int32
         private let writing: Bool

@@ -8,12 +8,16 @@ public enum json {
         public let msg: String
         /// `e.pos`: the character offset.
         public let pos: Int
-        /// `e.lineno`, `e.colno` (from 1).
+        /// `e.lineno`: the line, from 1.
         public let lineno: Int
+        /// `e.colno`: the column, from 1.
         public let colno: Int
 
+        /// `type(e).__name__`.
         public var pythonName: String { "JSONDecodeError" }
+        /// `str(e)`: `Expecting value: line 1 column 1 (char 0)`.
         public var pythonMessage: String { "\(msg): line \(lineno) column \(colno) (char \(pos))" }
+        /// `str(e)`.
         public var description: String { pythonMessage }
     }
 

@@ -26,12 +26,16 @@ public struct CellFunction: Sendable {
 
 /// One frame of a Python traceback: `File "FILE", line LINE, in FUNCTION`.
 public struct TracebackFrame: Sendable, Equatable {
+    /// The frame's `co_filename`.
     public let file: String
+    /// The line, from 1.
     public let line: Int
+    /// The function's name, `<module>` for a cell's own code.
     public let function: String
     /// The source line traceback prints under the frame, when Python can read the file.
     public var source: String?
 
+    /// The frame `File "FILE", line LINE, in FUNCTION`, with `source` printed under it.
     public init(file: String, line: Int, function: String, source: String? = nil) {
         self.file = file
         self.line = line
@@ -50,7 +54,9 @@ public struct TracebackFrame: Sendable, Equatable {
 /// An error raised in a cell's code where the port says it was (`CellFunction.at`): it is
 /// the Python exception `error` stands for, with the frames it passed through, innermost last.
 public struct RaisedInCell: Error, PythonNamedError, Sendable {
+    /// The exception raised (its Python name and message).
     public let error: any Error & Sendable
+    /// The frames it was raised through, outermost first.
     public var frames: [TracebackFrame]
 
     init(error: any Error, frames: [TracebackFrame]) {
@@ -58,7 +64,9 @@ public struct RaisedInCell: Error, PythonNamedError, Sendable {
         self.frames = frames
     }
 
+    /// `type(exc).__name__` of the exception raised.
     public var pythonName: String { pythonExceptionName(of: unwrapped) }
+    /// `str(exc)` of the exception raised.
     public var pythonMessage: String { pythonExceptionMessage(of: unwrapped) }
     private var unwrapped: any Error { (error as? SendableError)?.wrapped ?? error }
 }

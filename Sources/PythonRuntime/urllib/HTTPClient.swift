@@ -4,6 +4,7 @@ import SystemCalls
 
 /// Python's `http.client`, as far as `urllib.request.urlopen` returns it.
 public enum http {
+    /// Python's `http.client`: the response `urlopen` returns and its headers.
     public enum client {}
 }
 
@@ -29,6 +30,7 @@ extension http.client {
             return items.first { $0.name.lowercased() == wanted }?.value
         }
 
+        /// The same headers, in the same order.
         public static func == (lhs: HTTPMessage, rhs: HTTPMessage) -> Bool {
             lhs.items.map(\.name) == rhs.items.map(\.name) && lhs.items.map(\.value) == rhs.items.map(\.value)
         }

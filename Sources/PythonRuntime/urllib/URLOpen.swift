@@ -5,7 +5,9 @@ import SystemCalls
 /// Python's `urllib`: `urllib.request.urlopen` for plain `http://` URLs over real sockets,
 /// and the errors of `urllib.error`, with CPython 3.11's semantics and messages.
 public enum urllib {
+    /// Python's `urllib.request`: `urlopen`.
     public enum request {}
+    /// Python's `urllib.error`: `URLError` and `HTTPError`.
     public enum error {}
 }
 
@@ -111,9 +113,11 @@ extension urllib.error {
             self.underlying = underlying
         }
 
+        /// `type(e).__name__`.
         public var pythonName: String { "URLError" }
         /// `str(e)`: `<urlopen error REASON>`.
         public var pythonMessage: String { "<urlopen error \(reason)>" }
+        /// `str(e)`.
         public var description: String { pythonMessage }
     }
 
@@ -141,6 +145,7 @@ extension urllib.error {
         /// `e.read()`: the body the server sent with the error.
         public func read() throws -> [UInt8] { try response.read() }
 
+        /// `type(e).__name__`.
         public override var pythonName: String { "HTTPError" }
         /// `str(e)`: `HTTP Error 404: Not Found`.
         public override var pythonMessage: String { "HTTP Error \(code): \(reason)" }
@@ -149,6 +154,6 @@ extension urllib.error {
 
 /// `socket.gaierror`, as `str()` shows it: `[Errno -2] Name or service not known`.
 extension AddressLookupError: PythonNamedError {
-    public var pythonName: String { "gaierror" }
-    public var pythonMessage: String { "[Errno \(code)] \(message)" }
+    package var pythonName: String { "gaierror" }
+    package var pythonMessage: String { "[Errno \(code)] \(message)" }
 }
