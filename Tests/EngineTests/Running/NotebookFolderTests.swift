@@ -39,6 +39,6 @@ final class NotebookFolderTests: XCTestCase {
         let results = Engine.run(plans)
         XCTAssertEqual(results.flatMap(\.failures).count, 0, "\(results.flatMap(\.failures))")
         XCTAssertEqual(Fixture.streamLines(results[0].notebook.cells[0]), ["first line"])
-        XCTAssertEqual(Fixture.streamLines(results[1].notebook.cells[0]), ["2 True True"]  // print(count, ...) as Python prints bools)
+        XCTAssertEqual(Fixture.streamLines(results[1].notebook.cells[0]), ["2 True True"])  // as Python prints bools
     }
 }
