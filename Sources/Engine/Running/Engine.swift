@@ -314,3 +314,15 @@ private final class ProgressCounter: Sendable {
         report?(now, total)
     }
 }
+
+extension EngineOptions {
+    /// What `book`'s rules ask of `plan`'s run: each cell's `timeout` and `interrupt`, and the
+    /// kernel its notebook runs in (for `run`, `check` and `verify` alike).
+    package mutating func adopt(_ book: RuleBook, for plan: RunPlan) throws(RuleError) {
+        let timeouts = try book.timeouts(for: plan)
+        if !timeouts.isEmpty { cellTimeouts[plan.path] = timeouts }
+        let interrupts = try book.interrupts(for: plan)
+        if !interrupts.isEmpty { cellInterrupts[plan.path] = interrupts }
+        if book.kernel != kernel { kernels[plan.path] = .some(book.kernel) }
+    }
+}

@@ -12,6 +12,10 @@ struct KernelCellSettings: Sendable {
     var defaultTimeout: Double = 600
     var kernel = "python3"
     var folder = "."
+    /// Where the kernel profile says Python's library is (`/usr/lib/python3.11/`): the
+    /// driver writes the real kernel's own library folder so in its outputs, as the
+    /// references were written, so tracebacks compare whatever Python runs them.
+    var libraryPrefix: String?
 
     init(timeouts: [Int: Double], interrupt: Set<Int>, defaultTimeout: Double, folder: String) {
         self.timeouts = timeouts
@@ -22,10 +26,8 @@ struct KernelCellSettings: Sendable {
 
     init(plan: RunPlan, rules: RuleBook) throws(RuleError) {
         timeouts = try rules.timeouts(for: plan)
-        for step in plan.steps where rules.interruptsOnTimeout(plan.notebook.cells[step.cellIndex], demo: step.demo.id)
-        {
-            interrupt.insert(step.cellIndex)
-        }
+        interrupt = try rules.interrupts(for: plan)
+        libraryPrefix = rules.kernel?.prefix
         let longest = plan.notebook.cells.compactMap { CellTiming.recordedSeconds(in: $0.metadata) }.max()
         defaultTimeout = longest.map { max(60, 20 * $0) } ?? 600
         if case .object(let spec)? = plan.notebook.metadata["kernelspec"], let name = spec["name"]?.stringValue {
@@ -44,23 +46,8 @@ struct KernelCellSettings: Sendable {
             ("default_timeout", .real(defaultTimeout)),
             ("kernel", .string(kernel)),
             ("cwd", .string(folder)),
+            ("library_prefix", libraryPrefix.map(JSONValue.string) ?? .null),
         ]
         return JSONWriter.bytes(.object(JSONObject(members)))
-    }
-}
-
-extension RuleBook {
-    /// The `"interrupt": true` rule beside a `timeout`: on timeout the kernel is interrupted
-    /// (the cell gets Python's KeyboardInterrupt) and the notebook goes on, as nbclient's
-    /// `interrupt_on_timeout`. Read from the rules' JSON directly, later sources overriding
-    /// earlier ones as for every rule.
-    // NOTE for the lead: the `kernel` helper adds `interrupt` to CompareRules; once merged,
-    // this can read `rules(for:demo:).interrupt` instead.
-    func interruptsOnTimeout(_ cell: Cell, demo: String) -> Bool {
-        var flag = false
-        for object in [defaults, demos[demo]?.objectValue, cell.metadata["nbrun"]?.objectValue] {
-            if case .bool(let value)? = object?["interrupt"] { flag = value }
-        }
-        return flag
     }
 }

@@ -12,6 +12,11 @@ enum KernelDriverScript {
     static let source = #"""
         import json, os, signal, sys
 
+        # nbrun blocks SIGINT and SIGTERM in its threads (a thread of its own takes them), and a
+        # child inherits the mask: unblock them, or nbclient's interrupt (SIGINT to the kernel,
+        # which inherits this mask in turn) and nbrun's SIGTERM would never arrive.
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
         # The kernel inherits fds 0-2: keep the protocol on private descriptors so nothing
         # the kernel (or its children) prints or reads touches it.
         commands = os.fdopen(os.dup(0), "r")
@@ -96,6 +101,18 @@ enum KernelDriverScript {
             stopped = type(error).__name__
         if current[0] is not None:
             say("done %d" % current[0])
+        # The kernel's library folder written as the kernel profile writes it (the references
+        # were made so): tracebacks through threading.py then read the same on any machine.
+        prefix = settings.get("library_prefix")
+        if prefix:
+            import sysconfig
+            library = sysconfig.get_paths()["stdlib"].rstrip("/") + "/"
+            for cell in nb.cells:
+                for output in cell.get("outputs", []):
+                    if output.get("output_type") == "stream":
+                        output["text"] = output["text"].replace(library, prefix)
+                    elif output.get("output_type") == "error":
+                        output["traceback"] = [line.replace(library, prefix) for line in output["traceback"]]
         nbformat.write(nb, target)
         say("end " + stopped)
         """#

@@ -38,19 +38,14 @@ final class CISession {
         return Shards.select(paths, shard: shard, registry: NBRun.registry)
     }
 
-    /// Keeps the plans whose rules load (the others are reported) and adds each cell's
-    /// `timeout` rule to `engine`.
+    /// Keeps the plans whose rules load (the others are reported) and adds what their rules
+    /// ask of the run (`timeout`, `interrupt`, the kernel) to `engine`.
     func admit(_ plans: [RunPlan], engine: EngineOptions, problems: Problems) -> ([RunPlan], EngineOptions) {
         var admitted: [RunPlan] = []
         var engine = engine
         for plan in plans {
             do throws(RuleError) {
-                let book = try rules(for: plan.path)
-                let timeouts = try book.timeouts(for: plan)
-                if !timeouts.isEmpty { engine.cellTimeouts[plan.path] = timeouts }
-                let interrupts = try book.interrupts(for: plan)
-                if !interrupts.isEmpty { engine.cellInterrupts[plan.path] = interrupts }
-                if book.kernel != engine.kernel { engine.kernels[plan.path] = .some(book.kernel) }
+                try engine.adopt(try rules(for: plan.path), for: plan)
                 admitted.append(plan)
             } catch {
                 problems.report(plan.path, error, as: .rules)

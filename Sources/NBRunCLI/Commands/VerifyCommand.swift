@@ -80,8 +80,7 @@ struct VerifyCommand: ParsableCommand {
                 } else {
                     book = try RuleBook.governing(plan.path, registry: NBRun.registry)
                 }
-                let timeouts = try book.timeouts(for: plan)
-                if !timeouts.isEmpty { engine.cellTimeouts[plan.path] = timeouts }
+                try engine.adopt(book, for: plan)
                 plans.append(plan)
                 books.append(book)
             } catch {
