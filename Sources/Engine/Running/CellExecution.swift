@@ -20,7 +20,8 @@ package struct CellOutcome: Sendable {
     package let outputs: [CapturedOutput]
     package let failure: Failure?
     package let timing: CellTiming
-    /// CPU time of the thread the demo ran on (its event loop's, for asyncio cells).
+    /// CPU time of the cell's threads: every thread inside its interpreter while it ran (its
+    /// own, where an event loop runs, the threads it started, its executors' workers).
     var cpuSeconds = 0.0
     /// Cells this outcome stands for: a session's chain reports all of its cells at once.
     var cells = 1
@@ -115,8 +116,14 @@ enum CellExecution {
         _ demo: Demo, _ context: DemoContext, _ session: (any NotebookSession)?, cpu: Locked<Double>,
         errorLine: Locked<Int?>
     ) -> CellOutcome.Failure? {
+        // The cell's CPU is its whole interpreter's (the threads it starts, the workers of
+        // its executors), and at least its own thread's (an event loop runs there).
         let before = CellCosts.seconds(on: CLOCK_THREAD_CPUTIME_ID) ?? 0
-        defer { cpu.withLock { $0 = (CellCosts.seconds(on: CLOCK_THREAD_CPUTIME_ID) ?? before) - before } }
+        let interpreterBefore = context.interpreter.cpuSeconds
+        defer {
+            let own = (CellCosts.seconds(on: CLOCK_THREAD_CPUTIME_ID) ?? before) - before
+            cpu.withLock { $0 = max(own, context.interpreter.cpuSeconds - interpreterBefore) }
+        }
         do {
             context.recordValue(try demo.evaluate(context, session))
             return nil

@@ -148,7 +148,7 @@ final class CellScheduler: Sendable {
             }
         let reserved = kind == .shared ? costs.started(job.demo) : nil
         let future = executor.submit { [self] in
-            if kind == .shared { costs.begins(job.demo) }
+            if kind == .shared { costs.begins(job.demo, stepByStep: job.chain != nil) }
             let outcome =
                 job.chain?()
                 ?? CellExecution.run(

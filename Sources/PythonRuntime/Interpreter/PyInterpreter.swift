@@ -34,6 +34,8 @@ public final class PyInterpreter: ProcessScopeCarrying {
     let cellPlace = CellPlace()
     /// The worker processes started from this interpreter (a cell's kernel and its children).
     package let processScope: ProcessScope
+    /// CPU nanoseconds its threads used inside it (`cpuSeconds`).
+    private let cpuUsed = Atomic<Int>(0)
     /// Unnamed `concurrent.futures.ThreadPoolExecutor`s made in it so far (`nextExecutorNumber`).
     private let executors = Atomic<Int>(0)
     /// Where unseeded `random.Random`s made in it take their seed: the cell's generator.
@@ -95,6 +97,13 @@ public final class PyInterpreter: ProcessScopeCarrying {
         return try Ambient.run(in: self, body)
     }
 
+    /// CPU seconds that every thread has used inside this interpreter so far: the cell's
+    /// own, its `threading.Thread`s, the workers running its executors' tasks. A thread's
+    /// time counts when it leaves the interpreter (a thread still inside counts later).
+    /// nbrun's admission learns a cell's need from it: a cell whose threads do the work
+    /// (twelve threads fetching pages) uses next to no CPU on its own thread.
+    package var cpuSeconds: Double { Double(cpuUsed.load(ordering: .relaxed)) / 1e9 }
+
     /// Whether the calling thread holds this interpreter's GIL right now.
     package var holdsGIL: Bool {
         gil.isHeldByCurrentThread
@@ -109,9 +118,15 @@ public final class PyInterpreter: ProcessScopeCarrying {
     // MARK: AmbientContext
 
     /// `AmbientContext`: a thread entering the interpreter takes its GIL (nbrun calls these).
-    package func enter() { gil.acquire() }
+    package func enter() {
+        gil.acquire()
+        ThreadSlot.current.entered(self)
+    }
     /// `AmbientContext`: a thread leaving the interpreter gives up one level of its GIL.
-    package func exit() { gil.release() }
+    package func exit() {
+        if let cpu = ThreadSlot.current.left(self) { cpuUsed.add(cpu, ordering: .relaxed) }
+        gil.release()
+    }
     /// `AmbientContext`: before a blocking call, `Py_BEGIN_ALLOW_THREADS`: the GIL is released.
     package func willBlock() {
         if let timeline { timeline.record(ThreadSlot.current.waitKind ?? .future) }

@@ -148,6 +148,31 @@ final class ThreadSlot {
     var timelineTrack: TimelineTrack?
     /// What the thread is about to block on, for the timeline (see `withWaitKind`).
     var waitKind: ThreadState?
+    /// Per interpreter this thread is inside: how deeply, and its CPU clock when it entered.
+    private var inside: [ObjectIdentifier: (depth: Int, cpuThen: Int64)] = [:]
+
+    /// The thread enters `interpreter` (again, when nested).
+    func entered(_ interpreter: PyInterpreter) {
+        let key = ObjectIdentifier(interpreter)
+        if let entry = inside[key] {
+            inside[key] = (entry.depth + 1, entry.cpuThen)
+        } else {
+            inside[key] = (1, Clock.nanoseconds(CLOCK_THREAD_CPUTIME_ID))
+        }
+    }
+
+    /// The thread leaves one level of `interpreter`: the CPU nanoseconds it used inside it
+    /// when that was the outermost level, else nil.
+    func left(_ interpreter: PyInterpreter) -> Int? {
+        let key = ObjectIdentifier(interpreter)
+        guard let entry = inside[key] else { return nil }
+        guard entry.depth == 1 else {
+            inside[key] = (entry.depth - 1, entry.cpuThen)
+            return nil
+        }
+        inside[key] = nil
+        return Int(max(0, Clock.nanoseconds(CLOCK_THREAD_CPUTIME_ID) - entry.cpuThen))
+    }
 
     /// The calling thread's slot, created on first use and released when the thread exits.
     static var current: ThreadSlot { slots.current }

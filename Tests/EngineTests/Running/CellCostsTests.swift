@@ -1,4 +1,5 @@
 import Foundation
+import Futures
 import PythonRuntime
 import XCTest
 
@@ -70,5 +71,41 @@ final class CellCostsTests: XCTestCase {
         }
         thread.start()
         wait(for: [measured], timeout: 30)
+    }
+
+    func testANotebookRunStepByStepGivesNoGlimpse() {
+        let costs = CellCosts()
+        let chain = demo("first-cell-only-waits")
+        _ = costs.started(chain)
+        let measured = expectation(description: "still unknown while the run goes on")
+        let thread = Thread {
+            costs.begins(chain, stepByStep: true)
+            Thread.sleep(forTimeInterval: AdmissionSettings.production.glimpse * 3)  // its first cell waits
+            XCTAssertNil(
+                costs.need(of: chain).cores, "a later cell may start a dozen threads: known once a run has finished")
+            measured.fulfill()
+        }
+        thread.start()
+        wait(for: [measured], timeout: 30)
+        costs.finished(chain, reserved: nil, cpu: 0.012, wall: 2.6)
+        XCTAssertEqual(costs.need(of: chain).cpu ?? 0, 0.012, accuracy: 1e-9)
+    }
+
+    func testACellsCPUIsItsThreadsToo() {
+        let burned = Locked(0.0)
+        let cell = Demo(notebook: "fixture", name: "threads-compute", fingerprint: "threads-compute") { _ in
+            let worker = threading.Thread {
+                let start = time.threadTime()
+                while time.threadTime() - start < 0.03 { evalBreaker() }
+                burned.withLock { $0 = time.threadTime() - start }
+            }
+            worker.start()
+            worker.join()  // the cell's own thread only waits
+        }
+        let outcome = CellExecution.run(cell, seed: 0, timeout: nil, gilWatchdog: nil)
+        XCTAssertNil(outcome.failure)
+        XCTAssertGreaterThanOrEqual(burned.withLock { $0 }, 0.03)
+        XCTAssertGreaterThanOrEqual(
+            outcome.cpuSeconds, burned.withLock { $0 } - 1e-6, "the thread it started computed for the cell")
     }
 }

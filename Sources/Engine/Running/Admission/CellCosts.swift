@@ -10,10 +10,11 @@ import SystemCalls
 /// thousand asyncio tasks on one loop: ~80 ms of CPU in a 0.55 s cell) started by the
 /// hundred. The kernel still wakes a sleeping probe promptly (a sleeper goes ahead of
 /// threads that used their share), but each cell gets too small a slice of the cores to
-/// print its quiet-machine time. So each cell's CPU time on the thread that runs it (where
-/// an event loop runs its tasks) is measured, a demo's need is its cells' mean CPU time
-/// over their shortest wall time, and admission keeps the sum of the running cells' needs
-/// within the cores (`AdmissionPolicy`).
+/// print its quiet-machine time. So each cell's CPU time is measured over every thread of
+/// its interpreter (the one that runs it, where an event loop runs its tasks, and the
+/// threads and executor workers it starts: `PyInterpreter.cpuSeconds`), a demo's need is
+/// its cells' mean CPU time over their shortest wall time, and admission keeps the sum of
+/// the running cells' needs within the cores (`AdmissionPolicy`).
 final class CellCosts: Sendable {
     private struct Entry: Sendable {
         var cpuSeconds = 0.0
@@ -75,8 +76,13 @@ final class CellCosts: Sendable {
 
     /// Called on the thread that runs a cell of `demo` as it begins: the first one of a
     /// demo not learned yet lends its thread's CPU clock, for a glimpse of its need.
-    func begins(_ demo: Demo) {
-        guard let clock = ThreadIdentity.currentCPUClock(), let cpu = Self.seconds(on: clock),
+    ///
+    /// A notebook run step by step (`stepByStep`: a session's chain, which stands under its
+    /// first cell's demo) gives no glimpse: its first cell may only wait (07's first page)
+    /// while a later one starts a dozen threads at once, so its need is known once a whole
+    /// run has finished.
+    func begins(_ demo: Demo, stepByStep: Bool = false) {
+        guard !stepByStep, let clock = ThreadIdentity.currentCPUClock(), let cpu = Self.seconds(on: clock),
             let began = Self.seconds(on: CLOCK_MONOTONIC)
         else { return }
         state.withLock { s in
