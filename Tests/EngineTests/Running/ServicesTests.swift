@@ -3,27 +3,12 @@ import Engine
 import Foundation
 import Notebook
 import PythonRuntime
+import TestKit
 import XCTest
 
 /// Services that cannot be started fail by name before anything runs, and leave no process
 /// behind; the notebooks that need a service are found from their ports.
 final class ServicesTests: XCTestCase {
-    /// A port nothing listens on (bound to 0 and closed).
-    func freePort() -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(descriptor, pointer, length)
-                return getsockname(descriptor, pointer, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     func problem(starting service: Service) -> String? {
         var ran = false
@@ -51,7 +36,7 @@ final class ServicesTests: XCTestCase {
     }
 
     func testAServiceThatNeverAnswersFailsByNameAndIsStopped() {
-        let port = freePort()
+        let port = freeLoopbackPort()
         let marker = "31.\(port)"  // a sleep no other test runs
         let silent = Service(
             name: "silent", executable: "/bin/sleep", arguments: [marker], port: port, notebooks: ["x"],
@@ -61,7 +46,7 @@ final class ServicesTests: XCTestCase {
     }
 
     func testAServiceThatExitsFailsByNameWithWhatItPrinted() {
-        let port = freePort()
+        let port = freeLoopbackPort()
         let failing = Service(
             name: "failing", executable: "/bin/sh", arguments: ["-c", "echo cannot bind >&2; exit 3"], port: port,
             notebooks: ["x"])
@@ -71,7 +56,8 @@ final class ServicesTests: XCTestCase {
     }
 
     func testAMissingExecutableFailsByName() {
-        let missing = Service(name: "ghost", executable: "no-such-server-here", port: freePort(), notebooks: ["x"])
+        let missing = Service(
+            name: "ghost", executable: "no-such-server-here", port: freeLoopbackPort(), notebooks: ["x"])
         XCTAssertEqual(
             problem(starting: missing)?.hasPrefix("service ghost: no-such-server-here not found next to "), true)
     }

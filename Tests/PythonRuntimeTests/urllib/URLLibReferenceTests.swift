@@ -16,7 +16,7 @@ final class URLLibReferenceTests: XCTestCase {
     override class func setUp() {
         super.setUp()
         guard let executable = siblingExecutable(named: "io-server") else { return }
-        port = freePort()
+        port = freeLoopbackPort()
         server = try? ServiceProcess(executable: executable, arguments: ["--port", String(port)])
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, !answers() { Thread.sleep(forTimeInterval: 0.02) }
@@ -40,23 +40,6 @@ final class URLLibReferenceTests: XCTestCase {
         super.tearDown()
     }
 
-    /// A port nothing listens on now: bound to 0, read back, closed.
-    static func freePort() -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(descriptor, pointer, length)
-                return getsockname(descriptor, pointer, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     var base: String { "http://localhost:\(Self.port)" }
 
     override func setUpWithError() throws {
@@ -70,7 +53,7 @@ final class URLLibReferenceTests: XCTestCase {
     }
 
     func testResponsesAndErrorsMatchCPython() throws {
-        let refused = Self.freePort()
+        let refused = freeLoopbackPort()
         let script = """
             import json, urllib.request, urllib.error
             B = '\(base)'
