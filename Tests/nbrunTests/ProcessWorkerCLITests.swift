@@ -14,8 +14,8 @@ final class ProcessWorkerCLITests: XCTestCase {
         let run = try WatchedRun(["--timeout", "0.2", copy.path])
         let status = run.waitForExit()
         XCTAssertEqual(status.code, 1, "timed-out cells fail the run")
-        XCTAssertFalse(run.workersSeen.isEmpty, "nbrun started no worker: the test proved nothing")
-        XCTAssertEqual(survivors(run.workersSeen), [], "workers outlived nbrun")
+        XCTAssertFalse(run.childrenSeen.isEmpty, "nbrun started no worker: the test proved nothing")
+        XCTAssertEqual(survivors(run.childrenSeen), [], "workers outlived nbrun")
         let written = String(decoding: try Data(contentsOf: copy), as: UTF8.self)
         XCTAssertTrue(written.contains("\"ename\": \"TimeoutError\""))
     }
@@ -39,7 +39,7 @@ final class ProcessWorkerCLITests: XCTestCase {
         let status = run.waitForExit()
         XCTAssertEqual(status.code, code, "exit status after signal \(signal)")
         XCTAssertFalse(status.signaled, "nbrun should exit with 128+signal, not die of it")
-        XCTAssertEqual(survivors(run.workersSeen), [], "workers outlived nbrun")
+        XCTAssertEqual(survivors(run.childrenSeen), [], "workers outlived nbrun")
         XCTAssertEqual(FileSnapshot(copy), before, "the notebook changed")
         XCTAssertEqual(strayTemporaryFiles(folder.url), [])
     }
@@ -58,7 +58,8 @@ final class ProcessWorkerCLITests: XCTestCase {
 }
 
 /// `nbrun ARGS` started in the background, with a thread noting every child process of it
-/// that runs the nbrun binary (its workers) until it exits.
+/// that runs the watched executable until it exits: the nbrun binary (its workers) by
+/// default, or a course service (`io-server`).
 final class WatchedRun: @unchecked Sendable {
     // @unchecked: `seen` is guarded by `lock`; the rest is immutable after init.
     let process = Process()
@@ -67,9 +68,12 @@ final class WatchedRun: @unchecked Sendable {
     private let exited = DispatchSemaphore(value: 0)
 
     var pid: Int32 { process.processIdentifier }
-    var workersSeen: Set<Int32> { lock.withLock { seen } }
+    /// The watched children seen so far (workers, or the service's processes).
+    var childrenSeen: Set<Int32> { lock.withLock { seen } }
 
-    init(_ arguments: [String]) throws {
+    /// - Parameter service: the executable name of the service to watch (`io-server`);
+    ///   nil watches nbrun's own workers.
+    init(_ arguments: [String], service: String? = nil) throws {
         let binary = try CLI.requireBinary()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -80,9 +84,16 @@ final class WatchedRun: @unchecked Sendable {
         try process.run()
         let pid = process.processIdentifier
         let realBinary = (binary as NSString).resolvingSymlinksInPath
+        // A service by its executable's name; workers by the nbrun binary itself.
+        let isWatched: @Sendable (String?) -> Bool
+        if let service {
+            isWatched = { $0?.hasSuffix("/" + service) == true }
+        } else {
+            isWatched = { $0 == realBinary }
+        }
         Thread { [self] in
             while process.isRunning {
-                let children = ProcessTable.children(of: pid).filter { ProcessTable.executable(of: $0) == realBinary }
+                let children = ProcessTable.children(of: pid).filter { isWatched(ProcessTable.executable(of: $0)) }
                 lock.withLock { seen.formUnion(children) }
                 Thread.sleep(forTimeInterval: 0.002)
             }
@@ -92,10 +103,10 @@ final class WatchedRun: @unchecked Sendable {
     /// Waits (at most 60 s, then fails) until a worker has been seen.
     func waitUntilWorkersSeen() -> Bool {
         let deadline = Date().addingTimeInterval(60)
-        while workersSeen.isEmpty && process.isRunning && Date() < deadline {
+        while childrenSeen.isEmpty && process.isRunning && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.002)
         }
-        return !workersSeen.isEmpty
+        return !childrenSeen.isEmpty
     }
 
     /// Waits for nbrun to exit (killing it after 120 s, which fails the status checks).

@@ -17,11 +17,11 @@ final class ServiceCLITests: XCTestCase {
     func testServiceAnswersBeforeTheFirstCellAndIsStoppedAfter() throws {
         let folder = try TemporaryDirectory()
         let copy = try folder.copy(Self.notebook)
-        let run = try ServiceWatchedRun(["check", copy.path])
+        let run = try WatchedRun(["check", copy.path], service: "io-server")
         let status = run.waitForExit()
         XCTAssertEqual(status.code, 0, "the first cell fetched its page and every cell matched")
-        XCTAssertEqual(run.servicesSeen.count, 1, "one io-server for the run")
-        XCTAssertEqual(survivors(run.servicesSeen), [], "io-server outlived nbrun")
+        XCTAssertEqual(run.childrenSeen.count, 1, "one io-server for the run")
+        XCTAssertEqual(survivors(run.childrenSeen), [], "io-server outlived nbrun")
         XCTAssertFalse(Self.accepts(port: Self.port), "something still listens on 8765")
     }
 
@@ -56,7 +56,7 @@ final class ServiceCLITests: XCTestCase {
         let folder = try TemporaryDirectory()
         let copy = try folder.copy(Self.notebook)
         let before = FileSnapshot(copy)
-        let run = try ServiceWatchedRun([copy.path])
+        let run = try WatchedRun([copy.path], service: "io-server")
         XCTAssertTrue(run.waitUntilServiceAnswers(), "io-server never answered")
         XCTAssertEqual(kill(run.pid, signal), 0)
         let status = run.waitForExit()
@@ -66,7 +66,7 @@ final class ServiceCLITests: XCTestCase {
         } else {
             XCTAssertTrue(status.signaled)
         }
-        XCTAssertEqual(survivors(run.servicesSeen), [], "io-server outlived nbrun")
+        XCTAssertEqual(survivors(run.childrenSeen), [], "io-server outlived nbrun")
         XCTAssertEqual(FileSnapshot(copy), before, "the notebook changed")
         let deadline = Date().addingTimeInterval(20)
         while Self.accepts(port: Self.port), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -121,53 +121,14 @@ final class ServiceCLITests: XCTestCase {
     }
 }
 
-/// `nbrun ARGS` in the background, with a thread noting each child of it running `io-server`.
-final class ServiceWatchedRun: @unchecked Sendable {
-    // @unchecked: `seen` is guarded by `lock`; the rest is immutable after init.
-    let process = Process()
-    private let lock = NSLock()
-    private var seen = Set<Int32>()
-    private let exited = DispatchSemaphore(value: 0)
-
-    var pid: Int32 { process.processIdentifier }
-    var servicesSeen: Set<Int32> { lock.withLock { seen } }
-
-    init(_ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: try CLI.requireBinary())
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.terminationHandler = { [exited] _ in exited.signal() }
-        try process.run()
-        let pid = process.processIdentifier
-        Thread { [self] in
-            while process.isRunning {
-                let children = ProcessTable.children(of: pid).filter {
-                    ProcessTable.executable(of: $0)?.hasSuffix("/io-server") == true
-                }
-                lock.withLock { seen.formUnion(children) }
-                Thread.sleep(forTimeInterval: 0.002)
-            }
-        }.start()
-    }
-
+extension WatchedRun {
     /// Waits (at most 60 s) until an io-server child accepts connections on 8765.
     func waitUntilServiceAnswers() -> Bool {
         let deadline = Date().addingTimeInterval(60)
         while process.isRunning && Date() < deadline {
-            if !servicesSeen.isEmpty, ServiceCLITests.accepts(port: ServiceCLITests.port) { return true }
+            if !childrenSeen.isEmpty, ServiceCLITests.accepts(port: ServiceCLITests.port) { return true }
             Thread.sleep(forTimeInterval: 0.002)
         }
         return false
-    }
-
-    /// Waits for nbrun to exit (killing it after 120 s, which fails the status checks).
-    func waitForExit() -> (code: Int32, signaled: Bool) {
-        if exited.wait(timeout: .now() + 120) == .timedOut {
-            kill(pid, SIGKILL)
-            exited.wait()
-        }
-        return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
     }
 }
