@@ -12,43 +12,6 @@ import XCTest
 final class Coordination05Tests: XCTestCase, PortTests {
     static let demos = Coordination05.demos
 
-    /// One cell's run: what it printed, its value, the error it raised.
-    struct CellRun {
-        var stdout: [String] = []
-        var stderr = ""
-        var value: String?
-        var error: PythonError?
-        var seconds = 0.0
-    }
-
-    /// Runs every cell in notebook order in one context with one fresh session.
-    func runNotebook() throws -> [String: CellRun] {
-        let ctx = DemoContext(seed: 5)
-        let session = try XCTUnwrap(Self.demos.first?.session).make()
-        var runs: [String: CellRun] = [:]
-        for demo in Self.demos {
-            ctx.beginCell(seed: 5)
-            var run = CellRun()
-            let start = time.perfCounter()
-            do {
-                ctx.recordValue(try demo.evaluate(ctx, session))
-            } catch {
-                run.error = PythonError(pythonExceptionName(of: error), pythonExceptionMessage(of: error))
-            }
-            run.seconds = time.perfCounter() - start
-            for output in ctx.endCell() {
-                switch output {
-                case let .stream(.stdout, text): run.stdout += text.split(separator: "\n").map(String.init)
-                case let .stream(.stderr, text): run.stderr += text
-                case .value(let value): run.value = value.repr
-                case .display: XCTFail("\(demo.name) displayed something")
-                }
-            }
-            runs[demo.name] = run
-        }
-        return runs
-    }
-
     func testTenDemosSharingOneSession() {
         XCTAssertEqual(
             Self.demos.map(\.name),
@@ -62,7 +25,7 @@ final class Coordination05Tests: XCTestCase, PortTests {
     }
 
     func testTheNotebookAsCPythonRunsIt() throws {
-        let runs = try runNotebook()
+        let runs = try runSession(seed: 5)
         for (name, run) in runs { XCTAssertEqual(run.stderr, "", name) }
         XCTAssertEqual(runs["definitions"]?.stdout, [])
         XCTAssertNil(runs["definitions"]?.value)

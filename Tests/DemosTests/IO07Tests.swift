@@ -13,13 +13,6 @@ import XCTest
 final class IO07Tests: XCTestCase, PortTests {
     static let demos = IO07.demos
 
-    struct CellRun {
-        var stdout: [String] = []
-        var stderr = ""
-        var value: String?
-        var error: String?
-    }
-
     func testSevenDemosSharingOneSessionAndTheirService() {
         XCTAssertEqual(
             Self.demos.map(\.name),
@@ -42,27 +35,7 @@ final class IO07Tests: XCTestCase, PortTests {
             Thread.sleep(forTimeInterval: 0.02)
         }
 
-        let ctx = DemoContext(seed: 7)
-        let session = try XCTUnwrap(Self.demos.first?.session).make()
-        var runs: [String: CellRun] = [:]
-        for demo in Self.demos {
-            ctx.beginCell(seed: 7)
-            var run = CellRun()
-            do {
-                ctx.recordValue(try demo.evaluate(ctx, session))
-            } catch {
-                run.error = "\(pythonExceptionName(of: error)): \(pythonExceptionMessage(of: error))"
-            }
-            for output in ctx.endCell() {
-                switch output {
-                case let .stream(.stdout, text): run.stdout += text.split(separator: "\n").map(String.init)
-                case let .stream(.stderr, text): run.stderr += text
-                case .value(let value): run.value = value.repr
-                case .display: XCTFail("\(demo.name) displayed something")
-                }
-            }
-            runs[demo.name] = run
-        }
+        let runs = try runSession(seed: 7)
         for (name, run) in runs { XCTAssertEqual(run.stderr, "", name) }
 
         XCTAssertEqual(runs["fetch"]?.value, "{'page': 1, 'words': 107}")
@@ -82,7 +55,7 @@ final class IO07Tests: XCTestCase, PortTests {
         XCTAssertEqual(folded(statuses.stdout), ["done in <t>s"])
         XCTAssertGreaterThanOrEqual(try timing(statuses.stdout[0]), 0.5 - 0.05, "the /slow page's 0.5 s timeout")
         XCTAssertEqual(statuses.value, "[200, 404, 'timed out']")
-        XCTAssertEqual(runs["http-error"]?.error, "HTTPError: HTTP Error 404: Not Found")
+        XCTAssertEqual(runs["http-error"]?.error, PythonError("HTTPError", "HTTP Error 404: Not Found"))
         XCTAssertNil(runs["http-error"]?.value)
         let cpu = try XCTUnwrap(runs["cpu-time"])
         XCTAssertEqual(folded(cpu.stdout), ["wall <t>s"])

@@ -47,3 +47,44 @@ extension PortTests {
         return try XCTUnwrap(Double(line[range]))
     }
 }
+
+/// One cell's run in a notebook run as a kernel runs it: what it printed, its value, the
+/// error it raised, how long it took.
+struct SessionCellRun {
+    var stdout: [String] = []
+    var stderr = ""
+    var value: String?
+    var error: PythonError?
+    var seconds = 0.0
+}
+
+extension PortTests {
+    /// Runs every cell of a notebook written step by step in notebook order, in one context
+    /// with one fresh session, as a kernel runs it; each cell's run by demo name.
+    func runSession(seed: UInt64) throws -> [String: SessionCellRun] {
+        let ctx = DemoContext(seed: seed)
+        let session = try XCTUnwrap(Self.demos.first?.session).make()
+        var runs: [String: SessionCellRun] = [:]
+        for demo in Self.demos {
+            ctx.beginCell(seed: seed)
+            var run = SessionCellRun()
+            let start = time.perfCounter()
+            do {
+                ctx.recordValue(try demo.evaluate(ctx, session))
+            } catch {
+                run.error = PythonError(pythonExceptionName(of: error), pythonExceptionMessage(of: error))
+            }
+            run.seconds = time.perfCounter() - start
+            for output in ctx.endCell() {
+                switch output {
+                case let .stream(.stdout, text): run.stdout += text.split(separator: "\n").map(String.init)
+                case let .stream(.stderr, text): run.stderr += text
+                case .value(let value): run.value = value.repr
+                case .display: XCTFail("\(demo.name) displayed something")
+                }
+            }
+            runs[demo.name] = run
+        }
+        return runs
+    }
+}
