@@ -18,11 +18,13 @@ build: deps
 	$(SWIFT) build -c $(CONFIG) --product io-server
 
 # The suite in two tiers (the real nbformat and python3 are used by the reference tests: see
-# scripts/pyenv.sh). Unit: one module at a time, run on every change. End to end: the ports
-# against their goldens with their timing windows (DemosTests), the command line and a course
-# built outside the checkout (nbrunTests), then the golden notebooks checked against fresh runs.
+# scripts/pyenv.sh). Unit (`<Module>Tests`): one module at a time, nothing that sleeps, waits
+# out a timeout, reads a clock against a bound, or starts a kernel, nbrun or a service; run on
+# every change. End to end: each module's timing and real-process tests (`<Module>EndToEndTests`),
+# the ports against their goldens with their timing windows (DemosTests), the command line and a
+# course built outside the checkout (nbrunTests), then the golden notebooks checked against fresh runs.
 UNIT_TESTS = ^(SystemCallsTests|NotebookTests|FuturesTests|ProcessesTests|PythonRuntimeTests|EngineTests)\.
-E2E_TESTS  = ^(DemosTests|nbrunTests)\.
+E2E_TESTS  = ^([A-Za-z]+EndToEndTests|DemosTests|nbrunTests)\.
 
 test: test-unit test-e2e
 

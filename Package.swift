@@ -72,28 +72,58 @@ let package = Package(
         .executableTarget(name: "nbrun", dependencies: ["NBRunCLI", "Demos"]),
         // The course's web server, a service nbrun starts for 07-io (Catalog.services).
         .executableTarget(name: "io-server", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
-        // What the test targets share (a rendezvous for threads, thread counts).
+        // What the test targets share (a rendezvous for threads, thread counts, the real
+        // python3 and kernel as references), and each module's fixtures, shared by its two tiers.
         .target(name: "TestKit", dependencies: ["Futures"], path: "Tests/TestKit"),
+        .target(name: "FuturesTestKit", dependencies: ["Futures"], path: "Tests/FuturesTestKit"),
+        .target(name: "ProcessesTestKit", dependencies: ["Futures", "Processes"], path: "Tests/ProcessesTestKit"),
+        .target(
+            name: "PythonRuntimeTestKit", dependencies: ["Futures", "PythonRuntime", "TestKit"],
+            path: "Tests/PythonRuntimeTestKit"),
+        .target(
+            name: "EngineTestKit", dependencies: ["Demos", "Engine", "Notebook", "PythonRuntime"],
+            path: "Tests/EngineTestKit"),
+        // The tests in two tiers. Unit (`<Module>Tests`): one module at a time, never sleeping,
+        // timing or starting a kernel, nbrun or a service. End to end (`<Module>EndToEndTests`,
+        // `DemosTests`, `nbrunTests`): real time, real kernels and servers, the course's ports.
         .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", "TestKit"]),
+        .testTarget(name: "SystemCallsEndToEndTests", dependencies: ["SystemCalls"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "SystemCalls"], exclude: ["Corpus"]),
-        .testTarget(name: "FuturesTests", dependencies: ["Futures", "SystemCalls", "TestKit"]),
+        .testTarget(name: "FuturesTests", dependencies: ["Futures", "FuturesTestKit", "SystemCalls", "TestKit"]),
+        .testTarget(
+            name: "FuturesEndToEndTests", dependencies: ["Futures", "FuturesTestKit", "SystemCalls", "TestKit"]),
         // Process pools and the multiprocessing look-alikes, with the fixture as their worker.
         .testTarget(
-            name: "ProcessesTests", dependencies: ["Processes", "Futures", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
+            name: "ProcessesTests",
+            dependencies: ["Processes", "ProcessesTestKit", "Futures", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
+        .testTarget(
+            name: "ProcessesEndToEndTests",
+            dependencies: ["Processes", "ProcessesTestKit", "Futures", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
         .testTarget(
             name: "PythonRuntimeTests",
             dependencies: [
-                "PythonRuntime", "PythonRepr", "Futures", "Processes", "FuturesWorkerFixture", "io-server", "TestKit",
+                "PythonRuntime", "PythonRuntimeTestKit", "PythonRepr", "Futures", "Processes", "FuturesWorkerFixture",
+                "TestKit",
+            ]),
+        .testTarget(
+            name: "PythonRuntimeEndToEndTests",
+            dependencies: [
+                "PythonRuntime", "PythonRuntimeTestKit", "PythonRepr", "Futures", "Processes", "FuturesWorkerFixture",
+                "io-server", "TestKit",
+            ]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "EngineTestKit", "Notebook", "Demos", "PythonRuntime", "Futures", "TestKit"]),
+        .testTarget(
+            name: "EngineEndToEndTests",
+            dependencies: [
+                "Engine", "EngineTestKit", "Notebook", "Demos", "PythonRuntime", "Futures", "Processes", "io-server",
+                "TestKit",
             ]),
         // nbrun is the worker executable of the process-pool ports.
         .testTarget(
             name: "DemosTests",
             dependencies: ["Demos", "PythonRuntime", "Futures", "Processes", "nbrun", "io-server", "TestKit"]),
-        .testTarget(
-            name: "EngineTests",
-            dependencies: [
-                "Engine", "Notebook", "Demos", "PythonRuntime", "Futures", "Processes", "io-server", "TestKit",
-            ]),
         .testTarget(name: "nbrunTests", dependencies: ["Notebook"]),
     ]
 )

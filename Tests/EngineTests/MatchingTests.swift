@@ -1,4 +1,5 @@
 import Engine
+import EngineTestKit
 import Notebook
 import PythonRuntime
 import XCTest

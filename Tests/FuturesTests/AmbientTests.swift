@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import FuturesTestKit
 import TestKit
 import XCTest
 

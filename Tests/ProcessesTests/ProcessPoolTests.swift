@@ -2,6 +2,7 @@ import Foundation
 import Futures
 import FuturesWorkerFixture
 import Processes
+import ProcessesTestKit
 import XCTest
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@ import Foundation
 import Futures
 import FuturesWorkerFixture
 import Processes
+import ProcessesTestKit
 import XCTest
 
 /// `ProcessScope`: the children started under one ambient scope end together, and only they.

@@ -1,4 +1,5 @@
 import Engine
+import EngineTestKit
 import Foundation
 import Notebook
 import PythonRuntime
@@ -61,7 +62,7 @@ final class ShardTests: XCTestCase {
     /// The course notebook's cost is its longest sleeping cell plus its CPU-bound cells,
     /// from the timings it carries; a notebook without timings has none.
     func testCostComesFromTheRecordedTimings() throws {
-        let path = CourseGoldenTests.path
+        let path = Fixture.threadsNotebookPath
         let notebook = try NotebookFile.read(path)
         let cost = try XCTUnwrap(Shards.cost(of: notebook, path: path, registry: .course))
         var longest = 0.0, cpu = 0.0
@@ -81,7 +82,7 @@ final class ShardTests: XCTestCase {
 
     /// A notebook written step by step runs its cells one after another: it costs their sum.
     func testASessionCostsTheSumOfItsCells() throws {
-        let path = CourseGoldenTests.path.replacingOccurrences(of: "02-threads", with: "05-coordination")
+        let path = Fixture.threadsNotebookPath.replacingOccurrences(of: "02-threads", with: "05-coordination")
         let notebook = try NotebookFile.read(path)
         let cost = try XCTUnwrap(Shards.cost(of: notebook, path: path, registry: .course))
         let seconds = notebook.cells.filter { $0.tags.contains(noRunTag) }.compactMap {

@@ -1,0 +1,56 @@
+import Engine
+import EngineTestKit
+import Foundation
+import Notebook
+import PythonRuntime
+import XCTest
+
+/// `run --keep-unchanged` at the engine level, and the `timeout` rule.
+final class KeepUnchangedTests: XCTestCase {
+    func testMatchingCellsKeepTheCommittedCellByteForByte() throws {
+        let bytes = try NotebookFile.readBytes(CourseGoldenTests.path)
+        let committed = try NotebookFile.decode(bytes)
+        let plan = try RunPlan(path: CourseGoldenTests.path, notebook: committed, registry: .course)
+        let fresh = Engine.run([plan], options: EngineOptions(seed: 1))[0].notebook
+        let rules = try RuleBook.governing(plan.path, registry: .course)
+        let merge = try KeepUnchanged.merge(plan, fresh: fresh, registry: .course, rules: rules)
+        XCTAssertEqual(merge.changedCells, [], "the golden notebook matches a fresh run under its rules")
+        XCTAssertEqual(merge.notebook.canonicalBytes(), bytes, "every kept cell is the committed one")
+
+        var changed = committed
+        changed.cells[2].outputs = [.stream(name: "stdout", text: "A starting\n")]
+        let changedPlan = try RunPlan(path: plan.path, notebook: changed, registry: .course)
+        let remerged = try KeepUnchanged.merge(changedPlan, fresh: fresh, registry: .course, rules: rules)
+        XCTAssertEqual(remerged.changedCells, [2])
+        XCTAssertEqual(remerged.notebook.cells[2], fresh.cells[2], "the changed cell is the fresh one")
+        for index in committed.cells.indices where index != 2 {
+            XCTAssertEqual(remerged.notebook.cells[index], committed.cells[index], "cell \(index + 1)")
+        }
+    }
+
+    func testTimeoutRulesComeFromTheDemoEntryThenTheCell() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "nbrun-rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("nbrun.json")
+        try Data(#"{"demos": {"02-threads/race": {"timeout": 7}, "02-threads/lock": {"timeout": 2.5}}}"#.utf8).write(
+            to: config)
+        var notebook = try NotebookFile.read(CourseGoldenTests.path)
+        let plan0 = try RunPlan(path: "02-threads.ipynb", notebook: notebook, registry: .course)
+        let lock = try XCTUnwrap(plan0.steps.first { $0.demo.name == "lock" }?.cellIndex)
+        let race = try XCTUnwrap(plan0.steps.first { $0.demo.name == "race" }?.cellIndex)
+        notebook.cells[lock].metadata["nbrun"] = .object(JSONObject([("timeout", .int(4))]))
+        let plan = try RunPlan(path: "02-threads.ipynb", notebook: notebook, registry: .course)
+        XCTAssertEqual(try RuleBook.load(config.path, registry: .course).timeouts(for: plan), [race: 7, lock: 4])
+
+        try Data(#"{"demos": {"02-threads/race": {"timeout": 0}}}"#.utf8).write(to: config)
+        XCTAssertThrowsError(try RuleBook.load(config.path, registry: .course)) {
+            XCTAssertTrue("\($0)".contains("timeout"), "\($0)")
+        }
+        try Data(#"{"demos": {"02-threads/rcae": {"skip": true}}}"#.utf8).write(to: config)
+        XCTAssertThrowsError(try RuleBook.load(config.path, registry: .course)) {
+            XCTAssertTrue("\($0)".contains("no registered demo is named 02-threads/rcae"), "\($0)")
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import Dispatch
+import Foundation
+import FuturesTestKit
+import XCTest
+
+@testable import Futures
+
+final class ThreadPoolExecutorTests: XCTestCase {
+    func testAtMostMaxWorkersRunAtOnce() throws {
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 4)
+        defer { pool.shutdown() }
+        let meter = ConcurrencyMeter()
+        let start = DispatchTime.now()
+        let futures = (0..<16).map { i in
+            pool.submit {
+                meter.measure {
+                    sleep(seconds: 0.05); return i
+                }
+            }
+        }
+        XCTAssertEqual(try futures.map { try $0.result() }, Array(0..<16))
+        let elapsed = seconds(since: start)
+        XCTAssertEqual(meter.peak, 4, "exactly maxWorkers tasks should overlap")
+        XCTAssertEqual(meter.completed, 16)
+        // 4 waves of 50 ms, not 1 (the peak above proves they overlapped, four at a time).
+        XCTAssertGreaterThan(elapsed, 0.18)
+    }
+
+    func testSubmitNeverBlocksWhenWorkersAreBusy() throws {
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 1)
+        defer { pool.shutdown() }
+        let gate = Gate()
+        let blocker = pool.submit { gate.pass() }
+        // The worker is held at the gate: a submit that blocked would never get past this line.
+        let queued = (0..<1000).map { i in pool.submit { i } }
+        XCTAssertFalse(blocker.done)
+        XCTAssertFalse(queued.contains { $0.done })
+        gate.open()
+        XCTAssertEqual(try queued.map { try $0.result() }, Array(0..<1000))
+    }
+
+    func testWorkersStartLazilyAndNeverExceedMax() throws {
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 8)
+        XCTAssertEqual(pool.pool.threadCount, 0)
+        XCTAssertEqual(try pool.submit { 1 }.result(), 1)
+        // The future completes just before its worker goes back to waiting; let it get there.
+        let start = DispatchTime.now()
+        while pool.pool.idleCount == 0 && seconds(since: start) < 5 { sleep(seconds: 0.001) }
+        XCTAssertEqual(try pool.submit { 2 }.result(), 2)
+        XCTAssertEqual(pool.pool.threadCount, 1, "an idle worker is reused")
+
+        let gate = Gate()
+        let blocked = (0..<20).map { _ in pool.submit { gate.pass() } }
+        XCTAssertEqual(pool.pool.threadCount, 8)
+        gate.open()
+        for f in blocked { try f.result() }
+        pool.shutdown(wait: true)
+        XCTAssertEqual(pool.pool.threadCount, 0, "workers exit after shutdown")
+    }
+
+    func testTaskErrorIsStoredAndRethrown() throws {
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 2)
+        defer { pool.shutdown() }
+        let failing: concurrent.futures.Future<Int> = pool.submit { throw TestError(code: 7) }
+        XCTAssertThrowsError(try failing.result()) { XCTAssertEqual($0 as? TestError, TestError(code: 7)) }
+        XCTAssertEqual(try failing.exception() as? TestError, TestError(code: 7))
+        XCTAssertTrue(failing.done)
+        XCTAssertFalse(failing.cancelled)
+        // The worker survived the error.
+        XCTAssertEqual(try pool.submit { 42 }.result(), 42)
+    }
+
+    func testShutdownWaitReturnsAfterEverySubmittedTaskRan() {
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 2)
+        let ran = Counter()
+        for _ in 0..<10 {
+            pool.submit {
+                sleep(seconds: 0.02); ran.increment()
+            }
+        }
+        pool.shutdown(wait: true)
+        XCTAssertEqual(ran.count, 10)
+        XCTAssertEqual(pool.pool.threadCount, 0)
+    }
+
+    func testSubmitAfterShutdownIsAnError() {
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 2)
+        pool.shutdown()
+        let ran = Counter()
+        let late = pool.submit { ran.increment() }
+        XCTAssertTrue(late.done)
+        XCTAssertThrowsError(try late.result()) {
+            XCTAssertEqual(
+                $0 as? PythonError, PythonError("RuntimeError", "cannot schedule new futures after shutdown"))
+        }
+        pool.shutdown()  // again: harmless
+        XCTAssertEqual(ran.count, 0)
+    }
+
+    func testShutdownWithoutWaitReturnsAtOnceAndQueuedWorkStillRuns() throws {
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 1)
+        let gate = Gate()
+        let first = pool.submit {
+            gate.pass(); return 1
+        }
+        let second = pool.submit { 2 }
+        pool.shutdown(wait: false)  // the worker is held at the gate: a waiting shutdown never returns
+        gate.open()
+        XCTAssertEqual(try first.result(timeout: 5), 1)
+        XCTAssertEqual(try second.result(timeout: 5), 2)
+        pool.shutdown(wait: true)
+        XCTAssertEqual(pool.pool.threadCount, 0)
+    }
+
+    func testShutdownCancelFuturesCancelsQueuedWork() throws {
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 1)
+        let gate = Gate()
+        let started = DispatchSemaphore(value: 0)
+        let running = pool.submit {
+            started.signal(); gate.pass(); return 1
+        }
+        started.wait()
+        let ran = Counter()
+        let queued = (0..<3).map { _ in pool.submit { ran.increment() } }
+        pool.shutdown(wait: false, cancelFutures: true)
+        XCTAssertTrue(queued.allSatisfy(\.cancelled))
+        gate.open()
+        pool.shutdown(wait: true)
+        XCTAssertEqual(try running.result(), 1)
+        XCTAssertEqual(ran.count, 0)
+    }
+
+    func testWithShutsDownAtTheEnd() throws {
+        let ran = Counter()
+        var escaped: concurrent.futures.ThreadPoolExecutor?
+        let total = try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 3) { pool in
+            escaped = pool
+            for _ in 0..<6 {
+                pool.submit {
+                    sleep(seconds: 0.02); ran.increment()
+                }
+            }
+            return try pool.submit { 5 }.result()
+        }
+        XCTAssertEqual(total, 5)
+        XCTAssertEqual(ran.count, 6, "with waits for submitted work, like __exit__")
+        XCTAssertThrowsError(try escaped!.submit { 1 }.result()) {
+            XCTAssertEqual(
+                $0 as? PythonError, PythonError("RuntimeError", "cannot schedule new futures after shutdown"))
+        }
+    }
+
+    func testWithRethrowsAndStillShutsDown() {
+        let ran = Counter()
+        XCTAssertThrowsError(
+            try concurrent.futures.ThreadPoolExecutor.with(maxWorkers: 2) { pool in
+                for _ in 0..<4 {
+                    pool.submit {
+                        sleep(seconds: 0.02); ran.increment()
+                    }
+                }
+                throw TestError(code: 1)
+            }
+        ) { XCTAssertEqual($0 as? TestError, TestError(code: 1)) }
+        XCTAssertEqual(ran.count, 4)
+    }
+
+    func testMapReturnsResultsInInputOrder() throws {
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 4)
+        defer { pool.shutdown() }
+        // Later inputs finish first; results still come back in input order.
+        let results = try pool.map(0..<12) { i in
+            sleep(seconds: Double(12 - i) * 0.003)
+            return i * 10
+        }
+        XCTAssertEqual(results, (0..<12).map { $0 * 10 })
+    }
+
+    func testMapRethrowsFirstErrorInInputOrder() {
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 4)
+        defer { pool.shutdown() }
+        XCTAssertThrowsError(
+            try pool.map(0..<8) { i -> Int in
+                if i == 2 { sleep(seconds: 0.1); throw TestError(code: 2) }
+                if i == 5 { throw TestError(code: 5) }  // fails first in time, later in order
+                return i
+            }
+        ) { XCTAssertEqual($0 as? TestError, TestError(code: 2)) }
+    }
+
+    func testMapTimeoutThrowsAndCancelsUnstartedWork() {
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 1)
+        let gate = Gate()
+        let ran = Counter()
+        // The one task that starts is held at the gate: only the timeout can end the map.
+        XCTAssertThrowsError(
+            try pool.map(0..<5, timeout: 0.1) { i -> Int in
+                ran.increment()
+                gate.pass()
+                return i
+            }
+        ) { XCTAssertEqual($0 as? TimeoutError, TimeoutError()) }
+        gate.open()
+        pool.shutdown(wait: true)
+        XCTAssertEqual(ran.count, 1, "only the task already running went on")
+    }
+
+    func testMapAfterShutdownThrowsShutdown() {
+        let pool = concurrent.futures.ThreadPoolExecutor(maxWorkers: 1)
+        pool.shutdown()
+        XCTAssertThrowsError(try pool.map([1, 2]) { $0 }) {
+            XCTAssertEqual(
+                $0 as? PythonError, PythonError("RuntimeError", "cannot schedule new futures after shutdown"))
+        }
+    }
+
+    func testDefaultMaxWorkersFollowsPython() {
+        let pool = concurrent.futures.ThreadPoolExecutor()
+        XCTAssertEqual(pool.maxWorkers, min(32, ProcessInfo.processInfo.activeProcessorCount + 4))
+    }
+}
