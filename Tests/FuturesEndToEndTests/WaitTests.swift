@@ -98,11 +98,6 @@ final class WaitTests: XCTestCase {
         gate.open()
     }
 
-    func testEmptyInputReturnsAtOnce() {
-        let (done, notDone) = concurrent.futures.wait([concurrent.futures.Future<Int>]())
-        XCTAssertTrue(done.isEmpty && notDone.isEmpty)
-    }
-
     /// A future that finishes while `wait` is looking at the futures is still counted: the
     /// wait returns at once, not at its timeout. (It once looked at `done` twice and lost a
     /// future finishing in between, and an `ALL_COMPLETED` wait slept although all were done.)

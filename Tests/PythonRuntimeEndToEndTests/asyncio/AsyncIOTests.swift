@@ -84,18 +84,6 @@ final class AsyncIOTests: XCTestCase {
         XCTAssertEqual(wrongThread.withLock { $0 }, 0)
     }
 
-    func testRunInsideARunningLoopIsARuntimeError() throws {
-        let error = try asyncio.run { () -> PythonError? in
-            do {
-                try asyncio.run {}
-                return nil
-            } catch let error as PythonError {
-                return error
-            }
-        }
-        XCTAssertEqual(error?.ename, "RuntimeError")
-    }
-
     // MARK: Ten thousand waits
 
     func testTenThousandWaitsUseNoThreadEach() throws {
@@ -119,22 +107,6 @@ final class AsyncIOTests: XCTestCase {
     }
 
     // MARK: Tasks and cancellation
-
-    func testCreateTaskStartsOnlyWhenTheCallerAwaits() throws {
-        let log = try asyncio.run {
-            let log = LoopBound<[String]>([])
-            let task = asyncio.createTask {
-                log.value.append("task runs")
-                return 7
-            }
-            log.value.append("caller goes on")
-            try await asyncio.sleep(0)
-            log.value.append("caller resumed")
-            log.value.append("result \(try await task.value)")
-            return log.value
-        }
-        XCTAssertEqual(log, ["caller goes on", "task runs", "caller resumed", "result 7"])
-    }
 
     func testWaitForCancelsTheSlowCoroutineWhichNeverRunsOn() throws {
         let reachedAfterSleep = Locked(false)
@@ -161,11 +133,6 @@ final class AsyncIOTests: XCTestCase {
         XCTAssertTrue(timedOut)
         XCTAssertTrue(sawCancellation.withLock { $0 }, "the slow coroutine's sleep was cancelled")
         XCTAssertFalse(reachedAfterSleep.withLock { $0 }, "code after the cancelled sleep ran")
-    }
-
-    func testWaitForReturnsTheValueInTime() throws {
-        let value = try asyncio.run { try await asyncio.waitFor(5) { "quick" } }
-        XCTAssertEqual(value, "quick")
     }
 
     func testLeftoverTasksAreCancelledWhenTheMainCoroutineEnds() throws {
@@ -207,18 +174,6 @@ final class AsyncIOTests: XCTestCase {
         XCTAssertFalse(offloaded.contains(where: \.onLoop))
         let lastStart = offloaded.map(\.start).max() ?? 0, firstEnd = offloaded.map(\.end).min() ?? 0
         XCTAssertLessThan(lastStart, firstEnd, "to_thread calls did not run at once")
-    }
-
-    func testToThreadRethrowsTheCallsError() throws {
-        let error = try asyncio.run { () -> PythonError? in
-            do {
-                try await asyncio.toThread { throw PythonError("ValueError", "bad") }
-                return nil
-            } catch let error as PythonError {
-                return error
-            }
-        }
-        XCTAssertEqual(error, PythonError("ValueError", "bad"))
     }
 
     // MARK: Semaphore

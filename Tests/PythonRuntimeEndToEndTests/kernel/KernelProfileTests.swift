@@ -114,11 +114,4 @@ final class KernelProfileTests: XCTestCase {
         XCTAssertEqual(printed, kernel)
         ctx.interpreter.shutDown()
     }
-
-    func testABareInterpreterIsAPlainPython3() {
-        let interpreter = PyInterpreter()
-        let (names, next) = interpreter.run { (threading.enumerate().map(\.name), threading.Thread {}.name) }
-        XCTAssertEqual(names, ["MainThread"])
-        XCTAssertEqual(next, "Thread-1")
-    }
 }
