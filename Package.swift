@@ -52,7 +52,7 @@ let package = Package(
         // thread-level Futures (as NIOPosix is from NIOCore); CProcess is its C shim.
         .target(name: "CProcess"),
         .target(name: "Processes", dependencies: ["Futures", "CProcess", "SystemCalls"]),
-        // Registers test functions and serves as worker and orphan-test parent for FuturesTests.
+        // Registers test functions and serves as worker and orphan-test parent for the process tests.
         .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures", "Processes", "PythonRuntime"]),
         .target(
             name: "PythonRuntime",
