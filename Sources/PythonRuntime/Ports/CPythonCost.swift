@@ -15,14 +15,17 @@ import Futures
 /// CPython's does. Without a `python3` (nbrun's usual case on a student's machine), the port's
 /// `fallbackNanoseconds` is used, measured by its author on theirs: `source` says which.
 ///
+/// A port declares its costs with its demo (`Declaration`, `Demo(costs:)`): the engine then
+/// measures them before the run's cells start, so no cell spends the measurement in its time.
+///
 /// ```swift
 /// // for i in range(2, int(n ** 0.5) + 1):
 /// //     if n % i == 0: return False
-/// static let trialDivision = CPythonCost.of(
+/// static let trialDivision = CPythonCost.Declaration(
 ///     statement: "for i in range(2, 1002):\n    if n % i == 0: pass", setup: "n = 1_000_003",
 ///     iterationsPerStatement: 1000, fallbackNanoseconds: 31.7)
 /// ...
-/// trialDivision.spend(iterations: divisorsTried)
+/// trialDivision.cost.spend(iterations: divisorsTried)
 /// ```
 public struct CPythonCost: Sendable, Equatable {
     /// CPU seconds one iteration costs CPython.
@@ -51,6 +54,11 @@ public struct CPythonCost: Sendable, Equatable {
     /// `iterationsPerStatement`. Time the loop as the cell writes it, with values like the
     /// cell's (an `n % i` of large ints allocates; of small ones it does not), e.g.
     /// `"for i in range(2, 1002):\n    if n % i == 0: pass"` with 1000 iterations.
+    ///
+    /// Called in a running cell for a cost not measured yet, the measurement (about a second
+    /// of python3) happens there, in the cell's time and its printed timings: declare the
+    /// cost with the demo instead (`Declaration`), which the engine measures before the
+    /// cell's clock starts. Costs asked for this way still work, measured as they are asked.
     public static func of(
         statement: String, setup: String = "", iterationsPerStatement: Int = 1, fallbackNanoseconds: Double,
         cacheFile: URL? = nil
