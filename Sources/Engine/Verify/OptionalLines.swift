@@ -51,7 +51,7 @@ struct OptionalLines: Equatable {
             for line in lines where !line.isEmpty {
                 for (i, first) in pieces.enumerated() where !first.isEmpty && line.hasPrefix(first) {
                     for (j, second) in pieces.enumerated() where i != j && !second.isEmpty && first + second == line {
-                        return "\(line) is \(first) and \(second) on one line"
+                        return "\"\(line)\" is \"\(first)\" and \"\(second)\" on one line"
                     }
                 }
             }

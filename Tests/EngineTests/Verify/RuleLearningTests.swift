@@ -69,7 +69,8 @@ final class RuleLearningTests: XCTestCase {
         let suggestion = try XCTUnwrap(
             try suggest([["A startingmain keeps going", "", "A done"], ["A starting", "main keeps going", "A done"]]))
         guard case .cannotRepeat(let why) = suggestion else { return XCTFail("\(suggestion)") }
-        XCTAssertTrue(why.contains("A startingmain keeps going is A starting and main keeps going on one line"), why)
+        XCTAssertTrue(
+            why.contains(#""A startingmain keeps going" is "A starting" and "main keeps going" on one line"#), why)
         // A blank line that comes and goes is what such runs leave behind: never optional.
         let blank = try XCTUnwrap(try suggest([["a", "", "b"], ["a", "b"]]))
         guard case .cannotRepeat(let blankWhy) = blank else { return XCTFail("\(blank)") }
