@@ -89,8 +89,11 @@ struct RuleLearner {
         unique(maskKeys.compactMap { key in variants[key].map { LineTemplate($0).pattern(capture: true) } })
     }
 
+    /// Lines that moved, but not those also optional: an optional line may appear anywhere.
     var unorderedPatterns: [String] {
-        unique(movedKeys.compactMap { key in variants[key].map { LineTemplate($0).pattern(capture: false) } })
+        let optional = absentLines.patterns
+        return unique(movedKeys.compactMap { key in variants[key].map { LineTemplate($0).pattern(capture: false) } })
+            .filter { !optional.contains($0) }
     }
 
     private func unique(_ patterns: [String]) -> [String] {

@@ -105,6 +105,12 @@ final class RuleLearningTests: XCTestCase {
         }
     }
 
+    func testALineThatMovesAndComesAndGoesIsOnlyOptional() throws {
+        let runs = [["start", "child says hi", "end"], ["start", "end", "child says hi"], ["start", "end"]]
+        let entry = try XCTUnwrap(try suggest(runs)?.entry)
+        XCTAssertEqual(RulesFile.compact(.object(entry)), #"{"optional": "^child says hi$"}"#)
+    }
+
     func testAnOptionalLineInTheFirstRunMayBeMissingButNoOtherLine() throws {
         let runs = [["start", "worker 1 finished", "end"], ["start", "end"], ["start", "end"]]
         let entry = try XCTUnwrap(try suggest(runs)?.entry)
