@@ -87,6 +87,8 @@ package enum Engine {
     ///
     /// A notebook whose ports share a session (`Demo.session`) is one job, a chain of its
     /// cells run in order (`SessionRun`); every other notebook's cells are jobs of their own.
+    /// The CPython costs the ports declare (`Demo.costs`) are measured first, if this machine
+    /// has not measured them yet, so no cell spends python3's `timeit` in its own time.
     package static func run(
         _ plans: [RunPlan], options: EngineOptions = EngineOptions(),
         progress: (@Sendable (Int, Int) -> Void)? = nil
@@ -95,6 +97,9 @@ package enum Engine {
         guard total > 0 else {
             return plans.map { RunResult(path: $0.path, notebook: finished($0.notebook), failures: []) }
         }
+        // The CPython costs the ports declared, measured now if this machine has not yet:
+        // before any cell's clock starts, with nothing timed running beside the measurement.
+        CPythonCost.Declaration.calibrate(plans.flatMap { $0.steps.flatMap(\.demo.costs) })
         let units = workUnits(plans, options: options)
         // What runs when is `AdmissionPolicy`'s call (CPU-bound cells alone, timing-sensitive
         // ones while wake-ups stay punctual); `--jobs 1` runs everything alone, in document order.

@@ -108,7 +108,8 @@ struct LineTemplate: Equatable {
 
     /// The anchored pattern: literal text escaped (its measured numbers as any real, which
     /// the tolerance then compares), each varying place as a group (`capture`: for `mask`)
-    /// of the integers class when only integers were seen there, else of the values seen.
+    /// of the integers class when only integers were seen there, else of the values seen;
+    /// without `capture` the integers class stands alone (`^child \d+ says hi$`).
     func pattern(capture: Bool) -> String {
         var pattern = "^"
         for part in parts {
@@ -120,6 +121,10 @@ struct LineTemplate: Equatable {
                         ? #"\d+\.\d+(?:[eE][-+]?\d+)?"# : Self.escaped(token.text)
                 }
             case let .varying(values, integers):
+                if integers && !capture {
+                    pattern += #"\d+"#  // one class needs no group
+                    continue
+                }
                 let body =
                     integers
                     ? #"\d+"# : values.map(Self.escaped).joined(separator: "|")

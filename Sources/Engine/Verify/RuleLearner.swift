@@ -10,8 +10,11 @@ import Notebook
 /// token by token differ in a few places: a `mask` pattern keeps every token they share
 /// and blanks only the places that differed (integers as `\d+`, anything else as the
 /// values seen). Measured numbers that differ beyond the tolerance widen it to what was
-/// seen. This repeats until the runs match or nothing more is learned; lines that pair up
-/// with nothing make the cell one CPython cannot repeat.
+/// seen. A line that pairs up with nothing is present in some runs and absent in others (a
+/// child's line that races the cell's end): it gets an `optional` pattern made from it (and
+/// its variants, alike as a mask's), anchored. This repeats until the runs match or nothing
+/// more is learned; a blank line that comes and goes, or lines run together (two writers on
+/// one line), make the cell one CPython cannot repeat.
 struct RuleLearner {
     let base: CompareRules
     private(set) var variants: [String: [String]] = [:]  // channel + base line -> texts seen
@@ -19,6 +22,8 @@ struct RuleLearner {
     private(set) var movedKeys: [String] = []
     private(set) var relative: Double?
     private(set) var unrepeatable: String?
+    /// Lines that come and go, grouped by likeness: each group is one `optional` pattern.
+    private(set) var absentLines = OptionalLines()
 
     init(defaults: CompareRules) {
         var base = CompareRules()
@@ -43,7 +48,11 @@ struct RuleLearner {
         guard try allMatch(runs, rules) else {
             return .cannotRepeat("its runs still differ under every rule learned from them")
         }
-        if let hidden = try RuleNarrowness.hiddenChange(in: runs[0], under: rules) { return .tooBroad(hidden) }
+        if let hidden = try RuleNarrowness.hiddenChange(
+            in: runs[0], under: rules, absentSometimes: learner.absentLines.absentFromReference)
+        {
+            return .tooBroad(hidden)
+        }
         return .rules(learner.entry)
     }
 
@@ -55,7 +64,7 @@ struct RuleLearner {
         return true
     }
 
-    /// The suggested entry, in a fixed key order.
+    /// The suggested entry, in a fixed key order (tolerance, unordered, mask, optional).
     var entry: JSONObject {
         var members: [(key: String, value: JSONValue)] = []
         if let relative {
@@ -68,6 +77,11 @@ struct RuleLearner {
         }
         let masks = maskPatterns
         if !masks.isEmpty { members.append(("mask", .array(masks.map { .string($0) }))) }
+        let optional = absentLines.patterns
+        if !optional.isEmpty {
+            members.append(
+                ("optional", optional.count == 1 ? .string(optional[0]) : .array(optional.map { .string($0) })))
+        }
         return JSONObject(members)
     }
 
@@ -75,8 +89,11 @@ struct RuleLearner {
         unique(maskKeys.compactMap { key in variants[key].map { LineTemplate($0).pattern(capture: true) } })
     }
 
+    /// Lines that moved, but not those also optional: an optional line may appear anywhere.
     var unorderedPatterns: [String] {
-        unique(movedKeys.compactMap { key in variants[key].map { LineTemplate($0).pattern(capture: false) } })
+        let optional = absentLines.patterns
+        return unique(movedKeys.compactMap { key in variants[key].map { LineTemplate($0).pattern(capture: false) } })
+            .filter { !optional.contains($0) }
     }
 
     private func unique(_ patterns: [String]) -> [String] {
@@ -92,13 +109,16 @@ struct RuleLearner {
         if let relative { object.append(("tolerance", .object(JSONObject([("relative", .real(relative))])))) }
         if !unorderedPatterns.isEmpty { object.append(("unordered", .array(unorderedPatterns.map { .string($0) }))) }
         if !maskPatterns.isEmpty { object.append(("mask", .array(maskPatterns.map { .string($0) }))) }
+        if !absentLines.patterns.isEmpty {
+            object.append(("optional", .array(absentLines.patterns.map { .string($0) })))
+        }
         try rules.apply(JSONObject(object), origin: "suggested rule")
         return rules
     }
 
     /// One pass over the runs; whether anything new was learned.
     private mutating func learn(_ runs: [OutputLines], under rules: CompareRules) throws(RuleError) -> Bool {
-        let before = (maskKeys, movedKeys, relative, variants.values.map(\.count).reduce(0, +))
+        let before = (maskKeys, movedKeys, relative, variants.values.map(\.count).reduce(0, +), absentLines)
         let matcher = LineMatcher(rules: rules, budget: PatternBudget())
         for (number, run) in runs.enumerated().dropFirst() {
             for (reference, other) in zip(runs[0].channels, run.channels) {
@@ -107,7 +127,7 @@ struct RuleLearner {
             }
         }
         return before.0 != maskKeys || before.1 != movedKeys || before.2 != relative
-            || before.3 != variants.values.map(\.count).reduce(0, +)
+            || before.3 != variants.values.map(\.count).reduce(0, +) || before.4 != absentLines
     }
 
     private mutating func align(
@@ -120,7 +140,17 @@ struct RuleLearner {
         } catch {
             throw error.ruleError
         }
-        let (leftOver, rightOver) = Self.unmatched(left, right, matcher)
+        let (allLeft, allRight) = Self.unmatched(left, right, matcher)
+        // Lines the `optional` patterns learned so far cover are absent here, nothing more.
+        for index in allLeft where left[index].optional {
+            absentLines.noteAbsent(channel: channel, referenceIndex: index)
+        }
+        let leftOver = allLeft.filter { !left[$0].optional }
+        let rightOver = allRight.filter { !right[$0].optional }
+        if let torn = OptionalLines.runTogether(leftOver.map { reference[$0] }, rightOver.map { other[$0] }) {
+            unrepeatable = "\(channel) of run 1 and run \(run + 1) differ by two lines run together: \(torn)"
+            return
+        }
         var remaining = rightOver
         var unpaired: [Int] = []
         for index in leftOver {
@@ -131,13 +161,13 @@ struct RuleLearner {
                 unpaired.append(index)
             }
         }
+        var absent: [Int] = []
         for index in unpaired {
             let key = "\(channel)\u{0}\(index)"
             let candidates = remaining.map { ($0, Self.similarity(reference[index], other[$0])) }
             guard let best = candidates.max(by: { $0.1 < $1.1 }), best.1 >= 0.5 else {
-                unrepeatable =
-                    "\(channel) line \(index + 1) of run 1 (\(reference[index])) has no counterpart in run \(run + 1)"
-                return
+                absent.append(index)
+                continue
             }
             remaining.removeAll { $0 == best.0 }
             let text = other[best.0]
@@ -152,8 +182,22 @@ struct RuleLearner {
                 movedKeys.append(key)
             }
         }
-        if let extra = remaining.first {
-            unrepeatable = "run \(run + 1) prints a line run 1 does not (\(channel): \(other[extra]))"
+        // What pairs with nothing is present in one run and absent in the other: optional,
+        // unless it is blank (the newline two `print`s left behind when they ran together).
+        for index in absent {
+            guard !reference[index].allSatisfy(\.isWhitespace) else {
+                unrepeatable =
+                    "\(channel) line \(index + 1) of run 1 (\(reference[index])) has no counterpart in run \(run + 1)"
+                return
+            }
+            absentLines.add(reference[index], channel: channel, referenceIndex: index)
+        }
+        for extra in remaining {
+            guard !other[extra].allSatisfy(\.isWhitespace) else {
+                unrepeatable = "run \(run + 1) prints a line run 1 does not (\(channel): \(other[extra]))"
+                return
+            }
+            absentLines.add(other[extra], channel: channel, referenceIndex: nil)
         }
     }
 

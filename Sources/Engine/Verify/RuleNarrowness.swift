@@ -9,11 +9,18 @@ import Foundation
 /// (a changed word); each integer one higher and each real number tripled (a wrong value);
 /// each pair of neighbouring lines among those the rule keeps in order swapped (a wrong order).
 /// Words and numbers inside what a `mask` blanks are left alone: blanking them is what
-/// the mask is for, and it was learned from CPython printing different values there.
+/// the mask is for, and it was learned from CPython printing different values there. Likewise
+/// a line that some run lacked (`absentSometimes`) and an `optional` pattern covers may be
+/// missing, and its values are what the pattern leaves open (only its changed word is
+/// tried); a line no run lacked is held to every change, so an `optional` pattern that
+/// also covers it is caught.
 enum RuleNarrowness {
     /// The first deliberate change `rules` would let pass, described; nil when all are caught.
-    static func hiddenChange(in reference: OutputLines, under rules: CompareRules) throws(RuleError) -> String? {
-        for change in try changes(of: reference, rules: rules) {
+    /// `absentSometimes`: the reference's lines (`OptionalLines.key`) that some run lacked.
+    static func hiddenChange(
+        in reference: OutputLines, under rules: CompareRules, absentSometimes: Set<String> = []
+    ) throws(RuleError) -> String? {
+        for change in try changes(of: reference, rules: rules, absentSometimes: absentSometimes) {
             if try CellComparison(expected: reference, actual: change.lines, rules: rules).matches {
                 return change.description
             }
@@ -26,7 +33,9 @@ enum RuleNarrowness {
         let lines: OutputLines
     }
 
-    static func changes(of reference: OutputLines, rules: CompareRules) throws(RuleError) -> [Change] {
+    static func changes(
+        of reference: OutputLines, rules: CompareRules, absentSometimes: Set<String> = []
+    ) throws(RuleError) -> [Change] {
         var changes: [Change] = []
         let matcher = LineMatcher(rules: rules, budget: PatternBudget())
         for (channelIndex, channel) in reference.channels.enumerated() {
@@ -47,18 +56,23 @@ enum RuleNarrowness {
                 changes.append(Change(description: "\(what) (\(channel.name))", lines: copy))
             }
             for (index, line) in lines.enumerated() {
-                var without = lines
-                without.remove(at: index)
-                changed(without, "a missing line: \(line)")
-                for (edited, what) in try edits(of: line, rules: rules) {
+                let comesAndGoes =
+                    prepared[index].optional && absentSometimes.contains(OptionalLines.key(channel.name, index))
+                if !comesAndGoes {
+                    var without = lines
+                    without.remove(at: index)
+                    changed(without, "a missing line: \(line)")
+                }
+                for (edited, what) in try edits(of: line, rules: rules) where !comesAndGoes || what == Self.changedWord
+                {
                     var copy = lines
                     copy[index] = edited
                     changed(copy, "\(what): \(line) -> \(edited)")
                 }
             }
             // A wrong order where CPython's is fixed: neighbours among the lines that keep
-            // their order (those the rule lets move may move around them).
-            let fixed = lines.indices.filter { !prepared[$0].unordered }
+            // their order (those the rule lets move or be absent may move around them).
+            let fixed = lines.indices.filter { !prepared[$0].unordered && !prepared[$0].optional }
             for (first, second) in zip(fixed, fixed.dropFirst())
             where !matcher.matches(prepared[first], prepared[second]) {
                 var swapped = lines
@@ -91,7 +105,7 @@ enum RuleNarrowness {
             case .word where !changedWord && token.text.count > 1:
                 changedWord = true
                 replacement = token.text + "X"
-                what = "a changed word"
+                what = Self.changedWord
             case .integer:
                 replacement = String((Int(token.text) ?? 0) + 1)
                 what = "a wrong value"
@@ -107,6 +121,8 @@ enum RuleNarrowness {
         }
         return edits
     }
+
+    private static let changedWord = "a changed word"
 
     /// The parts of `line` the rules' masks blank.
     static func maskedRanges(_ line: String, _ rules: CompareRules) throws(RuleError) -> [NSRange] {

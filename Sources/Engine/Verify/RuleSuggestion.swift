@@ -4,10 +4,10 @@ import Notebook
 /// other under the rules it has now.
 package enum RuleSuggestion: Sendable {
     /// The `nbrun.json` entry that covers exactly the variation seen (keys in the order
-    /// tolerance, unordered, mask).
+    /// tolerance, unordered, mask, optional).
     case rules(JSONObject)
-    /// CPython itself cannot repeat the cell in a way a rule can describe (lines that come
-    /// and go, a different number of lines): named, never silently skipped.
+    /// CPython itself cannot repeat the cell in a way a rule can describe (two lines run
+    /// together on one, a blank line that comes and goes): named, never silently skipped.
     case cannotRepeat(String)
     /// A rule was found but it would also hide a deliberate change: none is suggested.
     case tooBroad(String)

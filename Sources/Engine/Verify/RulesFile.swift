@@ -10,8 +10,8 @@ package enum RulesFile {
     static let lineWidth = 100
 
     /// Merges `suggestions` (demo name -> entry) into the file's JSON. An existing rule is
-    /// kept and extended, never narrowed or dropped: patterns are added to `mask` and
-    /// `unordered` (which stays `true` if it was), a tolerance only ever widens. New demos
+    /// kept and extended, never narrowed or dropped: patterns are added to `mask`, `optional`
+    /// and `unordered` (which stays `true` if it was), a tolerance only ever widens. New demos
     /// go after the last entry of their notebook, else at the end, in the order given.
     package static func merge(_ suggestions: [(demo: String, entry: JSONObject)], into file: JSONObject) -> JSONObject {
         var file = file
@@ -34,7 +34,7 @@ package enum RulesFile {
         case "unordered":
             if case .bool(true) = old { return old }
             return patterns(old, adding: new)
-        case "mask":
+        case "mask", "optional":
             return patterns(old, adding: new)
         case "tolerance":
             guard case .object(var tolerance) = old, case .object(let wider) = new else { return new }

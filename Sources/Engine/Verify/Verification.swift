@@ -45,7 +45,8 @@ package enum Verification {
     }
 
     /// Judges every planned cell; with `suggest`, learns the rules its CPython runs need
-    /// where the rules in force do not cover how they vary.
+    /// where the rules in force do not cover how they vary (and the `optional` lines nbrun's
+    /// runs print in some runs only, where that is all that keeps the cell from being faithful).
     package static func judge(
         _ plan: RunPlan, cpython: KernelBatch.NotebookRuns, nbrun: [Notebook], rules: RuleBook, suggest: Bool
     )
@@ -64,7 +65,8 @@ package enum Verification {
                     defaults: defaults)
                 if suggest {
                     verdict.suggestion = try RuleLearner.suggest(
-                        runs: verdict.cpython, defaults: defaults, current: cellRules)
+                        cpython: verdict.cpython, nbrun: verdict.nbrun, faithful: verdict.faithful,
+                        defaults: defaults, current: cellRules)
                 }
                 verdicts.append(verdict)
             } catch {

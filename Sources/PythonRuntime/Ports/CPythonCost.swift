@@ -15,14 +15,17 @@ import Futures
 /// CPython's does. Without a `python3` (nbrun's usual case on a student's machine), the port's
 /// `fallbackNanoseconds` is used, measured by its author on theirs: `source` says which.
 ///
+/// A port declares its costs with its demo (`Declaration`, `Demo(costs:)`): the engine then
+/// measures them before the run's cells start, so no cell spends the measurement in its time.
+///
 /// ```swift
 /// // for i in range(2, int(n ** 0.5) + 1):
 /// //     if n % i == 0: return False
-/// static let trialDivision = CPythonCost.of(
+/// static let trialDivision = CPythonCost.Declaration(
 ///     statement: "for i in range(2, 1002):\n    if n % i == 0: pass", setup: "n = 1_000_003",
 ///     iterationsPerStatement: 1000, fallbackNanoseconds: 31.7)
 /// ...
-/// trialDivision.spend(iterations: divisorsTried)
+/// trialDivision.cost.spend(iterations: divisorsTried)
 /// ```
 public struct CPythonCost: Sendable, Equatable {
     /// CPU seconds one iteration costs CPython.
@@ -51,6 +54,11 @@ public struct CPythonCost: Sendable, Equatable {
     /// `iterationsPerStatement`. Time the loop as the cell writes it, with values like the
     /// cell's (an `n % i` of large ints allocates; of small ones it does not), e.g.
     /// `"for i in range(2, 1002):\n    if n % i == 0: pass"` with 1000 iterations.
+    ///
+    /// Called in a running cell for a cost not measured yet, the measurement (about a second
+    /// of python3) happens there, in the cell's time and its printed timings: declare the
+    /// cost with the demo instead (`Declaration`), which the engine measures before the
+    /// cell's clock starts. Costs asked for this way still work, measured as they are asked.
     public static func of(
         statement: String, setup: String = "", iterationsPerStatement: Int = 1, fallbackNanoseconds: Double,
         cacheFile: URL? = nil
@@ -60,10 +68,10 @@ public struct CPythonCost: Sendable, Equatable {
         // No lock is held while python3 runs: the wait releases the cell's GIL, and a thread
         // that took it meanwhile may ask for a cost too. Two cells may then measure the same
         // loop at once; the later result wins, both are measurements.
-        guard let python = pythonExecutable, let version = version(of: python) else { return fallback }
+        guard let python = pythonExecutable, let version = version(of: python, caching: file) else { return fallback }
         let per = max(1, iterationsPerStatement)
         let key = [statement, setup, String(per), version, cpuModel].joined(separator: "\u{1f}")
-        if let seconds = memo.withLock({ $0[key] }) ?? readCache(file)[key] {
+        if let seconds = memo.withLock({ $0[key] }) ?? read([String: Double].self, file)[key] {
             memo.withLock { $0[key] = seconds }
             return CPythonCost(secondsPerIteration: seconds, source: .cached)
         }
@@ -71,19 +79,42 @@ public struct CPythonCost: Sendable, Equatable {
             return fallback
         }
         memo.withLock { $0[key] = seconds }
-        var cache = readCache(file)
+        var cache = read([String: Double].self, file)
         cache[key] = seconds
-        writeCache(cache, to: file)
+        write(cache, to: file)
         return CPythonCost(secondsPerIteration: seconds, source: .measured(python: python))
     }
 
-    /// `sys.version` of `python`, asked once per process.
-    private static func version(of python: String) -> String? {
+    /// `sys.version` of `python`: asked once per machine and executable, then kept in
+    /// `python-versions.json` beside the cost cache (by the executable's real path, size and
+    /// modification time), so a child process reading a calibrated cost runs no python3.
+    private static func version(of python: String, caching costFile: URL) -> String? {
         if let known = versions.withLock({ $0[python] }) { return known }
+        let file = costFile.deletingLastPathComponent().appendingPathComponent("python-versions.json")
+        let identity = executableIdentity(python)
+        if let identity, let known = read([String: String].self, file)[identity] {
+            versions.withLock { $0[python] = known }
+            return known
+        }
         guard let text = run(python, ["-c", "import sys; print(sys.version)"]) else { return nil }
         let version = text.trimmingCharacters(in: .whitespacesAndNewlines)
         versions.withLock { $0[python] = version }
+        if let identity {
+            var known = read([String: String].self, file)
+            known[identity] = version
+            write(known, to: file)
+        }
         return version
+    }
+
+    /// The executable behind `python` (symbolic links followed) as its path, size and
+    /// modification time: a new Python installed there is another identity.
+    private static func executableIdentity(_ python: String) -> String? {
+        let real = URL(fileURLWithPath: python).resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: real),
+            let size = attributes[.size] as? NSNumber, let modified = attributes[.modificationDate] as? Date
+        else { return nil }
+        return [real, size.stringValue, String(modified.timeIntervalSince1970)].joined(separator: "\u{1f}")
     }
 
     /// Spends what CPython spends on `iterations` iterations at once: that much of the
@@ -155,6 +186,12 @@ public struct CPythonCost: Sendable, Equatable {
     private static let memo = Locked<[String: Double]>([:])
     private static let versions = Locked<[String: String]>([:])
 
+    /// Forgets what this process measured or read, as a new process starts (for tests).
+    static func forgetThisProcess() {
+        memo.withLock { $0.removeAll() }
+        versions.withLock { $0.removeAll() }
+    }
+
     static var defaultCacheFile: URL {
         let environment = ProcessInfo.processInfo.environment
         let base =
@@ -163,16 +200,15 @@ public struct CPythonCost: Sendable, Equatable {
         return base.appendingPathComponent("nbrun/cpython-costs.json")
     }
 
-    private static func readCache(_ file: URL) -> [String: Double] {
-        guard let data = try? Data(contentsOf: file),
-            let cache = try? JSONDecoder().decode([String: Double].self, from: data)
+    private static func read<Value: Decodable>(_ type: [String: Value].Type, _ file: URL) -> [String: Value] {
+        guard let data = try? Data(contentsOf: file), let cache = try? JSONDecoder().decode(type, from: data)
         else { return [:] }
         return cache
     }
 
     /// Best effort (an unwritable cache only means measuring again next time), atomic, so
     /// two nbrun processes never leave half a file.
-    private static func writeCache(_ cache: [String: Double], to file: URL) {
+    private static func write<Value: Encodable>(_ cache: [String: Value], to file: URL) {
         try? FileManager.default.createDirectory(
             at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let encoder = JSONEncoder()

@@ -17,6 +17,9 @@ public struct Demo: Sendable {
     public let sketch: String
     /// What running the port asks of the machine (see `Load`); the engine schedules by it.
     public let load: Load
+    /// The CPython costs the port spends (`CPythonCost.Declaration`): the engine measures
+    /// those not known yet before the run's cells start, never in the cell's time.
+    public let costs: [CPythonCost.Declaration]
     /// The port itself. It prints through the context and may throw like the cell would.
     /// It runs inside the context's interpreter, holding that cell's GIL (see `PyInterpreter`).
     /// A session cell run this way gets a fresh session, as if its notebook began with it.
@@ -37,6 +40,7 @@ public struct Demo: Sendable {
     ///   - fingerprint: the cell source's fingerprint, as `nbrun scaffold` or `nbrun list` print it.
     ///   - sketch: per-line hashes of the source (`nbrun scaffold` fills them in).
     ///   - load: what the port asks of the machine; `.timingSensitive` unless it computes.
+    ///   - costs: the CPython costs the port spends, measured before the run's cells start.
     ///   - run: the port: what the cell does, printing through the context it is given.
     public init(
         notebook: String,
@@ -44,6 +48,7 @@ public struct Demo: Sendable {
         fingerprint: String,
         sketch: String = "",
         load: Load = .timingSensitive,
+        costs: [CPythonCost.Declaration] = [],
         run: @escaping @Sendable (DemoContext) throws -> Void
     ) {
         self.notebook = notebook
@@ -51,6 +56,7 @@ public struct Demo: Sendable {
         self.fingerprint = fingerprint
         self.sketch = sketch
         self.load = load
+        self.costs = costs
         self.session = nil
         self.run = { context in try context.interpreter.run { try run(context) } }
         self.evaluate = { context, _ in
@@ -61,13 +67,15 @@ public struct Demo: Sendable {
 
     /// A cell of a notebook written step by step: `cell` gets the notebook's session `S`
     /// (what earlier cells defined) and returns the value of the cell's last line, IPython's
-    /// `Out[n]` (`.none` when the last line is a statement or `None`).
+    /// `Out[n]` (`.none` when the last line is a statement or `None`). `costs` as for a
+    /// self-contained cell.
     public init<S: NotebookSession>(
         notebook: String,
         name: String,
         fingerprint: String,
         sketch: String = "",
         load: Load = .timingSensitive,
+        costs: [CPythonCost.Declaration] = [],
         session: S.Type,
         cell: @escaping @Sendable (DemoContext, S) throws -> PyValue
     ) {
@@ -76,6 +84,7 @@ public struct Demo: Sendable {
         self.fingerprint = fingerprint
         self.sketch = sketch
         self.load = load
+        self.costs = costs
         self.session = SessionKind(session)
         let id = "\(notebook)/\(name)"
         let evaluate: @Sendable (DemoContext, (any NotebookSession)?) throws -> PyValue = { context, shared in

@@ -32,6 +32,17 @@ final class VerifyKernelTests: XCTestCase {
             print(x)
         print('end')
         """
+    /// A thread's line that races the cell's end: printed at once in one run of three
+    /// (inside the cell), three seconds late in the others (after it, so nbclient drops it).
+    static let racing = """
+        import threading, time
+        def child():
+            time.sleep(0 if n % 3 == 1 else 3)
+            print('child thread says hi')
+        threading.Thread(target=child, daemon=True).start()
+        time.sleep(0.5)
+        print('cell done')
+        """
 
     private var folder = ""
 
@@ -41,6 +52,7 @@ final class VerifyKernelTests: XCTestCase {
             Fixture.codeCell(Self.counter, tags: [], id: "counter"),
             Fixture.codeCell(Self.fixed, id: "fixed"),
             Fixture.codeCell(Self.varying, id: "varying"),
+            Fixture.codeCell(Self.racing, id: "racing"),
         ])
         notebook.metadata["kernelspec"] = .object(
             JSONObject([
@@ -55,10 +67,11 @@ final class VerifyKernelTests: XCTestCase {
 
     private var path: String { "\(folder)/fixture.ipynb" }
 
-    private func registry(fixed: [String], varying: [String]) -> DemoRegistry {
+    private func registry(fixed: [String], varying: [String], racing: [String] = ["cell done"]) -> DemoRegistry {
         DemoRegistry([
             Fixture.demo(Self.fixed, name: "fixed") { context in fixed.forEach { context.print($0) } },
             Fixture.demo(Self.varying, name: "varying") { context in varying.forEach { context.print($0) } },
+            Fixture.demo(Self.racing, name: "racing") { context in racing.forEach { context.print($0) } },
         ])
     }
 
@@ -84,7 +97,7 @@ final class VerifyKernelTests: XCTestCase {
 
         // Faithful ports: every nbrun run matches a CPython run (the varying cell: run 1's).
         let judged = try verdicts(faithful, cpython, suggest: true)
-        XCTAssertEqual(judged.map(\.faithful), [true, true], judged.map(\.differences).description)
+        XCTAssertEqual(judged.map(\.faithful), [true, true, true], judged.map(\.differences).description)
         XCTAssertNil(judged[0].suggestion, "CPython repeats the fixed cell exactly")
 
         // Deliberately unfaithful ports of the fixed cell: each is caught and named.
@@ -138,6 +151,22 @@ final class VerifyKernelTests: XCTestCase {
             XCTAssertFalse(verdict.faithful, what)
             XCTAssertEqual(verdict.demo, "fixture/varying", what)
         }
+
+        // The racing cell: the thread's line, in one CPython run of three, is made optional...
+        XCTAssertEqual(
+            judged[2].cpython.map { $0.stdout.contains("child thread says hi") }.filter { $0 }.count, 1,
+            "\(judged[2].cpython.map(\.stdout))")
+        let optional = try XCTUnwrap(judged[2].suggestion?.entry, "\(String(describing: judged[2].suggestion))")
+        XCTAssertEqual(RulesFile.compact(.object(optional)), #"{"optional": "^child thread says hi$"}"#)
+        try RulesFile.write([("fixture/racing", optional)], to: rulesPath)
+        let racingRules = try RuleBook.load(rulesPath, registry: faithful)
+        // ...so a port printing it, or not, is faithful; one that loses another line is not.
+        let printing = registry(
+            fixed: Self.faithfulFixed, varying: Self.faithfulVarying, racing: ["child thread says hi", "cell done"])
+        XCTAssertTrue(try verdicts(printing, cpython, rules: racingRules)[2].faithful)
+        XCTAssertTrue(try verdicts(faithful, cpython, rules: racingRules)[2].faithful)
+        let losing = registry(fixed: Self.faithfulFixed, varying: Self.faithfulVarying, racing: [])
+        XCTAssertFalse(try verdicts(losing, cpython, rules: racingRules)[2].faithful)
     }
 
     func testAPythonWithoutTheKernelPackagesFailsWithOneLine() throws {

@@ -14,7 +14,8 @@ final class RulesFileTests: XCTestCase {
              },
              "demos": {
               "02-threads/race": {"mask": ["^got: +(\\\\d+)$"]},
-              "03-processes/chunksize": {"unordered": true}
+              "03-processes/chunksize": {"unordered": true},
+              "03-processes/spawn": {"optional": "^child 1 says hi$"}
              }
             }
 
@@ -26,6 +27,7 @@ final class RulesFileTests: XCTestCase {
                 ("02-threads/race", JSONObject([("mask", .array([.string("^other: (\\d+)$")]))])),
                 ("02-threads/flaky", JSONObject([("unordered", .string("^a$"))])),
                 ("03-processes/chunksize", JSONObject([("unordered", .string("^b$"))])),
+                ("03-processes/spawn", JSONObject([("optional", .string("^child 2 says hi$"))])),
             ], into: file)
         let text = RulesFile.text(merged)
         XCTAssertEqual(
@@ -38,7 +40,8 @@ final class RulesFileTests: XCTestCase {
              "demos": {
               "02-threads/race": {"mask": ["^got: +(\\\\d+)$", "^other: (\\\\d+)$"]},
               "02-threads/flaky": {"unordered": "^a$"},
-              "03-processes/chunksize": {"unordered": true}
+              "03-processes/chunksize": {"unordered": true},
+              "03-processes/spawn": {"optional": ["^child 1 says hi$", "^child 2 says hi$"]}
              }
             }
 
