@@ -202,6 +202,12 @@ final class SpawnerThread: Sendable {
         thread.start()
     }
 
+    /// Runs `body` on the spawning thread later, without waiting for it.
+    func post(_ body: @escaping @Sendable () -> Void) {
+        requests.withLock { $0.append(body) }
+        available.signal()
+    }
+
     /// Runs `body` on the spawning thread and waits for it: a blocking wait, so a cell's
     /// thread gives up its GIL meanwhile (`Ambient.blocking`), as CPython's `fork_exec` does.
     func run<R: Sendable>(_ body: @escaping @Sendable () throws -> R) throws -> R {

@@ -67,12 +67,24 @@ final class ForkServer: Sendable {
         }
     }
 
+    /// Starts the server for `executable` on the spawning thread without waiting for it, so
+    /// the first child need not (nbrun calls it when a notebook it runs uses processes).
+    static func prepare(_ executable: String) {
+        guard ProcessWorker.usesForkServer else { return }
+        let executable = executable.hasPrefix("/") ? executable : URL(fileURLWithPath: executable).path
+        ChildProcesses.spawner.post {
+            guard servers.withLock({ $0[executable] }) == nil, !refused.withLock({ $0.contains(executable) }),
+                let server = start(executable)
+            else { return }
+            servers.withLock { $0[executable] = server }
+        }
+    }
+
     /// Starts `executable` in fork-server mode and waits for its hello (10 s at most).
     private static func start(_ executable: String) -> ForkServer? {
         var fds: [Int32] = [-1, -1]
         guard cprocess_seqpacket_pair(&fds) == 0 else { return nil }
         let (ours, theirs) = (fds[0], fds[1])
-        defer { Syscall.closeIgnoringErrors(theirs) }
         var pid: pid_t = 0
         let argv = [executable] + ProcessWorker.workerArguments(mode: ProcessWorker.forkServerMode)
         let cArguments = argv.map { strdup($0) } + [nil]
@@ -81,6 +93,7 @@ final class ForkServer: Sendable {
         let status = [theirs].withUnsafeBufferPointer { inherited in
             cprocess_spawn_io(&pid, executable, cArguments, inherited.baseAddress, 1, out, -1, nil)
         }
+        Syscall.closeIgnoringErrors(theirs)  // so a server that exits is end of file here
         guard status == 0 else {
             Syscall.closeIgnoringErrors(ours)
             return nil  // a missing executable: the spawn that follows reports it

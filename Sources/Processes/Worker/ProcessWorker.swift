@@ -101,6 +101,13 @@ package enum ProcessWorker {
         set { forkServer.withLock { $0 = newValue } }
     }
 
+    /// Starts the fork server of `executable` in the background now (when `usesForkServer`),
+    /// so the first child starts as fast as the rest: for a program about to run code that
+    /// starts processes. Without it the server starts with the first child.
+    package static func prepareForkServer(executable: String = defaultExecutable) {
+        ForkServer.prepare(executable)
+    }
+
     static func workerArguments(mode: String, extra: [String] = []) -> [String] {
         [flag, mode, String(getpid())] + extra
     }
