@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -93,7 +95,7 @@ int cprocess_fork_server_send(int sock, int kind, int pid, const char *text, int
     return send_message(sock, kind, pid, 0, text, length, fds, count);
 }
 
-int cprocess_fork_server_receive(int sock, int *kind, int *pid, int *value) {
+int cprocess_fork_server_receive(int sock, int *kind, int *pid, int *value, int64_t *cpu_microseconds) {
     message m;
     int fds[MAX_FDS], count = 0;
     int got = receive_message(sock, &m, fds, MAX_FDS, &count);
@@ -102,6 +104,8 @@ int cprocess_fork_server_receive(int sock, int *kind, int *pid, int *value) {
         *kind = m.kind;
         *pid = m.pid;
         *value = m.value;
+        *cpu_microseconds = 0;
+        if (m.length == sizeof *cpu_microseconds) memcpy(cpu_microseconds, m.text, sizeof *cpu_microseconds);
     }
     return got;
 }
@@ -128,6 +132,10 @@ static void become_child(pid_t server, int sock, int signals, int null_fd, int d
     for (int i = 0; i < count; i++)
         if (dup2(moved[i], i + 1) < 0) _exit(127);
     close_range((unsigned)count + 1, ~0U, 0);
+}
+
+static int64_t microseconds(struct timeval time) {
+    return (int64_t)time.tv_sec * 1000000 + time.tv_usec;
 }
 
 int cprocess_fork_server(int sock, char *text, int capacity, int *length) {
@@ -161,10 +169,16 @@ int cprocess_fork_server(int sock, char *text, int capacity, int *length) {
             }
             for (size_t i = 0; i < running_count;) {
                 siginfo_t status = {0};
-                if (waitid(P_PID, (id_t)running[i], &status, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+                struct rusage usage = {0};
+                // The raw call: glibc's waitid has no rusage, which the kernel fills even with
+                // WNOWAIT (the child's and its reaped children's, as reaping would count them).
+                if (syscall(SYS_waitid, P_PID, (id_t)running[i], &status, WEXITED | WNOHANG | WNOWAIT, &usage) == 0 &&
                     status.si_pid == running[i]) {
                     int code = status.si_code == CLD_EXITED ? status.si_status : -status.si_status;
-                    if (send_message(sock, 'X', running[i], code, NULL, 0, NULL, 0) == EPIPE) _exit(0);
+                    // The kernel's account of its CPU time, which nbrun cannot get by reaping it.
+                    int64_t cpu = microseconds(usage.ru_utime) + microseconds(usage.ru_stime);
+                    if (send_message(sock, 'X', running[i], code, (const char *)&cpu, sizeof cpu, NULL, 0) == EPIPE)
+                        _exit(0);
                     running[i] = running[--running_count];
                 } else {
                     i++;

@@ -3,6 +3,7 @@
 #ifndef CPROCESS_H
 #define CPROCESS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 /// Spawns `path` with `argv` and the current environment. The child gets /dev/null as stdin,
@@ -51,7 +52,7 @@ int cprocess_mutex_unlock(void *mutex);
 /// exec of the whole program. Protocol messages on a SOCK_SEQPACKET socket: 'H' hello (server
 /// pid), 'F' fork (text: directory, NUL, the child's arguments NUL-separated; fds: the child's
 /// stdout, stderr, then its fds 3, 4, ...), 'P' started (pid) or 'E' failed (errno), 'X' exited
-/// (pid, Python's exitcode), 'R' reap (pid: nbrun will not signal it again).
+/// (pid, Python's exitcode, its CPU time), 'R' reap (pid: nbrun will not signal it again).
 enum { CPROCESS_FORK_TEXT = 4000 };
 
 /// Runs the fork server on `sock` (first sending 'H'). Returns only in a forked child, 0, with
@@ -65,8 +66,9 @@ int cprocess_fork_server(int sock, char *text, int capacity, int *length);
 int cprocess_fork_server_send(int sock, int kind, int pid, const char *text, int length, const int *fds,
                               int count);
 
-/// Receives one message from the server: 1, 0 at end of file, or minus an errno value.
-int cprocess_fork_server_receive(int sock, int *kind, int *pid, int *value);
+/// Receives one message from the server: 1, 0 at end of file, or minus an errno value. An 'X'
+/// comes with the child's user and system CPU time (the kernel's account).
+int cprocess_fork_server_receive(int sock, int *kind, int *pid, int *value, int64_t *cpu_microseconds);
 
 /// A connected pair of close-on-exec SOCK_SEQPACKET Unix sockets in `fds`; 0 or an errno value.
 int cprocess_seqpacket_pair(int fds[2]);

@@ -102,8 +102,9 @@ final class ForkServer: Sendable {
         var kind: Int32 = 0
         var serverPID: Int32 = 0
         var value: Int32 = 0
+        var cpu: Int64 = 0
         let ready =
-            poll(&polled, 1, 10_000) == 1 && cprocess_fork_server_receive(ours, &kind, &serverPID, &value) == 1
+            poll(&polled, 1, 10_000) == 1 && cprocess_fork_server_receive(ours, &kind, &serverPID, &value, &cpu) == 1
             && kind == Int32(UInt8(ascii: "H")) && serverPID == pid
         guard ready else {
             // A program that does not serve forks (an older worker, another binary): spawn it.
@@ -165,7 +166,8 @@ final class ForkServer: Sendable {
         var kind: Int32 = 0
         var child: Int32 = 0
         var value: Int32 = 0
-        while cprocess_fork_server_receive(socket, &kind, &child, &value) == 1 {
+        var cpu: Int64 = 0
+        while cprocess_fork_server_receive(socket, &kind, &child, &value, &cpu) == 1 {
             switch UInt8(truncatingIfNeeded: kind) {
             case UInt8(ascii: "P"):
                 state.withLock { s in
@@ -177,6 +179,7 @@ final class ForkServer: Sendable {
                 state.withLock { $0.reply = (kind, child, value) }
                 replied.signal()
             case UInt8(ascii: "X"):
+                ForkServer.reapedChildrenCPU.withLock { $0 += Double(cpu) / 1e6 }
                 let exited = state.withLock { s in
                     s.exits[child] = value
                     return s.exited[child]
@@ -204,6 +207,10 @@ final class ForkServer: Sendable {
     }
 
     var isGone: Bool { state.withLock { $0.isGone } }
+
+    /// User and system CPU seconds of every fork-server child that has exited: what
+    /// `getrusage(RUSAGE_CHILDREN)` counted when nbrun reaped its workers itself.
+    static let reapedChildrenCPU = Locked(0.0)
 
     // MARK: The children's exits
 

@@ -108,6 +108,13 @@ package enum ProcessWorker {
         ForkServer.prepare(executable)
     }
 
+    /// User and system CPU seconds of this program's children that have exited and been
+    /// reaped: `getrusage(RUSAGE_CHILDREN)` plus the fork server's children, whose CPU time the
+    /// server relays from the kernel (they are its children, not ours).
+    package static var reapedChildrenCPUSeconds: Double {
+        Syscall.reapedChildrenCPUSeconds() + ForkServer.reapedChildrenCPU.withLock { $0 }
+    }
+
     static func workerArguments(mode: String, extra: [String] = []) -> [String] {
         [flag, mode, String(getpid())] + extra
     }
