@@ -40,7 +40,9 @@ enum ChildStartMeasurement {
                 let start = monotonicSeconds()
                 try child.start()
                 child.join()
-                guard child.exitcode == 0 else { throw PythonError("RuntimeError", "the child exited \(child.exitcode ?? -1)") }
+                guard child.exitcode == 0 else {
+                    throw PythonError("RuntimeError", "the child exited \(child.exitcode ?? -1)")
+                }
                 figures.append(String(format: "%.3f", (try value.value - start) * 1000))
             }
         }

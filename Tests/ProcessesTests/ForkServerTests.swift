@@ -1,8 +1,10 @@
 import Foundation
 import Futures
 import FuturesWorkerFixture
-@testable import Processes
 import XCTest
+
+@testable import Processes
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -50,6 +52,16 @@ final class ForkServerTests: XCTestCase {
         XCTAssertEqual(directory, folder)
         XCTAssertEqual(exitcode, 0)
         XCTAssertEqual(printed.withLock { $0 }, [false: "child 7\n", true: "child err 7\n"])
+    }
+
+    func testAFolderThatIsGoneFailsTheStartAsASpawnDid() throws {
+        let scope = ProcessScope(workingDirectory: "/nonexistent/folder")
+        let child = Ambient.run(in: scope) { multiprocessing.Process(target: MultiprocessingFunctions.nap, args: 0) }
+        XCTAssertThrowsError(try child.start()) { error in
+            XCTAssertEqual((error as? SystemCallError)?.call, "posix_spawn", "\(error)")
+            XCTAssertEqual((error as? SystemCallError)?.errno, .noSuchFileOrDirectory, "\(error)")
+        }
+        XCTAssertNil(child.pid)
     }
 
     func testAForkedWorkerHasOnlyItsOwnDescriptors() throws {

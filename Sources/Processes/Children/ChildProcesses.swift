@@ -34,42 +34,11 @@ enum ChildProcesses {
         // A scope that captures output gets the child's fds 1 and 2 through pipes.
         let sink = scope?.outputSink
         let pipes = try sink.map { _ in try ChildOutput.pipes() }
-        var forked: pid_t?
-        do {
-            // A fork of the fork server when it runs (fds 1 and 2 given as the parent's own
-            // when they are not captured), else a spawn as below.
-            if let server = ForkServer.forExecutable(executable) {
-                let out: Int32 = pipes?.write.out ?? (ProcessWorker.standardOutputToStandardError ? 2 : 1)
-                let err: Int32 = pipes?.write.err ?? 2
-                do {
-                    forked = try server.fork(
-                        arguments: arguments, directory: directory, descriptors: [out, err] + descriptors,
-                        executable: executable)
-                } catch is ForkServer.Gone {}
-            }
-        } catch {
-            if let pipes { for fd in [pipes.write.out, pipes.write.err, pipes.read.out, pipes.read.err] { close(fd) } }
-            throw error
-        }
         let pid: pid_t
         do {
-            pid = try forked ?? spawner.run {
-                var pid: pid_t = 0
-                let argv = [executable] + arguments
-                let cArguments = argv.map { strdup($0) } + [nil]
-                defer { for argument in cArguments { free(argument) } }
-                let out: Int32 = pipes?.write.out ?? (ProcessWorker.standardOutputToStandardError ? 2 : -1)
-                let err: Int32 = pipes?.write.err ?? -1
-                let status = descriptors.withUnsafeBufferPointer { fds in
-                    cprocess_spawn_io(
-                        &pid, executable, cArguments, fds.baseAddress, Int32(fds.count), out, err, directory)
-                }
-                guard status == 0 else {
-                    throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable)
-                }
-                live.withLock { _ = $0.insert(pid) }
-                return pid
-            }
+            pid = try start(
+                executable: executable, arguments: arguments, descriptors: descriptors, directory: directory,
+                output: pipes?.write)
         } catch {
             if let pipes { for fd in [pipes.write.out, pipes.write.err, pipes.read.out, pipes.read.err] { close(fd) } }
             throw error
@@ -81,6 +50,43 @@ enum ChildProcesses {
         }
         if let scope, !scope.adopt(pid, name: name) { kill(pid) }  // terminated while we were starting it
         return pid
+    }
+
+    /// Forks the child from the executable's fork server when there is one, else spawns it
+    /// (`output`: its fds 1 and 2; nil: this process's own, or stdout to stderr when
+    /// `ProcessWorker.standardOutputToStandardError`).
+    private static func start(
+        executable: String, arguments: [String], descriptors: [Int32], directory: String?,
+        output: (out: Int32, err: Int32)?
+    ) throws -> pid_t {
+        let stdoutToStderr = ProcessWorker.standardOutputToStandardError
+        if let server = ForkServer.forExecutable(executable) {
+            // The server has nbrun's fds of when it started: this process's own are sent too.
+            let out: Int32 = output?.out ?? (stdoutToStderr ? 2 : 1)
+            let err: Int32 = output?.err ?? 2
+            do {
+                return try server.fork(
+                    arguments: arguments, directory: directory, descriptors: [out, err] + descriptors)
+            } catch is ForkServer.Gone {
+                // The server died or cannot take this request: spawned below.
+            }
+        }
+        return try spawner.run {
+            var pid: pid_t = 0
+            let argv = [executable] + arguments
+            let cArguments = argv.map { strdup($0) } + [nil]
+            defer { for argument in cArguments { free(argument) } }
+            let out: Int32 = output?.out ?? (stdoutToStderr ? 2 : -1)
+            let err: Int32 = output?.err ?? -1
+            let status = descriptors.withUnsafeBufferPointer { fds in
+                cprocess_spawn_io(&pid, executable, cArguments, fds.baseAddress, Int32(fds.count), out, err, directory)
+            }
+            guard status == 0 else {
+                throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable)
+            }
+            live.withLock { _ = $0.insert(pid) }
+            return pid
+        }
     }
 
     /// Sends `signal` to `pid` if it is still one of ours and not reaped.

@@ -10,7 +10,7 @@ import SystemCalls
 /// A single-threaded process of the worker executable that forks ready workers on request,
 /// as Python's `forkserver` start method does: a child then costs a fork of a small process
 /// that has already loaded the program, not an exec, dynamic loading and the Swift runtime's
-/// start (docs/processes.md has the figures).
+/// start (docs/architecture.md, "The fork server", has the figures).
 ///
 /// The server is started once per executable, at the first child that needs it, by the
 /// spawning thread (so `PR_SET_PDEATHSIG` ties it to nbrun's life); its children die with it
@@ -124,13 +124,13 @@ final class ForkServer: Sendable {
 
     // MARK: Forking
 
-    /// The server is gone: the caller spawns the child instead.
+    /// The server is gone or did not fork the child: the caller spawns it instead.
     struct Gone: Error {}
 
     /// Forks a worker with `arguments` in `directory` (nil: nbrun's), `descriptors` being its
     /// fds 1, 2, 3, ...; registers it in `ChildProcesses.live`. Blocks (announced through
     /// `Ambient.blocking`) until the server answers.
-    func fork(arguments: [String], directory: String?, descriptors: [Int32], executable: String) throws -> pid_t {
+    func fork(arguments: [String], directory: String?, descriptors: [Int32]) throws -> pid_t {
         let folder = directory ?? FileManager.default.currentDirectoryPath
         let text = Array(folder.utf8) + [0] + arguments.flatMap { Array($0.utf8) + [0] }
         guard text.count <= Int(CPROCESS_FORK_TEXT) else { throw Gone() }  // spawn it instead
@@ -148,15 +148,16 @@ final class ForkServer: Sendable {
             }
             guard status == 0 else { throw Gone() }
             replied.wait()
-            guard let reply = state.withLock({ s in defer { s.reply = nil }; return s.reply }) else { throw Gone() }
+            guard
+                let reply = state.withLock({ s in
+                    defer { s.reply = nil }; return s.reply
+                })
+            else { throw Gone() }
             return reply
         }
-        guard reply.kind == Int32(UInt8(ascii: "P")) else {
-            if reply.kind == Int32(UInt8(ascii: "E")) && reply.value != EMFILE {
-                throw SystemCallError("fork", Errno(rawValue: reply.value), path: directory ?? executable)
-            }
-            throw Gone()
-        }
+        // A request the server could not carry out (a folder it cannot open, too many fds) is
+        // spawned instead, which fails the way it always did.
+        guard reply.kind == Int32(UInt8(ascii: "P")) else { throw Gone() }
         ChildProcesses.adoptForked(reply.pid, by: self)
         return reply.pid
     }

@@ -7,9 +7,10 @@ import SystemCalls
     import Glibc
 #endif
 
-/// The worker side of process pools and `multiprocessing.Process`: multiprocessing's *spawn*.
+/// The worker side of process pools and `multiprocessing.Process`.
 ///
-/// A worker is the host executable started again with worker arguments. The program
+/// A worker is the host executable started again with worker arguments: forked by its fork
+/// server (`ForkServer`, itself this executable in `forkserver` mode), else spawned. The program
 /// registers its remote functions and then calls `runIfRequested()` first thing in `main`;
 /// in a worker that call serves requests and exits, in the normal program it returns at once.
 package enum ProcessWorker {
@@ -88,7 +89,9 @@ package enum ProcessWorker {
         guard status == 0 else { fail("fork server: \(Errno(rawValue: status))") }
         // The text: the folder (the child is in it already), then the worker's arguments.
         let fields = text[..<Int(length)].split(separator: 0, omittingEmptySubsequences: false)
-        let arguments = fields.dropFirst().dropLast().map { String(decoding: $0.map(UInt8.init(bitPattern:)), as: UTF8.self) }
+        let arguments = fields.dropFirst().dropLast().map {
+            String(decoding: $0.map(UInt8.init(bitPattern:)), as: UTF8.self)
+        }
         serve([CommandLine.arguments.first ?? ""] + arguments)
     }
 
