@@ -1,10 +1,10 @@
 import Foundation
 import Futures
 import FuturesWorkerFixture
+import SystemCalls
 import XCTest
 
 @testable import Processes
-import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
