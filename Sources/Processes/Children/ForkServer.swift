@@ -108,7 +108,7 @@ final class ForkServer: Sendable {
             && kind == Int32(UInt8(ascii: "H")) && serverPID == pid
         guard ready else {
             // A program that does not serve forks (an older worker, another binary): spawn it.
-            _ = Glibc.kill(pid, SIGKILL)
+            try? Syscall.signal(pid, SIGKILL)
             _ = try? Syscall.reap(pid)
             Syscall.closeIgnoringErrors(ours)
             refused.withLock { _ = $0.insert(executable) }
