@@ -14,7 +14,9 @@
 #    race rows (bench/fresh_row.py, ~30 s: --fresh-runs 0 skips them) as
 #    `python3 bench/fresh_row.py --nbrun PATH [--copies N] [--runs R] [--race-runs R]`;
 # 5. bench/cpu_cost_row.py: a port spending CPython's CPU time (CPythonCost) beside the
-#    Python it ports, idle and loaded (~30 s).
+#    Python it ports, idle and loaded (~30 s);
+# 6. bench/child_start_row.py: start() to a child's first statement, nbrun's fork server
+#    against CPython's fork (~2 s).
 #
 # A missed target is printed, never fatal: the exit status is non-zero only when the
 # tooling broke (venv, build, a tool that cannot run). See BENCH.md.
@@ -78,3 +80,7 @@ step "CPU time as CPython spends it (bench/cpu_cost_row.py)"
 swift build -c release --product FuturesWorkerFixture --scratch-path "$scratch"
 fixture="$(swift build -c release --product FuturesWorkerFixture --scratch-path "$scratch" --show-bin-path)/FuturesWorkerFixture"
 python3 bench/cpu_cost_row.py --fixture "$fixture"
+
+# A child process's start (issue 29): start() to its first statement, against CPython's fork.
+step "child process start (bench/child_start_row.py)"
+python3 bench/child_start_row.py --fixture "$fixture"

@@ -70,11 +70,14 @@ package enum FixtureFunctions {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/1")) ?? "?"
     }
 
+    /// The worker's parent pid (the fork server's, or the pool owner's when spawned).
+    package static let parentPID = RemoteFunction<NoValue, Int32>("fixture.parentPID") { getppid() }
+
     private static let counter = Locked(0)
 
     package static let all: [any RemoteFunctionProtocol] = [
         square, whoami, bump, checkPositive, swiftFailure, deposit, failingTarget, openDescriptors,
-        standardOutputTarget,
+        standardOutputTarget, parentPID,
     ]
 }
 

@@ -9,12 +9,18 @@ import Processes
 //                                                 CPU time (bench/cpu_cost_row.py).
 //   FuturesWorkerFixture measure-map              the notebook's 10,000 squares on 2 workers,
 //                                                 chunksize 1 vs 1000 (figures for the report).
-ProcessWorker.register(FixtureFunctions.all + MultiprocessingFunctions.all)
+//   FuturesWorkerFixture child-start N            N times `start()` to the child's first
+//                                                 statement, in ms (bench/child_start_row.py).
+ProcessWorker.register(FixtureFunctions.all + MultiprocessingFunctions.all + [ChildStartMeasurement.stamp])
 ProcessWorker.runIfRequested()
 
 let arguments = CommandLine.arguments
 if arguments.count == 3, arguments[1] == "cpython-cost", let limit = Int(arguments[2]) {
     CPythonCostDemo.run(limit: limit)
+    exit(0)
+}
+if arguments.count == 3, arguments[1] == "child-start", let count = Int(arguments[2]) {
+    try ChildStartMeasurement.run(count: count)
     exit(0)
 }
 if arguments.count == 2, arguments[1] == "measure-map" {

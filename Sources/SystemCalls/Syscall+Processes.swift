@@ -67,6 +67,15 @@ extension Syscall {
         return signal == 0 ? (status >> 8) & 0xff : -signal
     }
 
+    /// User and system CPU seconds of this process's children that have been reaped
+    /// (`getrusage(RUSAGE_CHILDREN)`).
+    package static func reapedChildrenCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// `ftruncate`: sets the file's size.
     package static func resize(_ descriptor: Int32, to size: Int) throws(SystemCallError) {
         try retryOnInterrupt("ftruncate") { ftruncate(descriptor, off_t(size)) }

@@ -77,12 +77,10 @@ final class Processes03Tests: XCTestCase, PortTests {
             "the workers ran side by side: \(childrenCPU) s of CPU in \(wall) s (\(lines[0]))")
     }
 
-    /// User and system CPU time of this process's children that have been waited for.
+    /// User and system CPU time of this process's children that have exited (the fork
+    /// server's children included, as the kernel accounted them).
     static func reapedChildrenCPUSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+        ProcessWorker.reapedChildrenCPUSeconds
     }
 
     // MARK: Workers are processes

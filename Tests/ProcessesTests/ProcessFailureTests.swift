@@ -126,10 +126,23 @@ final class ProcessFailureTests: XCTestCase {
         let pids = (line.withLock { $0 } ?? "").split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
         XCTAssertEqual(pids.count, 3, "expected 2 workers and 1 process, got \(pids)")
         XCTAssertFalse(pids.contains(where: processIsDead), "children died before the parent")
+        // Everything it started: its fork server too, and the children the server forked.
+        let descendants = descendants(of: parent.processIdentifier)
+        XCTAssertTrue(Set(pids).isSubset(of: descendants), "\(pids) not among \(descendants)")
 
         XCTAssertEqual(kill(parent.processIdentifier, signal), 0)
         parent.waitUntilExit()
-        XCTAssertEqual(survivors(of: pids), [], "children outlived their parent")
+        XCTAssertEqual(survivors(of: pids + descendants), [], "children outlived their parent")
+    }
+
+    /// Every live process below `pid`, from /proc's children lists.
+    private func descendants(of pid: Int32) -> [Int32] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let children = tasks.flatMap { task in
+            ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "")
+                .split(separator: " ").compactMap { Int32($0) }
+        }
+        return children + children.flatMap(descendants(of:))
     }
 }
 

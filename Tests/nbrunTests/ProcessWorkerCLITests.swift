@@ -14,7 +14,7 @@ final class ProcessWorkerCLITests: XCTestCase {
         let run = try WatchedRun(["--timeout", "0.2", copy.path])
         let status = run.waitForExit()
         XCTAssertEqual(status.code, 1, "timed-out cells fail the run")
-        XCTAssertFalse(run.childrenSeen.isEmpty, "nbrun started no worker: the test proved nothing")
+        XCTAssertFalse(run.workersSeen.isEmpty, "nbrun started no worker: the test proved nothing")
         XCTAssertEqual(survivors(run.childrenSeen), [], "workers outlived nbrun")
         let written = String(decoding: try Data(contentsOf: copy), as: UTF8.self)
         XCTAssertTrue(written.contains("\"ename\": \"TimeoutError\""))
@@ -68,8 +68,12 @@ final class WatchedRun: @unchecked Sendable {
     private let exited = DispatchSemaphore(value: 0)
 
     var pid: Int32 { process.processIdentifier }
-    /// The watched children seen so far (workers, or the service's processes).
+    /// The watched children seen so far (workers and the fork server, or the service's
+    /// processes), with the fork server's children.
     var childrenSeen: Set<Int32> { lock.withLock { seen } }
+    /// Of those, the workers (or the service's processes): not the fork server itself.
+    var workersSeen: Set<Int32> { lock.withLock { workers } }
+    private var workers = Set<Int32>()
 
     /// - Parameter service: the executable name of the service to watch (`io-server`);
     ///   nil watches nbrun's own workers.
@@ -94,7 +98,13 @@ final class WatchedRun: @unchecked Sendable {
         Thread { [self] in
             while process.isRunning {
                 let children = ProcessTable.children(of: pid).filter { isWatched(ProcessTable.executable(of: $0)) }
-                lock.withLock { seen.formUnion(children) }
+                // nbrun's workers are the fork server's children (or its own when spawned).
+                let servers = children.filter(ProcessTable.isForkServer)
+                let workers = children.filter { !servers.contains($0) } + servers.flatMap(ProcessTable.children(of:))
+                lock.withLock {
+                    seen.formUnion(children + workers)
+                    self.workers.formUnion(workers)
+                }
                 Thread.sleep(forTimeInterval: 0.002)
             }
         }.start()
@@ -103,10 +113,10 @@ final class WatchedRun: @unchecked Sendable {
     /// Waits (at most 60 s, then fails) until a worker has been seen.
     func waitUntilWorkersSeen() -> Bool {
         let deadline = Date().addingTimeInterval(60)
-        while childrenSeen.isEmpty && process.isRunning && Date() < deadline {
+        while workersSeen.isEmpty && process.isRunning && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.002)
         }
-        return !childrenSeen.isEmpty
+        return !workersSeen.isEmpty
     }
 
     /// Waits for nbrun to exit (killing it after 120 s, which fails the status checks).
@@ -141,6 +151,13 @@ enum ProcessTable {
             guard let fields = statFields(pid), fields.count > 1 else { return false }
             return Int32(fields[1]) == parent
         }
+    }
+
+    /// Whether `pid` is a fork server (`--futures-worker forkserver`); the workers it forks
+    /// have its command line too, but they are its children, not nbrun's.
+    static func isForkServer(_ pid: Int32) -> Bool {
+        let arguments = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+        return arguments.split(separator: "\0").dropFirst().starts(with: ["--futures-worker", "forkserver"])
     }
 
     static func executable(of pid: Int32) -> String? {

@@ -3,6 +3,7 @@
 #ifndef CPROCESS_H
 #define CPROCESS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 /// Spawns `path` with `argv` and the current environment. The child gets /dev/null as stdin,
@@ -45,5 +46,31 @@ int cprocess_mutex_lock(void *mutex);
 int cprocess_mutex_trylock(void *mutex);
 
 int cprocess_mutex_unlock(void *mutex);
+
+/// The fork server (ForkServer.swift): a single-threaded worker process that forks ready
+/// workers, as Python's `forkserver` start method does, so a child costs a fork instead of an
+/// exec of the whole program. Protocol messages on a SOCK_SEQPACKET socket: 'H' hello (server
+/// pid), 'F' fork (text: directory, NUL, the child's arguments NUL-separated; fds: the child's
+/// stdout, stderr, then its fds 3, 4, ...), 'P' started (pid) or 'E' failed (errno), 'X' exited
+/// (pid, Python's exitcode, its CPU time), 'R' reap (pid: nbrun will not signal it again).
+enum { CPROCESS_FORK_TEXT = 4000 };
+
+/// Runs the fork server on `sock` (first sending 'H'). Returns only in a forked child, 0, with
+/// the request's text in `text` (`*length` bytes), its fds in place (/dev/null as stdin), its
+/// signal mask empty, every signal default, SIGKILL when the server dies (PR_SET_PDEATHSIG),
+/// in the request's directory; or an errno value at once when the server cannot start. The
+/// server exits when `sock` reaches end of file.
+int cprocess_fork_server(int sock, char *text, int capacity, int *length);
+
+/// Sends one message (`kind` 'F' or 'R') with `fds` attached. Returns 0 or an errno value.
+int cprocess_fork_server_send(int sock, int kind, int pid, const char *text, int length, const int *fds,
+                              int count);
+
+/// Receives one message from the server: 1, 0 at end of file, or minus an errno value. An 'X'
+/// comes with the child's user and system CPU time (the kernel's account).
+int cprocess_fork_server_receive(int sock, int *kind, int *pid, int *value, int64_t *cpu_microseconds);
+
+/// A connected pair of close-on-exec SOCK_SEQPACKET Unix sockets in `fds`; 0 or an errno value.
+int cprocess_seqpacket_pair(int fds[2]);
 
 #endif

@@ -97,6 +97,9 @@ package enum Engine {
         guard total > 0 else {
             return plans.map { RunResult(path: $0.path, notebook: finished($0.notebook), failures: []) }
         }
+        // A notebook that starts processes gets the fork server now: its first child then
+        // starts as fast as a kernel's fork, not after an exec of nbrun.
+        if plans.contains(where: startsProcesses) { ProcessWorker.prepareForkServer() }
         // The CPython costs the ports declared, measured now if this machine has not yet:
         // before any cell's clock starts, with nothing timed running beside the measurement.
         CPythonCost.Declaration.calibrate(plans.flatMap { $0.steps.flatMap(\.demo.costs) })
@@ -128,6 +131,14 @@ package enum Engine {
         // An abandoned (timed-out) cell must not be waited for.
         scheduler.shutdown(wait: options.timeout == nil && options.cellTimeouts.isEmpty)
         return results
+    }
+
+    /// Whether a cell `plan` runs uses `multiprocessing` or a `ProcessPoolExecutor`.
+    static func startsProcesses(_ plan: RunPlan) -> Bool {
+        plan.steps.contains { step in
+            let source = plan.notebook.cells[step.cellIndex].source
+            return source.contains("multiprocessing") || source.contains("ProcessPool") || source.contains("Process(")
+        }
     }
 
     /// What the scheduler runs: a notebook's session as one unit, every other cell alone.

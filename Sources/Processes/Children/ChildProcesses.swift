@@ -36,23 +36,9 @@ enum ChildProcesses {
         let pipes = try sink.map { _ in try ChildOutput.pipes() }
         let pid: pid_t
         do {
-            pid = try spawner.run {
-                var pid: pid_t = 0
-                let argv = [executable] + arguments
-                let cArguments = argv.map { strdup($0) } + [nil]
-                defer { for argument in cArguments { free(argument) } }
-                let out: Int32 = pipes?.write.out ?? (ProcessWorker.standardOutputToStandardError ? 2 : -1)
-                let err: Int32 = pipes?.write.err ?? -1
-                let status = descriptors.withUnsafeBufferPointer { fds in
-                    cprocess_spawn_io(
-                        &pid, executable, cArguments, fds.baseAddress, Int32(fds.count), out, err, directory)
-                }
-                guard status == 0 else {
-                    throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable)
-                }
-                live.withLock { _ = $0.insert(pid) }
-                return pid
-            }
+            pid = try start(
+                executable: executable, arguments: arguments, descriptors: descriptors, directory: directory,
+                output: pipes?.write)
         } catch {
             if let pipes { for fd in [pipes.write.out, pipes.write.err, pipes.read.out, pipes.read.err] { close(fd) } }
             throw error
@@ -66,21 +52,74 @@ enum ChildProcesses {
         return pid
     }
 
+    /// Forks the child from the executable's fork server when there is one, else spawns it
+    /// (`output`: its fds 1 and 2; nil: this process's own, or stdout to stderr when
+    /// `ProcessWorker.standardOutputToStandardError`).
+    private static func start(
+        executable: String, arguments: [String], descriptors: [Int32], directory: String?,
+        output: (out: Int32, err: Int32)?
+    ) throws -> pid_t {
+        let stdoutToStderr = ProcessWorker.standardOutputToStandardError
+        if let server = ForkServer.forExecutable(executable) {
+            // The server has nbrun's fds of when it started: this process's own are sent too.
+            let out: Int32 = output?.out ?? (stdoutToStderr ? 2 : 1)
+            let err: Int32 = output?.err ?? 2
+            do {
+                return try server.fork(
+                    arguments: arguments, directory: directory, descriptors: [out, err] + descriptors)
+            } catch is ForkServer.Gone {
+                // The server died or cannot take this request: spawned below.
+            }
+        }
+        return try spawner.run {
+            var pid: pid_t = 0
+            let argv = [executable] + arguments
+            let cArguments = argv.map { strdup($0) } + [nil]
+            defer { for argument in cArguments { free(argument) } }
+            let out: Int32 = output?.out ?? (stdoutToStderr ? 2 : -1)
+            let err: Int32 = output?.err ?? -1
+            let status = descriptors.withUnsafeBufferPointer { fds in
+                cprocess_spawn_io(&pid, executable, cArguments, fds.baseAddress, Int32(fds.count), out, err, directory)
+            }
+            guard status == 0 else {
+                throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable)
+            }
+            live.withLock { _ = $0.insert(pid) }
+            return pid
+        }
+    }
+
     /// Sends `signal` to `pid` if it is still one of ours and not reaped.
     @discardableResult
     static func kill(_ pid: pid_t, signal: Int32 = SIGKILL) -> Bool {
         live.withLock { children in
             // ESRCH cannot happen for an unreaped child; a zombie takes the signal silently.
-            children.contains(pid) && (try? Syscall.signal(pid, signal)) != nil
+            // A fork server's child is signalled only while the server holds it unreaped.
+            guard children.contains(pid), forked.withLock({ $0[pid] })?.holds(pid) ?? true else { return false }
+            return (try? Syscall.signal(pid, signal)) != nil
         }
     }
+
+    /// The live children a fork server started, by pid: the server reports their exits.
+    private static let forked = Locked<[pid_t: ForkServer]>([:])
+
+    /// Records a child `server` just forked as one of ours.
+    static func adoptForked(_ pid: pid_t, by server: ForkServer) {
+        live.withLock { children in
+            children.insert(pid)
+            forked.withLock { $0[pid] = server }
+        }
+    }
+
+    private static func server(of pid: pid_t) -> ForkServer? { forked.withLock { $0[pid] } }
 
     /// SIGKILLs every live child of this process (pool workers, `multiprocessing.Process`es,
     /// and services with their process groups).
     static func killAll() {
         live.withLock { children in
             let groups = serviceGroups.withLock { $0 }
-            for pid in children {
+            let forked = forked.withLock { $0 }
+            for pid in children where forked[pid]?.holds(pid) ?? true {
                 if groups.contains(pid) { try? Syscall.signal(-pid, SIGKILL) }
                 try? Syscall.signal(pid, SIGKILL)
             }
@@ -97,7 +136,11 @@ enum ChildProcesses {
     static func waitForExit(_ pid: pid_t) -> Int32 {
         // Wait without reaping first, so the pid stays ours while it is still in `live`.
         // ECHILD (reaped already) is the only failure for our own child; `reap` then says so.
-        _ = try? Syscall.waitWithoutReaping(pid)
+        if let server = server(of: pid) {
+            server.waitForExit(of: pid)
+        } else {
+            _ = try? Syscall.waitWithoutReaping(pid)
+        }
         // What it wrote before exiting reaches its cell before `join()` returns (0.1 s at
         // most: a grandchild may hold its pipes open).
         ChildOutput.waitUntilDrained(pid, timeout: 0.1)
@@ -106,6 +149,9 @@ enum ChildProcesses {
 
     /// Non-blocking: the exit code if `pid` has exited (and reaps it), else `nil`.
     static func exitCodeIfExited(_ pid: pid_t) -> Int32? {
+        if let server = server(of: pid) {
+            return server.exitCode(of: pid) == nil ? nil : reap(pid)
+        }
         do {
             guard try Syscall.waitWithoutReaping(pid, blocking: false) else { return nil }
         } catch {
@@ -119,6 +165,10 @@ enum ChildProcesses {
             defer {
                 children.remove(pid)
                 serviceGroups.withLock { _ = $0.remove(pid) }
+            }
+            if let server = forked.withLock({ $0.removeValue(forKey: pid) }) {
+                defer { server.release(pid) }
+                return server.exitCode(of: pid) ?? -SIGKILL
             }
             // A pid reaped elsewhere (ECHILD) is reported as killed: its status is lost.
             return (try? Syscall.reap(pid)) ?? -SIGKILL
@@ -156,6 +206,12 @@ final class SpawnerThread: Sendable {
         }
         thread.name = "Processes.spawner"
         thread.start()
+    }
+
+    /// Runs `body` on the spawning thread later, without waiting for it.
+    func post(_ body: @escaping @Sendable () -> Void) {
+        requests.withLock { $0.append(body) }
+        available.signal()
     }
 
     /// Runs `body` on the spawning thread and waits for it: a blocking wait, so a cell's

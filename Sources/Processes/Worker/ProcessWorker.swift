@@ -7,9 +7,10 @@ import SystemCalls
     import Glibc
 #endif
 
-/// The worker side of process pools and `multiprocessing.Process`: multiprocessing's *spawn*.
+/// The worker side of process pools and `multiprocessing.Process`.
 ///
-/// A worker is the host executable started again with worker arguments. The program
+/// A worker is the host executable started again with worker arguments: forked by its fork
+/// server (`ForkServer`, itself this executable in `forkserver` mode), else spawned. The program
 /// registers its remote functions and then calls `runIfRequested()` first thing in `main`;
 /// in a worker that call serves requests and exits, in the normal program it returns at once.
 package enum ProcessWorker {
@@ -52,12 +53,22 @@ package enum ProcessWorker {
         // A worker that can't be tied to its parent's life would outlive it: it refuses to serve.
         do {
             try Syscall.check("prctl") { cprocess_set_parent_death_signal(SIGKILL) }
+        } catch {
+            fail("\(error)")
+        }
+        guard getppid() == parent else { exit(1) }
+        if arguments[2] == forkServerMode { serveForks() }
+        serve(arguments)
+    }
+
+    /// Serves as the worker `arguments` ask for (the parent's death already tied to ours).
+    private static func serve(_ arguments: [String]) -> Never {
+        do {
             // Our socket stays ours: children this worker starts itself must not inherit it.
             try Syscall.setCloseOnExec(requestDescriptor)
         } catch {
             fail("\(error)")
         }
-        guard getppid() == parent else { exit(1) }
         let name = arguments.count > 4 ? arguments[4] : nil
         if let name { multiprocessing.setProcessName(name) }  // `current_process().name` in the worker
         switch arguments[2] {
@@ -65,6 +76,46 @@ package enum ProcessWorker {
         case "process": exit(runProcessTarget(name: name ?? "Process"))
         default: exit(2)
         }
+    }
+
+    static let forkServerMode = "forkserver"
+
+    /// Runs the fork server on the request socket (`ForkServer`); returns in each forked child
+    /// only, which then serves as the worker its request names.
+    private static func serveForks() -> Never {
+        var text = [CChar](repeating: 0, count: Int(CPROCESS_FORK_TEXT))
+        var length: Int32 = 0
+        let status = cprocess_fork_server(requestDescriptor, &text, Int32(text.count), &length)
+        guard status == 0 else { fail("fork server: \(Errno(rawValue: status))") }
+        // The text: the folder (the child is in it already), then the worker's arguments.
+        let fields = text[..<Int(length)].split(separator: 0, omittingEmptySubsequences: false)
+        let arguments = fields.dropFirst().dropLast().map {
+            String(decoding: $0.map(UInt8.init(bitPattern:)), as: UTF8.self)
+        }
+        serve([CommandLine.arguments.first ?? ""] + arguments)
+    }
+
+    private static let forkServer = Locked(ProcessInfo.processInfo.environment["NBRUN_FORK_SERVER"] != "0")
+
+    /// Whether children are forked by a fork server (`ForkServer`, the default) rather than
+    /// spawned (`posix_spawn`) each time. `NBRUN_FORK_SERVER=0` in the environment turns it off.
+    package static var usesForkServer: Bool {
+        get { forkServer.withLock { $0 } }
+        set { forkServer.withLock { $0 = newValue } }
+    }
+
+    /// Starts the fork server of `executable` in the background now (when `usesForkServer`),
+    /// so the first child starts as fast as the rest: for a program about to run code that
+    /// starts processes. Without it the server starts with the first child.
+    package static func prepareForkServer(executable: String = defaultExecutable) {
+        ForkServer.prepare(executable)
+    }
+
+    /// User and system CPU seconds of this program's children that have exited and been
+    /// reaped: `getrusage(RUSAGE_CHILDREN)` plus the fork server's children, whose CPU time the
+    /// server relays from the kernel (they are its children, not ours).
+    package static var reapedChildrenCPUSeconds: Double {
+        Syscall.reapedChildrenCPUSeconds() + ForkServer.reapedChildrenCPU.withLock { $0 }
     }
 
     static func workerArguments(mode: String, extra: [String] = []) -> [String] {
