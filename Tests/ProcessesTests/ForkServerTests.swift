@@ -1,6 +1,7 @@
 import Foundation
 import Futures
 import FuturesWorkerFixture
+import ProcessesTestKit
 import SystemCalls
 import XCTest
 

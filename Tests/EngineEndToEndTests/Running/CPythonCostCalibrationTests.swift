@@ -1,4 +1,5 @@
 import Engine
+import EngineTestKit
 import Foundation
 import Futures
 import Notebook
