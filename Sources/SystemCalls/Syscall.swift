@@ -85,6 +85,13 @@ package enum Syscall {
         }
     }
 
+    /// Writes `text` to fd 2 as far as it goes: for diagnostics of a process with nobody to
+    /// tell when stderr is full or closed (Foundation's `FileHandle.write(_:)` traps there).
+    package static func writeToStandardError(_ text: String) {
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { try? writeAll(STDERR_FILENO, $0) }
+    }
+
     /// `mkstemp`: a new file from `template` (ending in `XXXXXX`), open for writing.
     package static func makeTemporary(_ template: String) throws(SystemCallError) -> (descriptor: Int32, path: String) {
         var name = Array(template.utf8CString)

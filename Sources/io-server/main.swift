@@ -41,13 +41,13 @@ func option(_ name: String, default value: String) -> String {
 
 let host = option("--host", default: "127.0.0.1")
 guard let port = UInt16(option("--port", default: "8765")) else {
-    FileHandle.standardError.write(Data("io-server: --port takes a number from 1 to 65535\n".utf8))
+    try? FileHandle.standardError.write(contentsOf: Data("io-server: --port takes a number from 1 to 65535\n".utf8))
     exit(2)
 }
 do {
     let server = HTTPServer(address: try .inet(ip4: host, port: port), logger: .disabled, handler: CourseHandler())
     try await server.run()
 } catch {
-    FileHandle.standardError.write(Data("io-server: \(host):\(port): \(error)\n".utf8))
+    try? FileHandle.standardError.write(contentsOf: Data("io-server: \(host):\(port): \(error)\n".utf8))
     exit(1)
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PythonRuntime
 import Synchronization
+import SystemCalls
 
 /// Which kernel cells may run at once: the rules `AdmissionPolicy` applies to ports, for
 /// cells nbrun cannot look inside. A kernel's cell has its port's load (`Demo.Load`); a
@@ -62,7 +63,7 @@ final class KernelAdmission: Sendable {
         let line = String(
             format: "nbrun: kernels %.2f s: %@ %@; running: %@\n", Date().timeIntervalSince(began), event, "\(load)",
             now)
-        FileHandle.standardError.write(Data(line.utf8))
+        Syscall.writeToStandardError(line)
     }
 
     func finish(_ load: Demo.Load) {

@@ -146,7 +146,7 @@ package enum ProcessWorker {
 
     /// A worker that can't go on says why on stderr (shared with its parent) and exits 3.
     private static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("nbrun worker \(getpid()): \(message)\n".utf8))
+        Syscall.writeToStandardError("nbrun worker \(getpid()): \(message)\n")
         exit(3)
     }
 
@@ -161,7 +161,7 @@ package enum ProcessWorker {
         case .raised(let ename, let evalue):
             // What Python's multiprocessing prints to stderr for an uncaught exception in a child.
             let message = "Process \(name):\nTraceback (most recent call last):\n\(ename): \(evalue)\n"
-            FileHandle.standardError.write(Data(message.utf8))
+            Syscall.writeToStandardError(message)
             return 1
         }
     }

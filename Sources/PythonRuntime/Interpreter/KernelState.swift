@@ -1,6 +1,7 @@
 import Foundation
 import Futures
 import Synchronization
+import SystemCalls
 
 /// What a kernel does around a notebook's cells that a bare interpreter does not: it can be
 /// interrupted (`KeyboardInterrupt` in the main thread, wherever that thread waits), and it
@@ -171,7 +172,7 @@ final class CellPlace: Sendable {
 
     func writeStandardError(_ text: String) {
         let write = state.withLock { $0.stderr }
-        if let write { write(text) } else { FileHandle.standardError.write(Data(text.utf8)) }
+        if let write { write(text) } else { Syscall.writeToStandardError(text) }
     }
 }
 

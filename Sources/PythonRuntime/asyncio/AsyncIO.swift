@@ -1,5 +1,6 @@
 import Foundation
 import Futures
+import SystemCalls
 
 /// Python's `asyncio` on Swift concurrency, for the ports: coroutines are `async` closures,
 /// and `asyncio.run` gives each cell its own single-threaded event loop (`asyncio.EventLoop`), so
@@ -21,7 +22,7 @@ public enum asyncio {
             throw PythonError("RuntimeError", "asyncio.run() cannot be called from a running event loop")
         }
         let report: @Sendable (String) -> Void =
-            if let ctx { { ctx.write($0, to: .stderr) } } else { { FileHandle.standardError.write(Data($0.utf8)) } }
+            if let ctx { { ctx.write($0, to: .stderr) } } else { { Syscall.writeToStandardError($0) } }
         return try asyncio.EventLoop(report: report).runUntilComplete(main)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// `NBRUN_ADMISSION_TRACE=1`: a line on stderr every 250 ms of what admission saw and did
 /// (cells waiting and running, as timing-sensitive+one-core+CPU-bound; the worst wake-up
@@ -39,6 +40,6 @@ final class AdmissionTrace {
 
     /// A full or closed stderr loses the trace, not the run.
     private static func write(_ line: String) {
-        try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
+        Syscall.writeToStandardError(line)
     }
 }
