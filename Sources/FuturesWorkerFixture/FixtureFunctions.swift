@@ -25,7 +25,7 @@ package enum FixtureFunctions {
     }
 
     package static let checkPositive = RemoteFunction<Int, Int>("fixture.checkPositive") { n in
-        if n < 0 { throw PythonError("ValueError", "\(n) is negative") }
+        if n < 0 { throw builtins.ValueError("\(n) is negative") }
         return n
     }
 
@@ -56,7 +56,7 @@ package enum FixtureFunctions {
 
     /// A `Process` target that fails, so the child exits 1.
     package static let failingTarget = RemoteFunction<NoValue, NoValue>("fixture.failingTarget") {
-        throw PythonError("ValueError", "target failed")
+        throw builtins.ValueError("target failed")
     }
 
     /// Lists the fds open in the worker (to check it inherited nothing but its socket).

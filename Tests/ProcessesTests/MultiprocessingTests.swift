@@ -77,8 +77,8 @@ final class MultiprocessingTests: XCTestCase {
                 "\(try result.get(timeout: 10)) \(pythonBool(result.ready())) \(pythonBool(try result.successful()))")
             do {
                 _ = try pool.map(check, [1, -2, 3])
-            } catch let error as PythonError {
-                swift.append("\(error.ename) \(error.evalue)")
+            } catch let error as BaseException {
+                swift.append("\(error.pythonName) \(error.pythonMessage)")
             }
             let failing = try pool.applyAsync(check, -1)
             failing.wait()
@@ -87,19 +87,21 @@ final class MultiprocessingTests: XCTestCase {
             swift.append("\(try iterator.next() ?? 0)")
             do {
                 _ = try iterator.next()
-            } catch let error as PythonError {
-                swift.append("\(error.ename) \(error.evalue)")
+            } catch let error as BaseException {
+                swift.append("\(error.pythonName) \(error.pythonMessage)")
             }
             swift.append("\(try iterator.next() ?? 0)")
-            do { try pool.join() } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
+            do { try pool.join() } catch let error as BaseException {
+                swift.append("\(error.pythonName) \(error.pythonMessage)")
+            }
             pool.close()
-            do { _ = try pool.applyAsync(check, 1) } catch let error as PythonError {
-                swift.append("\(error.ename) \(error.evalue)")
+            do { _ = try pool.applyAsync(check, 1) } catch let error as BaseException {
+                swift.append("\(error.pythonName) \(error.pythonMessage)")
             }
             try pool.join()
         }
-        do { _ = try multiprocessing.Pool(processes: 0) } catch let error as PythonError {
-            swift.append("\(error.ename) \(error.evalue)")
+        do { _ = try multiprocessing.Pool(processes: 0) } catch let error as BaseException {
+            swift.append("\(error.pythonName) \(error.pythonMessage)")
         }
         XCTAssertEqual(swift.map(numbersHidden), python.map(numbersHidden))
     }
@@ -156,8 +158,8 @@ final class MultiprocessingTests: XCTestCase {
             target: MultiprocessingFunctions.produce, args: .init(queue: queue, count: 5))
         try producer.start()
         swift.append("\(try (0..<5).map { _ in try queue.get(timeout: 10) })")
-        producer.join()
-        swift.append("\(producer.exitcode ?? -99)")
+        try producer.join()
+        swift.append("\(try producer.exitcode ?? -99)")
         do { _ = try queue.get(timeout: 0.05) } catch { swift.append(pythonExceptionName(of: error)) }
 
         let (mine, theirs): (multiprocessing.Connection<String>, multiprocessing.Connection<String>) =
@@ -167,10 +169,10 @@ final class MultiprocessingTests: XCTestCase {
         swift.append(try mine.recv())
         try mine.send("ab")
         swift.append(try mine.recv())
-        talker.join()
+        try talker.join()
         theirs.close()
         swift.append(pythonBool(try mine.poll(1)))
-        do { _ = try mine.recv() } catch let error as PythonError { swift.append(error.ename) }
+        do { _ = try mine.recv() } catch let error as BaseException { swift.append(error.pythonName) }
 
         let counts = try multiprocessing.Array<Int32>(count: 4)
         let lock = try multiprocessing.Lock()
@@ -179,12 +181,16 @@ final class MultiprocessingTests: XCTestCase {
                 target: MultiprocessingFunctions.bump, args: .init(counts: counts, lock: lock, times: 200))
         }
         for bumper in bumpers { try bumper.start() }
-        for bumper in bumpers { bumper.join() }
+        for bumper in bumpers { try bumper.join() }
         swift.append("\(try counts.toArray()) \(counts.count) \(try counts[-1])")
-        do { _ = try counts[4] } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
+        do { _ = try counts[4] } catch let error as BaseException {
+            swift.append("\(error.pythonName) \(error.pythonMessage)")
+        }
         swift.append("\(pythonBool(try lock.acquire(block: false))) \(pythonBool(try lock.acquire(timeout: 0.05)))")
         try lock.release()
-        do { try lock.release() } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
+        do { try lock.release() } catch let error as BaseException {
+            swift.append("\(error.pythonName) \(error.pythonMessage)")
+        }
         XCTAssertEqual(swift, python)
     }
 

@@ -52,9 +52,9 @@ extension multiprocessing {
         }
 
         private func descriptor(reading: Bool) throws -> Int32 {
-            guard let fd = state.withLock({ $0 }) else { throw PythonError("OSError", "handle is closed") }
-            if reading && !readable { throw PythonError("OSError", "connection is write-only") }
-            if !reading && !writable { throw PythonError("OSError", "connection is read-only") }
+            guard let fd = state.withLock({ $0 }) else { throw builtins.OSError("handle is closed") }
+            if reading && !readable { throw builtins.OSError("connection is write-only") }
+            if !reading && !writable { throw builtins.OSError("connection is read-only") }
             return fd
         }
 
@@ -77,9 +77,9 @@ extension multiprocessing {
             do {
                 body = try Framing.receive(on: fd)
             } catch FramingError.truncated {
-                throw PythonError("EOFError", "")
+                throw builtins.EOFError()
             }
-            guard let body else { throw PythonError("EOFError", "") }
+            guard let body else { throw builtins.EOFError() }
             let items = try WireFormat.decode([Element].self, from: body)
             guard let item = items.first, items.count == 1 else {
                 throw pickle.UnpicklingError("a Connection message holding \(items.count) items")

@@ -39,8 +39,7 @@ extension multiprocessing {
         public func put(_ item: Element) throws {
             let bytes = try WireFormat.encode([item])
             guard bytes.count <= Self.maximumItemSize else {
-                throw PythonError(
-                    "ValueError",
+                throw builtins.ValueError(
                     "a Queue item of \(bytes.count) bytes is over the \(Self.maximumItemSize) bytes allowed")
             }
             if try !send(bytes, wait: false) {
@@ -67,7 +66,7 @@ extension multiprocessing {
         /// cell's GIL released) at most `timeout` seconds, or not at all when `block` is
         /// false, then throws `queue.Empty` (`queue.Empty()`).
         public func get(block: Bool = true, timeout: TimeInterval? = nil) throws -> Element {
-            if let timeout, timeout < 0 { throw PythonError("ValueError", "'timeout' must be a non-negative number") }
+            if let timeout, timeout < 0 { throw builtins.ValueError("'timeout' must be a non-negative number") }
             let end = timeout.map { Clock.monotonic + $0 }
             while true {
                 if let item = try receiveNow() { return item }

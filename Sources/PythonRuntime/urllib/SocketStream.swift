@@ -37,7 +37,7 @@ final class SocketStream: @unchecked Sendable {
                         try waitingOnNetwork({
                             try Syscall.waitUntilReady(descriptor, writable: true, seconds: timeout)
                         })
-                    else { throw TimeoutError("timed out") }
+                    else { throw builtins.TimeoutError("timed out") }
                     try Syscall.connectionResult(descriptor)
                 }
                 return SocketStream(descriptor: descriptor, timeout: timeout)
@@ -126,7 +126,7 @@ final class SocketStream: @unchecked Sendable {
         let ready = try waitingOnNetwork {
             try Syscall.waitUntilReady(descriptor, writable: writable, seconds: timeout)
         }
-        if !ready { throw TimeoutError("timed out") }
+        if !ready { throw builtins.TimeoutError("timed out") }
     }
 }
 

@@ -85,15 +85,15 @@ final class AsyncIOTests: XCTestCase {
     }
 
     func testRunInsideARunningLoopIsARuntimeError() throws {
-        let error = try asyncio.run { () -> PythonError? in
+        let error = try asyncio.run { () -> builtins.RuntimeError? in
             do {
                 try asyncio.run {}
                 return nil
-            } catch let error as PythonError {
+            } catch let error as builtins.RuntimeError {
                 return error
             }
         }
-        XCTAssertEqual(error?.ename, "RuntimeError")
+        XCTAssertEqual(error?.pythonName, "RuntimeError")
     }
 
     // MARK: Ten thousand waits
@@ -152,7 +152,7 @@ final class AsyncIOTests: XCTestCase {
                     return "finally"
                 }
                 return false
-            } catch is TimeoutError {
+            } catch is builtins.TimeoutError {
                 // Stay on the loop past the slow coroutine's deadline: it must not wake.
                 try await asyncio.sleep(1.6)
                 return true
@@ -210,15 +210,15 @@ final class AsyncIOTests: XCTestCase {
     }
 
     func testToThreadRethrowsTheCallsError() throws {
-        let error = try asyncio.run { () -> PythonError? in
+        let error = try asyncio.run { () -> builtins.ValueError? in
             do {
-                try await asyncio.toThread { throw PythonError("ValueError", "bad") }
+                try await asyncio.toThread { throw builtins.ValueError("bad") }
                 return nil
-            } catch let error as PythonError {
+            } catch let error as builtins.ValueError {
                 return error
             }
         }
-        XCTAssertEqual(error, PythonError("ValueError", "bad"))
+        XCTAssertEqual(error, builtins.ValueError("bad"))
     }
 
     // MARK: Semaphore
