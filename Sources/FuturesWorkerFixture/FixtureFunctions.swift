@@ -29,6 +29,17 @@ package enum FixtureFunctions {
         return n
     }
 
+    /// Raises the exception `name` picks: a built-in subclass, a module's class, or a class
+    /// without a Swift type (a notebook's own), to see each come back as it was raised.
+    package static let raiseNamed = RemoteFunction<String, Int>("fixture.raiseNamed") { name in
+        switch name {
+        case "ConnectionResetError": throw builtins.ConnectionResetError("peer reset")
+        case "Empty": throw queue.Empty()
+        case "PicklingError": throw pickle.PicklingError("cannot pickle")
+        default: throw PythonError(name, "raised by a notebook's class")
+        }
+    }
+
     /// Throws a plain Swift error, which crosses as its Swift type name and description.
     package static let swiftFailure = RemoteFunction<Int, Int>("fixture.swiftFailure") { code in
         throw FixtureFailure(code: code)
@@ -74,7 +85,7 @@ package enum FixtureFunctions {
 
     package static let all: [any RemoteFunctionProtocol] = [
         square, whoami, bump, checkPositive, swiftFailure, deposit, failingTarget, openDescriptors,
-        standardOutputTarget,
+        standardOutputTarget, raiseNamed,
     ]
 }
 

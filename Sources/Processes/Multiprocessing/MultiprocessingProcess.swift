@@ -65,7 +65,7 @@ extension multiprocessing {
                 s.started = true
             }
             do {
-                let pid = try launch()
+                let pid = try raisingOSError { try launch() }
                 state.withLock { $0.pid = pid }
             } catch {
                 state.withLock { $0.started = false }  // nothing started: a retry is allowed
