@@ -14,6 +14,6 @@ public enum threading {
 public enum time {}
 
 extension asyncio {
-    /// Python's `asyncio.TimeoutError`, the built-in ``builtins/TimeoutError`` since 3.11.
+    /// Python's `asyncio.TimeoutError`, the built-in `builtins.TimeoutError` since 3.11.
     public typealias TimeoutError = builtins.TimeoutError
 }
