@@ -33,6 +33,27 @@ final class ExceptionClassTests: XCTestCase {
         XCTAssertEqual(missing.pythonMessage, "[Errno 2] No such file or directory: 'data.txt'")
     }
 
+    /// A send to a pipe whose reader is gone is the `BrokenPipeError` CPython raises, caught
+    /// as a `ConnectionError`.
+    func testASendToAClosedPipeIsABrokenPipeError() throws {
+        guard PythonReference.executable != nil else { throw XCTSkip("no python3 on this machine") }
+        let python = try PythonReference.lines(
+            """
+            import multiprocessing as mp
+            a, b = mp.Pipe()
+            b.close()
+            try: a.send(1)
+            except ConnectionError as e: print(type(e).__name__, e, isinstance(e, OSError))
+            """)
+        let (a, b) = try multiprocessing.Pipe() as (multiprocessing.Connection<Int>, multiprocessing.Connection<Int>)
+        b.close()
+        var swift: [String] = []
+        do { try a.send(1) } catch let e as builtins.ConnectionError {
+            swift.append("\(e.pythonName) \(e) \(e is builtins.OSError ? "True" : "False")")
+        }
+        XCTAssertEqual(swift, python)
+    }
+
     /// What a worker raises comes back as the class it raised, so one `catch` serves a local
     /// and a remote raise; a class without a Swift type comes back by name and message.
     func testAWorkersRaiseComesBackAsTheSameClass() throws {

@@ -63,19 +63,21 @@ extension multiprocessing {
         public func send(_ item: Element) throws {
             let fd = try descriptor(reading: false)
             let body = try WireFormat.encode([item])
-            try Ambient.blocking { try Framing.send(body, on: fd) }
+            try raisingOSError { try Ambient.blocking { try Framing.send(body, on: fd) } }
         }
 
         /// Python: `recv()`: the next item, waiting with the calling cell's GIL released;
         /// `EOFError` once the other end is closed everywhere and nothing is left.
         public func recv() throws -> Element {
             let fd = try descriptor(reading: true)
-            if try !Syscall.pollReadable(fd, timeout: 0) {
-                _ = try Ambient.blocking { try Syscall.pollReadable(fd, timeout: nil) }
-            }
             let body: [UInt8]?
             do {
-                body = try Framing.receive(on: fd)
+                body = try raisingOSError {
+                    if try !Syscall.pollReadable(fd, timeout: 0) {
+                        _ = try Ambient.blocking { try Syscall.pollReadable(fd, timeout: nil) }
+                    }
+                    return try Framing.receive(on: fd)
+                }
             } catch FramingError.truncated {
                 throw builtins.EOFError()
             }

@@ -55,7 +55,7 @@ extension multiprocessing {
             switch result {
             case .success: return true
             case .failure(let error) where error.errno == .wouldBlock: return false
-            case .failure(let error): throw error
+            case .failure(let error): throw error.pythonException
             }
         }
 
@@ -96,7 +96,7 @@ extension multiprocessing {
             switch received {
             case .success(let count): length = count
             case .failure(let error) where error.errno == .wouldBlock: return nil
-            case .failure(let error): throw error
+            case .failure(let error): throw error.pythonException
             }
             guard length <= capacity else {
                 throw pickle.UnpicklingError("a Queue item over \(capacity) bytes")
