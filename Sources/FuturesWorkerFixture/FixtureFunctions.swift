@@ -34,6 +34,7 @@ package enum FixtureFunctions {
     package static let raiseNamed = RemoteFunction<String, Int>("fixture.raiseNamed") { name in
         switch name {
         case "ConnectionResetError": throw builtins.ConnectionResetError("peer reset")
+        case "BrokenPipeError": throw builtins.OSError.forErrno(32)
         case "Empty": throw queue.Empty()
         case "PicklingError": throw pickle.PicklingError("cannot pickle")
         default: throw PythonError(name, "raised by a notebook's class")

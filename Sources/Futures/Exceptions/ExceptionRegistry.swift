@@ -49,8 +49,24 @@ package enum PythonExceptions {
     package static func make(qualifiedName: String, name: String, message: String) -> BaseException {
         if let make = classes.withLock({ $0[qualifiedName] }) {
             let error = make(message)
+            if error is builtins.OSError, let withErrno = osError(name: name, message: message) { return withErrno }
             if error.pythonName == name { return error }
         }
         return PythonError(name, message)
+    }
+
+    /// An `OSError` raised for an errno (`[Errno 32] Broken pipe`, `...: 'data.txt'`) made again
+    /// with its `errno`, `strerror` and `filename`, when the message reads back exactly.
+    private static func osError(name: String, message: String) -> builtins.OSError? {
+        guard message.hasPrefix("[Errno "), let close = message.firstIndex(of: "]"),
+            let errno = Int32(message[message.index(message.startIndex, offsetBy: 7)..<close])
+        else { return nil }
+        let plain = builtins.OSError.forErrno(errno)
+        var filename: String?
+        if message.count > plain.message.count, message.hasPrefix(plain.message + ": '"), message.hasSuffix("'") {
+            filename = String(message.dropFirst(plain.message.count + 3).dropLast())
+        }
+        let error = builtins.OSError.forErrno(errno, filename: filename)
+        return error.pythonName == name && error.message == message ? error : nil
     }
 }
