@@ -14,7 +14,7 @@ let package = Package(
     products: [
         // What a course depends on, the public and versioned API: the runtime its ports are
         // written against (PythonRuntime, which re-exports Futures and Processes: executors,
-        // process pools, PythonError), and the command line its executable runs (NBRunCLI:
+        // process pools, Python's exception classes), and the command line its executable runs (NBRunCLI:
         // `NBRun.main`). Notebook is for tools that read and write notebooks. Engine and the
         // other modules are nbrun's own: what they share is `package`, not public.
         .library(name: "PythonRuntime", targets: ["PythonRuntime"]),

@@ -78,7 +78,7 @@ extension concurrent.futures {
             switch core.next(until: deadline) {
             case .future(let future): return future
             case .exhausted: return nil
-            case .timedOut: throw TimeoutError()
+            case .timedOut: throw builtins.TimeoutError()
             }
         }
     }

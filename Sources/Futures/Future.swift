@@ -98,7 +98,7 @@ extension concurrent.futures {
         ///
         /// - Throws: `TimeoutError()` if not done in time, `concurrent.futures.CancelledError()` if cancelled.
         public func exception(timeout: TimeInterval? = nil) throws -> (any Error)? {
-            guard waitUntilDone(Deadline(timeout: timeout)) else { throw TimeoutError() }
+            guard waitUntilDone(Deadline(timeout: timeout)) else { throw builtins.TimeoutError() }
             switch state.withLock({ $0.phase }) {
             case .cancelled: throw CancelledError()
             case .finished(.failure(let error)): return error
@@ -107,7 +107,7 @@ extension concurrent.futures {
         }
 
         func result(until deadline: Deadline) throws -> T {
-            guard waitUntilDone(deadline) else { throw TimeoutError() }
+            guard waitUntilDone(deadline) else { throw builtins.TimeoutError() }
             switch state.withLock({ $0.phase }) {
             case .cancelled: throw concurrent.futures.CancelledError()
             case .finished(let result): return try result.get()

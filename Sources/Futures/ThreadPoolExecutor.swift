@@ -47,7 +47,7 @@ extension concurrent.futures {
         ///
         /// An error thrown by `fn` is stored and rethrown by `concurrent.futures.Future.result()`.
         /// After `shutdown`, nothing is scheduled and the returned future has already failed
-        /// with `PythonError("RuntimeError", "cannot schedule new futures after shutdown")` (Python raises `RuntimeError` from `submit` itself;
+        /// with `builtins.RuntimeError("cannot schedule new futures after shutdown")` (Python raises `RuntimeError` from `submit` itself;
         /// here `submit` stays non-throwing so `pool.submit { ... }` needs no `try`).
         @discardableResult
         public func submit<T: Sendable>(_ fn: @escaping @Sendable () throws -> T) -> concurrent.futures.Future<T> {
@@ -61,7 +61,7 @@ extension concurrent.futures {
                 cancel: { future.cancel() }
             )
             if !pool.enqueue(item) {
-                _ = future.finish(.failure(PythonError("RuntimeError", "cannot schedule new futures after shutdown")))
+                _ = future.finish(.failure(builtins.RuntimeError("cannot schedule new futures after shutdown")))
             }
             return future
         }
@@ -75,7 +75,7 @@ extension concurrent.futures {
         ///
         /// - Parameter timeout: seconds, measured from the call, for the whole map.
         /// - Throws: the first task error in input order, `TimeoutError()`, or
-        ///   `PythonError("RuntimeError", "cannot schedule new futures after shutdown")` if the executor is shut down.
+        ///   `builtins.RuntimeError("cannot schedule new futures after shutdown")` if the executor is shut down.
         public func map<Input: Sendable, Output: Sendable>(
             _ inputs: some Sequence<Input>,
             timeout: TimeInterval? = nil,

@@ -39,9 +39,10 @@ enum ChildStartMeasurement {
                 let child = multiprocessing.Process(target: stamp, args: value)
                 let start = monotonicSeconds()
                 try child.start()
-                child.join()
-                guard child.exitcode == 0 else {
-                    throw PythonError("RuntimeError", "the child exited \(child.exitcode ?? -1)")
+                try child.join()
+                let exitcode = try child.exitcode
+                guard exitcode == 0 else {
+                    throw builtins.RuntimeError("the child exited \(exitcode ?? -1)")
                 }
                 figures.append(String(format: "%.3f", (try value.value - start) * 1000))
             }

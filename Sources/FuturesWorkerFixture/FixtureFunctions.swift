@@ -25,8 +25,20 @@ package enum FixtureFunctions {
     }
 
     package static let checkPositive = RemoteFunction<Int, Int>("fixture.checkPositive") { n in
-        if n < 0 { throw PythonError("ValueError", "\(n) is negative") }
+        if n < 0 { throw builtins.ValueError("\(n) is negative") }
         return n
+    }
+
+    /// Raises the exception `name` picks: a built-in subclass, a module's class, or a class
+    /// without a Swift type (a notebook's own), to see each come back as it was raised.
+    package static let raiseNamed = RemoteFunction<String, Int>("fixture.raiseNamed") { name in
+        switch name {
+        case "ConnectionResetError": throw builtins.ConnectionResetError("peer reset")
+        case "BrokenPipeError": throw builtins.OSError.forErrno(32)
+        case "Empty": throw queue.Empty()
+        case "PicklingError": throw pickle.PicklingError("cannot pickle")
+        default: throw PythonError(name, "raised by a notebook's class")
+        }
     }
 
     /// Throws a plain Swift error, which crosses as its Swift type name and description.
@@ -56,7 +68,7 @@ package enum FixtureFunctions {
 
     /// A `Process` target that fails, so the child exits 1.
     package static let failingTarget = RemoteFunction<NoValue, NoValue>("fixture.failingTarget") {
-        throw PythonError("ValueError", "target failed")
+        throw builtins.ValueError("target failed")
     }
 
     /// Lists the fds open in the worker (to check it inherited nothing but its socket).
@@ -77,7 +89,7 @@ package enum FixtureFunctions {
 
     package static let all: [any RemoteFunctionProtocol] = [
         square, whoami, bump, checkPositive, swiftFailure, deposit, failingTarget, openDescriptors,
-        standardOutputTarget, parentPID,
+        standardOutputTarget, parentPID, raiseNamed,
     ]
 }
 

@@ -39,6 +39,6 @@ for future in futures {
 }
 let sleeper = multiprocessing.Process(target: FixtureFunctions.whoami, args: 1000)
 try sleeper.start()
-if let pid = sleeper.pid { pids.insert(pid) }
+if let pid = try sleeper.pid { pids.insert(pid) }
 FileHandle.standardOutput.write(Data((pids.sorted().map(String.init).joined(separator: " ") + "\n").utf8))
 Thread.sleep(forTimeInterval: 1000)

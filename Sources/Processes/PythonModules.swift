@@ -5,22 +5,8 @@ extension concurrent.futures {
     public enum process {
         /// Python's `concurrent.futures.process.BrokenProcessPool`: a worker of the pool died
         /// (or its connection broke), so the pool's pending work fails and it takes no more.
-        public struct BrokenProcessPool: Error, Sendable, Equatable, CustomStringConvertible, PythonNamedError {
-            /// `str(exc)`.
-            public let message: String
-
-            /// `BrokenProcessPool(message)`.
-            public init(_ message: String) {
-                self.message = message
-            }
-
-            /// `str(exc)`.
-            public var description: String { message }
-            /// `type(exc).__name__`.
-            public var pythonName: String { "BrokenProcessPool" }
-            /// `str(exc)`.
-            public var pythonMessage: String { message }
-
+        /// (A `RuntimeError`, through `concurrent.futures.BrokenExecutor`, as in Python.)
+        public final class BrokenProcessPool: builtins.RuntimeError, @unchecked Sendable {
             /// A worker died while running or holding the future (Python's exact message).
             static let whileRunning = BrokenProcessPool(
                 "A process in the process pool was terminated abruptly while the future was running or pending.")
@@ -37,22 +23,7 @@ extension concurrent.futures {
 public enum pickle {
     /// Python's `pickle.PicklingError`: a value (or a closure, which has no registered name)
     /// cannot be sent to a worker process.
-    public struct PicklingError: Error, Sendable, Equatable, CustomStringConvertible, PythonNamedError {
-        /// `str(exc)`.
-        public let message: String
-
-        /// `PicklingError(message)`.
-        public init(_ message: String) {
-            self.message = message
-        }
-
-        /// `str(exc)`.
-        public var description: String { message }
-        /// `type(exc).__name__`.
-        public var pythonName: String { "PicklingError" }
-        /// `str(exc)`.
-        public var pythonMessage: String { message }
-
+    public final class PicklingError: builtins.Exception, @unchecked Sendable {
         /// A closure submitted to a process pool: CPython's message for a lambda, with
         /// `address` standing for the function object's.
         static func closure(at address: ObjectIdentifier) -> PicklingError {
@@ -64,35 +35,19 @@ public enum pickle {
 
     /// Python's `pickle.UnpicklingError`: what came back from a worker process (or through a
     /// queue or pipe) cannot be read.
-    public struct UnpicklingError: Error, Sendable, Equatable, CustomStringConvertible, PythonNamedError {
-        /// `str(exc)`.
-        public let message: String
-
-        /// `UnpicklingError(message)`.
-        public init(_ message: String) {
-            self.message = message
-        }
-
-        /// `str(exc)`.
-        public var description: String { message }
-        /// `type(exc).__name__`.
-        public var pythonName: String { "UnpicklingError" }
-        /// `str(exc)`.
-        public var pythonMessage: String { message }
-    }
+    public final class UnpicklingError: builtins.Exception, @unchecked Sendable {}
 }
 
 extension multiprocessing {
     /// Python's `multiprocessing.TimeoutError`: `AsyncResult.get(timeout:)` or an `imap`
-    /// iterator's `next(timeout:)` ran out of time (another class than the built-in one).
-    public struct TimeoutError: Error, Sendable, Equatable, CustomStringConvertible, PythonNamedError {
-        /// `multiprocessing.TimeoutError()`.
-        public init() {}
-        /// `str(exc)`: empty, as Python raises it.
-        public var description: String { "" }
-        /// `type(exc).__name__`.
-        public var pythonName: String { "TimeoutError" }
-        /// `str(exc)`: empty.
-        public var pythonMessage: String { "" }
-    }
+    /// iterator's `next(timeout:)` ran out of time (another class than the built-in one),
+    /// raised without a message.
+    public final class TimeoutError: builtins.Exception, @unchecked Sendable {}
 }
+
+/// Processes' exception classes, made again as the same class when a worker raises one
+/// (registered once, by the first pool).
+package let processesExceptionsRegistered: Void = PythonExceptions.register([
+    { concurrent.futures.process.BrokenProcessPool($0) }, { pickle.PicklingError($0) },
+    { pickle.UnpicklingError($0) }, { multiprocessing.TimeoutError($0) },
+])

@@ -4,16 +4,8 @@
 public enum threading {
     /// Python's `threading.BrokenBarrierError`: a ``Barrier`` was broken (aborted, reset or
     /// timed out) while or before a thread waited on it; raised without a message.
-    public struct BrokenBarrierError: Error, Sendable, Equatable, CustomStringConvertible, PythonNamedError {
-        /// `BrokenBarrierError()`.
-        public init() {}
-        /// `str(exc)`: empty, as Python raises it.
-        public var description: String { "" }
-        /// `type(exc).__name__`.
-        public var pythonName: String { "BrokenBarrierError" }
-        /// `str(exc)`: empty.
-        public var pythonMessage: String { "" }
-    }
+    /// (A `RuntimeError`, as in Python.)
+    public final class BrokenBarrierError: builtins.RuntimeError, @unchecked Sendable {}
 }
 
 /// Python's `time` module: ``sleep(_:)`` (the GIL released meanwhile), ``perfCounter()``,
@@ -22,6 +14,6 @@ public enum threading {
 public enum time {}
 
 extension asyncio {
-    /// Python's `asyncio.TimeoutError`, the built-in `TimeoutError` since 3.11.
-    public typealias TimeoutError = Futures.TimeoutError
+    /// Python's `asyncio.TimeoutError`, the built-in `builtins.TimeoutError` since 3.11.
+    public typealias TimeoutError = builtins.TimeoutError
 }

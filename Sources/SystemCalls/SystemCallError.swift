@@ -36,12 +36,12 @@ public struct SystemCallError: Error, Hashable, Sendable, CustomStringConvertibl
     public var pythonMessage: String {
         let base = "[Errno \(errno.rawValue)] \(errno)"
         guard let path else { return base }
-        return "\(base): \(pythonRepr(path))"
+        return "\(base): \(Self.pythonRepr(path))"
     }
 
     /// Python's `repr` of a str, as `OSError.__str__` shows the filename (quotes chosen as
     /// Python does; backslashes, control characters and the quote escaped).
-    private func pythonRepr(_ text: String) -> String {
+    package static func pythonRepr(_ text: String) -> String {
         let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
         var out = String(quote)
         for scalar in text.unicodeScalars {

@@ -60,7 +60,7 @@ final class Coordination05Tests: XCTestCase, PortTests {
         XCTAssertEqual(runs["stop-workers"]?.value, "[False, False, False]")
 
         let empty = try XCTUnwrap(runs["empty-queue"])
-        XCTAssertEqual(empty.error, PythonError("Empty", ""))
+        XCTAssertEqual(empty.error, queue.Empty())
         XCTAssertGreaterThanOrEqual(empty.seconds, 0.1, "get(timeout=0.1) waited")
         XCTAssertNil(empty.value)
 

@@ -54,7 +54,7 @@ struct SessionCellRun {
     var stdout: [String] = []
     var stderr = ""
     var value: String?
-    var error: PythonError?
+    var error: BaseException?
     var seconds = 0.0
 }
 
@@ -72,7 +72,9 @@ extension PortTests {
             do {
                 ctx.recordValue(try demo.evaluate(ctx, session))
             } catch {
-                run.error = PythonError(pythonExceptionName(of: error), pythonExceptionMessage(of: error))
+                run.error =
+                    error as? BaseException
+                    ?? PythonError(pythonExceptionName(of: error), pythonExceptionMessage(of: error))
             }
             run.seconds = time.perfCounter() - start
             for output in ctx.endCell() {

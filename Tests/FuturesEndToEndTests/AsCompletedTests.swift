@@ -34,7 +34,9 @@ final class AsCompletedTests: XCTestCase {
         let start = DispatchTime.now()
         let completed = concurrent.futures.asCompleted([done, stuck], timeout: 0.15)
         XCTAssertEqual(try completed.next(), done)
-        XCTAssertThrowsError(try completed.next()) { XCTAssertEqual($0 as? TimeoutError, TimeoutError()) }
+        XCTAssertThrowsError(try completed.next()) {
+            XCTAssertEqual($0 as? builtins.TimeoutError, builtins.TimeoutError())
+        }
         let elapsed = seconds(since: start)
         XCTAssertGreaterThanOrEqual(elapsed, 0.14)
         XCTAssertLessThan(elapsed, 1.0)

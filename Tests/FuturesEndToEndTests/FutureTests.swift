@@ -14,11 +14,15 @@ final class FutureTests: XCTestCase {
             gate.pass(); return "late"
         }
         let start = DispatchTime.now()
-        XCTAssertThrowsError(try slow.result(timeout: 0.1)) { XCTAssertEqual($0 as? TimeoutError, TimeoutError()) }
+        XCTAssertThrowsError(try slow.result(timeout: 0.1)) {
+            XCTAssertEqual($0 as? builtins.TimeoutError, builtins.TimeoutError())
+        }
         let elapsed = seconds(since: start)
         XCTAssertGreaterThanOrEqual(elapsed, 0.09)
         XCTAssertLessThan(elapsed, 1.0)
-        XCTAssertThrowsError(try slow.exception(timeout: 0.01)) { XCTAssertEqual($0 as? TimeoutError, TimeoutError()) }
+        XCTAssertThrowsError(try slow.exception(timeout: 0.01)) {
+            XCTAssertEqual($0 as? builtins.TimeoutError, builtins.TimeoutError())
+        }
         XCTAssertFalse(slow.done)
         gate.open()
         XCTAssertEqual(try slow.result(), "late", "a timeout does not cancel the task")

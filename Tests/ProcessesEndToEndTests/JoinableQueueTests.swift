@@ -64,14 +64,20 @@ final class JoinableQueueTests: XCTestCase {
         try tasks.join()
         let squares = try (0..<5).map { _ in try results.get() }.sorted()
         swift.append("\(squares) \(try results.empty() ? "True" : "False")")
-        consumer.join()
-        do { try tasks.taskDone() } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
+        try consumer.join()
+        do { try tasks.taskDone() } catch let error as BaseException {
+            swift.append("\(error.pythonName) \(error.pythonMessage)")
+        }
         try consumer.close()
-        do { try consumer.start() } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
+        do { try consumer.start() } catch let error as BaseException {
+            swift.append("\(error.pythonName) \(error.pythonMessage)")
+        }
         let sleeper = multiprocessing.Process(target: MultiprocessingFunctions.nap, args: 0.3)
         try sleeper.start()
-        do { try sleeper.close() } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
-        sleeper.join()
+        do { try sleeper.close() } catch let error as BaseException {
+            swift.append("\(error.pythonName) \(error.pythonMessage)")
+        }
+        try sleeper.join()
         try sleeper.close()
         try multiprocessing.Process(target: MultiprocessingFunctions.nap, args: 0).close()
         results.close()
@@ -79,7 +85,9 @@ final class JoinableQueueTests: XCTestCase {
             { _ = try results.get() }, { _ = try results.empty() }, { try results.put(1) },
         ]
         for call in calls {
-            do { try call() } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
+            do { try call() } catch let error as BaseException {
+                swift.append("\(error.pythonName) \(error.pythonMessage)")
+            }
         }
         XCTAssertEqual(swift, python)
     }

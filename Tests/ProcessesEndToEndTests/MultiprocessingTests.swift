@@ -66,8 +66,8 @@ final class MultiprocessingTests: XCTestCase {
             target: MultiprocessingFunctions.produce, args: .init(queue: queue, count: 5))
         try producer.start()
         swift.append("\(try (0..<5).map { _ in try queue.get(timeout: 10) })")
-        producer.join()
-        swift.append("\(producer.exitcode ?? -99)")
+        try producer.join()
+        swift.append("\(try producer.exitcode ?? -99)")
         do { _ = try queue.get(timeout: 0.05) } catch { swift.append(pythonExceptionName(of: error)) }
 
         let (mine, theirs): (multiprocessing.Connection<String>, multiprocessing.Connection<String>) =
@@ -77,10 +77,10 @@ final class MultiprocessingTests: XCTestCase {
         swift.append(try mine.recv())
         try mine.send("ab")
         swift.append(try mine.recv())
-        talker.join()
+        try talker.join()
         theirs.close()
         swift.append(pythonBool(try mine.poll(1)))
-        do { _ = try mine.recv() } catch let error as PythonError { swift.append(error.ename) }
+        do { _ = try mine.recv() } catch let error as BaseException { swift.append(error.pythonName) }
 
         let counts = try multiprocessing.Array<Int32>(count: 4)
         let lock = try multiprocessing.Lock()
@@ -89,12 +89,16 @@ final class MultiprocessingTests: XCTestCase {
                 target: MultiprocessingFunctions.bump, args: .init(counts: counts, lock: lock, times: 200))
         }
         for bumper in bumpers { try bumper.start() }
-        for bumper in bumpers { bumper.join() }
+        for bumper in bumpers { try bumper.join() }
         swift.append("\(try counts.toArray()) \(counts.count) \(try counts[-1])")
-        do { _ = try counts[4] } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
+        do { _ = try counts[4] } catch let error as BaseException {
+            swift.append("\(error.pythonName) \(error.pythonMessage)")
+        }
         swift.append("\(pythonBool(try lock.acquire(block: false))) \(pythonBool(try lock.acquire(timeout: 0.05)))")
         try lock.release()
-        do { try lock.release() } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
+        do { try lock.release() } catch let error as BaseException {
+            swift.append("\(error.pythonName) \(error.pythonMessage)")
+        }
         XCTAssertEqual(swift, python)
     }
 

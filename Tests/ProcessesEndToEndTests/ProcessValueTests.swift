@@ -17,12 +17,12 @@ final class ProcessValueTests: XCTestCase {
     func testJoinWithATimeoutAndKill() throws {
         let child = multiprocessing.Process(target: FixtureFunctions.whoami, args: 30)
         try child.start()
-        child.join(timeout: 0.05)
-        XCTAssertNil(child.exitcode)
-        XCTAssertTrue(child.isAlive)
-        child.kill()
-        child.join()
-        XCTAssertEqual(child.exitcode, -SIGKILL)
-        XCTAssertFalse(child.isAlive)
+        try child.join(timeout: 0.05)
+        XCTAssertNil(try child.exitcode)
+        XCTAssertTrue(try child.isAlive)
+        try child.kill()
+        try child.join()
+        XCTAssertEqual(try child.exitcode, -SIGKILL)
+        XCTAssertFalse(try child.isAlive)
     }
 }

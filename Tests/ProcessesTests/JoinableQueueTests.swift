@@ -27,7 +27,7 @@ final class JoinableQueueTests: XCTestCase {
         XCTAssertEqual(Set(try (0..<3).map { _ in try results.get() }), [0, 1, 4])
         try tasks.put(-1)
         try tasks.join()
-        consumer.join()
-        XCTAssertEqual(consumer.exitcode, 0)
+        try consumer.join()
+        XCTAssertEqual(try consumer.exitcode, 0)
     }
 }

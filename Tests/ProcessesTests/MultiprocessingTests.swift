@@ -78,8 +78,8 @@ final class MultiprocessingTests: XCTestCase {
                 "\(try result.get(timeout: 10)) \(pythonBool(result.ready())) \(pythonBool(try result.successful()))")
             do {
                 _ = try pool.map(check, [1, -2, 3])
-            } catch let error as PythonError {
-                swift.append("\(error.ename) \(error.evalue)")
+            } catch let error as BaseException {
+                swift.append("\(error.pythonName) \(error.pythonMessage)")
             }
             let failing = try pool.applyAsync(check, -1)
             failing.wait()
@@ -88,19 +88,21 @@ final class MultiprocessingTests: XCTestCase {
             swift.append("\(try iterator.next() ?? 0)")
             do {
                 _ = try iterator.next()
-            } catch let error as PythonError {
-                swift.append("\(error.ename) \(error.evalue)")
+            } catch let error as BaseException {
+                swift.append("\(error.pythonName) \(error.pythonMessage)")
             }
             swift.append("\(try iterator.next() ?? 0)")
-            do { try pool.join() } catch let error as PythonError { swift.append("\(error.ename) \(error.evalue)") }
+            do { try pool.join() } catch let error as BaseException {
+                swift.append("\(error.pythonName) \(error.pythonMessage)")
+            }
             pool.close()
-            do { _ = try pool.applyAsync(check, 1) } catch let error as PythonError {
-                swift.append("\(error.ename) \(error.evalue)")
+            do { _ = try pool.applyAsync(check, 1) } catch let error as BaseException {
+                swift.append("\(error.pythonName) \(error.pythonMessage)")
             }
             try pool.join()
         }
-        do { _ = try multiprocessing.Pool(processes: 0) } catch let error as PythonError {
-            swift.append("\(error.ename) \(error.evalue)")
+        do { _ = try multiprocessing.Pool(processes: 0) } catch let error as BaseException {
+            swift.append("\(error.pythonName) \(error.pythonMessage)")
         }
         XCTAssertEqual(swift.map(numbersHidden), python.map(numbersHidden))
     }

@@ -58,11 +58,11 @@ final class ProcessFailureTests: XCTestCase {
         let child = multiprocessing.Process(target: FixtureFunctions.whoami, args: 30)
         try child.start()
         XCTAssertTrue(eventually { running.allSatisfy(\.running) })
-        let pids = first.workerPIDs + second.workerPIDs + [child.pid ?? 0]
+        let pids = first.workerPIDs + second.workerPIDs + [try child.pid ?? 0]
         concurrent.futures.ProcessPoolExecutor.terminateAllWorkers()
         for future in running { assertPythonError(try future.result(timeout: 10), "BrokenProcessPool") }
-        child.join(timeout: 10)
-        XCTAssertEqual(child.exitcode, -SIGKILL)
+        try child.join(timeout: 10)
+        XCTAssertEqual(try child.exitcode, -SIGKILL)
         first.shutdown()
         second.shutdown()
         XCTAssertEqual(survivors(of: pids), [])
@@ -77,7 +77,7 @@ final class ProcessFailureTests: XCTestCase {
         pool.shutdown()
         let child = multiprocessing.Process(target: FixtureFunctions.bump, executable: "/nonexistent/worker")
         assertPythonError(try child.start(), "FileNotFoundError", missing)
-        XCTAssertNil(child.pid)
+        XCTAssertNil(try child.pid)
     }
 
     func testADroppedPoolRetiresItsWorkers() throws {

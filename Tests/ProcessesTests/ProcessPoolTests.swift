@@ -108,7 +108,7 @@ final class ProcessPoolTests: XCTestCase {
         pool.shutdown()
         XCTAssertThrowsError(try pool.submit(FixtureFunctions.square, 5).result()) { error in
             XCTAssertEqual(
-                error as? PythonError, PythonError("RuntimeError", "cannot schedule new futures after shutdown"))
+                error as? builtins.RuntimeError, builtins.RuntimeError("cannot schedule new futures after shutdown"))
         }
         XCTAssertEqual(survivors(of: pids, within: 0), [])
         XCTAssertEqual(pool.workerPIDs, [])

@@ -20,20 +20,20 @@ final class ProcessValueTests: XCTestCase {
             multiprocessing.Process(target: FixtureFunctions.deposit, args: .init(balance: balance, times: 10_000))
         }
         for process in workers { try process.start() }
-        let pids = workers.compactMap(\.pid)
+        let pids = try workers.compactMap { try $0.pid }
         XCTAssertEqual(Set(pids).count, 4)
         XCTAssertFalse(pids.contains(getpid()))
-        for process in workers { process.join() }
-        XCTAssertEqual(workers.map(\.exitcode), [0, 0, 0, 0])
+        for process in workers { try process.join() }
+        XCTAssertEqual(try workers.map { try $0.exitcode }, [0, 0, 0, 0])
         XCTAssertEqual(try balance.value, 40_000)
-        XCTAssertFalse(workers.contains(where: \.isAlive))
+        XCTAssertFalse(try workers.contains { try $0.isAlive })
     }
 
     func testAFailingTargetExitsWithOne() throws {
         let child = multiprocessing.Process(target: FixtureFunctions.failingTarget)
         try child.start()
-        child.join()
-        XCTAssertEqual(child.exitcode, 1)
+        try child.join()
+        XCTAssertEqual(try child.exitcode, 1)
         XCTAssertThrowsError(try child.start(), "a process starts once")
     }
 
@@ -43,7 +43,7 @@ final class ProcessValueTests: XCTestCase {
         do {
             let child = multiprocessing.Process(target: FixtureFunctions.whoami, args: 0.05)
             try child.start()
-            pid = child.pid
+            pid = try child.pid
         }
         let started = try XCTUnwrap(pid)
         XCTAssertTrue(

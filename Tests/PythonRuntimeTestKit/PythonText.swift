@@ -12,7 +12,7 @@ package func pyBool(_ value: Bool) -> String { value ? "True" : "False" }
 
 /// `e.args` of a `asyncio.CancelledError`, as Python prints the tuple.
 package func pyArgs(_ error: asyncio.CancelledError) -> String {
-    error.message.map { "('\($0)',)" } ?? "()"
+    error.msg.map { "('\($0)',)" } ?? "()"
 }
 
 /// `print(type(e).__name__, repr(str(e)))` for what `body` raised.

@@ -116,7 +116,7 @@ final class CourseInitTests: XCTestCase {
         XCTAssertEqual(again2.status, 1, "scaffold never overwrites a port: \(again2.summary)")
 
         let throwLine = try XCTUnwrap(
-            stub.split(separator: "\n").first { $0.contains("throw PythonError(\"NotImplementedError\"") })
+            stub.split(separator: "\n").first { $0.contains("throw builtins.NotImplementedError(") })
         stub = stub.replacingOccurrences(of: throwLine.trimmingCharacters(in: .whitespaces), with: Self.counterPort)
         try Data(stub.utf8).write(to: ports)
         try build(swift, in: course)

@@ -137,7 +137,7 @@ public enum Threads02 {
     /// `def flaky(n)`: raises `ValueError` for 3.
     static func flaky(_ n: Int) throws -> Int {
         if n == 3 {
-            throw PythonError("ValueError", "cannot process \(n)")
+            throw builtins.ValueError("cannot process \(n)")
         }
         return n * 10
     }
@@ -154,7 +154,7 @@ public enum Threads02 {
                 let n = futures[future]!
                 do {
                     ctx.print("\(n) -> \(try future.result())")
-                } catch let exc as PythonError where exc.ename == "ValueError" {
+                } catch let exc as builtins.ValueError {
                     ctx.print("\(n) failed: \(exc)")  // handle per-task failure
                 }
             }

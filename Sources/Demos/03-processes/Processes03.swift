@@ -104,7 +104,7 @@ public enum Processes03 {
             for (future, n) in futures {
                 do {
                     ctx.print("\(n) -> \(try future.result())")
-                } catch let exc as PythonError where exc.ename == "ValueError" {
+                } catch let exc as builtins.ValueError {
                     ctx.print("\(n) failed: \(exc)")
                 }
             }
@@ -146,7 +146,7 @@ public enum Processes03 {
 
     /// Python's `assert condition`.
     static func pythonAssert(_ condition: Bool) throws {
-        if !condition { throw PythonError("AssertionError", "") }
+        if !condition { throw builtins.AssertionError() }
     }
 
     // MARK: Sharing state on purpose
@@ -162,7 +162,7 @@ public enum Processes03 {
             multiprocessing.Process(target: deposit, args: DepositArguments(balance: balance, times: 10_000))
         }
         for p in workers { try p.start() }
-        for p in workers { p.join() }
+        for p in workers { try p.join() }
         ctx.print("balance:", try balance.value)  // exactly 40000
     }
 }

@@ -61,7 +61,7 @@ extension Processes03 {
     static let checkPositive = RemoteFunction<Int, Int>("03-processes.check_positive") { n in
         try python {
             if n < 0 {
-                throw PythonError("ValueError", "\(n) is negative")
+                throw builtins.ValueError("\(n) is negative")
             }
             return n
         }

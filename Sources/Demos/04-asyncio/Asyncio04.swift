@@ -117,7 +117,7 @@ public enum Asyncio04 {
             let start = time.perfCounter()
             do {
                 ctx.print(try await asyncio.waitFor(0.5) { try await slow() })
-            } catch is TimeoutError {
+            } catch is builtins.TimeoutError {
                 ctx.print("gave up after \(format(time.perfCounter() - start, ".1f"))s")
             }
         }

@@ -38,7 +38,7 @@ public enum Faults06 {
     /// Python's `int(text)` for a decimal literal, and its `ValueError` otherwise.
     static func int(_ text: String) throws -> Int {
         guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
-            throw PythonError("ValueError", "invalid literal for int() with base 10: \(PyValue.str(text).repr)")
+            throw builtins.ValueError("invalid literal for int() with base 10: \(PyValue.str(text).repr)")
         }
         return value
     }
@@ -111,7 +111,7 @@ public enum Faults06 {
         sketch: "9f6bb25b8f177091",
         session: Session.self
     ) { _, s in
-        guard let waiter = s.waiter else { throw PythonError("NameError", "name 'w' is not defined") }
+        guard let waiter = s.waiter else { throw builtins.NameError("name 'w' is not defined") }
         waiter.join()
         return .bool(waiter.isAlive)
     }
@@ -218,7 +218,7 @@ public enum Faults06 {
         sketch: "3fd888de",
         session: Session.self
     ) { ctx, s in
-        guard let task = s.task else { throw PythonError("NameError", "name 'task' is not defined") }
+        guard let task = s.task else { throw builtins.NameError("name 'task' is not defined") }
         return .str(try asyncio.topLevel(ctx) { try await task.value })
     }
 

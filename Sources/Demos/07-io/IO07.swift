@@ -47,10 +47,10 @@ public enum IO07 {
     /// `page['words']`: a `KeyError` or `TypeError` as Python raises them when it is not there.
     static func words(_ page: PyValue) throws -> Int {
         guard case .dict(let entries) = page else {
-            throw PythonError("TypeError", "list indices must be integers or slices, not str")
+            throw builtins.TypeError("list indices must be integers or slices, not str")
         }
         guard case .int(let words)? = entries.first(where: { $0.key == "words" })?.value else {
-            throw PythonError("KeyError", "'words'")
+            throw builtins.KeyError("'words'")
         }
         return words
     }
@@ -129,7 +129,7 @@ public enum IO07 {
             return try urllib.request.urlopen("\(base)\(path)", timeout: timeout) { reply in .int(reply.status) }
         } catch let e as urllib.error.HTTPError {
             return .int(e.code)
-        } catch is TimeoutError {
+        } catch is builtins.TimeoutError {
             return "timed out"
         }
     }

@@ -134,8 +134,8 @@ enum CellExecution {
                     line = raised.frames.first { $0.function == "<module>" && $0.file == cellFile }?.line
                 }
             }
-            // Python's name and message where the error has them (PythonError, asyncio's and
-            // concurrent.futures' errors, OSError for a failed system call), else Swift's.
+            // Python's name and message where the error has them (every BaseException, and
+            // OSError's for a failed system call), else Swift's.
             return .raised(ename: pythonExceptionName(of: error), evalue: pythonExceptionMessage(of: error))
         }
     }

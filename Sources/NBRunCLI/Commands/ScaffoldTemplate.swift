@@ -101,7 +101,7 @@ struct ScaffoldTemplate {
         let body =
             stub.body
                 ?? """
-                throw PythonError("NotImplementedError", \(literal("port \(stub.label) of \(notebook)")))
+                throw builtins.NotImplementedError(\(literal("port \(stub.label) of \(notebook)")))
                 """
         let indentedBody = body.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.isEmpty ? "" : "        " + $0 }.joined(separator: "\n")

@@ -17,10 +17,10 @@ enum ChildOutput {
     static func pipes() throws -> (write: (out: Int32, err: Int32), read: (out: Int32, err: Int32)) {
         var out: [Int32] = [-1, -1]
         var err: [Int32] = [-1, -1]
-        guard pipe(&out) == 0 else { throw PythonError("OSError", "pipe: errno \(errno)") }
+        guard pipe(&out) == 0 else { throw builtins.OSError("pipe: errno \(errno)") }
         guard pipe(&err) == 0 else {
             for fd in out { close(fd) }
-            throw PythonError("OSError", "pipe: errno \(errno)")
+            throw builtins.OSError("pipe: errno \(errno)")
         }
         for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         return ((out[1], err[1]), (out[0], err[0]))

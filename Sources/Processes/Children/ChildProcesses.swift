@@ -227,7 +227,7 @@ final class SpawnerThread: Sendable {
         }
         available.signal()
         Ambient.blocking { done.wait() }
-        guard let result = outcome.withLock({ $0 }) else { throw PythonError("RuntimeError", "spawn request not run") }
+        guard let result = outcome.withLock({ $0 }) else { throw builtins.RuntimeError("spawn request not run") }
         return try result.get()
     }
 }

@@ -84,7 +84,7 @@ package final class ProcessScope: ProcessScopeCarrying {
     /// Throws if the scope no longer takes children (checked before spawning one).
     func checkOpen(starting executable: String) throws {
         if isTerminated {
-            throw PythonError("OSError", "cannot start \(executable): its process scope was terminated")
+            throw builtins.OSError("cannot start \(executable): its process scope was terminated")
         }
     }
 

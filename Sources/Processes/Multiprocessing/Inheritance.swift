@@ -9,8 +9,7 @@ enum Inheritance {
     /// Encodes `fds` (as the numbers the child will have) and then `extra` integers.
     static func encode(_ fds: [Int32], extra: [Int] = [], to encoder: any Encoder, kind: String) throws {
         guard let descriptors = encoder.userInfo[SharedDescriptors.key] as? SharedDescriptors else {
-            throw PythonError(
-                "RuntimeError", "\(kind) objects should only be shared between processes through inheritance")
+            throw builtins.RuntimeError("\(kind) objects should only be shared between processes through inheritance")
         }
         var container = encoder.unkeyedContainer()
         for fd in fds { try container.encode(descriptors.inherit(fd)) }
@@ -22,7 +21,7 @@ enum Inheritance {
         -> (fds: [Int32], extra: [Int])
     {
         guard let descriptors = decoder.userInfo[SharedDescriptors.key] as? SharedDescriptors else {
-            throw PythonError("RuntimeError", "a \(kind) can only be received by a child process")
+            throw builtins.RuntimeError("a \(kind) can only be received by a child process")
         }
         var container = try decoder.unkeyedContainer()
         var fds: [Int32] = []

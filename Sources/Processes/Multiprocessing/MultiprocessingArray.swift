@@ -31,7 +31,7 @@ extension multiprocessing {
             precondition(cprocess_mutex_size() <= UInt(Self.elementsOffset), "pthread_mutex_t larger than expected")
             precondition(
                 MemoryLayout<T>.alignment <= Self.elementsOffset, "element type too aligned for a shared Array")
-            guard count >= 0 else { throw PythonError("ValueError", "array size must be non-negative") }
+            guard count >= 0 else { throw builtins.ValueError("array size must be non-negative") }
             self.count = count
             memory = try SharedMemory.create(size: Self.size(count: count), name: "multiprocessing.Array")
             try Syscall.checkStatus("pthread_mutex_init", cprocess_mutex_init(memory.mapping))
@@ -46,7 +46,7 @@ extension multiprocessing {
 
         private func checked(_ index: Int) throws -> Int {
             let position = index < 0 ? index + count : index  // Python's negative indices
-            guard position >= 0, position < count else { throw PythonError("IndexError", "invalid index") }
+            guard position >= 0, position < count else { throw builtins.IndexError("invalid index") }
             return position
         }
 
@@ -90,7 +90,7 @@ extension multiprocessing {
             let (fds, extra) = try Inheritance.decode(from: decoder, count: 1, extra: 1, kind: "shared Array")
             guard extra[0] >= 0 else {
                 Syscall.closeIgnoringErrors(fds[0])
-                throw PythonError("RuntimeError", "a shared Array arrived with \(extra[0]) elements")
+                throw builtins.RuntimeError("a shared Array arrived with \(extra[0]) elements")
             }
             count = extra[0]
             memory = try SharedMemory.inherited(fds[0], size: Self.size(count: count))

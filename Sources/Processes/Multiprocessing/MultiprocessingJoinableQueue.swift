@@ -51,7 +51,7 @@ extension multiprocessing {
         /// CPython's `ValueError: task_done() called too many times`.
         public func taskDone() throws {
             try unfinished.withLock { count in
-                guard count > 0 else { throw PythonError("ValueError", "task_done() called too many times") }
+                guard count > 0 else { throw builtins.ValueError("task_done() called too many times") }
                 count -= 1
             }
         }
@@ -119,7 +119,7 @@ extension multiprocessing {
         }
 
         private func checkOpen() throws {
-            if closed.withLock({ $0 }) { throw PythonError("OSError", "handle is closed") }
+            if closed.withLock({ $0 }) { throw builtins.OSError("handle is closed") }
         }
 
         /// Crosses to a `Process` in its arguments, as a `Queue` does (inherited fds).

@@ -38,7 +38,7 @@ extension multiprocessing {
         public func release() throws {
             // Check and post are two steps, as in CPython's SemLock for a lock (maxvalue 1).
             if Syscall.semaphoreValue(semaphore) >= 1 {
-                throw PythonError("ValueError", "semaphore or lock released too many times")
+                throw builtins.ValueError("semaphore or lock released too many times")
             }
             try Syscall.semaphorePost(semaphore)
         }

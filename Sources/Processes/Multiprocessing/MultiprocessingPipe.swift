@@ -52,9 +52,9 @@ extension multiprocessing {
         }
 
         private func descriptor(reading: Bool) throws -> Int32 {
-            guard let fd = state.withLock({ $0 }) else { throw PythonError("OSError", "handle is closed") }
-            if reading && !readable { throw PythonError("OSError", "connection is write-only") }
-            if !reading && !writable { throw PythonError("OSError", "connection is read-only") }
+            guard let fd = state.withLock({ $0 }) else { throw builtins.OSError("handle is closed") }
+            if reading && !readable { throw builtins.OSError("connection is write-only") }
+            if !reading && !writable { throw builtins.OSError("connection is read-only") }
             return fd
         }
 
@@ -63,23 +63,25 @@ extension multiprocessing {
         public func send(_ item: Element) throws {
             let fd = try descriptor(reading: false)
             let body = try WireFormat.encode([item])
-            try Ambient.blocking { try Framing.send(body, on: fd) }
+            try raisingOSError { try Ambient.blocking { try Framing.send(body, on: fd) } }
         }
 
         /// Python: `recv()`: the next item, waiting with the calling cell's GIL released;
         /// `EOFError` once the other end is closed everywhere and nothing is left.
         public func recv() throws -> Element {
             let fd = try descriptor(reading: true)
-            if try !Syscall.pollReadable(fd, timeout: 0) {
-                _ = try Ambient.blocking { try Syscall.pollReadable(fd, timeout: nil) }
-            }
             let body: [UInt8]?
             do {
-                body = try Framing.receive(on: fd)
+                body = try raisingOSError {
+                    if try !Syscall.pollReadable(fd, timeout: 0) {
+                        _ = try Ambient.blocking { try Syscall.pollReadable(fd, timeout: nil) }
+                    }
+                    return try Framing.receive(on: fd)
+                }
             } catch FramingError.truncated {
-                throw PythonError("EOFError", "")
+                throw builtins.EOFError()
             }
-            guard let body else { throw PythonError("EOFError", "") }
+            guard let body else { throw builtins.EOFError() }
             let items = try WireFormat.decode([Element].self, from: body)
             guard let item = items.first, items.count == 1 else {
                 throw pickle.UnpicklingError("a Connection message holding \(items.count) items")

@@ -28,7 +28,7 @@ extension multiprocessing {
         private let state = Locked<(started: Bool, pid: pid_t?, exitcode: Int32?)>((false, nil, nil))
         /// Held by `join` while it blocks, so concurrent joins reap once.
         private let joining = NSLock()
-        /// Set by `close()`: the object can start nothing more.
+        /// Set by `close()`: every method but `close()` raises CPython's `ValueError` after it.
         private let closed = Locked(false)
 
         /// `multiprocessing.Process(target=f, args=(...))`: not started yet. `executable` is the worker
@@ -51,15 +51,21 @@ extension multiprocessing {
             self.init(target: target, args: NoValue(), name: name, executable: executable)
         }
 
+        /// CPython's `_check_closed()`, which `start`, `join`, `terminate`, `kill`, `is_alive`,
+        /// `exitcode` and `pid` call first.
+        private func checkClosed() throws {
+            if closed.withLock({ $0 }) { throw builtins.ValueError("process object is closed") }
+        }
+
         /// Starts the child (Python: `start()`); throws if already started or the argument can't cross.
         public func start() throws {
-            if closed.withLock({ $0 }) { throw PythonError("ValueError", "process object is closed") }
+            try checkClosed()
             try state.withLock { s in
-                guard !s.started else { throw PythonError("AssertionError", "cannot start a process twice") }
+                guard !s.started else { throw builtins.AssertionError("cannot start a process twice") }
                 s.started = true
             }
             do {
-                let pid = try launch()
+                let pid = try raisingOSError { try launch() }
                 state.withLock { $0.pid = pid }
             } catch {
                 state.withLock { $0.started = false }  // nothing started: a retry is allowed
@@ -95,7 +101,9 @@ extension multiprocessing {
         /// Waits for the child to exit (Python: `join(timeout=None)`); with a timeout it may
         /// return while the child still runs (check `exitcode`). A blocking wait: announced
         /// through `Ambient.blocking` (a joining cell thread gives up its GIL meanwhile).
-        public func join(timeout: TimeInterval? = nil) {
+        /// After `close()`, `ValueError: process object is closed`.
+        public func join(timeout: TimeInterval? = nil) throws {
+            try checkClosed()
             Ambient.blocking { waitForExit(timeout: timeout) }
         }
 
@@ -126,14 +134,35 @@ extension multiprocessing {
             if let pid, exitcode == nil { ChildProcesses.reapWhenExited(pid) }
         }
 
-        /// The child's pid once started.
-        public var pid: Int32? { state.withLock { $0.pid } }
+        /// The child's pid once started (Python: `pid`); after `close()`, `ValueError`.
+        public var pid: Int32? {
+            get throws {
+                try checkClosed()
+                return state.withLock { $0.pid }
+            }
+        }
 
         /// `nil` until joined after exit; the exit status, or minus the signal that killed it.
-        public var exitcode: Int32? { state.withLock { $0.exitcode } }
+        /// After `close()`, `ValueError`.
+        public var exitcode: Int32? {
+            get throws {
+                try checkClosed()
+                return state.withLock { $0.exitcode }
+            }
+        }
+
+        /// Started and not yet reaped as exited (Python: `is_alive()`); after `close()`,
+        /// `ValueError`.
+        public var isAlive: Bool {
+            get throws {
+                try checkClosed()
+                return running
+            }
+        }
 
         /// Started and not yet reaped as exited.
-        public var isAlive: Bool {
+        private var running: Bool {
+            let (pid, exitcode) = state.withLock { ($0.pid, $0.exitcode) }
             guard let pid, exitcode == nil else { return false }
             guard joining.try() else { return true }  // a join is waiting for it
             defer { joining.unlock() }
@@ -144,26 +173,26 @@ extension multiprocessing {
         }
 
         /// Python: `close()`: the object is done with; a child still running is CPython's
-        /// `ValueError`, and `start()` after it raises `ValueError: process object is closed`.
-        /// (CPython's other methods raise that too; here `join`, `terminate`, `kill`, `pid`,
-        /// `exitcode` and `isAlive` do not throw, and keep answering.)
+        /// `ValueError`. After it, `start`, `join`, `terminate`, `kill`, `isAlive`, `exitcode`
+        /// and `pid` raise `ValueError: process object is closed`, as CPython's do; `close()`
+        /// again does nothing.
         public func close() throws {
-            if pid != nil, isAlive {
-                throw PythonError(
-                    "ValueError",
+            if running {
+                throw builtins.ValueError(
                     "Cannot close a process while it is still running. You should first call join() or terminate().")
             }
             closed.withLock { $0 = true }
         }
 
-        /// Sends SIGTERM (Python: `terminate()`).
-        public func terminate() { signal(SIGTERM) }
+        /// Sends SIGTERM (Python: `terminate()`); after `close()`, `ValueError`.
+        public func terminate() throws { try signal(SIGTERM) }
 
-        /// Sends SIGKILL (Python: `kill()`).
-        public func kill() { signal(SIGKILL) }
+        /// Sends SIGKILL (Python: `kill()`); after `close()`, `ValueError`.
+        public func kill() throws { try signal(SIGKILL) }
 
-        private func signal(_ number: Int32) {
-            if let pid { ChildProcesses.kill(pid, signal: number) }
+        private func signal(_ number: Int32) throws {
+            try checkClosed()
+            if let pid = state.withLock({ $0.pid }) { ChildProcesses.kill(pid, signal: number) }
         }
     }
 }

@@ -39,8 +39,7 @@ extension multiprocessing {
         public func put(_ item: Element) throws {
             let bytes = try WireFormat.encode([item])
             guard bytes.count <= Self.maximumItemSize else {
-                throw PythonError(
-                    "ValueError",
+                throw builtins.ValueError(
                     "a Queue item of \(bytes.count) bytes is over the \(Self.maximumItemSize) bytes allowed")
             }
             if try !send(bytes, wait: false) {
@@ -56,7 +55,7 @@ extension multiprocessing {
             switch result {
             case .success: return true
             case .failure(let error) where error.errno == .wouldBlock: return false
-            case .failure(let error): throw error
+            case .failure(let error): throw error.pythonException
             }
         }
 
@@ -67,7 +66,7 @@ extension multiprocessing {
         /// cell's GIL released) at most `timeout` seconds, or not at all when `block` is
         /// false, then throws `queue.Empty` (`queue.Empty()`).
         public func get(block: Bool = true, timeout: TimeInterval? = nil) throws -> Element {
-            if let timeout, timeout < 0 { throw PythonError("ValueError", "'timeout' must be a non-negative number") }
+            if let timeout, timeout < 0 { throw builtins.ValueError("'timeout' must be a non-negative number") }
             let end = timeout.map { Clock.monotonic + $0 }
             while true {
                 if let item = try receiveNow() { return item }
@@ -97,7 +96,7 @@ extension multiprocessing {
             switch received {
             case .success(let count): length = count
             case .failure(let error) where error.errno == .wouldBlock: return nil
-            case .failure(let error): throw error
+            case .failure(let error): throw error.pythonException
             }
             guard length <= capacity else {
                 throw pickle.UnpicklingError("a Queue item over \(capacity) bytes")

@@ -86,8 +86,7 @@ extension multiprocessing {
         /// pool call) it throws, as Python does: a Value is shared only by inheritance.
         public func encode(to encoder: any Encoder) throws {
             guard let descriptors = encoder.userInfo[SharedDescriptors.key] as? SharedDescriptors else {
-                throw PythonError(
-                    "RuntimeError",
+                throw builtins.RuntimeError(
                     "Synchronized objects should only be shared between processes through inheritance")
             }
             var container = encoder.singleValueContainer()
@@ -97,11 +96,11 @@ extension multiprocessing {
         /// In the child: maps the inherited fd named in the arguments.
         public required init(from decoder: any Decoder) throws {
             guard decoder.userInfo[SharedDescriptors.key] is SharedDescriptors else {
-                throw PythonError("RuntimeError", "a shared Value can only be received by a child process")
+                throw builtins.RuntimeError("a shared Value can only be received by a child process")
             }
             let fd = try decoder.singleValueContainer().decode(Int32.self)
             guard fd >= SharedDescriptors.firstInherited else {
-                throw PythonError("RuntimeError", "a shared Value arrived as fd \(fd), not an inherited one")
+                throw builtins.RuntimeError("a shared Value arrived as fd \(fd), not an inherited one")
             }
             let mapping = try Syscall.mapShared(fd, size: Self.mappingSize)
             try Syscall.setCloseOnExec(fd)  // not passed on to this child's own children

@@ -33,7 +33,7 @@ extension multiprocessing {
         public func release() throws {
             let status = cprocess_mutex_unlock(mutex)
             if status == EPERM {
-                throw PythonError("AssertionError", "attempt to release recursive lock not owned by thread")
+                throw builtins.AssertionError("attempt to release recursive lock not owned by thread")
             }
             try Syscall.checkStatus("pthread_mutex_unlock", status)
         }

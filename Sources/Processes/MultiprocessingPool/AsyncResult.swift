@@ -35,7 +35,7 @@ extension multiprocessing {
         public func get(timeout: TimeInterval? = nil) throws -> T {
             do {
                 return try future.result(timeout: timeout)
-            } catch is TimeoutError {
+            } catch is builtins.TimeoutError {
                 throw multiprocessing.TimeoutError()
             }
         }
@@ -53,7 +53,7 @@ extension multiprocessing {
         public func successful() throws -> Bool {
             guard future.done else {
                 let address = String(UInt(bitPattern: ObjectIdentifier(self).hashValue), radix: 16)
-                throw PythonError("ValueError", "<multiprocessing.pool.\(kind) object at 0x\(address)> not ready")
+                throw builtins.ValueError("<multiprocessing.pool.\(kind) object at 0x\(address)> not ready")
             }
             do {
                 return try future.exception() == nil

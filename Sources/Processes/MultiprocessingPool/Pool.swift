@@ -9,7 +9,7 @@ extension multiprocessing {
     /// `ProcessWorker`): only a `RemoteFunction` can cross, its arguments and results as
     /// JSON. As in CPython, every worker starts when the pool is created and is named
     /// `ForkPoolWorker-N` (`currentProcess().name`); a call's error is rethrown by `get()` as
-    /// a `PythonError` with its Python type name and message. Every wait releases the calling
+    /// the same exception class (a `PythonError` for a class without a Swift type). Every wait releases the calling
     /// cell's GIL. The context manager is `Pool.with(processes:) { pool in }`, which calls
     /// `terminate()` at the end, as CPython's `__exit__` does.
     public final class Pool: Sendable {
@@ -26,7 +26,7 @@ extension multiprocessing {
         /// thread's `ProcessScope.current`.
         public init(processes: Int? = nil, executable: String? = nil) throws {
             let count = processes ?? multiprocessing.cpuCount()
-            guard count >= 1 else { throw PythonError("ValueError", "Number of processes must be at least 1") }
+            guard count >= 1 else { throw builtins.ValueError("Number of processes must be at least 1") }
             self.processes = count
             // CPython numbers the workers when the pool starts them, all at once.
             let names = Locked((0..<count).map { _ in "ForkPoolWorker-\(multiprocessing.nextIdentity())" })
@@ -56,7 +56,7 @@ extension multiprocessing {
         }
 
         private func checkRunning() throws {
-            guard phase.withLock({ $0 }) == .running else { throw PythonError("ValueError", "Pool not running") }
+            guard phase.withLock({ $0 }) == .running else { throw builtins.ValueError("Pool not running") }
         }
 
         // MARK: One call
@@ -153,7 +153,7 @@ extension multiprocessing {
         }
 
         private static func checkedChunksize(_ chunksize: Int) throws -> Int {
-            guard chunksize >= 1 else { throw PythonError("ValueError", "Chunksize must be 1+, not \(chunksize)") }
+            guard chunksize >= 1 else { throw builtins.ValueError("Chunksize must be 1+, not \(chunksize)") }
             return chunksize
         }
 
@@ -236,7 +236,7 @@ extension multiprocessing {
         /// Python: `join()`: waits, with the GIL released, until every worker has exited; before
         /// `close()` or `terminate()` it is CPython's `ValueError: Pool is still running`.
         public func join() throws {
-            if phase.withLock({ $0 }) == .running { throw PythonError("ValueError", "Pool is still running") }
+            if phase.withLock({ $0 }) == .running { throw builtins.ValueError("Pool is still running") }
             pool.shutdown(wait: true, cancelFutures: false)
         }
     }

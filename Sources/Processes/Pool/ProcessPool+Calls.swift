@@ -42,7 +42,7 @@ extension ProcessPool {
     }
 
     static func picklingError(_ error: any Error) -> any Error {
-        if error is PythonError { return error }  // e.g. a shared Value, which only crosses by inheritance
+        if error is BaseException { return error }  // e.g. a shared Value, which only crosses by inheritance
         return pickle.PicklingError("Can't pickle argument: \(error)")
     }
 }

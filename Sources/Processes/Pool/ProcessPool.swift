@@ -74,6 +74,7 @@ final class ProcessPool: Sendable {
         self.executable = executable
         self.scope = scope
         self.nameWorker = nameWorker
+        _ = processesExceptionsRegistered
     }
 
     /// Starts every worker not started yet, up to `maxWorkers` (a `multiprocessing.Pool`
@@ -102,7 +103,7 @@ final class ProcessPool: Sendable {
 
     private static func checkAccepting(_ s: State) throws {
         if s.isBroken { throw concurrent.futures.process.BrokenProcessPool.poolBroken }
-        if s.isShutdown { throw PythonError("RuntimeError", "cannot schedule new futures after shutdown") }
+        if s.isShutdown { throw builtins.RuntimeError("cannot schedule new futures after shutdown") }
     }
 
     /// Queues `call`, or throws as `checkAccepting()` does.
@@ -239,7 +240,9 @@ final class ProcessPool: Sendable {
             perform(actions)
             switch reply.outcome {
             case .value(let payload): call?.finish(.success(payload))
-            case .raised(let ename, let evalue): call?.finish(.failure(PythonError(ename, evalue)))
+            case .raised(let ename, let evalue, let className):
+                // The same class the worker raised, so a port's `catch` works as for a local raise.
+                call?.finish(.failure(PythonExceptions.make(qualifiedName: className, name: ename, message: evalue)))
             }
         }
         // End of stream: the worker exited after being retired, or died (or its stream broke).

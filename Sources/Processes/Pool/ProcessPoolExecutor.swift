@@ -9,8 +9,8 @@ extension concurrent.futures {
     /// Workers are this program started again (see `ProcessWorker`), on demand up to
     /// `maxWorkers`, and reused. Only a `RemoteFunction` can cross to a worker; its argument and
     /// result travel as JSON over a socket, one message per call (or per chunk of `map`). An error
-    /// thrown in a worker is rethrown by `result()` as a `PythonError` with its type name and
-    /// message. A worker that dies fails the pool's pending futures with `BrokenProcessPool`, and
+    /// thrown in a worker is rethrown by `result()` as the same exception class (a `PythonError`
+    /// for a class without a Swift type). A worker that dies fails the pool's pending futures with `BrokenProcessPool`, and
     /// every later `submit` raises it. `submit` after `shutdown` raises `RuntimeError`.
     /// Dropping the executor without `shutdown` behaves like `shutdown(wait: false)`.
     public final class ProcessPoolExecutor: Sendable {
@@ -99,7 +99,7 @@ extension concurrent.futures {
             timeout: TimeInterval? = nil,
             chunksize: Int = 1
         ) throws -> [Output] {
-            guard chunksize >= 1 else { throw PythonError("ValueError", "chunksize must be >= 1.") }
+            guard chunksize >= 1 else { throw builtins.ValueError("chunksize must be >= 1.") }
             let end = timeout.map { Clock.monotonic + $0 }
             let all = Array(inputs)
             var futures: [concurrent.futures.Future<[Output]>] = []

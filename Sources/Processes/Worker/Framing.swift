@@ -1,4 +1,5 @@
 import Foundation
+import Futures
 import SystemCalls
 
 #if canImport(Glibc)
@@ -144,11 +145,20 @@ struct CallRequest {
     }
 }
 
-/// A worker's answer: the JSON-encoded batch of results, or the exception as (type name, message).
+/// A worker's answer: the JSON-encoded batch of results, or the exception as its type name,
+/// message and class (`builtins.ValueError`, empty for an error that is no Python class), so
+/// the parent raises the same class again (`PythonExceptions.make`).
 struct CallReply {
     enum Outcome {
         case value([UInt8])
-        case raised(ename: String, evalue: String)
+        case raised(ename: String, evalue: String, className: String)
+
+        /// What a worker sends for `error`.
+        static func raised(_ error: any Error) -> Outcome {
+            let className = error is BaseException ? PythonExceptions.qualifiedName(of: error) : ""
+            return .raised(
+                ename: pythonExceptionName(of: error), evalue: pythonExceptionMessage(of: error), className: className)
+        }
     }
 
     let id: UInt64
@@ -161,10 +171,11 @@ struct CallReply {
         case .value(let payload):
             body.append(0)
             body.append(contentsOf: payload)
-        case .raised(let ename, let evalue):
+        case .raised(let ename, let evalue, let className):
             body.append(1)
             body.appendString(ename)
             body.appendString(evalue)
+            body.appendString(className)
         }
         return body
     }
@@ -180,8 +191,10 @@ struct CallReply {
         switch status {
         case 0: outcome = .value(reader.rest())
         case 1:
-            guard let ename = reader.string(), let evalue = reader.string() else { return nil }
-            outcome = .raised(ename: ename, evalue: evalue)
+            guard let ename = reader.string(), let evalue = reader.string(), let className = reader.string() else {
+                return nil
+            }
+            outcome = .raised(ename: ename, evalue: evalue, className: className)
         default: return nil
         }
         self.id = id

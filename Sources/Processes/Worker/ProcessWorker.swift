@@ -158,7 +158,7 @@ package enum ProcessWorker {
         Syscall.closeIgnoringErrors(requestDescriptor)
         switch call(request, descriptors: SharedDescriptors()) {
         case .value: return 0
-        case .raised(let ename, let evalue):
+        case .raised(let ename, let evalue, _):
             // What Python's multiprocessing prints to stderr for an uncaught exception in a child.
             let message = "Process \(name):\nTraceback (most recent call last):\n\(ename): \(evalue)\n"
             Syscall.writeToStandardError(message)
@@ -168,14 +168,12 @@ package enum ProcessWorker {
 
     static func call(_ request: CallRequest, descriptors: SharedDescriptors?) -> CallReply.Outcome {
         guard let function = RemoteFunctionRegistry.lookUp(request.function) else {
-            return .raised(
-                ename: "AttributeError",
-                evalue: "Can't get attribute '\(request.function)' on <module '__main__'>")
+            return .raised(builtins.AttributeError("Can't get attribute '\(request.function)' on <module '__main__'>"))
         }
         do {
             return .value(try function.invoke(request.payload, descriptors))
         } catch {
-            return .raised(ename: pythonExceptionName(of: error), evalue: pythonExceptionMessage(of: error))
+            return .raised(error)
         }
     }
 }

@@ -118,7 +118,7 @@ final class SharedDescriptors: Sendable {
     /// arguments. Either is close-on-exec, so this child's own children don't inherit it.
     func claim(_ fd: Int32) throws -> Int32 {
         guard fd >= Self.firstInherited else {
-            throw PythonError("RuntimeError", "a shared object arrived as fd \(fd), not an inherited one")
+            throw builtins.RuntimeError("a shared object arrived as fd \(fd), not an inherited one")
         }
         if state.withLock({ $0.claimed.contains(fd) }) { return try Syscall.duplicate(fd) }
         try Syscall.setCloseOnExec(fd)

@@ -59,6 +59,7 @@ public final class PyInterpreter: ProcessScopeCarrying {
         recordingTimeline: Bool = false, entropy: (@Sendable () -> UInt64)? = nil, notebookFolder: String? = nil,
         kernel: KernelProfile? = nil
     ) {
+        _ = runtimeExceptionsRegistered
         self.notebookFolder = notebookFolder ?? FileManager.default.currentDirectoryPath
         let entropy = entropy ?? random.Random.systemEntropy
         self.entropy = entropy

@@ -89,7 +89,7 @@ public struct Demo: Sendable {
         let id = "\(notebook)/\(name)"
         let evaluate: @Sendable (DemoContext, (any NotebookSession)?) throws -> PyValue = { context, shared in
             guard let state = shared as? S else {
-                throw PythonError("RuntimeError", "\(id) was given no session of type \(S.self)")
+                throw builtins.RuntimeError("\(id) was given no session of type \(S.self)")
             }
             return try context.interpreter.run { try cell(context, state) }
         }

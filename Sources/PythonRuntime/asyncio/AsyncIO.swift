@@ -19,7 +19,7 @@ public enum asyncio {
     @discardableResult
     public static func run<T: Sendable>(logTo ctx: DemoContext? = nil, _ main: @escaping Coroutine<T>) throws -> T {
         guard asyncio.EventLoop.current == nil else {
-            throw PythonError("RuntimeError", "asyncio.run() cannot be called from a running event loop")
+            throw builtins.RuntimeError("asyncio.run() cannot be called from a running event loop")
         }
         let report: @Sendable (String) -> Void =
             if let ctx { { ctx.write($0, to: .stderr) } } else { { Syscall.writeToStandardError($0) } }

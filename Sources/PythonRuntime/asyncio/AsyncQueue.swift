@@ -97,7 +97,7 @@ extension asyncio {
         /// - Throws: `ValueError('task_done() called too many times')`.
         public func taskDone() throws {
             guard state.value.unfinishedTasks > 0 else {
-                throw PythonError("ValueError", "task_done() called too many times")
+                throw builtins.ValueError("task_done() called too many times")
             }
             state.value.unfinishedTasks -= 1
             if state.value.unfinishedTasks == 0 { finished.set() }

@@ -11,8 +11,8 @@ struct LoopBinding {
         if loop == nil { loop = running }
         guard loop === running else {
             let address = String(UInt(bitPattern: ObjectIdentifier(owner).hashValue), radix: 16)
-            throw PythonError(
-                "RuntimeError", "<asyncio.locks.\(kind) object at 0x\(address)> is bound to a different event loop")
+            throw builtins.RuntimeError(
+                "<asyncio.locks.\(kind) object at 0x\(address)> is bound to a different event loop")
         }
         return running
     }

@@ -154,7 +154,7 @@ extension asyncio {
                 let value = try await coroutine()
                 if !finishPendingCancel() { _ = complete(.succeeded(value)) }
             } catch let cancelled as asyncio.CancelledError {
-                _ = cancelFuture(cancelled.message)
+                _ = cancelFuture(cancelled.msg)
             } catch {
                 try? setException(error)
             }

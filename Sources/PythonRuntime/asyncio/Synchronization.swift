@@ -47,7 +47,7 @@ extension asyncio {
         /// `lock.release()`: unlocks it and wakes the first waiter.
         /// - Throws: `RuntimeError('Lock is not acquired.')` if it is not locked.
         public func release() throws {
-            guard state.value.isLocked else { throw PythonError("RuntimeError", "Lock is not acquired.") }
+            guard state.value.isLocked else { throw builtins.RuntimeError("Lock is not acquired.") }
             state.value.isLocked = false
             wakeUpFirst()
         }
@@ -133,7 +133,7 @@ extension asyncio {
         /// again before returning (or before throwing `asyncio.CancelledError`).
         /// - Throws: `RuntimeError('cannot wait on un-acquired lock')` without the lock.
         public func wait() async throws {
-            guard locked else { throw PythonError("RuntimeError", "cannot wait on un-acquired lock") }
+            guard locked else { throw builtins.RuntimeError("cannot wait on un-acquired lock") }
             try release()
             var failure: (any Error)?
             do {
@@ -168,7 +168,7 @@ extension asyncio {
         /// `cond.notify(n=1)`: wakes up to `n` waiters, in the order they came.
         /// - Throws: `RuntimeError('cannot notify on un-acquired lock')` without the lock.
         public func notify(_ n: Int = 1) throws {
-            guard locked else { throw PythonError("RuntimeError", "cannot notify on un-acquired lock") }
+            guard locked else { throw builtins.RuntimeError("cannot notify on un-acquired lock") }
             var woken = 0
             for waiter in state.value.waiters where woken < n && !waiter.done {
                 woken += 1

@@ -30,9 +30,9 @@ extension asyncio {
         @discardableResult
         public func createTask<T: Sendable>(_ coroutine: @escaping asyncio.Coroutine<T>) throws -> asyncio.Task<T> {
             if state.value.exiting, state.value.tasks.isEmpty {
-                throw PythonError("RuntimeError", "TaskGroup \(repr) is finished")
+                throw builtins.RuntimeError("TaskGroup \(repr) is finished")
             }
-            if state.value.aborting { throw PythonError("RuntimeError", "TaskGroup \(repr) is shutting down") }
+            if state.value.aborting { throw builtins.RuntimeError("TaskGroup \(repr) is shutting down") }
             let task = asyncio.Task(loop: loop, coroutine)
             task.addDoneCallback { [self] _ in taskDone(task) }
             state.value.tasks[ObjectIdentifier(task)] = task
@@ -89,7 +89,7 @@ extension asyncio {
             if let propagateCancellation, state.value.errors.isEmpty { throw propagateCancellation }
             if let bodyError, !(bodyError is asyncio.CancelledError) { state.value.errors.append(bodyError) }
             if !state.value.errors.isEmpty {
-                throw ExceptionGroup("unhandled errors in a TaskGroup", state.value.errors)
+                throw builtins.ExceptionGroup("unhandled errors in a TaskGroup", state.value.errors)
             }
         }
     }

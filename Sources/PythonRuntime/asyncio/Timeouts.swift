@@ -35,7 +35,7 @@ extension asyncio {
     /// The result of a task cancelled on timeout: its value if it swallowed the
     /// cancellation, its error if it failed otherwise, else `TimeoutError`.
     private static func timedOutResult<T: Sendable>(of task: asyncio.Task<T>) throws -> T {
-        do { return try task.result() } catch is asyncio.CancelledError { throw TimeoutError() }
+        do { return try task.result() } catch is asyncio.CancelledError { throw builtins.TimeoutError() }
     }
 
     /// `_cancel_and_wait(fut)`: cancels it and waits until it is really done.
@@ -72,7 +72,9 @@ extension asyncio {
             result = try await body()
         } catch {
             timer?.cancel()
-            if expiring, task.uncancel() <= cancellingBefore, error is asyncio.CancelledError { throw TimeoutError() }
+            if expiring, task.uncancel() <= cancellingBefore, error is asyncio.CancelledError {
+                throw builtins.TimeoutError()
+            }
             throw error
         }
         timer?.cancel()

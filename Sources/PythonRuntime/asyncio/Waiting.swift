@@ -60,7 +60,7 @@ extension asyncio {
     public static func wait<F: asyncio.AnyFuture>(
         _ futures: [F], timeout: Double? = nil, returnWhen: concurrent.futures.ReturnWhen = .allCompleted
     ) async throws -> (done: [F], pending: [F]) {
-        guard !futures.isEmpty else { throw PythonError("ValueError", "Set of Tasks/Futures is empty.") }
+        guard !futures.isEmpty else { throw builtins.ValueError("Set of Tasks/Futures is empty.") }
         let unique = futures.reduce(into: [F]()) { kept, future in
             if !kept.contains(where: { $0 === future }) { kept.append(future) }
         }
@@ -144,7 +144,7 @@ extension asyncio {
                 guard left > 0 else { return nil }
                 left -= 1
                 do {
-                    guard let task = try await done.get() else { return .failure(TimeoutError()) }
+                    guard let task = try await done.get() else { return .failure(builtins.TimeoutError()) }
                     return .success(try task.result())
                 } catch {
                     return .failure(error)

@@ -2,8 +2,7 @@ import Foundation
 import Futures
 import SystemCalls
 
-/// Python's built-in functions that need a look-alike (the naming rule: module `builtins`).
-public enum builtins {
+extension builtins {
     /// Python's `open(file, mode='r', encoding=None)` in text mode: `r`, `w`, `a` or `x` (with an
     /// optional `t`). A relative `file` resolves against the notebook's folder, where nbclient
     /// runs the kernel (`PyInterpreter.notebookFolder`), not nbrun's working directory. A file
@@ -19,14 +18,14 @@ public enum builtins {
         case "a": flags = O_WRONLY | O_CREAT | O_APPEND
         case "x": flags = O_WRONLY | O_CREAT | O_EXCL
         case let other where other.contains("b") || other.contains("+"):
-            throw PythonError("NotImplementedError", "open(mode=\(PyValue.str(mode).repr)): only text modes r, w, a, x")
-        default: throw PythonError("ValueError", "invalid mode: \(PyValue.str(mode).repr)")
+            throw builtins.NotImplementedError("open(mode=\(PyValue.str(mode).repr)): only text modes r, w, a, x")
+        default: throw builtins.ValueError("invalid mode: \(PyValue.str(mode).repr)")
         }
         if let encoding, !["utf-8", "utf8"].contains(encoding.lowercased()) {
-            throw PythonError("NotImplementedError", "open(encoding=\(PyValue.str(encoding).repr)): only UTF-8")
+            throw builtins.NotImplementedError("open(encoding=\(PyValue.str(encoding).repr)): only UTF-8")
         }
-        func failure(_ error: Errno) -> PythonError {
-            PythonError(error.pythonExceptionName, "[Errno \(error.rawValue)] \(error): \(PyValue.str(file).repr)")
+        func failure(_ error: Errno) -> builtins.OSError {
+            builtins.OSError.forErrno(error.rawValue, filename: file)
         }
         let descriptor = Glibc.open(os.path.resolve(file), flags | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { throw failure(Errno.current) }
@@ -102,7 +101,7 @@ public enum io {
         @discardableResult
         public func write(_ string: String) throws -> Int {
             try checkOpen()
-            guard writing else { throw PythonError("UnsupportedOperation", "not writable") }
+            guard writing else { throw io.UnsupportedOperation("not writable") }
             pending += string
             return string.count
         }
@@ -127,12 +126,12 @@ public enum io {
         }
 
         private func checkOpen() throws {
-            if closed { throw PythonError("ValueError", "I/O operation on closed file.") }
+            if closed { throw builtins.ValueError("I/O operation on closed file.") }
         }
 
         private func checkReadable() throws {
             try checkOpen()
-            if writing { throw PythonError("UnsupportedOperation", "not readable") }
+            if writing { throw io.UnsupportedOperation("not readable") }
         }
     }
 }

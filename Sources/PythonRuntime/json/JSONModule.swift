@@ -3,7 +3,8 @@ import PythonRepr
 /// Python's `json`: `loads` into a `PyValue` and `dumps` in the text Python writes.
 public enum json {
     /// `json.JSONDecodeError`: `str(e)` is `MSG: line L column C (char P)`, as CPython's.
-    public struct JSONDecodeError: Error, Sendable, Equatable, PythonNamedError, CustomStringConvertible {
+    /// A `ValueError`, as in Python.
+    public final class JSONDecodeError: builtins.ValueError, @unchecked Sendable {
         /// `e.msg`, e.g. `Expecting value`.
         public let msg: String
         /// `e.pos`: the character offset.
@@ -13,12 +14,11 @@ public enum json {
         /// `e.colno`: the column, from 1.
         public let colno: Int
 
-        /// `type(e).__name__`.
-        public var pythonName: String { "JSONDecodeError" }
-        /// `str(e)`: `Expecting value: line 1 column 1 (char 0)`.
-        public var pythonMessage: String { "\(msg): line \(lineno) column \(colno) (char \(pos))" }
-        /// `str(e)`.
-        public var description: String { pythonMessage }
+        /// `JSONDecodeError(msg, doc, pos)` at `lineno`, `colno`.
+        public init(msg: String, pos: Int, lineno: Int, colno: Int) {
+            (self.msg, self.pos, self.lineno, self.colno) = (msg, pos, lineno, colno)
+            super.init("\(msg): line \(lineno) column \(colno) (char \(pos))")
+        }
     }
 
     /// `json.loads(text)`: objects become dicts in the order written (a repeated key keeps
@@ -78,8 +78,8 @@ public enum json {
     }
 
     /// CPython's `TypeError` for a value JSON has no form for.
-    private static func notSerializable(_ type: String) -> PythonError {
-        PythonError("TypeError", "Object of type \(type) is not JSON serializable")
+    private static func notSerializable(_ type: String) -> builtins.TypeError {
+        builtins.TypeError("Object of type \(type) is not JSON serializable")
     }
 
     /// `[a, b]` on one line, or one item per line under `indent`; empty ones as `[]`.

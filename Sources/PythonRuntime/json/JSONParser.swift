@@ -179,7 +179,7 @@ struct JSONParser {
         index = position
         if isFloat { return .float(Double(literal) ?? .nan) }
         guard let number = Int(literal) else {
-            throw PythonError("ValueError", "int \(literal) does not fit in 64 bits (nbrun's PyValue.int)")
+            throw builtins.ValueError("int \(literal) does not fit in 64 bits (nbrun's PyValue.int)")
         }
         return .int(number)
     }

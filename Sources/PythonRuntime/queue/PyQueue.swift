@@ -76,7 +76,7 @@ extension queue {
         public func taskDone() throws {
             try state.withLock { s in
                 guard s.unfinishedTasks > 0 else {
-                    throw PythonError("ValueError", "task_done() called too many times")
+                    throw builtins.ValueError("task_done() called too many times")
                 }
                 s.unfinishedTasks -= 1
             }
@@ -106,7 +106,7 @@ extension queue {
 func queueWaitLimit(block: Bool, timeout: Double?) throws -> Double? {
     guard block else { return 0 }
     if let timeout, timeout < 0 {
-        throw PythonError("ValueError", "'timeout' must be a non-negative number")
+        throw builtins.ValueError("'timeout' must be a non-negative number")
     }
     return timeout
 }

@@ -15,7 +15,7 @@ extension random.Random {
 
     /// `getrandbits(k)`: an int of `k` random bits (`ValueError` for a negative `k`).
     public func getrandbits(_ k: Int) throws -> BigInt {
-        guard k >= 0 else { throw PythonError("ValueError", "number of bits must be non-negative") }
+        guard k >= 0 else { throw builtins.ValueError("number of bits must be non-negative") }
         let words = withState { Self.bitWords(k, &$0.twister) }
         return BigInt(BigUInt(words: Self.pairs(words)))
     }
@@ -55,7 +55,7 @@ extension random.Random {
 
     /// `randbytes(n)`: `getrandbits(n * 8).to_bytes(n, 'little')`.
     public func randbytes(_ n: Int) throws -> [UInt8] {
-        guard n >= 0 else { throw PythonError("ValueError", "number of bits must be non-negative") }
+        guard n >= 0 else { throw builtins.ValueError("number of bits must be non-negative") }
         let words = withState { Self.bitWords(n * 8, &$0.twister) }
         return (0..<n).map { UInt8(truncatingIfNeeded: words[$0 / 4] >> (8 * UInt32($0 % 4))) }
     }

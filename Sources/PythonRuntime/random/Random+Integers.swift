@@ -4,7 +4,7 @@ import Futures
 extension random.Random {
     /// `randrange(stop)`.
     public func randrange(_ stop: Int) throws -> Int {
-        guard stop > 0 else { throw PythonError("ValueError", "empty range for randrange()") }
+        guard stop > 0 else { throw builtins.ValueError("empty range for randrange()") }
         return withState { Self.randbelow(stop, &$0.twister) }
     }
 
@@ -17,7 +17,7 @@ extension random.Random {
             return Int(try randrange(BigInt(start), BigInt(stop), BigInt(step)))
         }
         guard width > 0 else {
-            throw PythonError("ValueError", "empty range for randrange() (\(start), \(stop), \(width))")
+            throw builtins.ValueError("empty range for randrange() (\(start), \(stop), \(width))")
         }
         return start + withState { Self.randbelow(width, &$0.twister) }
     }
@@ -32,13 +32,13 @@ extension random.Random {
         let width = stop - start
         if step == 1 {
             guard width > 0 else {
-                throw PythonError("ValueError", "empty range for randrange() (\(start), \(stop), \(width))")
+                throw builtins.ValueError("empty range for randrange() (\(start), \(stop), \(width))")
             }
             return start + withState { Self.randbelow(width, &$0.twister) }
         }
-        guard step != 0 else { throw PythonError("ValueError", "zero step for randrange()") }
+        guard step != 0 else { throw builtins.ValueError("zero step for randrange()") }
         let n = Self.floorDivide(step > 0 ? width + step - 1 : width + step + 1, step)
-        guard n > 0 else { throw PythonError("ValueError", "empty range for randrange()") }
+        guard n > 0 else { throw builtins.ValueError("empty range for randrange()") }
         return start + step * withState { Self.randbelow(n, &$0.twister) }
     }
 

@@ -4,7 +4,7 @@ import Futures
 extension random.Random {
     /// `choice(seq)`: `IndexError: Cannot choose from an empty sequence` when empty.
     public func choice<C: RandomAccessCollection>(_ seq: C) throws -> C.Element {
-        guard !seq.isEmpty else { throw PythonError("IndexError", "Cannot choose from an empty sequence") }
+        guard !seq.isEmpty else { throw builtins.IndexError("Cannot choose from an empty sequence") }
         let offset = withState { Self.randbelow(seq.count, &$0.twister) }
         return seq[seq.index(seq.startIndex, offsetBy: offset)]
     }
@@ -24,7 +24,7 @@ extension random.Random {
     public func sample<C: RandomAccessCollection>(_ population: C, k: Int) throws -> [C.Element] {
         let n = population.count
         guard 0 <= k, k <= n else {
-            throw PythonError("ValueError", "Sample larger than population or is negative")
+            throw builtins.ValueError("Sample larger than population or is negative")
         }
         func element(_ offset: Int) -> C.Element {
             population[population.index(population.startIndex, offsetBy: offset)]
@@ -66,16 +66,16 @@ extension random.Random {
     ) throws -> [C.Element] {
         if weights == nil, cumWeights == nil { return try choices(population, k: k) }
         if weights != nil, cumWeights != nil {
-            throw PythonError("TypeError", "Cannot specify both weights and cumulative weights")
+            throw builtins.TypeError("Cannot specify both weights and cumulative weights")
         }
         let sums = cumWeights ?? (weights ?? []).reduce(into: [Double]()) { $0.append(($0.last ?? 0) + $1) }
         let n = population.count
         guard sums.count == n else {
-            throw PythonError("ValueError", "The number of weights does not match the population")
+            throw builtins.ValueError("The number of weights does not match the population")
         }
         let total = (sums.last ?? 0) + 0.0
-        guard total > 0 else { throw PythonError("ValueError", "Total of weights must be greater than zero") }
-        guard total.isFinite else { throw PythonError("ValueError", "Total of weights must be finite") }
+        guard total > 0 else { throw builtins.ValueError("Total of weights must be greater than zero") }
+        guard total.isFinite else { throw builtins.ValueError("Total of weights must be finite") }
         return withState { state in
             (0..<max(0, k)).map { _ in
                 // bisect_right(sums, random() * total, 0, n - 1)
@@ -93,7 +93,7 @@ extension random.Random {
     /// `choices(population, k=1)` (equal weights): `population[floor(random() * n)]`, `k` times.
     public func choices<C: RandomAccessCollection>(_ population: C, k: Int = 1) throws -> [C.Element] {
         guard !population.isEmpty || k == 0 else {
-            throw PythonError("IndexError", "list index out of range")
+            throw builtins.IndexError("list index out of range")
         }
         let n = Double(population.count)
         return withState { state in

@@ -55,35 +55,19 @@ public struct TracebackFrame: Sendable, Equatable {
 /// the Python exception `error` stands for, with the frames it passed through, innermost last.
 public struct RaisedInCell: Error, PythonNamedError, Sendable {
     /// The exception raised (its Python name and message).
-    public let error: any Error & Sendable
+    public let error: any Error
     /// The frames it was raised through, outermost first.
     public var frames: [TracebackFrame]
 
     init(error: any Error, frames: [TracebackFrame]) {
-        self.error = SendableError(error)
+        self.error = error
         self.frames = frames
     }
 
     /// `type(exc).__name__` of the exception raised.
-    public var pythonName: String { pythonExceptionName(of: unwrapped) }
+    public var pythonName: String { pythonExceptionName(of: error) }
     /// `str(exc)` of the exception raised.
-    public var pythonMessage: String { pythonExceptionMessage(of: unwrapped) }
-    private var unwrapped: any Error { (error as? SendableError)?.wrapped ?? error }
-}
-
-/// Any error, carried across threads by its Python name and message.
-private struct SendableError: Error, PythonNamedError, Sendable {
-    let name: String
-    let message: String
-    var wrapped: any Error { PythonError(name, message) }
-
-    init(_ error: any Error) {
-        name = pythonExceptionName(of: error)
-        message = pythonExceptionMessage(of: error)
-    }
-
-    var pythonName: String { name }
-    var pythonMessage: String { message }
+    public var pythonMessage: String { pythonExceptionMessage(of: error) }
 }
 
 extension DemoContext {

@@ -64,7 +64,7 @@ extension threading {
         /// cannot wait on un-acquired lock` unless the calling thread holds the lock.
         @discardableResult
         public func wait(timeout: Double? = nil) throws -> Bool {
-            guard isOwned else { throw PythonError("RuntimeError", "cannot wait on un-acquired lock") }
+            guard isOwned else { throw builtins.RuntimeError("cannot wait on un-acquired lock") }
             return waitOwned(timeout: timeout)
         }
 
@@ -127,7 +127,7 @@ extension threading {
         /// `Condition.notify(n=1)`: wakes the `n` threads that have waited longest. Throws
         /// `RuntimeError: cannot notify on un-acquired lock` unless the caller holds the lock.
         public func notify(_ n: Int = 1) throws {
-            guard isOwned else { throw PythonError("RuntimeError", "cannot notify on un-acquired lock") }
+            guard isOwned else { throw builtins.RuntimeError("cannot notify on un-acquired lock") }
             notifyOwned(n)
         }
 

@@ -48,7 +48,7 @@ extension threading {
         /// `Lock.release()`; throws `RuntimeError: release unlocked lock` if it is not locked.
         public func release() throws {
             guard state.compareExchange(expected: 1, desired: 0, ordering: .sequentiallyConsistent).exchanged else {
-                throw PythonError("RuntimeError", "release unlocked lock")
+                throw builtins.RuntimeError("release unlocked lock")
             }
             wakeWaiters()
         }

@@ -37,7 +37,7 @@ extension threading {
         public func release() throws {
             let me = threading.getIdent()
             try state.withLock { s in
-                guard s.owner == me else { throw PythonError.unacquiredRelease }
+                guard s.owner == me else { throw builtins.RuntimeError.unacquiredRelease }
                 s.count -= 1
                 if s.count == 0 { s.owner = nil }
             }
@@ -79,7 +79,7 @@ extension threading {
     }
 }
 
-extension PythonError {
+extension builtins.RuntimeError {
     /// What CPython's `RLock.release()` and `Condition` raise for a lock the thread does not hold.
-    static let unacquiredRelease = PythonError("RuntimeError", "cannot release un-acquired lock")
+    static let unacquiredRelease = builtins.RuntimeError("cannot release un-acquired lock")
 }

@@ -90,7 +90,7 @@ extension threading {
             try condition.withLock {
                 try value.withLock { current in
                     guard current + n <= initialValue else {
-                        throw PythonError("ValueError", "Semaphore released too many times")
+                        throw builtins.ValueError("Semaphore released too many times")
                     }
                     current += n
                 }

@@ -75,8 +75,8 @@ extension http.client {
             guard let expected = bodyLeft else { return try stream.readToEnd() }
             let body = try stream.read(count: expected)
             guard body.count == expected else {
-                throw PythonError(
-                    "IncompleteRead", "IncompleteRead(\(body.count) bytes read, \(expected - body.count) more expected)"
+                throw http.client.IncompleteRead(
+                    "IncompleteRead(\(body.count) bytes read, \(expected - body.count) more expected)"
                 )
             }
             return body
@@ -93,7 +93,7 @@ extension http.client {
             while let line = try stream.readLine() {
                 let size = String(decoding: line, as: UTF8.self).split(separator: ";").first ?? ""
                 guard let count = Int(size.trimmingCharacters(in: .whitespaces), radix: 16) else {
-                    throw PythonError("IncompleteRead", "IncompleteRead(\(body.count) bytes read)")
+                    throw http.client.IncompleteRead("IncompleteRead(\(body.count) bytes read)")
                 }
                 if count == 0 { break }
                 body += try stream.read(count: count)
@@ -106,14 +106,14 @@ extension http.client {
         /// `HTTPResponse.begin`): a stream that ends first is `RemoteDisconnected`.
         static func begin(url: String, on stream: SocketStream) throws -> HTTPResponse {
             guard let statusLine = try stream.readLine() else {
-                throw PythonError("RemoteDisconnected", "Remote end closed connection without response")
+                throw http.client.RemoteDisconnected("Remote end closed connection without response")
             }
             let text = String(decoding: statusLine, as: UTF8.self)
             let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]),
                 (100...999).contains(status)
             else {
-                throw PythonError("BadStatusLine", PyValue.str(text).repr)
+                throw http.client.BadStatusLine(PyValue.str(text).repr)
             }
             let reason = parts.count > 2 ? parts[2].trimmingCharacters(in: .whitespaces) : ""
             var headers: [(name: String, value: String)] = []

@@ -4,7 +4,8 @@ import SystemCalls
 
 /// A TCP connection as CPython's `socket` with a timeout behaves: every wait (connect, each
 /// send, each receive) may last `timeout` seconds and then raises `TimeoutError('timed out')`;
-/// nil waits without bound. Each wait releases the GIL and shows on a timeline as I/O.
+/// nil waits without bound. Each wait releases the GIL and shows on a timeline as I/O. A
+/// failed call is the `OSError` subclass CPython raises (`builtins.ConnectionRefusedError`).
 ///
 /// Used by one thread at a time, as a Python socket object is (a response is read by the
 /// thread that opened it), so it holds no lock.
@@ -26,6 +27,10 @@ final class SocketStream: @unchecked Sendable {
     /// `socket.create_connection((host, port), timeout)`: each address `getaddrinfo` gives,
     /// in order, until one connects; when none does, the last address's error.
     static func connect(host: String, port: Int, timeout: Double?) throws -> SocketStream {
+        try raisingOSError { try connectToFirst(host: host, port: port, timeout: timeout) }
+    }
+
+    private static func connectToFirst(host: String, port: Int, timeout: Double?) throws -> SocketStream {
         let addresses = try waitingOnNetwork { try Syscall.addresses(host: host, port: port) }
         // getaddrinfo gives at least one address or fails; "none" is the resolver's own error.
         var lastError: any Error = AddressLookupError(code: EAI_NONAME)
@@ -37,7 +42,7 @@ final class SocketStream: @unchecked Sendable {
                         try waitingOnNetwork({
                             try Syscall.waitUntilReady(descriptor, writable: true, seconds: timeout)
                         })
-                    else { throw TimeoutError("timed out") }
+                    else { throw builtins.TimeoutError("timed out") }
                     try Syscall.connectionResult(descriptor)
                 }
                 return SocketStream(descriptor: descriptor, timeout: timeout)
@@ -51,6 +56,10 @@ final class SocketStream: @unchecked Sendable {
 
     /// `sock.sendall(bytes)`.
     func sendAll(_ bytes: [UInt8]) throws {
+        try raisingOSError { try send(bytes) }
+    }
+
+    private func send(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
             let count = try bytes.withUnsafeBytes { raw in
@@ -101,6 +110,10 @@ final class SocketStream: @unchecked Sendable {
 
     /// Receives more bytes; false at the end of the stream.
     private func fill() throws -> Bool {
+        try raisingOSError { try receive() }
+    }
+
+    private func receive() throws -> Bool {
         guard !atEnd else { return false }
         if consumed > 0, consumed == buffer.count {
             buffer.removeAll(keepingCapacity: true)
@@ -126,7 +139,7 @@ final class SocketStream: @unchecked Sendable {
         let ready = try waitingOnNetwork {
             try Syscall.waitUntilReady(descriptor, writable: writable, seconds: timeout)
         }
-        if !ready { throw TimeoutError("timed out") }
+        if !ready { throw builtins.TimeoutError("timed out") }
     }
 }
 

@@ -55,7 +55,7 @@ extension urllib.request {
 
         init(_ url: String) throws {
             guard let schemeEnd = url.range(of: "://") else {
-                throw PythonError("ValueError", "unknown url type: \(PyValue.str(url).repr)")
+                throw builtins.ValueError("unknown url type: \(PyValue.str(url).repr)")
             }
             let scheme = url[..<schemeEnd.lowerBound].lowercased()
             guard scheme == "http" else { throw urllib.error.URLError(reason: "unknown url type: \(scheme)") }
@@ -82,7 +82,7 @@ extension urllib.request {
         private static func port(_ text: String) throws -> Int {
             if text.isEmpty { return 80 }
             guard let port = Int(text), (0...65535).contains(port) else {
-                throw PythonError("InvalidURL", "nonnumeric port: \(PyValue.str(text).repr)")
+                throw http.client.InvalidURL("nonnumeric port: \(PyValue.str(text).repr)")
             }
             return port
         }
@@ -101,8 +101,8 @@ extension urllib.request {
 extension urllib.error {
     /// `urllib.error.URLError`: no connection, or the request could not be sent. `reason`
     /// is `str()` of the error underneath (`[Errno 111] Connection refused`, `timed out`).
-    public class URLError: Error, PythonNamedError, CustomStringConvertible, @unchecked Sendable {
-        // @unchecked: immutable after init; HTTPError's response is read by one thread.
+    /// (An `OSError`, as in Python: `catch let error as builtins.OSError` catches it.)
+    public class URLError: builtins.OSError, @unchecked Sendable {
         /// `e.reason`, as `str(e.reason)` prints it.
         public let reason: String
         /// The error underneath (`e.reason` as an exception), when there is one.
@@ -111,19 +111,17 @@ extension urllib.error {
         init(reason: String, underlying: (any Error)? = nil) {
             self.reason = reason
             self.underlying = underlying
+            super.init(reason)
         }
 
-        /// `type(e).__name__`.
-        public var pythonName: String { "URLError" }
         /// `str(e)`: `<urlopen error REASON>`.
-        public var pythonMessage: String { "<urlopen error \(reason)>" }
-        /// `str(e)`.
-        public var description: String { pythonMessage }
+        public override var pythonMessage: String { "<urlopen error \(reason)>" }
     }
 
     /// `urllib.error.HTTPError`: the server answered with a status outside 200-299. It is also
     /// the response: `read()` gives the error page's body.
     public final class HTTPError: URLError, @unchecked Sendable {
+        // Sendable: its fields are lets; the response is read by one thread, as in Python.
         /// `e.code`, e.g. 404.
         public let code: Int
         /// `e.headers`.
@@ -145,8 +143,6 @@ extension urllib.error {
         /// `e.read()`: the body the server sent with the error.
         public func read() throws -> [UInt8] { try response.read() }
 
-        /// `type(e).__name__`.
-        public override var pythonName: String { "HTTPError" }
         /// `str(e)`: `HTTP Error 404: Not Found`.
         public override var pythonMessage: String { "HTTP Error \(code): \(reason)" }
     }

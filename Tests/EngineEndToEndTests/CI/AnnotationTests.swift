@@ -18,7 +18,7 @@ final class AnnotationTests: XCTestCase {
     /// A cell that raised and a cell that timed out, run for real through the engine.
     func testRaisedAndTimedOutCellsPointAtTheirCells() throws {
         let registry = DemoRegistry([
-            Fixture.demo("raise", name: "raises") { _ in throw PythonError("ValueError", "bad input") },
+            Fixture.demo("raise", name: "raises") { _ in throw builtins.ValueError("bad input") },
             Fixture.demo("sleep", name: "sleeps") { _ in Thread.sleep(forTimeInterval: 2) },
         ])
         let notebook = Fixture.notebook([

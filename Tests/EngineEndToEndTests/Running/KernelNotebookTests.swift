@@ -103,7 +103,7 @@ final class KernelNotebookTests: XCTestCase {
 private enum Faults06Int {
     static func int(_ text: String) throws -> Int {
         guard let value = Int(text) else {
-            throw PythonError("ValueError", "invalid literal for int() with base 10: \(PyValue.str(text).repr)")
+            throw builtins.ValueError("invalid literal for int() with base 10: \(PyValue.str(text).repr)")
         }
         return value
     }

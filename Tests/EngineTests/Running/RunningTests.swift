@@ -30,7 +30,7 @@ final class RunningTests: XCTestCase {
         let registry = DemoRegistry([
             Fixture.demo(source, name: "raiser") { ctx in
                 ctx.print("before")
-                throw PythonError("ValueError", "bad input 3")
+                throw builtins.ValueError("bad input 3")
             }
         ])
         let result = Engine.run([try Fixture.plan(Fixture.notebook([Fixture.codeCell(source)]), registry)])[0]

@@ -74,7 +74,7 @@ final class ThreadPoolExecutorTests: XCTestCase {
         XCTAssertEqual(ran.count, 6, "with waits for submitted work, like __exit__")
         XCTAssertThrowsError(try escaped!.submit { 1 }.result()) {
             XCTAssertEqual(
-                $0 as? PythonError, PythonError("RuntimeError", "cannot schedule new futures after shutdown"))
+                $0 as? builtins.RuntimeError, builtins.RuntimeError("cannot schedule new futures after shutdown"))
         }
     }
 
@@ -127,7 +127,7 @@ final class ThreadPoolExecutorTests: XCTestCase {
                 gate.pass()
                 return i
             }
-        ) { XCTAssertEqual($0 as? TimeoutError, TimeoutError()) }
+        ) { XCTAssertEqual($0 as? builtins.TimeoutError, builtins.TimeoutError()) }
         gate.open()
         pool.shutdown(wait: true)
         XCTAssertEqual(ran.count, 1, "only the task already running went on")

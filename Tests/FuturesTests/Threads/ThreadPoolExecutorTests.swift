@@ -39,7 +39,7 @@ final class ThreadPoolExecutorTests: XCTestCase {
         XCTAssertTrue(late.done)
         XCTAssertThrowsError(try late.result()) {
             XCTAssertEqual(
-                $0 as? PythonError, PythonError("RuntimeError", "cannot schedule new futures after shutdown"))
+                $0 as? builtins.RuntimeError, builtins.RuntimeError("cannot schedule new futures after shutdown"))
         }
         pool.shutdown()  // again: harmless
         XCTAssertEqual(ran.count, 0)
@@ -83,7 +83,7 @@ final class ThreadPoolExecutorTests: XCTestCase {
         pool.shutdown()
         XCTAssertThrowsError(try pool.map([1, 2]) { $0 }) {
             XCTAssertEqual(
-                $0 as? PythonError, PythonError("RuntimeError", "cannot schedule new futures after shutdown"))
+                $0 as? builtins.RuntimeError, builtins.RuntimeError("cannot schedule new futures after shutdown"))
         }
     }
 

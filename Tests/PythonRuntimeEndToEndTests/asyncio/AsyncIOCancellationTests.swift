@@ -189,7 +189,7 @@ final class AsyncIOCancellationTests: XCTestCase {
                         try await asyncio.sleep(10)
                         return "never"
                     }
-                } catch let error as TimeoutError {
+                } catch let error as builtins.TimeoutError {
                     let elapsed = (asyncio.getRunningLoop().time() - start) * 10
                     out.print(pyName(error), "''", elapsed.rounded() / 10)
                 }
@@ -200,7 +200,7 @@ final class AsyncIOCancellationTests: XCTestCase {
                 out.print("in time", quick)
                 do {
                     _ = try await asyncio.waitFor(0) { try await asyncio.sleep(10) }
-                } catch is TimeoutError {
+                } catch is builtins.TimeoutError {
                     out.print("timeout 0 raised TimeoutError")
                 }
             }
@@ -264,7 +264,7 @@ final class AsyncIOCancellationTests: XCTestCase {
         }
         try asyncio.run(logTo: ctx) {
             out.print("before")
-            asyncio.createTask { throw PythonError("ValueError", "boom") }
+            asyncio.createTask { throw builtins.ValueError("boom") }
             try await asyncio.sleep(0.05)
             out.print("after")
         }
@@ -275,9 +275,9 @@ final class AsyncIOCancellationTests: XCTestCase {
         let reports = Locked<[String]>([])
         let ctx = DemoContext(seed: 1) { _, text in reports.withLock { $0.append(text) } }
         try asyncio.run(logTo: ctx) {
-            let awaited = asyncio.createTask { throw PythonError("ValueError", "awaited") }
-            let asked = asyncio.createTask { throw PythonError("ValueError", "asked") }
-            let cancelledLate = asyncio.createTask { throw PythonError("ValueError", "cancel() after") }
+            let awaited = asyncio.createTask { throw builtins.ValueError("awaited") }
+            let asked = asyncio.createTask { throw builtins.ValueError("asked") }
+            let cancelledLate = asyncio.createTask { throw builtins.ValueError("cancel() after") }
             try await asyncio.sleep(0.01)
             _ = try? await awaited.value
             _ = try asked.exception()
@@ -320,8 +320,8 @@ final class AsyncIOCancellationTests: XCTestCase {
             out.print("first loop done")
             do {
                 try asyncio.run { try await contend() }
-            } catch let error as PythonError {
-                out.print(error.ename, error.evalue.components(separatedBy: "> ").last ?? "")
+            } catch let error as BaseException {
+                out.print(error.pythonName, error.pythonMessage.components(separatedBy: "> ").last ?? "")
             }
         }
     }

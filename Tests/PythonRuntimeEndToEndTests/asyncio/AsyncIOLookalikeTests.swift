@@ -284,12 +284,12 @@ final class AsyncIOLookalikeTests: XCTestCase {
                         }
                         try group.createTask {
                             try await asyncio.sleep(0.03)
-                            throw PythonError("ValueError", "bad")
+                            throw builtins.ValueError("bad")
                         }
                         try await asyncio.sleep(10)
                         out.print("body not reached")
                     }
-                } catch let group as ExceptionGroup {
+                } catch let group as builtins.ExceptionGroup {
                     let names = group.exceptions.map { "'\(pyName($0))'" }.joined(separator: ", ")
                     out.print(pyName(group), group.description, "[\(names)]")
                 }
@@ -333,7 +333,7 @@ final class AsyncIOLookalikeTests: XCTestCase {
                         try await asyncio.sleep(10)
                         out.print("not reached")
                     }
-                } catch let error as TimeoutError {
+                } catch let error as builtins.TimeoutError {
                     out.print(pyName(error), "cancelling", asyncio.currentTask().cancelling())
                 }
                 try await asyncio.timeout(1) { try await asyncio.sleep(0.01) }
@@ -348,7 +348,7 @@ final class AsyncIOLookalikeTests: XCTestCase {
                             throw error
                         }
                     }
-                } catch is TimeoutError {
+                } catch is builtins.TimeoutError {
                     out.print("timed out after cleanup")
                 }
             }
@@ -380,7 +380,7 @@ final class AsyncIOLookalikeTests: XCTestCase {
                 }
                 do {
                     _ = try await asyncio.waitFor(0.02) { try await asyncio.shield(task).value }
-                } catch is TimeoutError {
+                } catch is builtins.TimeoutError {
                     out.print("waiting gave up; task cancelled?", pyBool(task.cancelled))
                 }
                 out.print("result", try await task.value)

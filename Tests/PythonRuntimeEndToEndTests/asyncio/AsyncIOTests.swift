@@ -124,7 +124,7 @@ final class AsyncIOTests: XCTestCase {
                     return "finally"
                 }
                 return false
-            } catch is TimeoutError {
+            } catch is builtins.TimeoutError {
                 // Stay on the loop past the slow coroutine's deadline: it must not wake.
                 try await asyncio.sleep(1.6)
                 return true

@@ -36,7 +36,7 @@ final class AsyncIOWaitTests: XCTestCase {
     static func bad(_ delay: Double) -> asyncio.Coroutine<Int> {
         {
             try await asyncio.sleep(delay)
-            throw PythonError("ValueError", "bad")
+            throw builtins.ValueError("bad")
         }
     }
 

@@ -38,7 +38,7 @@ final class ChildOutputTests: XCTestCase {
                 if index == 0 {
                     let process = multiprocessing.Process(target: MultiprocessingFunctions.say, args: 1)
                     try process.start()
-                    process.join()
+                    try process.join()
                     ctx.print("parent")
                 } else {
                     try multiprocessing.Pool.with(processes: 2) { pool in

@@ -136,7 +136,7 @@ final class SemaphoreBarrierTests: XCTestCase {
             printed(py(lone.broken))
             lone.abort()
             printed(py(lone.broken))
-            let f = threading.Barrier(2, action: { throw PythonError("ValueError", "action failed") })
+            let f = threading.Barrier(2, action: { throw builtins.ValueError("action failed") })
             let outcomes = Locked<[String]>([])
             threads = (0..<2).map { _ in
                 threading.Thread {

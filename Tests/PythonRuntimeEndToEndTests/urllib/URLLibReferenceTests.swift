@@ -92,7 +92,7 @@ final class URLLibReferenceTests: XCTestCase {
         let start = time.perfCounter()
         do {
             _ = try urllib.request.urlopen(base + "/slow", timeout: 0.5)
-        } catch let e as TimeoutError {
+        } catch let e as builtins.TimeoutError {
             actual.append("\(e.pythonName) \(e.pythonMessage)")
         }
         XCTAssertLessThan(time.perfCounter() - start, 1.5, "the 0.5 s timeout was not honoured")

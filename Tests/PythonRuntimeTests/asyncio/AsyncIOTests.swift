@@ -9,15 +9,15 @@ import XCTest
 /// (order, threads, cancellation), never as speed.
 final class AsyncIOTests: XCTestCase {
     func testRunInsideARunningLoopIsARuntimeError() throws {
-        let error = try asyncio.run { () -> PythonError? in
+        let error = try asyncio.run { () -> builtins.RuntimeError? in
             do {
                 try asyncio.run {}
                 return nil
-            } catch let error as PythonError {
+            } catch let error as builtins.RuntimeError {
                 return error
             }
         }
-        XCTAssertEqual(error?.ename, "RuntimeError")
+        XCTAssertEqual(error?.pythonName, "RuntimeError")
     }
 
     func testCreateTaskStartsOnlyWhenTheCallerAwaits() throws {
@@ -42,14 +42,14 @@ final class AsyncIOTests: XCTestCase {
     }
 
     func testToThreadRethrowsTheCallsError() throws {
-        let error = try asyncio.run { () -> PythonError? in
+        let error = try asyncio.run { () -> builtins.ValueError? in
             do {
-                try await asyncio.toThread { throw PythonError("ValueError", "bad") }
+                try await asyncio.toThread { throw builtins.ValueError("bad") }
                 return nil
-            } catch let error as PythonError {
+            } catch let error as builtins.ValueError {
                 return error
             }
         }
-        XCTAssertEqual(error, PythonError("ValueError", "bad"))
+        XCTAssertEqual(error, builtins.ValueError("bad"))
     }
 }

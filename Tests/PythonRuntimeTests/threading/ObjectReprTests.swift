@@ -72,7 +72,7 @@ final class ObjectReprTests: XCTestCase {
             _ = future.setResult(3)
             lines.append(future.description)
             let failed = concurrent.futures.Future<Int>()
-            _ = failed.setException(PythonError("ValueError", "x"))
+            _ = failed.setException(builtins.ValueError("x"))
             lines.append(failed.description)
             let cancelled = concurrent.futures.Future<Int>()
             _ = cancelled.cancel()
