@@ -9,7 +9,10 @@ package enum PythonExceptions {
     /// Makes the exception of one class with a message.
     package typealias Maker = @Sendable (String) -> BaseException
 
-    private static let classes = Locked<[String: Maker]>(table(futuresClasses))
+    /// The makers registered so far, and the table by qualified name once a worker's error
+    /// needed it. Naming a class takes reflection (tens of microseconds each), so it waits for
+    /// the first error that crosses, not the first interpreter a cell starts.
+    private static let registry = Locked<(makers: [Maker], table: [String: Maker]?)>((futuresClasses, nil))
 
     private static let futuresClasses: [Maker] = [
         { BaseException($0) }, { builtins.Exception($0) }, { builtins.KeyboardInterrupt($0) },
@@ -30,10 +33,21 @@ package enum PythonExceptions {
         Dictionary(makers.map { (qualifiedName(of: $0("")), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// The maker of the class named `qualifiedName`, the table made on first need.
+    private static func maker(of qualifiedName: String) -> Maker? {
+        registry.withLock { registry in
+            let table = registry.table ?? table(registry.makers)
+            registry.table = table
+            return table[qualifiedName]
+        }
+    }
+
     /// Adds a module's exception classes (each made by its maker from a message).
     package static func register(_ makers: [Maker]) {
-        let added = table(makers)
-        classes.withLock { $0.merge(added) { first, _ in first } }
+        registry.withLock { registry in
+            registry.makers += makers
+            registry.table = nil
+        }
     }
 
     /// The Python path of an exception's class under the naming rule: its Swift path without
@@ -47,10 +61,12 @@ package enum PythonExceptions {
     /// The exception a worker raised, as the parent raises it again: the class of
     /// `qualifiedName` when there is one, else a ``PythonError`` of `name`.
     package static func make(qualifiedName: String, name: String, message: String) -> BaseException {
-        if let make = classes.withLock({ $0[qualifiedName] }) {
+        if let make = maker(of: qualifiedName) {
             let error = make(message)
             if error is builtins.OSError, let withErrno = osError(name: name, message: message) { return withErrno }
-            if error.pythonName == name { return error }
+            // The class made again must read as the worker's did: a message that does not
+            // parse back (a JSONDecodeError's fields) keeps name and message as sent.
+            if error.pythonName == name && error.pythonMessage == message { return error }
         }
         return PythonError(name, message)
     }
