@@ -30,5 +30,5 @@ let runtimeExceptionsRegistered: Void = PythonExceptions.register([
     { http.client.HTTPException($0) }, { http.client.IncompleteRead($0) }, { http.client.InvalidURL($0) },
     { http.client.BadStatusLine($0) }, { http.client.RemoteDisconnected($0) }, { io.UnsupportedOperation($0) },
     { asyncio.CancelledError($0) }, { asyncio.InvalidStateError($0) }, { asyncio.QueueEmpty($0) },
-    { asyncio.QueueFull($0) }, { threading.BrokenBarrierError($0) },
+    { asyncio.QueueFull($0) }, { threading.BrokenBarrierError($0) }, { json.JSONDecodeError(reading: $0) },
 ])

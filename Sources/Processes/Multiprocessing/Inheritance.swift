@@ -40,17 +40,28 @@ enum Inheritance {
 }
 
 extension SharedMemory {
-    /// A new `memfd` of `size` bytes (rounded up to whole pages) mapped `MAP_SHARED`.
+    /// A new `memfd` of `size` bytes (rounded up to whole pages) mapped `MAP_SHARED`. A failed
+    /// call is the `OSError` subclass CPython raises for its errno, as a port catches it.
     static func create(size: Int, name: String) throws -> SharedMemory {
-        let pages = (size + 4095) / 4096 * 4096
-        let fd = try Syscall.check("memfd_create") { cprocess_memfd(name) }
-        do {
-            try Syscall.resize(fd, to: pages)
-            return SharedMemory(descriptor: fd, mapping: try Syscall.mapShared(fd, size: pages), size: pages)
-        } catch {
-            Syscall.closeIgnoringErrors(fd)
-            throw error
+        try raisingOSError {
+            let pages = (size + 4095) / 4096 * 4096
+            let fd = try Syscall.check("memfd_create") { cprocess_memfd(name) }
+            do {
+                try Syscall.resize(fd, to: pages)
+                return SharedMemory(descriptor: fd, mapping: try Syscall.mapShared(fd, size: pages), size: pages)
+            } catch {
+                Syscall.closeIgnoringErrors(fd)
+                throw error
+            }
         }
+    }
+
+    /// A new mapping (see `create`) whose first bytes are a process-shared mutex: the lock of
+    /// a `Value` or an `Array`.
+    static func createWithMutex(size: Int, name: String) throws -> SharedMemory {
+        let memory = try create(size: size, name: name)
+        try raisingOSError { try Syscall.checkStatus("pthread_mutex_init", cprocess_mutex_init(memory.mapping)) }
+        return memory
     }
 
     /// In a child: maps the inherited `fd` (which this mapping now owns).

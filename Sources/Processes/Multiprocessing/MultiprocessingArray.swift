@@ -33,8 +33,7 @@ extension multiprocessing {
                 MemoryLayout<T>.alignment <= Self.elementsOffset, "element type too aligned for a shared Array")
             guard count >= 0 else { throw builtins.ValueError("array size must be non-negative") }
             self.count = count
-            memory = try SharedMemory.create(size: Self.size(count: count), name: "multiprocessing.Array")
-            try Syscall.checkStatus("pthread_mutex_init", cprocess_mutex_init(memory.mapping))
+            memory = try SharedMemory.createWithMutex(size: Self.size(count: count), name: "multiprocessing.Array")
             lock = SharedLock(memory: memory)
         }
 

@@ -17,10 +17,11 @@ extension multiprocessing {
         private let memory: SharedMemory
         private var semaphore: UnsafeMutableRawPointer { memory.mapping }
 
-        /// Python: `multiprocessing.Lock()`. Throws the failing call's error (`memfd_create`, `sem_init`).
+        /// Python: `multiprocessing.Lock()`. A failed call (`memfd_create`, `sem_init`) is the
+        /// `OSError` CPython raises for its errno.
         public init() throws {
             memory = try SharedMemory.create(size: MemoryLayout<sem_t>.size, name: "multiprocessing.Lock")
-            try Syscall.initSharedSemaphore(memory.mapping, value: 1)
+            try raisingOSError { try Syscall.initSharedSemaphore(memory.mapping, value: 1) }
         }
 
         /// Python: `acquire(block=True, timeout=None)`; `true` once held, `false` when
@@ -28,9 +29,11 @@ extension multiprocessing {
         /// calling cell's GIL released (`Ambient.blocking`), as CPython's `SemLock.acquire`.
         @discardableResult
         public func acquire(block: Bool = true, timeout: TimeInterval? = nil) throws -> Bool {
-            if try Syscall.semaphoreTryWait(semaphore) { return true }
-            guard block else { return false }
-            return try Ambient.blocking { try Syscall.semaphoreWait(semaphore, timeout: timeout) }
+            try raisingOSError {
+                if try Syscall.semaphoreTryWait(semaphore) { return true }
+                guard block else { return false }
+                return try Ambient.blocking { try Syscall.semaphoreWait(semaphore, timeout: timeout) }
+            }
         }
 
         /// Python: `release()`; releasing an unlocked lock is CPython's
@@ -40,7 +43,7 @@ extension multiprocessing {
             if Syscall.semaphoreValue(semaphore) >= 1 {
                 throw builtins.ValueError("semaphore or lock released too many times")
             }
-            try Syscall.semaphorePost(semaphore)
+            try raisingOSError { try Syscall.semaphorePost(semaphore) }
         }
 
         /// Python: `with lock:`.

@@ -26,32 +26,16 @@ extension multiprocessing {
         private var descriptor: Int32 { memory.descriptor }
         private var mapping: UnsafeMutableRawPointer { memory.mapping }
 
-        /// Creates the shared memory holding `initial`. A failure is the `SystemCallError` of
-        /// the call that failed (`memfd_create`, `ftruncate`, `mmap`, `pthread_mutex_init`).
+        /// Creates the shared memory holding `initial`. A failed call (`memfd_create`,
+        /// `ftruncate`, `mmap`, `pthread_mutex_init`) is the `OSError` CPython raises for its errno.
         public init(_ initial: T) throws {
             precondition(cprocess_mutex_size() <= UInt(Self.valueOffset), "pthread_mutex_t larger than expected")
             precondition(
                 MemoryLayout<T>.size <= Self.mappingSize - Self.valueOffset
                     && MemoryLayout<T>.alignment <= Self.valueOffset, "type too large for a shared Value")
-            let fd = try Syscall.check("memfd_create") { cprocess_memfd("Futures.Value") }
-            let mapping: UnsafeMutableRawPointer
-            do {
-                try Syscall.resize(fd, to: Self.mappingSize)
-                mapping = try Syscall.mapShared(fd, size: Self.mappingSize)
-            } catch {
-                Syscall.closeIgnoringErrors(fd)
-                throw error
-            }
-            do {
-                try Syscall.checkStatus("pthread_mutex_init", cprocess_mutex_init(mapping))
-            } catch {
-                Syscall.unmap(mapping, size: Self.mappingSize)
-                Syscall.closeIgnoringErrors(fd)
-                throw error
-            }
-            (mapping + Self.valueOffset).storeBytes(of: initial, as: T.self)
-            self.memory = SharedMemory(descriptor: fd, mapping: mapping, size: Self.mappingSize)
-            self.lock = SharedLock(memory: memory)
+            memory = try SharedMemory.createWithMutex(size: Self.mappingSize, name: "multiprocessing.Value")
+            (memory.mapping + Self.valueOffset).storeBytes(of: initial, as: T.self)
+            lock = SharedLock(memory: memory)
         }
 
         /// Reads the number, taking the lock for that one read (Python: `v.value`, which

@@ -19,13 +19,15 @@ extension multiprocessing {
         /// Python: `acquire()`. Takes the lock at once if it is free; otherwise waits with the
         /// calling cell's GIL released (`Ambient.blocking`), as CPython's `SemLock.acquire`
         /// does, so the cell's other threads run meanwhile. Throws the mutex's error if it is
-        /// unusable (`pthread_mutex_lock`: its memory is not a mutex any more).
+        /// unusable as the `OSError` for its errno (its memory is not a mutex any more).
         public func acquire() throws {
             let status = cprocess_mutex_trylock(mutex)
-            if status == EBUSY {
-                try Ambient.blocking { try Syscall.checkStatus("pthread_mutex_lock", cprocess_mutex_lock(mutex)) }
-            } else {
-                try Syscall.checkStatus("pthread_mutex_trylock", status)
+            try raisingOSError {
+                if status == EBUSY {
+                    try Ambient.blocking { try Syscall.checkStatus("pthread_mutex_lock", cprocess_mutex_lock(mutex)) }
+                } else {
+                    try Syscall.checkStatus("pthread_mutex_trylock", status)
+                }
             }
         }
 
@@ -35,7 +37,7 @@ extension multiprocessing {
             if status == EPERM {
                 throw builtins.AssertionError("attempt to release recursive lock not owned by thread")
             }
-            try Syscall.checkStatus("pthread_mutex_unlock", status)
+            try raisingOSError { try Syscall.checkStatus("pthread_mutex_unlock", status) }
         }
 
         /// Python: `with lock:`.

@@ -204,7 +204,8 @@ final class ProcessPool: Sendable {
             }
         } catch {
             state.withLock { $0.starting -= 1 }
-            breakPool(cause: error)
+            // A worker that cannot start is the OSError CPython's fork or exec would raise.
+            breakPool(cause: (error as? SystemCallError)?.pythonException ?? error)
             workerGroup.leave()
             return
         }

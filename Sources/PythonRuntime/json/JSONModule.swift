@@ -19,6 +19,19 @@ public enum json {
             (self.msg, self.pos, self.lineno, self.colno) = (msg, pos, lineno, colno)
             super.init("\(msg): line \(lineno) column \(colno) (char \(pos))")
         }
+
+        /// The error whose `str()` is `message` (`MSG: line L column C (char P)`), as a
+        /// worker process sends it back; a message of another form keeps it as `msg`.
+        convenience init(reading message: String) {
+            let parts = message.components(separatedBy: ": line ")
+            let numbers = (parts.last ?? "").split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            guard parts.count >= 2, numbers.count == 3 else {
+                self.init(msg: message, pos: 0, lineno: 1, colno: 1)
+                return
+            }
+            let msg = parts.dropLast().joined(separator: ": line ")
+            self.init(msg: msg, pos: numbers[2], lineno: numbers[0], colno: numbers[1])
+        }
     }
 
     /// `json.loads(text)`: objects become dicts in the order written (a repeated key keeps
