@@ -56,12 +56,16 @@ let package = Package(
         .executableTarget(name: "FuturesWorkerFixture", dependencies: ["Futures", "Processes", "PythonRuntime"]),
         .target(
             name: "PythonRuntime",
-            dependencies: ["Futures", "Processes", "PythonRepr", "SystemCalls", .product(name: "BigInt", package: "BigInt")]
+            dependencies: [
+                "Futures", "Processes", "PythonRepr", "SystemCalls", .product(name: "BigInt", package: "BigInt"),
+            ]
         ),
         // The course in notebooks/: its ports see what a course sees, PythonRuntime, and the
         // race demo pins threads to cores through SystemCalls.
         .target(name: "Demos", dependencies: ["PythonRuntime", "SystemCalls"]),
-        .target(name: "Engine", dependencies: ["Notebook", "Futures", "Processes", "PythonRuntime", "PythonRepr", "SystemCalls"]),
+        .target(
+            name: "Engine",
+            dependencies: ["Notebook", "Futures", "Processes", "PythonRuntime", "PythonRepr", "SystemCalls"]),
         .target(
             name: "NBRunCLI",
             dependencies: [
@@ -76,12 +80,13 @@ let package = Package(
         // python3 and kernel as references), and each module's fixtures, shared by its two tiers.
         .target(name: "TestKit", dependencies: ["Futures"], path: "Tests/TestKit"),
         .target(name: "FuturesTestKit", dependencies: ["Futures"], path: "Tests/FuturesTestKit"),
-        .target(name: "ProcessesTestKit", dependencies: ["Futures", "Processes"], path: "Tests/ProcessesTestKit"),
+        .target(
+            name: "ProcessesTestKit", dependencies: ["Futures", "Processes", "TestKit"], path: "Tests/ProcessesTestKit"),
         .target(
             name: "PythonRuntimeTestKit", dependencies: ["Futures", "PythonRuntime", "TestKit"],
             path: "Tests/PythonRuntimeTestKit"),
         .target(
-            name: "EngineTestKit", dependencies: ["Demos", "Engine", "Notebook", "PythonRuntime"],
+            name: "EngineTestKit", dependencies: ["Demos", "Engine", "Notebook", "PythonRuntime", "TestKit"],
             path: "Tests/EngineTestKit"),
         // The tests in two tiers. Unit (`<Module>Tests`): one module at a time, never sleeping,
         // timing or starting a kernel, nbrun or a service. End to end (`<Module>EndToEndTests`,
@@ -95,10 +100,14 @@ let package = Package(
         // Process pools and the multiprocessing look-alikes, with the fixture as their worker.
         .testTarget(
             name: "ProcessesTests",
-            dependencies: ["Processes", "ProcessesTestKit", "Futures", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
+            dependencies: [
+                "Processes", "ProcessesTestKit", "Futures", "SystemCalls", "FuturesWorkerFixture", "TestKit",
+            ]),
         .testTarget(
             name: "ProcessesEndToEndTests",
-            dependencies: ["Processes", "ProcessesTestKit", "Futures", "SystemCalls", "FuturesWorkerFixture", "TestKit"]),
+            dependencies: [
+                "Processes", "ProcessesTestKit", "Futures", "SystemCalls", "FuturesWorkerFixture", "TestKit",
+            ]),
         .testTarget(
             name: "PythonRuntimeTests",
             dependencies: [

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Notebook
 import PythonRuntime
+import TestKit
 
 /// Small notebooks and a registry of small closures (not the course demos) for the engine's
 /// tests, unit and end to end.
@@ -30,6 +31,28 @@ package enum Fixture {
         -> RunPlan
     {
         try RunPlan(path: path, notebook: notebook, registry: registry)
+    }
+
+    /// `count` cells that all wait for each other (over `notebooks` copies): each prints
+    /// `met` when the others joined it, `alone` when they did not.
+    package static func meeting(count: Int, notebooks: Int = 1) -> (Notebook, DemoRegistry) {
+        let meeting = Rendezvous(parties: count * notebooks)
+        var cells: [Cell] = [Cell(type: .markdown, source: "intro")]
+        var demos: [Demo] = []
+        for index in 0..<count {
+            let source = "meet(\(index))"
+            cells.append(codeCell(source))
+            demos.append(
+                demo(source, name: "meet-\(index)") { ctx in
+                    ctx.print(meeting.arrive() ? "met" : "alone")
+                })
+        }
+        return (notebook(cells), DemoRegistry(demos))
+    }
+
+    /// A demo that does nothing, named `name` (what admission's bookkeeping is keyed by).
+    package static func emptyDemo(_ name: String) -> Demo {
+        Demo(notebook: "fixture", name: name, fingerprint: name) { _ in }
     }
 
     package static func streamLines(_ cell: Cell, _ name: String = "stdout") -> [String] {

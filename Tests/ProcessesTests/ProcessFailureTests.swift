@@ -153,47 +153,14 @@ final class ProcessSubmitRefusalTests: XCTestCase {
         _ = try WorkerFixture.install()
     }
 
-    /// What python3 prints (`type(exc).__name__|str(exc)`) for a `submit` and a `map` on a pool
-    /// after `scenario`.
-    private func pythonRaises(_ scenario: String) throws -> [String] {
-        guard PythonReference.executable != nil else { throw XCTSkip("no python3") }
-        return try PythonReference.lines(
-            """
-            import os, signal, time
-            from concurrent.futures import ProcessPoolExecutor
-            def square(x): return x * x
-            if __name__ == '__main__':
-                pool = ProcessPoolExecutor(1)
-            \(scenario)
-                for call in (lambda: pool.submit(square, 2), lambda: pool.map(square, [1, 2])):
-                    try:
-                        call()
-                        print('no exception')
-                    except Exception as exc:
-                        print(type(exc).__name__, str(exc), sep='|')
-            """)
-    }
-
-    private func swiftRaises(_ pool: concurrent.futures.ProcessPoolExecutor) -> [String] {
-        func describe(_ call: () throws -> Void) -> String {
-            do {
-                try call()
-                return "no exception"
-            } catch {
-                return "\(pythonExceptionName(of: error))|\(pythonExceptionMessage(of: error))"
-            }
-        }
-        return [
-            describe { try pool.submit(FixtureFunctions.square, 2) },
-            describe { _ = try pool.map(FixtureFunctions.square, [1, 2]) },
-        ]
-    }
-
     func testSubmitAfterShutdownRaisesAtOnce() throws {
-        let expected = try pythonRaises("    pool.shutdown()")
+        let expected = try pythonPoolRaises(after: "    pool.shutdown()")
         let pool = concurrent.futures.ProcessPoolExecutor(maxWorkers: 1)
         pool.shutdown()
-        XCTAssertEqual(swiftRaises(pool), expected)
+        XCTAssertEqual(
+            swiftRaises([
+                { try pool.submit(FixtureFunctions.square, 2) }, { _ = try pool.map(FixtureFunctions.square, [1, 2]) },
+            ]), expected)
         XCTAssertEqual(expected.first, "RuntimeError|cannot schedule new futures after shutdown")
     }
 

@@ -59,3 +59,12 @@ package func raised(_ body: () throws -> Void) -> String {
         return described(error)
     }
 }
+
+/// Runs `body` on a new thread inside `interpreter`; `group` is left when it returns.
+package func spawn(in interpreter: PyInterpreter, _ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+    group.enter()
+    Thread {
+        interpreter.run(body)
+        group.leave()
+    }.start()
+}

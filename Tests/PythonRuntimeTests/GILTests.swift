@@ -12,15 +12,6 @@ import XCTest
 final class GILTests: XCTestCase {
     static var patience: DispatchTime { .now() + 30 }
 
-    /// Runs `body` on a new thread inside `interpreter`; the group is left when it returns.
-    func spawn(in interpreter: PyInterpreter, _ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
-        group.enter()
-        Thread {
-            interpreter.run(body)
-            group.leave()
-        }.start()
-    }
-
     /// A thread holding one cell's GIL waits (without releasing it) for a thread of another
     /// cell to get inside its own interpreter: with a single GIL that would never happen.
     func testTwoInterpretersDoNotSerialiseEachOther() {

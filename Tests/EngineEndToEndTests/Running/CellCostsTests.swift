@@ -1,3 +1,4 @@
+import EngineTestKit
 import Foundation
 import Futures
 import PythonRuntime
@@ -7,13 +8,9 @@ import XCTest
 
 /// What admission learns of each demo's CPU need, and what the running cells reserve.
 final class CellCostsTests: XCTestCase {
-    private func demo(_ name: String) -> Demo {
-        Demo(notebook: "fixture", name: name, fingerprint: name) { _ in }
-    }
-
     func testAFirstCellThatOnlyWaitsMarksItsDemoAsNeedingNothingBeforeItEnds() {
         let costs = CellCosts()
-        let sleeper = demo("sleeper")
+        let sleeper = Fixture.emptyDemo("sleeper")
         _ = costs.started(sleeper)
         XCTAssertNil(costs.need(of: sleeper).cores)
         let measured = expectation(description: "a need while the first cell still runs")
@@ -29,7 +26,7 @@ final class CellCostsTests: XCTestCase {
 
     func testAFirstCellThatComputesLeavesItsDemoUnknownUntilItEnds() {
         let costs = CellCosts()
-        let busy = demo("busy")
+        let busy = Fixture.emptyDemo("busy")
         _ = costs.started(busy)
         let measured = expectation(description: "no need while the first cell still runs")
         let thread = Thread {
@@ -46,7 +43,7 @@ final class CellCostsTests: XCTestCase {
 
     func testANotebookRunStepByStepGivesNoGlimpse() {
         let costs = CellCosts()
-        let chain = demo("first-cell-only-waits")
+        let chain = Fixture.emptyDemo("first-cell-only-waits")
         _ = costs.started(chain)
         let measured = expectation(description: "still unknown while the run goes on")
         let thread = Thread {

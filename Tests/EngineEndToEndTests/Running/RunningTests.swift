@@ -95,24 +95,8 @@ final class RunningTests: XCTestCase {
         }
     }
 
-    /// Cells that all wait for each other: each prints whether the others joined it.
-    func makeMeeting(count: Int, notebooks: Int = 1) -> (Notebook, DemoRegistry) {
-        let meeting = Rendezvous(parties: count * notebooks)
-        var cells: [Cell] = [Cell(type: .markdown, source: "intro")]
-        var demos: [Demo] = []
-        for index in 0..<count {
-            let source = "meet(\(index))"
-            cells.append(Fixture.codeCell(source))
-            demos.append(
-                Fixture.demo(source, name: "meet-\(index)") { ctx in
-                    ctx.print(meeting.arrive() ? "met" : "alone")
-                })
-        }
-        return (Fixture.notebook(cells), DemoRegistry(demos))
-    }
-
     func testCellsRunSideBySideByDefaultAndOneAtATimeWithJobsOne() throws {
-        let (notebook, registry) = makeMeeting(count: 4)
+        let (notebook, registry) = Fixture.meeting(count: 4)
         let parallel = Engine.run([try Fixture.plan(notebook, registry)])[0]
         XCTAssertEqual(
             parallel.notebook.cells.dropFirst().map { Fixture.streamLines($0) }, Array(repeating: ["met"], count: 4),

@@ -1,3 +1,4 @@
+import EngineTestKit
 import Foundation
 import Futures
 import PythonRuntime
@@ -7,13 +8,9 @@ import XCTest
 
 /// What admission learns of each demo's CPU need, and what the running cells reserve.
 final class CellCostsTests: XCTestCase {
-    private func demo(_ name: String) -> Demo {
-        Demo(notebook: "fixture", name: name, fingerprint: name) { _ in }
-    }
-
     func testANeedIsLearnedFromFinishedCellsAndReservedWhileTheyRun() {
         let costs = CellCosts()
-        let loop = demo("many-waits")
+        let loop = Fixture.emptyDemo("many-waits")
         XCTAssertNil(costs.need(of: loop).cores, "nothing known before a cell has run")
         XCTAssertNil(costs.started(loop), "an unknown need reserves nothing yet")
         let early = costs.started(loop)
@@ -37,6 +34,6 @@ final class CellCostsTests: XCTestCase {
         XCTAssertEqual(
             costs.need(of: loop).cores ?? 0, 0.08 / 0.55, accuracy: 1e-9,
             "a run slowed by the batch does not make the need look smaller")
-        XCTAssertNil(costs.need(of: demo("other")).cores, "needs are per demo")
+        XCTAssertNil(costs.need(of: Fixture.emptyDemo("other")).cores, "needs are per demo")
     }
 }

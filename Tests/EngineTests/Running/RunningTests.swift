@@ -9,22 +9,6 @@ import XCTest
 @testable import Engine
 
 final class RunningTests: XCTestCase {
-    /// Cells that all wait for each other: each prints whether the others joined it.
-    func makeMeeting(count: Int, notebooks: Int = 1) -> (Notebook, DemoRegistry) {
-        let meeting = Rendezvous(parties: count * notebooks)
-        var cells: [Cell] = [Cell(type: .markdown, source: "intro")]
-        var demos: [Demo] = []
-        for index in 0..<count {
-            let source = "meet(\(index))"
-            cells.append(Fixture.codeCell(source))
-            demos.append(
-                Fixture.demo(source, name: "meet-\(index)") { ctx in
-                    ctx.print(meeting.arrive() ? "met" : "alone")
-                })
-        }
-        return (Fixture.notebook(cells), DemoRegistry(demos))
-    }
-
     func testThrowingCellGetsAnErrorOutputAfterWhatItPrinted() throws {
         let source = "raise ValueError('bad')"
         let registry = DemoRegistry([
@@ -48,7 +32,7 @@ final class RunningTests: XCTestCase {
     }
 
     func testSeveralNotebooksShareOnePool() throws {
-        let (notebook, registry) = makeMeeting(count: 3, notebooks: 5)
+        let (notebook, registry) = Fixture.meeting(count: 3, notebooks: 5)
         let plans = try (0..<5).map { try Fixture.plan(notebook, registry, path: "copy\($0).ipynb") }
         let results = Engine.run(plans)
         XCTAssertEqual(results.map(\.path), (0..<5).map { "copy\($0).ipynb" })
