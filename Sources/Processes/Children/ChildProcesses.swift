@@ -28,8 +28,7 @@ enum ChildProcesses {
         scope: ProcessScope?, name: String
     ) throws -> pid_t {
         try scope?.checkOpen(starting: executable)
-        // Absolute, since the child may start in another folder (the scope's).
-        let executable = executable.hasPrefix("/") ? executable : URL(fileURLWithPath: executable).path
+        let executable = absolute(executable)
         let directory = scope?.workingDirectory
         // A scope that captures output gets the child's fds 1 and 2 through pipes.
         let sink = scope?.outputSink
@@ -72,21 +71,34 @@ enum ChildProcesses {
             }
         }
         return try spawner.run {
-            var pid: pid_t = 0
-            let argv = [executable] + arguments
-            let cArguments = argv.map { strdup($0) } + [nil]
-            defer { for argument in cArguments { free(argument) } }
-            let out: Int32 = output?.out ?? (stdoutToStderr ? 2 : -1)
-            let err: Int32 = output?.err ?? -1
-            let status = descriptors.withUnsafeBufferPointer { fds in
-                cprocess_spawn_io(&pid, executable, cArguments, fds.baseAddress, Int32(fds.count), out, err, directory)
-            }
-            guard status == 0 else {
-                throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable)
-            }
+            let pid = try posixSpawn(
+                executable, arguments: arguments, descriptors: descriptors,
+                out: output?.out ?? (stdoutToStderr ? 2 : -1), err: output?.err ?? -1, directory: directory)
             live.withLock { _ = $0.insert(pid) }
             return pid
         }
+    }
+
+    /// `executable` as an absolute path, since a child may start in another folder (its
+    /// scope's) and a fork server is found by it.
+    static func absolute(_ executable: String) -> String {
+        executable.hasPrefix("/") ? executable : URL(fileURLWithPath: executable).path
+    }
+
+    /// `posix_spawn` of `executable` with `arguments`, `descriptors` as its fds 3, 4, ...,
+    /// `out` and `err` as its fds 1 and 2 (-1: this process's own), in `directory` (nil: this
+    /// process's). Called on the spawning thread, for `PR_SET_PDEATHSIG`.
+    static func posixSpawn(
+        _ executable: String, arguments: [String], descriptors: [Int32], out: Int32, err: Int32, directory: String?
+    ) throws(SystemCallError) -> pid_t {
+        var pid: pid_t = 0
+        let cArguments = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for argument in cArguments { free(argument) } }
+        let status = descriptors.withUnsafeBufferPointer { fds in
+            cprocess_spawn_io(&pid, executable, cArguments, fds.baseAddress, Int32(fds.count), out, err, directory)
+        }
+        guard status == 0 else { throw SystemCallError("posix_spawn", Errno(rawValue: status), path: executable) }
+        return pid
     }
 
     /// Sends `signal` to `pid` if it is still one of ours and not reaped.

@@ -56,28 +56,32 @@ final class ForkServer: Sendable {
     /// is off or cannot run there (the caller spawns instead).
     static func forExecutable(_ executable: String) -> ForkServer? {
         guard ProcessWorker.usesForkServer else { return nil }
-        if let server = servers.withLock({ $0[executable] }), !server.isGone { return server }
+        if let server = running(executable) { return server }
         if refused.withLock({ $0.contains(executable) }) { return nil }
         // Started on the spawning thread: a server's PR_SET_PDEATHSIG follows that thread.
-        return try? ChildProcesses.spawner.run { () -> ForkServer? in
-            if let server = servers.withLock({ $0[executable] }), !server.isGone { return server }
-            guard let server = start(executable) else { return nil }
-            servers.withLock { $0[executable] = server }
-            return server
-        }
+        return try? ChildProcesses.spawner.run { startIfNeeded(executable) }
     }
 
     /// Starts the server for `executable` on the spawning thread without waiting for it, so
     /// the first child need not (nbrun calls it when a notebook it runs uses processes).
     static func prepare(_ executable: String) {
         guard ProcessWorker.usesForkServer else { return }
-        let executable = executable.hasPrefix("/") ? executable : URL(fileURLWithPath: executable).path
-        ChildProcesses.spawner.post {
-            guard servers.withLock({ $0[executable] }) == nil, !refused.withLock({ $0.contains(executable) }),
-                let server = start(executable)
-            else { return }
-            servers.withLock { $0[executable] = server }
-        }
+        let executable = ChildProcesses.absolute(executable)
+        ChildProcesses.spawner.post { _ = startIfNeeded(executable) }
+    }
+
+    /// The server of `executable` if it is serving.
+    private static func running(_ executable: String) -> ForkServer? {
+        servers.withLock { $0[executable] }.flatMap { $0.isGone ? nil : $0 }
+    }
+
+    /// On the spawning thread: the server of `executable`, started now if none is serving and
+    /// the executable has not refused to serve.
+    private static func startIfNeeded(_ executable: String) -> ForkServer? {
+        if let server = running(executable) { return server }
+        guard !refused.withLock({ $0.contains(executable) }), let server = start(executable) else { return nil }
+        servers.withLock { $0[executable] = server }
+        return server
     }
 
     /// Starts `executable` in fork-server mode and waits for its hello (10 s at most).
@@ -85,19 +89,18 @@ final class ForkServer: Sendable {
         var fds: [Int32] = [-1, -1]
         guard cprocess_seqpacket_pair(&fds) == 0 else { return nil }
         let (ours, theirs) = (fds[0], fds[1])
-        var pid: pid_t = 0
-        let argv = [executable] + ProcessWorker.workerArguments(mode: ProcessWorker.forkServerMode)
-        let cArguments = argv.map { strdup($0) } + [nil]
-        defer { for argument in cArguments { free(argument) } }
-        let out: Int32 = ProcessWorker.standardOutputToStandardError ? 2 : -1
-        let status = [theirs].withUnsafeBufferPointer { inherited in
-            cprocess_spawn_io(&pid, executable, cArguments, inherited.baseAddress, 1, out, -1, nil)
-        }
-        Syscall.closeIgnoringErrors(theirs)  // so a server that exits is end of file here
-        guard status == 0 else {
+        let pid: pid_t
+        do {
+            pid = try ChildProcesses.posixSpawn(
+                executable, arguments: ProcessWorker.workerArguments(mode: ProcessWorker.forkServerMode),
+                descriptors: [theirs], out: ProcessWorker.standardOutputToStandardError ? 2 : -1, err: -1,
+                directory: nil)
+        } catch {
+            Syscall.closeIgnoringErrors(theirs)
             Syscall.closeIgnoringErrors(ours)
             return nil  // a missing executable: the spawn that follows reports it
         }
+        Syscall.closeIgnoringErrors(theirs)  // so a server that exits is end of file here
         var polled = pollfd(fd: ours, events: Int16(POLLIN), revents: 0)
         var kind: Int32 = 0
         var serverPID: Int32 = 0
