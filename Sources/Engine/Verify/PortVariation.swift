@@ -20,9 +20,8 @@ extension RuleLearner {
         }
         let absent = try linesThatComeAndGo(in: nbrun, under: current.merging(entry))
         guard !absent.patterns.isEmpty else { return learned }
-        var optional = entry["optional"].map(Self.patternList) ?? []
-        for pattern in absent.patterns where !optional.contains(pattern) { optional.append(pattern) }
-        entry["optional"] = optional.count == 1 ? .string(optional[0]) : .array(optional.map { .string($0) })
+        entry["optional"] = RulesFile.patterns(
+            entry["optional"] ?? .array([]), adding: .array(absent.patterns.map { .string($0) }))
         let rules = try current.merging(entry)
         for run in nbrun where !(try Self.matchesOne(of: cpython, run, rules)) { return learned }
         let cpythonAbsent = try linesThatComeAndGo(in: cpython, under: rules).absentFromReference
@@ -30,10 +29,6 @@ extension RuleLearner {
             return .tooBroad(hidden)
         }
         return .rules(entry)
-    }
-
-    private static func patternList(_ value: JSONValue) -> [String] {
-        value.stringValue.map { [$0] } ?? value.arrayValue?.compactMap(\.stringValue) ?? []
     }
 
     private static func matchesOne(of references: [OutputLines], _ run: OutputLines, _ rules: CompareRules)

@@ -48,7 +48,9 @@ package enum RulesFile {
         }
     }
 
-    private static func patterns(_ old: JSONValue, adding new: JSONValue) -> JSONValue {
+    /// The patterns of `old` (one or a list), then those of `new` not among them: one
+    /// pattern as a string, more as a list, as a rule writes them.
+    static func patterns(_ old: JSONValue, adding new: JSONValue) -> JSONValue {
         func list(_ value: JSONValue) -> [String] {
             value.stringValue.map { [$0] } ?? value.arrayValue?.compactMap(\.stringValue) ?? []
         }
