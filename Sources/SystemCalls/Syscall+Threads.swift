@@ -57,8 +57,7 @@ extension SystemCallError {
     /// exit status 1, as nbrun reports a failed run, rather than a trap and a stack dump.
     package func exitProgram() -> Never {
         let program = CommandLine.arguments.first?.split(separator: "/").last.map(String.init) ?? "nbrun"
-        let line = Array("\(program): \(self)\n".utf8)
-        _ = line.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        Syscall.writeToStandardError("\(program): \(self)\n")
         exit(1)
     }
 }
