@@ -39,11 +39,15 @@ final class ThreadCacheTests: XCTestCase {
 
     func testAnExecutorTakesTheThreadsAnEarlierOneLeft() throws {
         let cache = ThreadCache.shared
+        // Threads that earlier tests parked may be idle too (and may be the ones `first`
+        // takes): wait until all four of `first`'s are parked on top of them.
+        let (idleBefore, reusedBefore) = (cache.idleCount, cache.reusedCount)
         let first = concurrent.futures.ThreadPoolExecutor(maxWorkers: 4)
         let firstThreads = try threadsOfTasksRunningTogether(first, count: 4)
         first.shutdown(wait: true)
         XCTAssertEqual(firstThreads.count, 4)
-        waitUntil { cache.idleCount >= 4 }
+        let taken = cache.reusedCount - reusedBefore
+        waitUntil { cache.idleCount >= idleBefore - taken + 4 }
 
         let created = cache.createdCount, reused = cache.reusedCount
         let second = concurrent.futures.ThreadPoolExecutor(maxWorkers: 4)
